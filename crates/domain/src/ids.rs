@@ -1,0 +1,87 @@
+//! Typed identifiers. Every table's primary key is a UUID v7 (time-ordered, so indexes stay
+//! append-mostly); wrapping it per entity stops a team id from being passed where an
+//! organisation id is expected.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new, time-ordered identifier.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Wraps an identifier read from storage or from a URL.
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            /// The underlying UUID, for storage.
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// An organisation hosted on this instance (a CCAS, an association, a département service).
+    OrganisationId
+);
+typed_id!(
+    /// A team (service, antenne) inside an organisation.
+    TeamId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_ids_are_version_7_and_increase() {
+        let a = OrganisationId::new();
+        let b = OrganisationId::new();
+        assert_eq!(a.as_uuid().get_version_num(), 7);
+        assert!(a < b, "UUID v7 ids must sort in creation order");
+    }
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        let id = TeamId::new();
+        let parsed: TeamId = id.to_string().parse().unwrap();
+        assert_eq!(parsed, id);
+        assert!("not-a-uuid".parse::<TeamId>().is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! Passerelle's domain: the types, validation rules and policies of case management.
+//!
+//! Nothing here does I/O, knows HTTP or SQL: the rules live here so that they can be tested
+//! fast and read in one place.
+
+pub mod ids;
+pub mod organisations;
+
+pub use ids::{OrganisationId, TeamId};

@@ -1,0 +1,133 @@
+//! Demo data: realistic, clearly fictitious, the same on every run for a given seed.
+//!
+//! Every place and name here is invented (Valbourg, the Haute-Vallée). Later features add
+//! their own records to [`seed`], drawing from the same random stream so that the whole data
+//! set stays deterministic.
+
+use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
+use domain::{OrganisationId, TeamId};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use time::macros::datetime;
+use uuid::Uuid;
+
+use crate::{Db, StoreError, Ts, organisations, teams};
+
+/// The seed `serve --demo` and `demo seed` use unless told otherwise.
+pub const DEFAULT_SEED: u64 = 2026;
+
+/// The organisations of the demo, each with its teams.
+const ORGANISATIONS: &[(&str, &str, &[&str])] = &[
+    (
+        "ccas-valbourg",
+        "CCAS de Valbourg",
+        &["Accueil", "Pôle insertion", "Pôle logement", "Pôle seniors"],
+    ),
+    (
+        "dept-haute-vallee",
+        "Département de la Haute-Vallée — Service social territorial",
+        &[
+            "Maison des solidarités Nord",
+            "Maison des solidarités Sud",
+            "Cellule protection de l'enfance",
+        ],
+    ),
+    ("le-relais", "Association Le Relais", &["Équipe de rue", "Café social", "Pairs aidants"]),
+];
+
+/// What the demo data set holds, to print for the person who started the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// False when the database already held the demo data and nothing was written.
+    pub created: bool,
+    pub organisations: Vec<(String, String)>,
+    pub teams: usize,
+}
+
+/// A deterministic UUID v7: the timestamp and the random bits both come from the demo's
+/// generator, so two runs with one seed give the same ids.
+fn demo_uuid(rng: &mut ChaCha8Rng, at: Ts) -> Uuid {
+    let millis = (at.get().unix_timestamp_nanos() / 1_000_000) as u64;
+    let random: [u8; 10] = rng.random();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+}
+
+/// The demo organisations and teams for a seed, without touching a database.
+pub fn generate(seed: u64) -> (Vec<NewOrganisation>, Vec<NewTeam>, Ts) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let created = Ts::from(datetime!(2026-01-05 08:30 UTC));
+    let mut orgs = Vec::new();
+    let mut all_teams = Vec::new();
+    for (slug, name, team_names) in ORGANISATIONS {
+        let org = NewOrganisation {
+            id: OrganisationId::from_uuid(demo_uuid(&mut rng, created)),
+            slug: Slug::parse(slug).expect("demo slugs are valid"),
+            name: DisplayName::parse(name).expect("demo names are valid"),
+            time_zone: "Europe/Paris".to_owned(),
+        };
+        for team in *team_names {
+            all_teams.push(NewTeam {
+                id: TeamId::from_uuid(demo_uuid(&mut rng, created)),
+                organisation_id: org.id,
+                name: DisplayName::parse(team).expect("demo team names are valid"),
+            });
+        }
+        orgs.push(org);
+    }
+    (orgs, all_teams, created)
+}
+
+/// Writes the demo data set in one transaction, unless it is there already.
+pub async fn seed(db: &Db, seed: u64) -> Result<DemoSummary, StoreError> {
+    let (orgs, new_teams, created_at) = generate(seed);
+    let summary = |created| DemoSummary {
+        created,
+        organisations: orgs
+            .iter()
+            .map(|o| (o.slug.as_str().to_owned(), o.name.as_str().to_owned()))
+            .collect(),
+        teams: new_teams.len(),
+    };
+    if organisations::find_by_slug(db, orgs[0].slug.as_str()).await?.is_some() {
+        return Ok(summary(false));
+    }
+    let mut tx = db.begin_write().await?;
+    for org in &orgs {
+        organisations::insert(&mut tx, org, created_at).await?;
+    }
+    for team in &new_teams {
+        teams::insert(&mut tx, team, created_at).await?;
+    }
+    tx.commit().await?;
+    Ok(summary(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_ids_and_another_seed_other_ids() {
+        let (a, ta, _) = generate(7);
+        let (b, tb, _) = generate(7);
+        let (c, _, _) = generate(8);
+        assert_eq!(
+            a.iter().map(|o| o.id).collect::<Vec<_>>(),
+            b.iter().map(|o| o.id).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            ta.iter().map(|t| t.id).collect::<Vec<_>>(),
+            tb.iter().map(|t| t.id).collect::<Vec<_>>()
+        );
+        assert_ne!(a[0].id, c[0].id);
+        assert_eq!(a[0].id.as_uuid().get_version_num(), 7);
+    }
+
+    #[test]
+    fn every_team_belongs_to_a_generated_organisation() {
+        let (orgs, teams, _) = generate(DEFAULT_SEED);
+        assert_eq!(orgs.len(), 3);
+        assert_eq!(teams.len(), 10);
+        assert!(teams.iter().all(|t| orgs.iter().any(|o| o.id == t.organisation_id)));
+    }
+}

@@ -1,0 +1,74 @@
+//! The only place where SQL differs between engines: catalogue queries and server facts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::{Db, Exec, StoreError};
+
+/// Whether a table exists in the application's schema.
+pub async fn table_exists<'c>(exec: impl Into<Exec<'c>>, name: &str) -> Result<bool, StoreError> {
+    let exec = exec.into();
+    let sql = match exec {
+        Exec::SqlitePool(_) | Exec::SqliteConn(_) => {
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+        }
+        Exec::PgPool(_) | Exec::PgConn(_) => {
+            "SELECT count(*) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = $1"
+        }
+    };
+    let n: i64 = sql!(scalar i64, fetch_one, exec, sql, name)?;
+    Ok(n > 0)
+}
+
+/// The engine's name and version, as `passerelle check` prints it.
+pub async fn server_version(db: &Db) -> Result<String, StoreError> {
+    Ok(match db {
+        Db::Sqlite(_) => {
+            let v: String = sql!(scalar String, fetch_one, db, "SELECT sqlite_version()")?;
+            format!("SQLite {v}")
+        }
+        Db::Postgres(_) => {
+            let v: String = sql!(scalar String, fetch_one, db, "SHOW server_version")?;
+            format!("PostgreSQL {v}")
+        }
+    })
+}
+
+/// The shape of the application's schema: tables with their columns (name, nullable), and the
+/// explicitly created indexes. Used to prove the two migration histories stay in step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaShape {
+    pub tables: BTreeMap<String, Vec<(String, bool)>>,
+    pub indexes: BTreeSet<String>,
+}
+
+pub async fn schema_shape(db: &Db) -> Result<SchemaShape, StoreError> {
+    let (columns_sql, indexes_sql) = match db {
+        Db::Sqlite(_) => (
+            "SELECT m.name, p.name, p.\"notnull\" = 0 \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' \
+             ORDER BY m.name, p.cid",
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+        ),
+        Db::Postgres(_) => (
+            "SELECT table_name::text, column_name::text, is_nullable = 'YES' \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+             ORDER BY table_name, ordinal_position",
+            // Indexes that back a primary key or unique constraint are part of the table's
+            // definition, as SQLite's automatic indexes are; compare only the created ones.
+            "SELECT i.indexname::text FROM pg_indexes i \
+             WHERE i.schemaname = current_schema() \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        ),
+    };
+    let rows: Vec<(String, String, bool)> =
+        sql!(as (String, String, bool), fetch_all, db, columns_sql)?;
+    let mut tables: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    for (table, column, nullable) in rows {
+        tables.entry(table).or_default().push((column, nullable));
+    }
+    let indexes: Vec<String> = sql!(scalar String, fetch_all, db, indexes_sql)?;
+    Ok(SchemaShape { tables, indexes: indexes.into_iter().collect() })
+}

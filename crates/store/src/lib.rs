@@ -1,0 +1,22 @@
+//! Passerelle's storage layer: one SQL text per query, run on SQLite or PostgreSQL.
+//!
+//! Queries are written once with `$1`-style placeholders, which both engines accept, and run
+//! through the [`Exec`] dispatch (see `docs/adr/0001-storage.md`). Engine-specific SQL lives
+//! only in [`dialect`]; the schema lives in one migration folder per engine, kept in step by a
+//! test that compares the two.
+
+#[macro_use]
+mod sql;
+
+pub mod db;
+pub mod demo;
+pub mod dialect;
+pub mod error;
+pub mod home;
+pub mod organisations;
+pub mod teams;
+pub mod ts;
+
+pub use db::{Db, Engine, Exec, MigrationStatus, Tx, redact_url};
+pub use error::StoreError;
+pub use ts::Ts;
