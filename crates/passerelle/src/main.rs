@@ -1,1 +1,265 @@
-fn main() {}
+//! `passerelle`: the server and its administration commands. Wiring only; the rules live in
+//! `domain`, the queries in `store`, the pages in `web`.
+
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use config::{ConfigError, Overrides, Settings};
+use store::Db;
+
+#[derive(Parser)]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Passerelle: case management for social workers",
+    long_about = "Passerelle: case management for social workers.\n\n\
+        Configuration comes from defaults, then passerelle.toml (or --config), then PASSERELLE_* \
+        environment variables. With no configuration, data is kept in ./data with SQLite."
+)]
+struct Cli {
+    /// Configuration file (default: ./passerelle.toml when it exists; also PASSERELLE_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (also PASSERELLE_BIND).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// Run the demonstration: its own SQLite database in <data dir>/demo, filled with
+        /// fictitious data; the configured database is never touched.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Check the configuration and the database, and print what was found.
+    Check,
+    /// Demonstration data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Fill the demo database (<data dir>/demo) with fictitious data; does nothing if it is
+    /// already there.
+    Seed {
+        /// Seed of the generator: the same seed always gives the same data.
+        #[arg(long, default_value_t = store::demo::DEFAULT_SEED)]
+        seed: u64,
+    },
+}
+
+/// A failure to report in one line.
+struct Failure(String);
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+impl From<store::StoreError> for Failure {
+    fn from(e: store::StoreError) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("passerelle: error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("passerelle: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let env = |k: &str| std::env::var(k).ok();
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let settings = Settings::load(cli.config.as_deref(), &env, &Overrides { bind })?;
+    init_logging(&settings.log);
+    match cli.command {
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate => {
+            let db = open(&settings).await?;
+            let applied = db.migrate().await?;
+            println!("{applied} migration(s) applied; the database is up to date.");
+            db.close().await;
+            Ok(())
+        }
+        Command::Check => check(settings).await,
+        Command::Demo { command: DemoCommand::Seed { seed } } => {
+            let settings = settings.for_demo();
+            let db = open(&settings).await?;
+            db.migrate().await?;
+            let summary = store::demo::seed(&db, seed).await?;
+            print_demo(&settings, &summary);
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    // Validated with the configuration; logs go to standard error, standard output is for
+    // what the commands print.
+    if let Ok(filter) = web::telemetry::parse_filter(filter) {
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let subscriber = web::telemetry::subscriber(filter, std::io::stderr, ansi);
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    }
+    web::telemetry::install_panic_hook();
+}
+
+/// Connects, creating the data folder for SQLite.
+async fn open(settings: &Settings) -> Result<Db, Failure> {
+    if let Some(path) = settings.sqlite_path()
+        && let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Failure(format!("cannot create the data folder {}: {e}", parent.display()))
+        })?;
+    }
+    Ok(Db::connect(&settings.database_url, &store::db::PoolOptions::default()).await?)
+}
+
+async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
+    let settings = if demo { settings.for_demo() } else { settings };
+    let db = open(&settings).await?;
+    let applied = db.migrate().await?;
+    let secret_key = settings.secret_key()?;
+    let demo_summary =
+        if demo { Some(store::demo::seed(&db, store::demo::DEFAULT_SEED).await?) } else { None };
+    let config = web::WebConfig {
+        base_url: settings.base_url.clone(),
+        trusted_proxies: settings.trusted_proxies.clone(),
+        secret_key,
+    };
+    let app = web::Application::build(config, db, settings.bind).await.map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                " (the address is already in use: is Passerelle already running? choose another with --bind or PASSERELLE_BIND)"
+            }
+            std::io::ErrorKind::PermissionDenied => " (permission denied: ports below 1024 need privileges)",
+            _ => "",
+        };
+        Failure(format!("cannot listen on {}: {e}{hint}", settings.bind))
+    })?;
+    println!(
+        "Passerelle {} on {} ({}), {applied} migration(s) applied",
+        env!("CARGO_PKG_VERSION"),
+        settings.engine.name(),
+        describe_database(&settings),
+    );
+    if let Some(summary) = &demo_summary {
+        print_demo(&settings, summary);
+    }
+    println!("Passerelle listening on http://{}", app.local_addr());
+    tracing::info!(address = %app.local_addr(), "listening");
+    app.run_until_stopped(web::startup::shutdown_signal())
+        .await
+        .map_err(|e| Failure(format!("the server stopped: {e}")))
+}
+
+fn describe_database(settings: &Settings) -> String {
+    match settings.sqlite_path() {
+        Some(path) => path.display().to_string(),
+        None => store::redact_url(&settings.database_url),
+    }
+}
+
+fn print_demo(settings: &Settings, summary: &store::demo::DemoSummary) {
+    let state = if summary.created { "created" } else { "already present" };
+    println!("Demo data ({state}) in {}:", settings.data_dir.display());
+    for (slug, name) in &summary.organisations {
+        println!("  - {name} [{slug}]");
+    }
+    println!("  {} teams in all. Every name and place in the demo is fictitious.", summary.teams);
+    println!(
+        "Demo accounts: none yet. Sign-in is not part of this version, so every page is open:"
+    );
+    println!("  keep the server on a loopback address (the default, 127.0.0.1).");
+}
+
+async fn check(settings: Settings) -> Result<(), Failure> {
+    println!("Passerelle {}", env!("CARGO_PKG_VERSION"));
+    println!("Configuration read from: {}", settings.sources.join(", "));
+    println!("  data folder:     {}", settings.data_dir.display());
+    println!("  listen address:  {}", settings.bind);
+    println!("  base URL:        {}", settings.base_url);
+    println!(
+        "  trusted proxies: {}",
+        if settings.trusted_proxies.is_empty() {
+            "none".to_owned()
+        } else {
+            settings.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        }
+    );
+    println!("  log filter:      {}", settings.log);
+    let key = match &settings.configured_secret_key {
+        Some(_) => "set by configuration".to_owned(),
+        None => {
+            let path = settings.data_dir.join("secret.key");
+            if path.exists() {
+                format!("kept in {}", path.display())
+            } else {
+                format!("will be created in {} at first start", path.display())
+            }
+        }
+    };
+    println!("  secret key:      {key}");
+    println!("Database: {} ({})", settings.engine.name(), describe_database(&settings));
+    if let Some(path) = settings.sqlite_path()
+        && !path.exists()
+    {
+        println!("  the database file does not exist yet; it will be created at first start.");
+        return Ok(());
+    }
+    let db = Db::connect(&settings.database_url, &store::db::PoolOptions::default()).await?;
+    let version = store::dialect::server_version(&db).await?;
+    println!("  server:          {version}");
+    let status = db.migration_status().await?;
+    println!(
+        "  migrations:      {} applied, {} pending",
+        status.applied.len(),
+        status.pending.len()
+    );
+    for (v, d) in &status.pending {
+        println!("    pending: {v} {d}");
+    }
+    if status.pending.is_empty() {
+        let counts = store::home::instance_counts(&db).await?;
+        println!("  organisations:   {}", counts.organisations);
+        println!("  teams:           {}", counts.teams);
+    } else {
+        println!("  run `passerelle migrate` (or start the server) to apply them.");
+    }
+    db.close().await;
+    println!("OK");
+    Ok(())
+}

@@ -1,1 +1,51 @@
+//! Passerelle's web layer: pages, the JSON API, translations and the middleware every request
+//! goes through. Each feature owns a folder with its router (`mod.rs`), its pages and its API.
 
+pub mod api;
+pub mod assets;
+pub mod chrome;
+pub mod client_addr;
+pub mod errors;
+pub mod home;
+pub mod i18n;
+pub mod language;
+pub mod middleware;
+pub mod startup;
+pub mod system;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use secrecy::SecretString;
+use store::Db;
+
+pub use startup::Application;
+
+/// What the web layer needs to know of the configuration, already validated.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address users reach the application at, e.g. `https://passerelle.example.org`.
+    pub base_url: String,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Signs and encrypts what the server hands out (sessions, links); shared by every app
+    /// server of an instance.
+    pub secret_key: SecretString,
+}
+
+impl WebConfig {
+    /// Cookies get `Secure`, and responses HSTS, when users reach us over HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// Shared by every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub i18n: Arc<i18n::I18n>,
+    pub assets: Arc<assets::Assets>,
+}

@@ -1,0 +1,586 @@
+//! Configuration: defaults, then an optional `passerelle.toml`, then `PASSERELLE_*` environment
+//! variables, then command-line flags. Every value is checked here, once; a wrong one stops
+//! start-up with one line naming the setting, where it came from and what was expected.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use ipnet::IpNet;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use store::Engine;
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "data";
+pub const DEFAULT_LOG: &str = "info";
+const MIN_SECRET_KEY_CHARS: usize = 32;
+
+/// A configuration problem, phrased for the person starting the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration: {}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The settings a person may write in `passerelle.toml`, each optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    database_url_file: Option<String>,
+    bind: Option<String>,
+    data_dir: Option<String>,
+    base_url: Option<String>,
+    secret_key: Option<String>,
+    secret_key_file: Option<String>,
+    trusted_proxies: Option<toml::Value>,
+    log: Option<String>,
+}
+
+/// One raw value and where it came from, so an error can point at it.
+#[derive(Debug, Clone)]
+struct Raw {
+    value: String,
+    origin: String,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub engine: Engine,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub base_url: String,
+    /// Given by configuration; `None` means "use or create the key file in the data folder",
+    /// which [`Settings::secret_key`] resolves (SQLite only).
+    pub configured_secret_key: Option<SecretString>,
+    pub trusted_proxies: Vec<IpNet>,
+    pub log: String,
+    /// What was read, for `passerelle check`.
+    pub sources: Vec<String>,
+}
+
+/// Values given on the command line, which win over everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub bind: Option<String>,
+}
+
+/// The names the settings go by: environment variable and `passerelle.toml` key.
+struct Key {
+    env: &'static str,
+    file: &'static str,
+}
+
+const DATABASE_URL: Key = Key { env: "PASSERELLE_DATABASE_URL", file: "database_url" };
+const DATABASE_URL_FILE: Key =
+    Key { env: "PASSERELLE_DATABASE_URL_FILE", file: "database_url_file" };
+const BIND: Key = Key { env: "PASSERELLE_BIND", file: "bind" };
+const DATA_DIR: Key = Key { env: "PASSERELLE_DATA_DIR", file: "data_dir" };
+const BASE_URL: Key = Key { env: "PASSERELLE_BASE_URL", file: "base_url" };
+const SECRET_KEY: Key = Key { env: "PASSERELLE_SECRET_KEY", file: "secret_key" };
+const SECRET_KEY_FILE: Key = Key { env: "PASSERELLE_SECRET_KEY_FILE", file: "secret_key_file" };
+const TRUSTED_PROXIES: Key = Key { env: "PASSERELLE_TRUSTED_PROXIES", file: "trusted_proxies" };
+const LOG: Key = Key { env: "PASSERELLE_LOG", file: "log" };
+
+/// Every environment variable Passerelle reads, for the documentation test.
+pub const ENV_VARS: &[&str] = &[
+    "PASSERELLE_CONFIG",
+    DATABASE_URL.env,
+    DATABASE_URL_FILE.env,
+    BIND.env,
+    DATA_DIR.env,
+    BASE_URL.env,
+    SECRET_KEY.env,
+    SECRET_KEY_FILE.env,
+    TRUSTED_PROXIES.env,
+    LOG.env,
+];
+
+struct Layers<'a> {
+    file: FileSettings,
+    file_path: Option<PathBuf>,
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Layers<'_> {
+    fn file_value(&self, key: &Key) -> Option<String> {
+        let f = &self.file;
+        match key.file {
+            "database_url" => f.database_url.clone(),
+            "database_url_file" => f.database_url_file.clone(),
+            "bind" => f.bind.clone(),
+            "data_dir" => f.data_dir.clone(),
+            "base_url" => f.base_url.clone(),
+            "secret_key" => f.secret_key.clone(),
+            "secret_key_file" => f.secret_key_file.clone(),
+            "log" => f.log.clone(),
+            "trusted_proxies" => f.trusted_proxies.as_ref().map(|v| match v {
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The environment wins over the file.
+    fn get(&self, key: &Key) -> Option<Raw> {
+        if let Some(v) = (self.env)(key.env) {
+            return Some(Raw { value: v, origin: key.env.to_owned() });
+        }
+        let path = self.file_path.as_ref()?;
+        self.file_value(key)
+            .map(|v| Raw { value: v, origin: format!("{} in {}", key.file, path.display()) })
+    }
+
+    /// A secret given directly or through a file (`*_FILE`), never both.
+    fn secret(&self, key: &Key, file_key: &Key) -> Result<Option<Raw>, ConfigError> {
+        match (self.get(key), self.get(file_key)) {
+            (Some(_), Some(_)) => {
+                Err(ConfigError(format!("set {} or {}, not both", key.env, file_key.env)))
+            }
+            (Some(v), None) => Ok(Some(v)),
+            (None, Some(f)) => {
+                let text = std::fs::read_to_string(&f.value).map_err(|e| {
+                    ConfigError(format!("{} = {:?}: cannot read the file: {e}", f.origin, f.value))
+                })?;
+                Ok(Some(Raw {
+                    value: text.trim().to_owned(),
+                    origin: format!("the file named by {}", f.origin),
+                }))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+fn invalid(raw: &Raw, expected: &str) -> ConfigError {
+    ConfigError(format!("{} = {:?}: expected {expected}", raw.origin, raw.value))
+}
+
+impl Settings {
+    /// Reads the layers. `config_path` is `--config` or `PASSERELLE_CONFIG`; without it,
+    /// `./passerelle.toml` is read if it exists.
+    pub fn load(
+        config_path: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        overrides: &Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let explicit = config_path
+            .map(Path::to_path_buf)
+            .or_else(|| env("PASSERELLE_CONFIG").map(PathBuf::from));
+        let (file, file_path) = match explicit {
+            Some(path) => (read_file(&path)?, Some(path)),
+            None => {
+                let default = PathBuf::from("passerelle.toml");
+                if default.is_file() {
+                    (read_file(&default)?, Some(default))
+                } else {
+                    (FileSettings::default(), None)
+                }
+            }
+        };
+        let mut sources = vec!["defaults".to_owned()];
+        if let Some(p) = &file_path {
+            sources.push(p.display().to_string());
+        }
+        if ENV_VARS.iter().any(|v| env(v).is_some()) {
+            sources.push("environment".to_owned());
+        }
+        let layers = Layers { file, file_path, env };
+
+        let data_dir = match layers.get(&DATA_DIR) {
+            Some(raw) if raw.value.trim().is_empty() => return Err(invalid(&raw, "a folder path")),
+            Some(raw) => PathBuf::from(raw.value),
+            None => PathBuf::from(DEFAULT_DATA_DIR),
+        };
+
+        let (database_url, engine) = match layers.secret(&DATABASE_URL, &DATABASE_URL_FILE)? {
+            Some(raw) => {
+                let engine = Engine::of_url(&raw.value).ok_or_else(|| {
+                    ConfigError(format!(
+                        "{} = {:?}: expected sqlite:PATH or postgres://user@host:port/database",
+                        raw.origin,
+                        store::redact_url(&raw.value)
+                    ))
+                })?;
+                (raw.value, engine)
+            }
+            None => (sqlite_url(&data_dir), Engine::Sqlite),
+        };
+
+        let bind_raw = match &overrides.bind {
+            Some(b) => Raw { value: b.clone(), origin: "--bind".to_owned() },
+            None => layers
+                .get(&BIND)
+                .unwrap_or(Raw { value: DEFAULT_BIND.to_owned(), origin: "default".to_owned() }),
+        };
+        let bind: SocketAddr = bind_raw.value.trim().parse().map_err(|_| {
+            invalid(&bind_raw, "an address and port such as 127.0.0.1:8080 or [::1]:8080")
+        })?;
+
+        let base_url = match layers.get(&BASE_URL) {
+            Some(raw) => {
+                let v = raw.value.trim().trim_end_matches('/').to_owned();
+                let ok = (v.starts_with("http://") || v.starts_with("https://"))
+                    && v.split_once("://").is_some_and(|(_, rest)| {
+                        !rest.is_empty() && !rest.contains(char::is_whitespace)
+                    });
+                if !ok {
+                    return Err(invalid(
+                        &raw,
+                        "the address users reach Passerelle at, such as https://passerelle.example.org",
+                    ));
+                }
+                v
+            }
+            None => format!("http://{bind}"),
+        };
+
+        let configured_secret_key = match layers.secret(&SECRET_KEY, &SECRET_KEY_FILE)? {
+            Some(raw) => {
+                if raw.value.chars().count() < MIN_SECRET_KEY_CHARS {
+                    // Never echo a secret, even a bad one.
+                    return Err(ConfigError(format!(
+                        "{}: the secret key must be at least {MIN_SECRET_KEY_CHARS} characters (generate one with: openssl rand -hex 32)",
+                        raw.origin
+                    )));
+                }
+                Some(SecretString::from(raw.value))
+            }
+            None if engine == Engine::Postgres => {
+                return Err(ConfigError(format!(
+                    "{} or {} is required with PostgreSQL: every app server of an instance must share one key",
+                    SECRET_KEY.env, SECRET_KEY_FILE.env
+                )));
+            }
+            None => None,
+        };
+
+        let trusted_proxies = match layers.get(&TRUSTED_PROXIES) {
+            Some(raw) => parse_proxies(&raw.value).map_err(|bad| {
+                ConfigError(format!(
+                    "{} = {:?}: {bad:?} is not an address or network; expected a comma-separated list such as 10.0.0.0/8, 127.0.0.1",
+                    raw.origin, raw.value
+                ))
+            })?,
+            None => Vec::new(),
+        };
+
+        let log = match layers.get(&LOG) {
+            Some(raw) => {
+                web::telemetry::parse_filter(&raw.value)
+                    .map_err(|_| invalid(&raw, "a log level (error, warn, info, debug, trace) or a filter such as info,web=debug"))?;
+                raw.value
+            }
+            None => DEFAULT_LOG.to_owned(),
+        };
+
+        Ok(Settings {
+            database_url,
+            engine,
+            bind,
+            data_dir,
+            base_url,
+            configured_secret_key,
+            trusted_proxies,
+            log,
+            sources,
+        })
+    }
+
+    /// The demo's settings: its own folder and SQLite database inside the data folder, whatever
+    /// database is configured, so a demo never touches real data.
+    pub fn for_demo(mut self) -> Settings {
+        self.data_dir = self.data_dir.join("demo");
+        self.database_url = sqlite_url(&self.data_dir);
+        self.engine = Engine::Sqlite;
+        self.configured_secret_key = None;
+        self
+    }
+
+    /// The path of the SQLite file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        (self.engine == Engine::Sqlite).then(|| {
+            let rest = self.database_url.trim_start_matches("sqlite:").trim_start_matches("//");
+            PathBuf::from(rest.split('?').next().unwrap_or(rest))
+        })
+    }
+
+    /// The configured key, or the one kept in the data folder (created on first start, readable
+    /// by its owner only).
+    pub fn secret_key(&self) -> Result<SecretString, ConfigError> {
+        if let Some(k) = &self.configured_secret_key {
+            return Ok(k.clone());
+        }
+        let path = self.data_dir.join("secret.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let key = text.trim().to_owned();
+                if key.chars().count() < MIN_SECRET_KEY_CHARS {
+                    return Err(ConfigError(format!(
+                        "{} is too short to be a secret key; remove it to have a new one generated",
+                        path.display()
+                    )));
+                }
+                Ok(SecretString::from(key))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = generate_key();
+                write_private(&path, key.expose_secret()).map_err(|e| {
+                    ConfigError(format!(
+                        "cannot create the secret key file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                Ok(key)
+            }
+            Err(e) => {
+                Err(ConfigError(format!("cannot read the secret key file {}: {e}", path.display())))
+            }
+        }
+    }
+}
+
+fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("passerelle.db").display())
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| {
+        let detail = e.message().to_owned();
+        let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+        match line {
+            Some(l) => ConfigError(format!("{}, line {l}: {detail}", path.display())),
+            None => ConfigError(format!("{}: {detail}", path.display())),
+        }
+    })
+}
+
+fn parse_proxies(value: &str) -> Result<Vec<IpNet>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| s.to_owned())
+        })
+        .collect()
+}
+
+fn generate_key() -> SecretString {
+    let bytes: [u8; 32] = rand::random();
+    SecretString::from(hex::encode(bytes))
+}
+
+/// Writes a new file readable and writable by its owner only; never replaces an existing one.
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load_with(vars: &[(&str, &str)], file: Option<&str>) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = file.map(|text| {
+            let p = dir.path().join("passerelle.toml");
+            std::fs::write(&p, text).unwrap();
+            p
+        });
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::load(path.as_deref(), &|k| map.get(k).cloned(), &Overrides::default())
+    }
+
+    #[test]
+    fn with_nothing_configured_data_goes_in_the_data_folder_on_sqlite() {
+        let s = load_with(&[], None).unwrap();
+        assert_eq!(s.engine, Engine::Sqlite);
+        assert_eq!(s.database_url, "sqlite://data/passerelle.db");
+        assert_eq!(s.sqlite_path().unwrap(), PathBuf::from("data/passerelle.db"));
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert!(s.configured_secret_key.is_none());
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file_and_flags_over_both() {
+        let s = load_with(
+            &[("PASSERELLE_BIND", "127.0.0.1:9000")],
+            Some("bind = \"127.0.0.1:7000\"\nlog = \"warn\"\n"),
+        )
+        .unwrap();
+        assert_eq!(s.bind.port(), 9000);
+        assert_eq!(s.log, "warn");
+        let map: HashMap<&str, &str> = [("PASSERELLE_BIND", "127.0.0.1:9000")].into();
+        let s = Settings::load(
+            None,
+            &|k| map.get(k).map(|v| v.to_string()),
+            &Overrides { bind: Some("127.0.0.1:0".into()) },
+        )
+        .unwrap();
+        assert_eq!(s.bind.port(), 0);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting_its_origin_and_what_was_expected() {
+        let e = load_with(&[("PASSERELLE_BIND", "localhost")], None).unwrap_err().to_string();
+        assert!(
+            e.contains("PASSERELLE_BIND")
+                && e.contains("\"localhost\"")
+                && e.contains("127.0.0.1:8080"),
+            "{e}"
+        );
+        let e = load_with(&[], Some("bind = \"nowhere\"")).unwrap_err().to_string();
+        assert!(e.contains("bind in ") && e.contains("passerelle.toml"), "{e}");
+        let e = load_with(&[("PASSERELLE_BASE_URL", "passerelle.example.org")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PASSERELLE_BASE_URL"), "{e}");
+        let e = load_with(&[("PASSERELLE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"proxy.local\" is not an address"), "{e}");
+        let e = load_with(&[("PASSERELLE_LOG", "info,[[[")], None).unwrap_err().to_string();
+        assert!(e.contains("PASSERELLE_LOG"), "{e}");
+        let e = load_with(&[("PASSERELLE_DATABASE_URL", "mysql://root:pw@h/db")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("PASSERELLE_DATABASE_URL") && !e.contains("pw@"),
+            "the password is masked: {e}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_syntax_errors_in_the_file_are_reported_with_their_line() {
+        let e = load_with(&[], Some("bind = \"127.0.0.1:1\"\ndatabse_url = \"x\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("databse_url"), "{e}");
+        let e = load_with(&[], Some("bind = \n")).unwrap_err().to_string();
+        assert!(e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn postgres_refuses_to_start_without_a_shared_secret_key() {
+        let url = ("PASSERELLE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/p");
+        let e = load_with(&[url], None).unwrap_err().to_string();
+        assert!(e.contains("PASSERELLE_SECRET_KEY") && e.contains("PostgreSQL"), "{e}");
+        let key = "0123456789abcdef0123456789abcdef";
+        let s = load_with(&[url, ("PASSERELLE_SECRET_KEY", key)], None).unwrap();
+        assert_eq!(s.engine, Engine::Postgres);
+        assert_eq!(s.secret_key().unwrap().expose_secret(), key);
+    }
+
+    #[test]
+    fn a_short_secret_key_is_refused_without_being_echoed() {
+        let e = load_with(&[("PASSERELLE_SECRET_KEY", "tooshort-canary")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at least 32"), "{e}");
+        assert!(!e.contains("tooshort-canary"), "{e}");
+    }
+
+    #[test]
+    fn secrets_can_come_from_files_but_not_from_both_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("key");
+        std::fs::write(&f, "k".repeat(40) + "\n").unwrap();
+        let fp = f.to_str().unwrap();
+        let s = load_with(&[("PASSERELLE_SECRET_KEY_FILE", fp)], None).unwrap();
+        assert_eq!(s.configured_secret_key.unwrap().expose_secret(), "k".repeat(40));
+        let e = load_with(
+            &[("PASSERELLE_SECRET_KEY_FILE", fp), ("PASSERELLE_SECRET_KEY", &"x".repeat(40))],
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("not both"), "{e}");
+        let e = load_with(&[("PASSERELLE_SECRET_KEY_FILE", "/nonexistent/key")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_networks_and_toml_lists() {
+        let s = load_with(&[("PASSERELLE_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")], None)
+            .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 3);
+        let s =
+            load_with(&[], Some("trusted_proxies = [\"192.168.0.0/16\", \"10.1.2.3\"]")).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn the_generated_key_is_kept_owner_readable_only_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let map: HashMap<&str, String> =
+            [("PASSERELLE_DATA_DIR", data.display().to_string())].into();
+        let s = Settings::load(None, &|k| map.get(k).cloned(), &Overrides::default()).unwrap();
+        let first = s.secret_key().unwrap().expose_secret().to_owned();
+        assert_eq!(first.len(), 64);
+        assert_eq!(
+            s.secret_key().unwrap().expose_secret(),
+            first,
+            "the same key on the next start"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(data.join("secret.key")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn the_demo_never_uses_the_configured_database() {
+        let s = load_with(
+            &[
+                ("PASSERELLE_DATABASE_URL", "postgres://h/real"),
+                ("PASSERELLE_SECRET_KEY", &"s".repeat(32)),
+            ],
+            None,
+        )
+        .unwrap()
+        .for_demo();
+        assert_eq!(s.engine, Engine::Sqlite);
+        assert_eq!(s.database_url, "sqlite://data/demo/passerelle.db");
+        assert!(s.configured_secret_key.is_none());
+    }
+}

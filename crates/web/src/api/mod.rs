@@ -1,0 +1,74 @@
+//! The JSON API under `/api/v1`. Every endpoint is registered through [`OpenApiRouter`], so
+//! the OpenAPI document is generated from the same code that routes requests: an endpoint
+//! cannot exist undocumented.
+
+use std::sync::Arc;
+
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::middleware::{ApiErrorBody, ApiErrorDetail};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Passerelle API",
+        description = "Case management for social work. Errors are `{\"error\": {\"code\", \"message\", \"request_id\"}}`; messages follow `Accept-Language` (fr, en).",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    components(schemas(ApiErrorBody, ApiErrorDetail)),
+    tags((name = "meta", description = "About this API"))
+)]
+struct ApiDoc;
+
+/// The API's routes, and the document describing them.
+pub fn router() -> Router<AppState> {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(index))
+        .routes(routes!(openapi_json))
+        .split_for_parts();
+    router.layer(Extension(Arc::new(doc)))
+}
+
+/// The OpenAPI document, for tests and tools.
+pub fn openapi() -> OpenApiDoc {
+    let (_, doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .routes(routes!(index))
+        .routes(routes!(openapi_json))
+        .split_for_parts();
+    doc
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// Where this API's OpenAPI document is.
+    pub openapi: &'static str,
+}
+
+/// What this API is and where its description lives.
+#[utoipa::path(get, path = "/api/v1", tag = "meta", responses((status = 200, body = ApiInfo)))]
+async fn index() -> Json<ApiInfo> {
+    Json(ApiInfo {
+        name: "Passerelle",
+        version: env!("CARGO_PKG_VERSION"),
+        openapi: "/api/v1/openapi.json",
+    })
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json"))
+)]
+async fn openapi_json(Extension(doc): Extension<Arc<OpenApiDoc>>) -> Json<OpenApiDoc> {
+    Json(doc.as_ref().clone())
+}

@@ -1,0 +1,73 @@
+//! The web layer's one error type, mapped to a response in one place.
+//!
+//! A handler returns `WebError`; its response carries only an [`ErrorMarker`]. The
+//! [`crate::middleware::render_errors`] middleware, which knows the request's language and id,
+//! turns the marker into a page (or a JSON error under `/api/`). So every error, including the
+//! router's 404 and a caught panic, is shown the same way.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use store::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable code in JSON errors.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Internal => "internal",
+            ErrorKind::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// Asks the error-rendering middleware to fill in the body.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorMarker(pub ErrorKind);
+
+pub fn error_response(kind: ErrorKind) -> Response {
+    let mut response = kind.status().into_response();
+    response.extensions_mut().insert(ErrorMarker(kind));
+    response
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Unknown, or not for this user: the same answer, so nothing leaks.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::NotFound => error_response(ErrorKind::NotFound),
+            WebError::Store(e) => {
+                // The request id is on the span; the cause, never the request's data.
+                tracing::error!(error = %e, "request failed");
+                error_response(ErrorKind::Internal)
+            }
+        }
+    }
+}
+
+/// The router's fallback: a page in the user's language.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}

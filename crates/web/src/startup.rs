@@ -1,0 +1,116 @@
+//! The composition root: builds the router with its middleware, binds, serves until told to
+//! stop, and lets in-flight requests finish.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::{AppState, WebConfig, api, assets, errors, home, language, middleware, system};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Every feature's routes, with no middleware.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(home::router())
+        .merge(system::router())
+        .merge(language::router())
+        .merge(api::router())
+        .route("/static/{name}", get(assets::serve))
+}
+
+impl Application {
+    /// Binds `bind` (port 0 picks a free port) and prepares the application.
+    pub async fn build(
+        config: WebConfig,
+        db: store::Db,
+        bind: SocketAddr,
+    ) -> std::io::Result<Self> {
+        Self::build_with(config, db, bind, Router::new()).await
+    }
+
+    /// As [`Application::build`], with extra routes merged in (tests use it for probes such as
+    /// a deliberately slow page).
+    pub async fn build_with(
+        config: WebConfig,
+        db: store::Db,
+        bind: SocketAddr,
+        extra: Router<AppState>,
+    ) -> std::io::Result<Self> {
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            i18n: Arc::new(crate::i18n::I18n::load()),
+            assets: Arc::new(assets::Assets::load()),
+        };
+        let layers = ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(middleware::observe))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::security_headers,
+            ))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
+            .layer(CatchPanicLayer::custom(middleware::panic_response));
+        let router = routes()
+            .merge(extra)
+            .fallback(errors::not_found)
+            .layer(layers)
+            .with_state(state.clone());
+        let listener = TcpListener::bind(bind).await?;
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then waits for in-flight requests and closes the
+    /// database pool.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

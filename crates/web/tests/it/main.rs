@@ -1,0 +1,4 @@
+//! Integration tests of the web layer: one test binary, every test on SQLite and PostgreSQL.
+
+mod helpers;
+mod shell;
