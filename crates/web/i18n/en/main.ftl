@@ -32,7 +32,7 @@ home-col-slug = Short name
 home-col-teams = Teams
 home-col-time-zone = Time zone
 home-empty = No organisation is registered on this instance yet.
-home-empty-hint = An administrator can create one from the command line, or start the demonstration with "passerelle serve --demo".
+home-empty-hint = To discover Passerelle with fictitious data, start the demonstration: "passerelle serve --demo".
 
 error-404-title = Page not found
 error-404-text = This page does not exist, or you do not have access to what it holds.

@@ -32,7 +32,7 @@ home-col-slug = Identifiant court
 home-col-teams = Équipes
 home-col-time-zone = Fuseau horaire
 home-empty = Aucune structure n'est encore enregistrée sur cette instance.
-home-empty-hint = Un administrateur peut en créer une en ligne de commande, ou lancer la démonstration avec « passerelle serve --demo ».
+home-empty-hint = Pour découvrir Passerelle avec des données fictives, lancez la démonstration : « passerelle serve --demo ».
 
 error-404-title = Page introuvable
 error-404-text = Cette page n'existe pas, ou vous n'avez pas accès à ce qu'elle contient.
