@@ -584,3 +584,14 @@ mod tests {
         assert!(s.configured_secret_key.is_none());
     }
 }
+
+#[cfg(test)]
+mod documentation {
+    #[test]
+    fn the_readme_documents_every_environment_variable() {
+        let readme = include_str!("../../../README.md");
+        for var in super::ENV_VARS {
+            assert!(readme.contains(&format!("`{var}`")), "README.md does not document {var}");
+        }
+    }
+}

@@ -73,12 +73,19 @@ impl TestApp {
 
     /// With extra routes (probes for panics, slow requests…).
     pub async fn spawn_with(db: TestDb, extra: Router<AppState>) -> TestApp {
+        Self::spawn_configured(db, test_config(), extra).await
+    }
+
+    pub async fn spawn_configured(
+        db: TestDb,
+        config: WebConfig,
+        extra: Router<AppState>,
+    ) -> TestApp {
         logs();
         let pool = db.migrated().await;
-        let app =
-            Application::build_with(test_config(), pool, "127.0.0.1:0".parse().unwrap(), extra)
-                .await
-                .expect("the application binds");
+        let app = Application::build_with(config, pool, "127.0.0.1:0".parse().unwrap(), extra)
+            .await
+            .expect("the application binds");
         let address = app.local_addr();
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel();

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::routing::get;
 use testkit::engine_tests;
 
-use crate::helpers::{TestApp, logs, visible_text};
+use crate::helpers::{TestApp, logs, test_config, visible_text};
 
 engine_tests! {
     async fn the_home_page_shows_real_counts_in_french_by_default(db) {
@@ -91,7 +91,7 @@ engine_tests! {
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
         let paths = doc["paths"].as_object().unwrap();
         for path in paths.keys() {
-            let concrete = path.replace('{', "").replace('}', "");
+            let concrete = path.replace(['{', '}'], "");
             assert_ne!(app.get(&concrete).await.status(), 404, "documented path {path} is routed");
         }
         assert!(paths.contains_key("/api/v1") && paths.contains_key("/api/v1/openapi.json"));
@@ -111,6 +111,16 @@ engine_tests! {
         assert!(uuid::Uuid::parse_str(h["x-request-id"].to_str().unwrap()).is_ok());
         let other = app.get("/").await;
         assert_ne!(other.headers()["x-request-id"], h["x-request-id"], "one id per request");
+    }
+
+    async fn behind_https_cookies_are_secure_and_hsts_is_sent(db) {
+        let config = web::WebConfig { base_url: "https://passerelle.example.org".into(), ..test_config() };
+        let app = TestApp::spawn_configured(db, config, Router::new()).await;
+        let res = app.get("/language/en").await;
+        let cookie = res.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.contains("; Secure"), "{cookie}");
+        let page = app.get("/").await;
+        assert!(page.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
     }
 
     async fn static_assets_are_versioned_cached_and_revalidated(db) {
