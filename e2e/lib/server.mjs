@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,18 @@ export async function startServer({ env = {}, args = [] } = {}) {
   return {
     baseUrl,
     get stderr() { return stderr; },
+    // Runs another passerelle command against the same data folder and database, as an
+    // administrator on the server would; PASSERELLE_BASE_URL makes printed links point here.
+    cli(args) {
+      const result = spawnSync(bin, args, {
+        env: { ...childEnv, PASSERELLE_BASE_URL: baseUrl },
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) {
+        throw new Error(`passerelle ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+      }
+      return result.stdout;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

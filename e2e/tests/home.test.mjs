@@ -4,7 +4,8 @@ import { launchBrowser, newContext, VIEWPORTS } from '../lib/browser.mjs';
 import { assertHomeBasics, homeJourney } from '../lib/journeys.mjs';
 import { startServer } from '../lib/server.mjs';
 
-describe('home page', () => {
+// A first visit: the sign-in page, in the browser's language, keyboard- and axe-clean.
+describe('first visit', () => {
   let server;
   let browser;
 
@@ -18,18 +19,18 @@ describe('home page', () => {
     await server?.stop();
   });
 
-  test('French browser gets the French page', () =>
+  test('a French browser gets the French sign-in page', () =>
     homeJourney(browser, server.baseUrl, {
       locale: 'fr-FR',
       lang: 'fr',
-      shots: { 'home-fr-desktop': VIEWPORTS.desktop, 'home-fr-phone': VIEWPORTS.phone },
+      shots: { 'login-fr-desktop': VIEWPORTS.desktop, 'login-fr-phone': VIEWPORTS.phone },
     }));
 
-  test('English browser gets the English page', () =>
+  test('an English browser gets the English sign-in page', () =>
     homeJourney(browser, server.baseUrl, {
       locale: 'en-GB',
       lang: 'en',
-      shots: { 'home-en-desktop': VIEWPORTS.desktop, 'home-en-phone': VIEWPORTS.phone },
+      shots: { 'login-en-desktop': VIEWPORTS.desktop, 'login-en-phone': VIEWPORTS.phone },
     }));
 
   test('language switcher overrides Accept-Language and is remembered', async () => {

@@ -64,6 +64,14 @@ typed_id!(
     /// A team (service, antenne) inside an organisation.
     TeamId
 );
+typed_id!(
+    /// A person who signs in: a social worker, a manager, a partner's agent…
+    UserId
+);
+typed_id!(
+    /// A user's membership of one organisation, with one role.
+    MembershipId
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,11 @@
 //! Nothing here does I/O, knows HTTP or SQL: the rules live here so that they can be tested
 //! fast and read in one place.
 
+pub mod accounts;
+pub mod audit;
 pub mod ids;
 pub mod organisations;
+pub mod passwords;
+pub mod policy;
 
-pub use ids::{OrganisationId, TeamId};
+pub use ids::{MembershipId, OrganisationId, TeamId, UserId};

@@ -6,6 +6,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use domain::passwords::HashParams;
 use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -41,6 +42,8 @@ struct FileSettings {
     secret_key_file: Option<String>,
     trusted_proxies: Option<toml::Value>,
     log: Option<String>,
+    argon2_memory_kib: Option<String>,
+    argon2_iterations: Option<String>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -63,6 +66,9 @@ pub struct Settings {
     pub configured_secret_key: Option<SecretString>,
     pub trusted_proxies: Vec<IpNet>,
     pub log: String,
+    /// Argon2id cost for new password hashes (OWASP's recommendation unless lowered, e.g. for
+    /// tests).
+    pub password_hashing: HashParams,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -89,6 +95,9 @@ const SECRET_KEY: Key = Key { env: "PASSERELLE_SECRET_KEY", file: "secret_key" }
 const SECRET_KEY_FILE: Key = Key { env: "PASSERELLE_SECRET_KEY_FILE", file: "secret_key_file" };
 const TRUSTED_PROXIES: Key = Key { env: "PASSERELLE_TRUSTED_PROXIES", file: "trusted_proxies" };
 const LOG: Key = Key { env: "PASSERELLE_LOG", file: "log" };
+const ARGON2_MEMORY: Key = Key { env: "PASSERELLE_ARGON2_MEMORY_KIB", file: "argon2_memory_kib" };
+const ARGON2_ITERATIONS: Key =
+    Key { env: "PASSERELLE_ARGON2_ITERATIONS", file: "argon2_iterations" };
 
 /// Every environment variable Passerelle reads, for the documentation test.
 pub const ENV_VARS: &[&str] = &[
@@ -102,6 +111,8 @@ pub const ENV_VARS: &[&str] = &[
     SECRET_KEY_FILE.env,
     TRUSTED_PROXIES.env,
     LOG.env,
+    ARGON2_MEMORY.env,
+    ARGON2_ITERATIONS.env,
 ];
 
 struct Layers<'a> {
@@ -122,6 +133,8 @@ impl Layers<'_> {
             "secret_key" => f.secret_key.clone(),
             "secret_key_file" => f.secret_key_file.clone(),
             "log" => f.log.clone(),
+            "argon2_memory_kib" => f.argon2_memory_kib.clone(),
+            "argon2_iterations" => f.argon2_iterations.clone(),
             "trusted_proxies" => f.trusted_proxies.as_ref().map(|v| match v {
                 toml::Value::Array(items) => items
                     .iter()
@@ -288,6 +301,31 @@ impl Settings {
             None => DEFAULT_LOG.to_owned(),
         };
 
+        let mut password_hashing = HashParams::OWASP;
+        if let Some(raw) = layers.get(&ARGON2_MEMORY) {
+            password_hashing.memory_kib = raw
+                .value
+                .trim()
+                .parse()
+                .map_err(|_| invalid(&raw, "a whole number of KiB, such as 19456"))?;
+        }
+        if let Some(raw) = layers.get(&ARGON2_ITERATIONS) {
+            password_hashing.iterations = raw
+                .value
+                .trim()
+                .parse()
+                .map_err(|_| invalid(&raw, "a whole number of iterations, such as 2"))?;
+        }
+        if !password_hashing.is_valid() {
+            return Err(ConfigError(format!(
+                "{} = {} and {} = {}: Argon2 needs at least 8 KiB and 1 iteration",
+                ARGON2_MEMORY.env,
+                password_hashing.memory_kib,
+                ARGON2_ITERATIONS.env,
+                password_hashing.iterations
+            )));
+        }
+
         Ok(Settings {
             database_url,
             engine,
@@ -297,6 +335,7 @@ impl Settings {
             configured_secret_key,
             trusted_proxies,
             log,
+            password_hashing,
             sources,
         })
     }
@@ -534,6 +573,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn password_hashing_defaults_to_owasp_and_can_be_lowered_for_tests() {
+        assert_eq!(load_with(&[], None).unwrap().password_hashing, HashParams::OWASP);
+        let s = load_with(
+            &[("PASSERELLE_ARGON2_MEMORY_KIB", "64"), ("PASSERELLE_ARGON2_ITERATIONS", "1")],
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            s.password_hashing,
+            HashParams { memory_kib: 64, iterations: 1, parallelism: 1 }
+        );
+        let e =
+            load_with(&[("PASSERELLE_ARGON2_MEMORY_KIB", "lots")], None).unwrap_err().to_string();
+        assert!(e.contains("PASSERELLE_ARGON2_MEMORY_KIB"), "{e}");
+        let e = load_with(&[("PASSERELLE_ARGON2_ITERATIONS", "0")], None).unwrap_err().to_string();
+        assert!(e.contains("at least"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `passerelle`: the server and its administration commands. Wiring only; the rules live in
 //! `domain`, the queries in `store`, the pages in `web`.
 
+mod admin_cmd;
+mod audit_cmd;
 mod config;
 
 use std::path::PathBuf;
@@ -48,6 +50,65 @@ enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// Organisations hosted on this instance.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organisation (a CCAS, an association, a département service…).
+    Create {
+        /// Short stable name used on the command line and in the API: lowercase letters,
+        /// digits and hyphens, e.g. ccas-valbourg.
+        #[arg(long)]
+        slug: String,
+        /// Full name, e.g. "CCAS de Valbourg".
+        #[arg(long)]
+        name: String,
+        /// IANA time zone in which its dates are shown.
+        #[arg(long, default_value = "Europe/Paris")]
+        time_zone: String,
+    },
+    /// List the organisations.
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print a one-time link with which its owner sets a password.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The person's name as colleagues know it.
+        #[arg(long)]
+        name: String,
+        /// The organisation's short name (see `passerelle org list`).
+        #[arg(long, value_name = "SLUG")]
+        org: Option<String>,
+        /// manager, worker, reception, supervisor, dpo, peer-mediator, partner — or admin,
+        /// without --org, for an instance administrator.
+        #[arg(long)]
+        role: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every hash chain of the audit log; exits with an error if one is broken.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -62,6 +123,7 @@ enum DemoCommand {
 }
 
 /// A failure to report in one line.
+#[derive(Debug)]
 struct Failure(String);
 
 impl From<ConfigError> for Failure {
@@ -112,11 +174,48 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Check => check(settings).await,
+        Command::Org { command } => {
+            let db = open(&settings).await?;
+            db.migrate().await?;
+            let result = match command {
+                OrgCommand::Create { slug, name, time_zone } => {
+                    admin_cmd::org_create(&db, &slug, &name, &time_zone).await
+                }
+                OrgCommand::List => admin_cmd::org_list(&db).await,
+            };
+            db.close().await;
+            result
+        }
+        Command::User { command: UserCommand::Create { email, name, org, role } } => {
+            let db = open(&settings).await?;
+            db.migrate().await?;
+            let result = admin_cmd::user_create(
+                &db,
+                &settings.base_url,
+                &email,
+                &name,
+                org.as_deref(),
+                role.as_deref(),
+            )
+            .await;
+            db.close().await;
+            result
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let db = open(&settings).await?;
+            let intact = audit_cmd::verify(&db).await;
+            db.close().await;
+            if intact.map_err(Failure)? {
+                Ok(())
+            } else {
+                Err(Failure("the audit log does not verify: see the BROKEN chain(s) above".into()))
+            }
+        }
         Command::Demo { command: DemoCommand::Seed { seed } } => {
             let settings = settings.for_demo();
             let db = open(&settings).await?;
             db.migrate().await?;
-            let summary = store::demo::seed(&db, seed).await?;
+            let summary = store::demo::seed(&db, seed, settings.password_hashing).await?;
             print_demo(&settings, &summary);
             db.close().await;
             Ok(())
@@ -153,12 +252,18 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let db = open(&settings).await?;
     let applied = db.migrate().await?;
     let secret_key = settings.secret_key()?;
-    let demo_summary =
-        if demo { Some(store::demo::seed(&db, store::demo::DEFAULT_SEED).await?) } else { None };
+    let demo_summary = if demo {
+        Some(store::demo::seed(&db, store::demo::DEFAULT_SEED, settings.password_hashing).await?)
+    } else {
+        None
+    };
     let config = web::WebConfig {
         base_url: settings.base_url.clone(),
         trusted_proxies: settings.trusted_proxies.clone(),
         secret_key,
+        session_idle: web::WebConfig::DEFAULT_SESSION_IDLE,
+        session_absolute: web::WebConfig::DEFAULT_SESSION_ABSOLUTE,
+        password_hashing: settings.password_hashing,
     };
     let app = web::Application::build(config, db, settings.bind).await.map_err(|e| {
         let hint = match e.kind() {
@@ -200,10 +305,10 @@ fn print_demo(settings: &Settings, summary: &store::demo::DemoSummary) {
         println!("  - {name} [{slug}]");
     }
     println!("  {} teams in all. Every name and place in the demo is fictitious.", summary.teams);
-    println!(
-        "Demo accounts: none yet. Sign-in is not part of this version, so every page is open:"
-    );
-    println!("  keep the server on a loopback address (the default, 127.0.0.1).");
+    println!("Demo accounts (password for all: {}):", store::demo::DEMO_PASSWORD);
+    for (email, role, org) in &summary.accounts {
+        println!("  {email:<38} {role:<14} {org}");
+    }
 }
 
 async fn check(settings: Settings) -> Result<(), Failure> {

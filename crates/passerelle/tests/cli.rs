@@ -107,9 +107,9 @@ async fn with_no_configuration_it_serves_on_sqlite_in_the_data_folder() {
     assert!(server.printed[0].contains("SQLite"), "{:?}", server.printed);
     let (status, fr) = get(&format!("{}/", server.base_url), "fr-FR").await;
     assert_eq!(status, 200);
-    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Bienvenue sur Passerelle"));
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Se connecter à Passerelle"), "{fr}");
     let (_, en) = get(&format!("{}/", server.base_url), "en-GB").await;
-    assert!(en.contains("<html lang=\"en\">") && en.contains("Welcome to Passerelle"));
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Sign in to Passerelle"));
     assert!(dir.path().join("data/passerelle.db").is_file());
     assert!(dir.path().join("data/secret.key").is_file());
     assert!(server.terminate().success(), "SIGTERM is a clean stop");
@@ -122,25 +122,96 @@ engine_tests! {
         let env = [("PASSERELLE_DATABASE_URL", empty.url.as_str()), ("PASSERELLE_SECRET_KEY", KEY)];
         let before = run(dir.path(), &["check"], &env);
         let before_text = String::from_utf8_lossy(&before.stdout).into_owned();
+        let migrations = migration_count();
         if db.engine == store::Engine::Postgres {
-            assert!(before_text.contains("0 applied, 1 pending"), "{before_text}");
+            assert!(before_text.contains(&format!("0 applied, {migrations} pending")), "{before_text}");
         }
         let server = Server::start(dir.path(), &["serve", "--bind", "127.0.0.1:0"], &env);
-        assert!(server.printed[0].contains("1 migration(s) applied"), "{:?}", server.printed);
+        assert!(server.printed[0].contains(&format!("{migrations} migration(s) applied")), "{:?}", server.printed);
         let (status, html) = get(&format!("{}/", server.base_url), "fr").await;
         assert_eq!(status, 200);
-        assert!(html.contains("Bienvenue sur Passerelle"));
+        assert!(html.contains("Se connecter à Passerelle"));
         assert_eq!(get(&format!("{}/readyz", server.base_url), "fr").await.0, 200);
         assert!(server.terminate().success());
         let check = run(dir.path(), &["check"], &env);
         let text = String::from_utf8_lossy(&check.stdout);
         assert!(check.status.success(), "{text}");
         assert!(text.contains(db.engine.name()), "{text}");
-        assert!(text.contains("1 applied, 0 pending"), "{text}");
+        assert!(text.contains(&format!("{migrations} applied, 0 pending")), "{text}");
         assert!(text.contains("organisations:   0"), "{text}");
         assert!(!text.contains(KEY), "check never prints the secret key");
         let migrate = run(dir.path(), &["migrate"], &env);
         assert!(String::from_utf8_lossy(&migrate.stdout).contains("0 migration(s) applied"));
+    }
+}
+
+/// What a privileged tamperer does: take the append-only triggers out of the way, then change
+/// one event's reason.
+async fn tamper_with_reason(db: &store::Db, event_id: uuid::Uuid) {
+    let update = "UPDATE audit_events SET reason = 'routine' WHERE id = $1";
+    match db {
+        store::Db::Sqlite(p) => {
+            sqlx::raw_sql("DROP TRIGGER audit_events_no_update").execute(p).await.unwrap();
+            sqlx::query(update).bind(event_id).execute(p).await.unwrap();
+        }
+        store::Db::Postgres(p) => {
+            sqlx::raw_sql("ALTER TABLE audit_events DISABLE TRIGGER USER")
+                .execute(p)
+                .await
+                .unwrap();
+            sqlx::query(update).bind(event_id).execute(p).await.unwrap();
+        }
+    }
+}
+
+engine_tests! {
+    async fn audit_verify_passes_an_intact_log_and_names_a_tampered_event(db) {
+        use domain::audit::AuditAction;
+        use store::audit::NewAuditEvent;
+
+        let dir = tempfile::tempdir().unwrap();
+        let env = [("PASSERELLE_DATABASE_URL", db.url.as_str()), ("PASSERELLE_SECRET_KEY", KEY)];
+        let migrate = run(dir.path(), &["migrate"], &env);
+        assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+
+        let conn = db.connect().await;
+        let new_org = domain::organisations::NewOrganisation {
+            id: domain::OrganisationId::new(),
+            slug: domain::organisations::Slug::parse("ccas-test").unwrap(),
+            name: domain::organisations::DisplayName::parse("CCAS de Test").unwrap(),
+            time_zone: "Europe/Paris".into(),
+        };
+        let org = store::organisations::insert(&conn, &new_org, store::Ts::now()).await.unwrap();
+        let subject = uuid::Uuid::now_v7();
+        let mut events = Vec::new();
+        for event in [
+            NewAuditEvent::new(AuditAction::OrganisationCreated, None)
+                .on("organisation", org.id.as_uuid()),
+            NewAuditEvent::new(AuditAction::PersonFileRead, Some(org.id)).on("person", subject),
+            NewAuditEvent::new(AuditAction::BreakTheGlass, Some(org.id))
+                .on("person", subject)
+                .because("emergency"),
+            NewAuditEvent::new(AuditAction::Export, Some(org.id)),
+        ] {
+            events.push(store::audit::append_now(&conn, &event).await.unwrap());
+        }
+
+        let intact = run(dir.path(), &["audit", "verify"], &env);
+        let text = String::from_utf8_lossy(&intact.stdout).into_owned();
+        assert!(intact.status.success(), "{text}{}", String::from_utf8_lossy(&intact.stderr));
+        assert!(text.contains("chain instance: 1 event, intact"), "{text}");
+        assert!(text.contains("chain ccas-test: 3 events, intact"), "{text}");
+
+        let target = &events[2];
+        tamper_with_reason(&conn, target.id).await;
+        conn.close().await;
+        let broken = run(dir.path(), &["audit", "verify"], &env);
+        let text = String::from_utf8_lossy(&broken.stdout).into_owned();
+        let err = one_line_error(&broken);
+        assert!(err.contains("the audit log does not verify"), "{err}");
+        let expected = format!("chain ccas-test: 3 events, BROKEN at event {} (seq 2)", target.id);
+        assert!(text.contains(&expected), "{text}");
+        assert!(text.contains("chain instance: 1 event, intact"), "{text}");
     }
 }
 
@@ -216,9 +287,13 @@ async fn the_demo_has_its_own_database_and_never_touches_the_configured_one() {
     let server = Server::start(dir.path(), &["serve", "--demo", "--bind", "127.0.0.1:0"], &env);
     let printed = server.printed.join("\n");
     assert!(printed.contains("CCAS de Valbourg [ccas-valbourg]"), "{printed}");
-    assert!(printed.contains("Demo accounts"), "{printed}");
-    let (_, html) = get(&format!("{}/", server.base_url), "fr").await;
-    assert!(html.contains("Association Le Relais"));
+    assert!(printed.contains("Demo accounts (password for all: passerelle-demo)"), "{printed}");
+    assert!(printed.contains("admin@passerelle.example"), "{printed}");
+    // The ARGON2 settings are the production ones here: the printed password really works.
+    let browser = Browser::new(&server.base_url);
+    assert_eq!(browser.sign_in("admin@passerelle.example", "passerelle-demo").await, 303);
+    let html = browser.get("/").await;
+    assert!(html.contains("Association Le Relais"), "{html}");
     assert!(server.terminate().success());
     assert!(dir.path().join("data/demo/passerelle.db").is_file());
     assert!(!dir.path().join("data/passerelle.db").exists());
@@ -227,12 +302,150 @@ async fn the_demo_has_its_own_database_and_never_touches_the_configured_one() {
     assert!(again.status.success() && text.contains("already present"), "{text}");
 }
 
+/// A browser's cookie jar and the anti-forgery token of the page it last read.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser { client, base: base.to_owned() }
+    }
+
+    async fn get(&self, path: &str) -> String {
+        self.client.get(format!("{}{path}", self.base)).send().await.unwrap().text().await.unwrap()
+    }
+
+    fn csrf(html: &str) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let at = html.find(marker).expect("a form with a token") + marker.len();
+        html[at..at + html[at..].find('"').unwrap()].to_owned()
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> u16 {
+        let token = Self::csrf(&self.get(path).await);
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) -> u16 {
+        self.post("/login", &[("email", email), ("password", password)]).await
+    }
+}
+
+/// How many migrations the binary embeds.
+fn migration_count() -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/migrations/postgres");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql"))
+        .count()
+}
+
+#[tokio::test]
+async fn an_administrator_creates_an_organisation_and_an_account_that_signs_in_through_its_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("PASSERELLE_ARGON2_MEMORY_KIB", "64"), ("PASSERELLE_ARGON2_ITERATIONS", "1")];
+    let out =
+        run(dir.path(), &["org", "create", "--slug", "ccas-test", "--name", "CCAS de Test"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = run(dir.path(), &["org", "create", "--slug", "ccas-test", "--name", "Autre"], &env);
+    assert!(one_line_error(&again).contains("already taken"));
+    let bad = run(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@y.example",
+            "--name",
+            "X",
+            "--org",
+            "ccas-test",
+            "--role",
+            "boss",
+        ],
+        &env,
+    );
+    assert!(one_line_error(&bad).contains("expected one of admin, manager, worker"));
+    let missing = run(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@y.example",
+            "--name",
+            "X",
+            "--org",
+            "nope",
+            "--role",
+            "worker",
+        ],
+        &env,
+    );
+    assert!(one_line_error(&missing).contains("no such organisation"));
+    let list = run(dir.path(), &["org", "list"], &env);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("ccas-test"));
+
+    let server = Server::start(dir.path(), &["serve", "--bind", "127.0.0.1:0"], &env);
+    let base_env = [env[0], env[1], ("PASSERELLE_BASE_URL", server.base_url.as_str())];
+    let out = run(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "Camille.Martin@CCAS.example",
+            "--name",
+            "Camille Martin",
+            "--org",
+            "ccas-test",
+            "--role",
+            "worker",
+        ],
+        &base_env,
+    );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{printed}");
+    let link =
+        printed.lines().find(|l| l.starts_with("http")).expect("a link is printed").to_owned();
+    let path = link.strip_prefix(&server.base_url).unwrap().to_owned();
+    let browser = Browser::new(&server.base_url);
+    let phrase = "trois hérons sur le pont-levis";
+    assert_eq!(browser.post(&path, &[("password", phrase), ("confirm", phrase)]).await, 303);
+    assert_eq!(
+        browser.sign_in("camille.martin@ccas.example", phrase).await,
+        303,
+        "the e-mail is matched case-insensitively"
+    );
+    let home = browser.get("/").await;
+    assert!(home.contains("CCAS de Test") && home.contains("Camille Martin"), "{home}");
+    assert!(server.terminate().success());
+    let verify = run(dir.path(), &["audit", "verify"], &env);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}
+
 #[test]
 fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "migrate", "check", "demo"] {
+    for command in ["serve", "migrate", "check", "demo", "audit"] {
         assert!(text.contains(command), "{text}");
     }
 }

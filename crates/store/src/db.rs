@@ -215,6 +215,19 @@ impl Db {
         })
     }
 
+    /// Starts a read-only transaction whose queries all see one consistent snapshot, without
+    /// blocking writers: a deferred transaction on SQLite (WAL readers keep their snapshot),
+    /// `REPEATABLE READ` on PostgreSQL. For reads spread over many queries, such as paging
+    /// through the whole audit log.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?,
+            ),
+        })
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

@@ -4,14 +4,16 @@
 //! their own records to [`seed`], drawing from the same random stream so that the whole data
 //! set stays deterministic.
 
+use domain::accounts::{Email, Role};
 use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
-use domain::{OrganisationId, TeamId};
+use domain::passwords::{HashParams, hash_password};
+use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use time::macros::datetime;
 use uuid::Uuid;
 
-use crate::{Db, StoreError, Ts, organisations, teams};
+use crate::{Db, StoreError, Ts, accounts, organisations, teams};
 
 /// The seed `serve --demo` and `demo seed` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 2026;
@@ -35,6 +37,85 @@ const ORGANISATIONS: &[(&str, &str, &[&str])] = &[
     ("le-relais", "Association Le Relais", &["Équipe de rue", "Café social", "Pairs aidants"]),
 ];
 
+/// The one password of every demo account. Demo only: the demo database is never real data.
+pub const DEMO_PASSWORD: &str = "passerelle-demo";
+
+/// One demo account: e-mail, name, organisation slug (none for the instance admin), role, and
+/// the teams it belongs to (`true` when it supervises the team).
+struct DemoAccount {
+    email: &'static str,
+    name: &'static str,
+    organisation: Option<&'static str>,
+    role: Role,
+    teams: &'static [(&'static str, bool)],
+}
+
+const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        email: "admin@passerelle.example",
+        name: "Dominique Arnaud",
+        organisation: None,
+        role: Role::Admin,
+        teams: &[],
+    },
+    DemoAccount {
+        email: "claire.fontaine@valbourg.example",
+        name: "Claire Fontaine",
+        organisation: Some("ccas-valbourg"),
+        role: Role::Manager,
+        teams: &[],
+    },
+    DemoAccount {
+        email: "karim.benali@valbourg.example",
+        name: "Karim Benali",
+        organisation: Some("ccas-valbourg"),
+        role: Role::Worker,
+        teams: &[("Pôle insertion", false)],
+    },
+    DemoAccount {
+        email: "julie.morel@valbourg.example",
+        name: "Julie Morel",
+        organisation: Some("ccas-valbourg"),
+        role: Role::Reception,
+        teams: &[("Accueil", false)],
+    },
+    DemoAccount {
+        email: "sophie.lambert@valbourg.example",
+        name: "Sophie Lambert",
+        organisation: Some("ccas-valbourg"),
+        role: Role::Supervisor,
+        teams: &[("Pôle insertion", true), ("Pôle logement", true)],
+    },
+    DemoAccount {
+        email: "marc.dubois@valbourg.example",
+        name: "Marc Dubois",
+        organisation: Some("ccas-valbourg"),
+        role: Role::Dpo,
+        teams: &[],
+    },
+    DemoAccount {
+        email: "nadia.haddad@lerelais.example",
+        name: "Nadia Haddad",
+        organisation: Some("le-relais"),
+        role: Role::PeerMediator,
+        teams: &[("Pairs aidants", false)],
+    },
+    DemoAccount {
+        email: "min-jun.kim@lerelais.example",
+        name: "김민준 (Kim Min-jun)",
+        organisation: Some("le-relais"),
+        role: Role::Worker,
+        teams: &[("Équipe de rue", false)],
+    },
+    DemoAccount {
+        email: "thomas.girard@haute-vallee.example",
+        name: "Thomas Girard",
+        organisation: Some("dept-haute-vallee"),
+        role: Role::Partner,
+        teams: &[],
+    },
+];
+
 /// What the demo data set holds, to print for the person who started the demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoSummary {
@@ -42,6 +123,8 @@ pub struct DemoSummary {
     pub created: bool,
     pub organisations: Vec<(String, String)>,
     pub teams: usize,
+    /// (e-mail, role, organisation slug or "instance") of every demo account.
+    pub accounts: Vec<(String, String, String)>,
 }
 
 /// A deterministic UUID v7: the timestamp and the random bits both come from the demo's
@@ -77,8 +160,9 @@ pub fn generate(seed: u64) -> (Vec<NewOrganisation>, Vec<NewTeam>, Ts) {
     (orgs, all_teams, created)
 }
 
-/// Writes the demo data set in one transaction, unless it is there already.
-pub async fn seed(db: &Db, seed: u64) -> Result<DemoSummary, StoreError> {
+/// Writes the demo data set in one transaction, unless it is there already. Demo passwords
+/// are hashed with `params`.
+pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary, StoreError> {
     let (orgs, new_teams, created_at) = generate(seed);
     let summary = |created| DemoSummary {
         created,
@@ -87,6 +171,13 @@ pub async fn seed(db: &Db, seed: u64) -> Result<DemoSummary, StoreError> {
             .map(|o| (o.slug.as_str().to_owned(), o.name.as_str().to_owned()))
             .collect(),
         teams: new_teams.len(),
+        accounts: ACCOUNTS
+            .iter()
+            .map(|a| {
+                let org = a.organisation.unwrap_or("instance");
+                (a.email.to_owned(), a.role.as_str().to_owned(), org.to_owned())
+            })
+            .collect(),
     };
     if organisations::find_by_slug(db, orgs[0].slug.as_str()).await?.is_some() {
         return Ok(summary(false));
@@ -97,6 +188,46 @@ pub async fn seed(db: &Db, seed: u64) -> Result<DemoSummary, StoreError> {
     }
     for team in &new_teams {
         teams::insert(&mut tx, team, created_at).await?;
+    }
+    // The ids keep coming from the same generator, after the organisations' and teams'.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
+    for account in ACCOUNTS {
+        let user_id = UserId::from_uuid(demo_uuid(&mut rng, created_at));
+        let email = Email::parse(account.email).expect("demo e-mails are valid");
+        let name = DisplayName::parse(account.name).expect("demo names are valid");
+        let new = accounts::NewUser {
+            id: user_id,
+            email: &email,
+            display_name: &name,
+            instance_admin: account.role == Role::Admin,
+        };
+        accounts::insert_user(&mut tx, &new, created_at).await?;
+        accounts::set_password_hash(
+            &mut tx,
+            user_id,
+            &hash_password(DEMO_PASSWORD, params),
+            created_at,
+        )
+        .await?;
+        let Some(slug) = account.organisation else { continue };
+        let org = orgs.iter().find(|o| o.slug.as_str() == slug).expect("demo organisations exist");
+        let membership_id = MembershipId::from_uuid(demo_uuid(&mut rng, created_at));
+        accounts::insert_membership(
+            &mut tx,
+            membership_id,
+            user_id,
+            org.id,
+            account.role,
+            created_at,
+        )
+        .await?;
+        for (team_name, supervises) in account.teams {
+            let team = new_teams
+                .iter()
+                .find(|t| t.organisation_id == org.id && t.name.as_str() == *team_name)
+                .expect("demo teams exist");
+            accounts::add_membership_team(&mut tx, membership_id, team.id, *supervises).await?;
+        }
     }
     tx.commit().await?;
     Ok(summary(true))

@@ -8,12 +8,15 @@
 #[macro_use]
 mod sql;
 
+pub mod accounts;
+pub mod audit;
 pub mod db;
 pub mod demo;
 pub mod dialect;
 pub mod error;
 pub mod home;
 pub mod organisations;
+pub mod sessions;
 pub mod teams;
 pub mod ts;
 

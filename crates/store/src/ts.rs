@@ -30,7 +30,9 @@ impl Ts {
         self.0
     }
 
-    fn to_sqlite_text(self) -> String {
+    /// The fixed-width UTC text form, `YYYY-MM-DDTHH:MM:SS.ffffffZ`: what SQLite stores, and
+    /// what the audit chain hashes, so a hash does not depend on the engine.
+    pub fn canonical(self) -> String {
         // Cannot fail: the value is UTC and every component is in range.
         self.0.format(SQLITE_FORMAT).expect("UTC timestamps always format")
     }
@@ -67,7 +69,7 @@ impl<'q> Encode<'q, Sqlite> for Ts {
         &self,
         args: &mut Vec<SqliteArgumentValue<'q>>,
     ) -> Result<IsNull, BoxDynError> {
-        <String as Encode<'q, Sqlite>>::encode(self.to_sqlite_text(), args)
+        <String as Encode<'q, Sqlite>>::encode(self.canonical(), args)
     }
 }
 
@@ -104,9 +106,9 @@ mod tests {
     fn sqlite_text_has_a_fixed_width_so_text_order_is_time_order() {
         let whole = Ts::from(datetime!(2026-11-25 23:45:05 UTC));
         let half = Ts::from(datetime!(2026-11-25 23:45:05.5 UTC));
-        assert_eq!(whole.to_sqlite_text(), "2026-11-25T23:45:05.000000Z");
-        assert_eq!(half.to_sqlite_text(), "2026-11-25T23:45:05.500000Z");
-        assert!(whole.to_sqlite_text() < half.to_sqlite_text());
+        assert_eq!(whole.canonical(), "2026-11-25T23:45:05.000000Z");
+        assert_eq!(half.canonical(), "2026-11-25T23:45:05.500000Z");
+        assert!(whole.canonical() < half.canonical());
     }
 
     #[test]
@@ -115,7 +117,7 @@ mod tests {
         let ts = Ts::from(paris);
         assert_eq!(ts.get(), datetime!(2026-07-01 08:00:00.123456 UTC));
         assert_eq!(ts.get().offset(), UtcOffset::UTC);
-        assert_eq!(Ts::from_sqlite_text(&ts.to_sqlite_text()).unwrap(), ts);
+        assert_eq!(Ts::from_sqlite_text(&ts.canonical()).unwrap(), ts);
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! The storage conformance suite: every test runs on SQLite and on PostgreSQL.
 
 use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
+use domain::passwords::HashParams;
 use domain::{OrganisationId, TeamId};
-use store::{Db, StoreError, Ts, demo, dialect, home, organisations, teams};
+use store::{Db, StoreError, Ts, accounts, demo, dialect, home, organisations, teams};
+
+/// Cheap hashing for tests; one test in domain checks the production default.
+const CHEAP: HashParams = HashParams { memory_kib: 64, iterations: 1, parallelism: 1 };
 use testkit::{TestDb, engine_tests};
 
 fn new_org(slug: &str, name: &str) -> NewOrganisation {
@@ -95,9 +99,9 @@ engine_tests! {
 
     async fn demo_data_is_seeded_once_and_counted(db) {
         let conn = db.migrated().await;
-        let first = demo::seed(&conn, demo::DEFAULT_SEED).await.unwrap();
+        let first = demo::seed(&conn, demo::DEFAULT_SEED, CHEAP).await.unwrap();
         assert!(first.created);
-        let second = demo::seed(&conn, demo::DEFAULT_SEED).await.unwrap();
+        let second = demo::seed(&conn, demo::DEFAULT_SEED, CHEAP).await.unwrap();
         assert!(!second.created, "seeding twice writes nothing the second time");
         let counts = home::instance_counts(&conn).await.unwrap();
         assert_eq!(counts.organisations, 3);
@@ -106,6 +110,24 @@ engine_tests! {
         let relais = list.iter().find(|o| o.slug == "le-relais").unwrap();
         assert_eq!(relais.team_count, 3);
         assert_eq!(list.iter().map(|o| o.team_count).sum::<i64>(), counts.teams);
+        // Every account signs in with the demo password; each has the role it is printed with.
+        assert_eq!(first.accounts.len(), 9);
+        for (email, role, org) in &first.accounts {
+            let user = accounts::find_user_by_email(&conn, email).await.unwrap().unwrap();
+            assert!(domain::passwords::verify_password(demo::DEMO_PASSWORD, user.password_hash.as_deref().unwrap()));
+            let memberships = accounts::memberships_of(&conn, user.id).await.unwrap();
+            if org == "instance" {
+                assert!(user.instance_admin && memberships.is_empty());
+            } else {
+                assert_eq!(memberships.len(), 1, "{email}");
+                assert_eq!(memberships[0].role.as_str(), role);
+            }
+        }
+        let supervisor = accounts::find_user_by_email(&conn, "sophie.lambert@valbourg.example").await.unwrap().unwrap();
+        let ccas = organisations::find_by_slug(&conn, "ccas-valbourg").await.unwrap().unwrap();
+        let teams = accounts::teams_of_membership(&conn, supervisor.id, ccas.id).await.unwrap();
+        assert_eq!(teams.len(), 2);
+        assert!(teams.iter().all(|(_, supervises)| *supervises));
     }
 
     async fn the_server_reports_its_engine_and_version(db) {

@@ -1,9 +1,15 @@
-//! What every page's layout needs: the translator, the navigation state, asset URLs.
+//! What every page's layout needs: the translator, who is signed in, the anti-forgery token for
+//! the header's forms, the navigation state, asset URLs.
 
 use std::sync::Arc;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
 use crate::AppState;
 use crate::assets::Assets;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::{CurrentUser, SignedIn};
 use crate::i18n::{Locale, Tr};
 
 /// The main navigation's entries.
@@ -13,11 +19,33 @@ pub enum Nav {
     None,
 }
 
+/// What a page handler needs to render the layout, extracted in one go.
+pub struct PageCtx {
+    pub t: Tr,
+    pub current: CurrentUser,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let t = Tr::from_request_parts(parts, state).await?;
+        let current = CurrentUser::from_request_parts(parts, state).await?;
+        let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state).await?;
+        Ok(PageCtx { t, current, csrf })
+    }
+}
+
 pub struct Chrome {
     pub t: Tr,
     pub nav: Nav,
-    /// Shown in the header next to the product name.
-    pub organisation_name: Option<String>,
+    pub user: Option<SignedIn>,
+    /// The anti-forgery token every form of the page carries.
+    pub csrf: String,
     assets: Arc<Assets>,
 }
 
@@ -29,13 +57,13 @@ pub struct LanguageLink {
 }
 
 impl Chrome {
-    pub fn new(t: Tr, state: &AppState, nav: Nav) -> Chrome {
-        Chrome { t, nav, organisation_name: None, assets: state.assets.clone() }
+    pub fn new(ctx: PageCtx, state: &AppState, nav: Nav) -> Chrome {
+        Chrome { t: ctx.t, nav, user: ctx.current.0, csrf: ctx.csrf, assets: state.assets.clone() }
     }
 
-    pub fn with_organisation(mut self, name: Option<String>) -> Chrome {
-        self.organisation_name = name;
-        self
+    /// For pages rendered outside a handler (errors), with nobody signed in.
+    pub fn anonymous(t: Tr, state: &AppState) -> Chrome {
+        Chrome { t, nav: Nav::None, user: None, csrf: String::new(), assets: state.assets.clone() }
     }
 
     /// The versioned URL of a static asset.
@@ -45,6 +73,17 @@ impl Chrome {
 
     pub fn is_current(&self, nav: Nav) -> bool {
         self.nav == nav
+    }
+
+    /// The organisation the user is acting in, shown in the header.
+    pub fn organisation_name(&self) -> Option<&str> {
+        self.user.as_ref().and_then(|u| u.organisation_name.as_deref())
+    }
+
+    pub fn signed_in_as(&self) -> Option<String> {
+        self.user
+            .as_ref()
+            .map(|u| self.t.msg_args("nav-signed-in-as", &[("name", &u.display_name)]))
     }
 
     pub fn languages(&self) -> Vec<LanguageLink> {

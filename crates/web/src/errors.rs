@@ -12,6 +12,10 @@ use store::StoreError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     NotFound,
+    /// No valid credentials (API only; pages redirect to the sign-in page).
+    Unauthorized,
+    /// The form's anti-forgery token is missing or wrong.
+    CsrfRejected,
     Internal,
     Unavailable,
 }
@@ -20,6 +24,8 @@ impl ErrorKind {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::CsrfRejected => StatusCode::FORBIDDEN,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -29,6 +35,8 @@ impl ErrorKind {
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::NotFound => "not_found",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::CsrfRejected => "csrf_rejected",
             ErrorKind::Internal => "internal",
             ErrorKind::Unavailable => "unavailable",
         }
@@ -52,6 +60,9 @@ pub enum WebError {
     NotFound,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A failure that is ours, described for the log (never with the request's data).
+    #[error("{0}")]
+    Internal(&'static str),
 }
 
 impl IntoResponse for WebError {
@@ -61,6 +72,10 @@ impl IntoResponse for WebError {
             WebError::Store(e) => {
                 // The request id is on the span; the cause, never the request's data.
                 tracing::error!(error = %e, "request failed");
+                error_response(ErrorKind::Internal)
+            }
+            WebError::Internal(what) => {
+                tracing::error!(error = what, "request failed");
                 error_response(ErrorKind::Internal)
             }
         }

@@ -1,18 +1,18 @@
 //! The language switcher: a plain link that remembers the choice in a cookie and goes back to
 //! the page the user was on. It works without JavaScript and carries nothing personal.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use domain::policy::Rule;
 
 use crate::AppState;
 use crate::errors::WebError;
 use crate::i18n::{LANG_COOKIE, Locale};
+use crate::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/language/{tag}", get(switch))
+pub fn router() -> Routes {
+    Routes::new().get("/language/{tag}", Rule::Public, switch)
 }
 
 async fn switch(

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod assets;
+pub mod audit_trail;
+pub mod auth;
 pub mod chrome;
 pub mod client_addr;
 pub mod errors;
@@ -10,6 +12,7 @@ pub mod home;
 pub mod i18n;
 pub mod language;
 pub mod middleware;
+pub mod routes;
 pub mod startup;
 pub mod system;
 pub mod telemetry;
@@ -32,6 +35,17 @@ pub struct WebConfig {
     /// Signs and encrypts what the server hands out (sessions, links); shared by every app
     /// server of an instance.
     pub secret_key: SecretString,
+    /// A session unused for this long ends (default 30 minutes).
+    pub session_idle: time::Duration,
+    /// A session ends this long after sign-in, however active (default 12 hours).
+    pub session_absolute: time::Duration,
+    /// Argon2id cost for new password hashes.
+    pub password_hashing: domain::passwords::HashParams,
+}
+
+impl WebConfig {
+    pub const DEFAULT_SESSION_IDLE: time::Duration = time::Duration::minutes(30);
+    pub const DEFAULT_SESSION_ABSOLUTE: time::Duration = time::Duration::hours(12);
 }
 
 impl WebConfig {
@@ -48,4 +62,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub i18n: Arc<i18n::I18n>,
     pub assets: Arc<assets::Assets>,
+    /// Every route's access rule.
+    pub rules: routes::SharedRules,
+    /// A hash verified when the account is unknown, so that failing costs the same time.
+    pub dummy_hash: String,
 }

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
 use crate::AppState;
-use crate::chrome::{Chrome, Nav};
+use crate::chrome::Chrome;
 use crate::errors::{ErrorKind, ErrorMarker};
 use crate::i18n::{Locale, Tr};
 
@@ -117,6 +117,8 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     if is_api {
         let message_id = match kind {
             ErrorKind::NotFound => "api-error-not-found",
+            ErrorKind::Unauthorized => "api-error-unauthorized",
+            ErrorKind::CsrfRejected => "api-error-csrf",
             ErrorKind::Internal => "api-error-internal",
             ErrorKind::Unavailable => "api-error-unavailable",
         };
@@ -126,14 +128,16 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         return (status, axum::Json(body)).into_response();
     }
     let (title, text) = match kind {
-        ErrorKind::NotFound => ("error-404-title", "error-404-text"),
+        ErrorKind::NotFound | ErrorKind::Unauthorized => ("error-404-title", "error-404-text"),
+        ErrorKind::CsrfRejected => ("error-csrf-title", "error-csrf-text"),
         ErrorKind::Internal | ErrorKind::Unavailable => ("error-500-title", "error-500-text"),
     };
     let page = ErrorPage {
         title: t.msg(title),
         text: t.msg(text),
-        request_id: (kind != ErrorKind::NotFound).then_some(request_id),
-        chrome: Chrome::new(t, &state, Nav::None),
+        request_id: matches!(kind, ErrorKind::Internal | ErrorKind::Unavailable)
+            .then_some(request_id),
+        chrome: Chrome::anonymous(t, &state),
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::{AppState, WebConfig, api, assets, errors, home, language, middleware, system};
+use crate::routes::{Routes, RuleTable};
+use crate::{AppState, WebConfig, api, assets, auth, errors, home, language, middleware, system};
 
 pub struct Application {
     listener: TcpListener,
@@ -19,14 +19,15 @@ pub struct Application {
     state: AppState,
 }
 
-/// Every feature's routes, with no middleware.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// Every feature's routes with their access rules, with no middleware.
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(home::router())
+        .merge(auth::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())
-        .route("/static/{name}", get(assets::serve))
+        .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 
 impl Application {
@@ -36,7 +37,7 @@ impl Application {
         db: store::Db,
         bind: SocketAddr,
     ) -> std::io::Result<Self> {
-        Self::build_with(config, db, bind, Router::new()).await
+        Self::build_with(config, db, bind, Routes::new()).await
     }
 
     /// As [`Application::build`], with extra routes merged in (tests use it for probes such as
@@ -45,14 +46,25 @@ impl Application {
         config: WebConfig,
         db: store::Db,
         bind: SocketAddr,
-        extra: Router<AppState>,
+        extra: Routes,
     ) -> std::io::Result<Self> {
+        let (router, rules) = routes().merge(extra).into_parts();
+        let params = config.password_hashing;
+        let dummy_hash = tokio::task::spawn_blocking(move || {
+            domain::passwords::hash_password("no account has this password", params)
+        })
+        .await
+        .map_err(std::io::Error::other)?;
         let state = AppState {
             db,
             config: Arc::new(config),
             i18n: Arc::new(crate::i18n::I18n::load()),
             assets: Arc::new(assets::Assets::load()),
+            rules: Arc::new(RuleTable::new(&rules)),
+            dummy_hash,
         };
+        // Outermost first: every response gets an id and headers; errors are rendered in the
+        // user's language; then who is asking, the anti-forgery check, the route's rule.
         let layers = ServiceBuilder::new()
             .layer(axum::middleware::from_fn(middleware::observe))
             .layer(axum::middleware::from_fn_with_state(
@@ -60,12 +72,11 @@ impl Application {
                 middleware::security_headers,
             ))
             .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), auth::load_session))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::protect))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), crate::routes::authorize))
             .layer(CatchPanicLayer::custom(middleware::panic_response));
-        let router = routes()
-            .merge(extra)
-            .fallback(errors::not_found)
-            .layer(layers)
-            .with_state(state.clone());
+        let router = router.fallback(errors::not_found).layer(layers).with_state(state.clone());
         let listener = TcpListener::bind(bind).await?;
         Ok(Application { listener, router, state })
     }

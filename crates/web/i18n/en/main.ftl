@@ -43,3 +43,45 @@ error-back-home = Back to the home page
 api-error-not-found = Resource not found.
 api-error-internal = Internal error. Give the request id to your administrator.
 api-error-unavailable = Service temporarily unavailable.
+error-csrf-title = Form expired
+error-csrf-text = This form is no longer valid (the page stayed open a long time, or was opened from another site). Nothing was saved. Go back, reload the page and send it again.
+api-error-unauthorized = Authentication required.
+api-error-csrf = Missing or invalid anti-forgery token.
+
+nav-signed-in-as = Signed in as { $name }
+nav-logout = Sign out
+login-title = Sign in
+login-heading = Sign in to Passerelle
+login-email = E-mail address
+login-password = Password
+login-submit = Sign in
+login-failed = Wrong e-mail address or password.
+login-error-summary = There is a problem
+login-password-set = Your password is saved. You can sign in.
+login-signed-out = You are signed out.
+login-expired = Your session expired. Sign in again; nothing that was saved is lost.
+home-failed-logins = { $count ->
+    [one] One sign-in attempt on your account failed since your last sign-in. If it was not you, change your password and tell your administrator.
+   *[other] { $count } sign-in attempts on your account failed since your last sign-in. If it was not you, change your password and tell your administrator.
+}
+home-your-organisation = Your organisation: { $organisation } ({ $role })
+home-no-organisation = You do not belong to any organisation.
+password-title = Choose a password
+password-heading = Choose your password
+password-intro = At least 12 characters. A sentence of several words is easier to remember and harder to guess.
+password-new = New password
+password-confirm = Confirm the password
+password-submit = Save the password
+password-invalid-link = This link is no longer valid: it was already used or it expired. Ask your administrator for a new one.
+password-mismatch = The two passwords are not the same.
+password-too-short = The password must be at least { $min } characters.
+password-too-long = The password must be at most { $max } characters.
+password-too-weak = This password is too easy to guess. Add words, or avoid your name and e-mail address.
+role-manager = manager
+role-worker = social worker
+role-reception = reception
+role-supervisor = supervisor
+role-dpo = data protection officer
+role-peer-mediator = peer mediator
+role-partner = partner
+role-admin = administrator

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use axum::{Extension, Json, Router};
+use axum::http::Method;
+use axum::{Extension, Json};
+use domain::policy::Rule;
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -13,6 +15,12 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::middleware::{ApiErrorBody, ApiErrorDetail};
+use crate::routes::{RouteRule, Routes};
+
+/// The access rule of every API route, by method and path as in the OpenAPI document. A test
+/// checks that each documented operation has one.
+const RULES: &[(Method, &str, Rule)] =
+    &[(Method::GET, "/api/v1", Rule::Public), (Method::GET, "/api/v1/openapi.json", Rule::Public)];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,13 +34,17 @@ use crate::middleware::{ApiErrorBody, ApiErrorDetail};
 )]
 struct ApiDoc;
 
-/// The API's routes, and the document describing them.
-pub fn router() -> Router<AppState> {
+/// The API's routes with their rules; the document describing them is served from them.
+pub fn router() -> Routes {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(index))
         .routes(routes!(openapi_json))
         .split_for_parts();
-    router.layer(Extension(Arc::new(doc)))
+    let rules = RULES
+        .iter()
+        .map(|(method, path, rule)| RouteRule { method: method.clone(), path, rule: *rule })
+        .collect();
+    Routes::new().with(router.layer(Extension(Arc::new(doc))), rules)
 }
 
 /// The OpenAPI document, for tests and tools.

@@ -2,11 +2,10 @@
 
 mod pages;
 
-use axum::Router;
-use axum::routing::get;
+use domain::policy::Rule;
 
-use crate::AppState;
+use crate::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(pages::index))
+pub fn router() -> Routes {
+    Routes::new().get("/", Rule::SignedIn, pages::index)
 }

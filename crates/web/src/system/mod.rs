@@ -1,14 +1,14 @@
 //! Probes for load balancers and orchestrators.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use domain::policy::Rule;
 
 use crate::AppState;
+use crate::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+pub fn router() -> Routes {
+    Routes::new().get("/healthz", Rule::Public, healthz).get("/readyz", Rule::Public, readyz)
 }
 
 /// The process is up.

@@ -5,11 +5,16 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use axum::Router;
+use domain::accounts::{Email, Role};
+use domain::organisations::DisplayName;
+use domain::passwords::{HashParams, hash_password};
+use domain::{MembershipId, UserId};
 use secrecy::SecretString;
+use store::{Ts, accounts, organisations};
 use testkit::TestDb;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use web::routes::Routes;
 use web::{AppState, Application, WebConfig};
 
 /// Everything the test binary logged, for tests that inspect logs.
@@ -63,24 +68,23 @@ pub fn test_config() -> WebConfig {
         base_url: "http://127.0.0.1".into(),
         trusted_proxies: vec![],
         secret_key: SecretString::from("test-secret-key-0123456789abcdef0123456789".to_owned()),
+        session_idle: WebConfig::DEFAULT_SESSION_IDLE,
+        session_absolute: WebConfig::DEFAULT_SESSION_ABSOLUTE,
+        password_hashing: CHEAP,
     }
 }
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
-        Self::spawn_with(db, Router::new()).await
+        Self::spawn_with(db, Routes::new()).await
     }
 
     /// With extra routes (probes for panics, slow requests…).
-    pub async fn spawn_with(db: TestDb, extra: Router<AppState>) -> TestApp {
+    pub async fn spawn_with(db: TestDb, extra: Routes) -> TestApp {
         Self::spawn_configured(db, test_config(), extra).await
     }
 
-    pub async fn spawn_configured(
-        db: TestDb,
-        config: WebConfig,
-        extra: Router<AppState>,
-    ) -> TestApp {
+    pub async fn spawn_configured(db: TestDb, config: WebConfig, extra: Routes) -> TestApp {
         logs();
         let pool = db.migrated().await;
         let app = Application::build_with(config, pool, "127.0.0.1:0".parse().unwrap(), extra)
@@ -117,6 +121,91 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// A client with its own cookie jar: another browser.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// The anti-forgery token of the sign-in form, as a browser would read it.
+    pub async fn csrf_token(&self, client: &reqwest::Client, path: &str) -> String {
+        let res = client.get(self.url(path)).send().await.unwrap();
+        // A signed-in browser is sent on from the sign-in page; its pages carry the token.
+        let res = match res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()) {
+            Some(location) => client.get(self.url(&location)).send().await.unwrap(),
+            None => res,
+        };
+        let html = res.text().await.unwrap();
+        csrf_in(&html).unwrap_or_else(|| panic!("no csrf_token field on {path}"))
+    }
+
+    /// Signs in through the form; returns the response to the POST.
+    pub async fn sign_in_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.csrf_token(client, "/login").await;
+        client
+            .post(self.url("/login"))
+            .form(&[("csrf_token", token.as_str()), ("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs this app's client in, and checks it worked.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let res = self.sign_in_with(&self.client, email, password).await;
+        assert_eq!(res.status(), 303, "sign-in of {email} failed");
+        assert_eq!(res.headers()["location"], "/");
+    }
+
+    /// Creates an account with a password, and its membership when `org` is given.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        org: Option<(&str, Role)>,
+    ) -> UserId {
+        let db = &self.state.db;
+        let id = UserId::new();
+        let email = Email::parse(email).unwrap();
+        let name = DisplayName::parse("Test User").unwrap();
+        let new = accounts::NewUser {
+            id,
+            email: &email,
+            display_name: &name,
+            instance_admin: org.is_none(),
+        };
+        accounts::insert_user(db, &new, Ts::now()).await.unwrap();
+        accounts::set_password_hash(db, id, &hash_password(password, CHEAP), Ts::now())
+            .await
+            .unwrap();
+        if let Some((slug, role)) = org {
+            let org = match organisations::find_by_slug(db, slug).await.unwrap() {
+                Some(o) => o,
+                None => {
+                    let new = domain::organisations::NewOrganisation {
+                        id: domain::OrganisationId::new(),
+                        slug: domain::organisations::Slug::parse(slug).unwrap(),
+                        name: DisplayName::parse(slug).unwrap(),
+                        time_zone: "Europe/Paris".into(),
+                    };
+                    organisations::insert(db, &new, Ts::now()).await.unwrap()
+                }
+            };
+            accounts::insert_membership(db, MembershipId::new(), id, org.id, role, Ts::now())
+                .await
+                .unwrap();
+        }
+        id
+    }
+
     /// Asks the server to stop and waits until it has.
     pub async fn stop(&mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
@@ -135,6 +224,15 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// Cheap hashing for tests; a unit test checks the production default.
+pub const CHEAP: HashParams = HashParams { memory_kib: 64, iterations: 1, parallelism: 1 };
+
+/// The value of the first `csrf_token` field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    Some(html[at..at + html[at..].find('"')?].to_owned())
 }
 
 /// The text of an HTML page with tags removed and white space folded, for assertions on what

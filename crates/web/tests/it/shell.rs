@@ -3,19 +3,21 @@
 
 use std::time::Duration;
 
-use axum::Router;
-use axum::routing::get;
+use domain::policy::Rule;
 use testkit::engine_tests;
+use web::routes::Routes;
 
-use crate::helpers::{TestApp, logs, test_config, visible_text};
+use crate::helpers::{CHEAP, TestApp, logs, test_config, visible_text};
 
 engine_tests! {
     async fn the_home_page_shows_real_counts_in_french_by_default(db) {
         let app = TestApp::spawn(db).await;
+        app.create_user("first-admin@x.example", "correct horse battery staple", None).await;
+        app.sign_in("first-admin@x.example", "correct horse battery staple").await;
         let empty = app.get("/").await.text().await.unwrap();
         assert!(empty.contains("<html lang=\"fr\">"));
         assert!(visible_text(&empty).contains("Aucune structure n'est encore enregistrée"));
-        store::demo::seed(&app.state.db, store::demo::DEFAULT_SEED).await.unwrap();
+        store::demo::seed(&app.state.db, store::demo::DEFAULT_SEED, CHEAP).await.unwrap();
         let res = app.get("/").await;
         assert_eq!(res.status(), 200);
         let text = visible_text(&res.text().await.unwrap());
@@ -25,16 +27,18 @@ engine_tests! {
         assert!(text.contains("Association Le Relais le-relais 3 Europe/Paris"), "{text}");
     }
 
-    async fn the_home_page_follows_accept_language(db) {
+    async fn pages_follow_accept_language(db) {
         let app = TestApp::spawn(db).await;
-        let html = app.get_lang("/", "en-GB,en;q=0.9").await.text().await.unwrap();
+        let html = app.get_lang("/login", "en-GB,en;q=0.9").await.text().await.unwrap();
         assert!(html.contains("<html lang=\"en\">"));
         let text = visible_text(&html);
-        assert!(text.contains("Welcome to Passerelle") && text.contains("0 organisations"), "{text}");
-        let korean = app.get_lang("/", "ko-KR").await.text().await.unwrap();
+        assert!(text.contains("Sign in to Passerelle") && text.contains("Password"), "{text}");
+        let fr = visible_text(&app.get_lang("/login", "fr-FR").await.text().await.unwrap());
+        assert!(fr.contains("Se connecter à Passerelle") && fr.contains("Mot de passe"), "{fr}");
+        let korean = app.get_lang("/login", "ko-KR").await.text().await.unwrap();
         assert!(korean.contains("<html lang=\"ko\">"));
-        assert!(korean.contains("Passerelle에 오신 것을 환영합니다"));
-        assert!(korean.contains("This instance in figures"), "missing Korean messages fall back to English");
+        assert!(korean.contains("본문으로 건너뛰기"));
+        assert!(korean.contains("Sign in to Passerelle"), "missing Korean messages fall back to English");
     }
 
     async fn the_language_switch_is_remembered_and_returns_to_the_page(db) {
@@ -52,7 +56,7 @@ engine_tests! {
         assert!(cookie.starts_with("passerelle_lang=en;"), "{cookie}");
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
         assert!(!cookie.contains("Secure"), "no Secure flag over plain http: {cookie}");
-        let html = app.get_lang("/", "fr-FR").await.text().await.unwrap();
+        let html = app.get_lang("/login", "fr-FR").await.text().await.unwrap();
         assert!(html.contains("<html lang=\"en\">"), "the choice beats the browser's preference");
         let res = app.client.get(app.url("/language/en")).header("referer", "https://evil.example/").send().await.unwrap();
         assert_eq!(res.headers()["location"], "/", "never sends the user to another site");
@@ -100,7 +104,7 @@ engine_tests! {
 
     async fn pages_carry_strict_security_headers_and_are_never_cached(db) {
         let app = TestApp::spawn(db).await;
-        let res = app.get("/").await;
+        let res = app.get("/login").await;
         let h = res.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(!csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
@@ -109,23 +113,23 @@ engine_tests! {
         assert_eq!(h["cache-control"], "no-store");
         assert!(h.get("strict-transport-security").is_none(), "HSTS only over https");
         assert!(uuid::Uuid::parse_str(h["x-request-id"].to_str().unwrap()).is_ok());
-        let other = app.get("/").await;
+        let other = app.get("/login").await;
         assert_ne!(other.headers()["x-request-id"], h["x-request-id"], "one id per request");
     }
 
     async fn behind_https_cookies_are_secure_and_hsts_is_sent(db) {
         let config = web::WebConfig { base_url: "https://passerelle.example.org".into(), ..test_config() };
-        let app = TestApp::spawn_configured(db, config, Router::new()).await;
+        let app = TestApp::spawn_configured(db, config, Routes::new()).await;
         let res = app.get("/language/en").await;
         let cookie = res.headers()["set-cookie"].to_str().unwrap();
         assert!(cookie.contains("; Secure"), "{cookie}");
-        let page = app.get("/").await;
+        let page = app.get("/login").await;
         assert!(page.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
     }
 
     async fn static_assets_are_versioned_cached_and_revalidated(db) {
         let app = TestApp::spawn(db).await;
-        let html = app.get("/").await.text().await.unwrap();
+        let html = app.get("/login").await.text().await.unwrap();
         let start = html.find("/static/app.css?v=").unwrap();
         let url = &html[start..html[start..].find('"').unwrap() + start];
         let res = app.get(url).await;
@@ -153,9 +157,11 @@ engine_tests! {
 
     async fn a_database_failure_shows_an_error_page_with_a_reference(db) {
         let app = TestApp::spawn(db).await;
+        app.create_user("someone@x.example", "correct horse battery staple", None).await;
+        app.sign_in("someone@x.example", "correct horse battery staple").await;
         app.state.db.close().await;
         let res = app.get("/").await;
-        assert_eq!(res.status(), 500);
+        assert_eq!(res.status(), 503, "the session cannot be checked without the database");
         let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
         let text = visible_text(&res.text().await.unwrap());
         assert!(text.contains("Une erreur est survenue"), "{text}");
@@ -164,14 +170,11 @@ engine_tests! {
     }
 
     async fn a_panicking_handler_gives_the_error_page_and_logs_no_detail(db) {
-        let probe = Router::new().route(
-            "/test/panic",
-            get(|| async {
-                panic!("CANARY-panic-detail");
-                #[allow(unreachable_code)] // The closure must still have a handler's type.
-                ""
-            }),
-        );
+        let probe = Routes::new().get("/test/panic", Rule::Public, || async {
+            panic!("CANARY-panic-detail");
+            #[allow(unreachable_code)] // The closure must still have a handler's type.
+            ""
+        });
         let app = TestApp::spawn_with(db, probe).await;
         let res = app.get_lang("/test/panic", "en").await;
         assert_eq!(res.status(), 500);
@@ -200,13 +203,10 @@ engine_tests! {
     }
 
     async fn shutdown_lets_requests_in_flight_finish(db) {
-        let slow = Router::new().route(
-            "/test/slow",
-            get(|| async {
-                tokio::time::sleep(Duration::from_millis(400)).await;
-                "done"
-            }),
-        );
+        let slow = Routes::new().get("/test/slow", Rule::Public, || async {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            "done"
+        });
         let mut app = TestApp::spawn_with(db, slow).await;
         let request = tokio::spawn({
             let client = app.client.clone();

@@ -1,0 +1,617 @@
+//! The audit log: events appended inside the change they record, one hash chain per
+//! organisation plus the instance's, verified end to end, searched by the DPO.
+//!
+//! Appends to one chain are serialised by its head row in `audit_chains`: the same statements
+//! on both engines (an `UPDATE` that row-locks on PostgreSQL; on SQLite, write transactions are
+//! `BEGIN IMMEDIATE` and so already one at a time). The hash rules live in [`domain::audit`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use domain::audit::{self, AuditAction, AuditHashFields, GENESIS_HASH, UnknownAuditAction};
+use domain::{OrganisationId, UserId};
+use uuid::Uuid;
+
+use crate::sql::Arg;
+use crate::{Db, Exec, StoreError, Ts, Tx};
+
+/// The columns of `audit_events`, in [`AuditEvent`]'s order.
+macro_rules! event_columns {
+    () => {
+        "id, chain_id, seq, organisation_id, actor_user_id, action, subject_type, subject_id, \
+         occurred_at, client_addr, request_id, reason, details, prev_hash, hash"
+    };
+}
+
+/// An event to record. Its chain follows from `organisation_id` (none: the instance chain);
+/// its id, sequence number and hashes are given when it is appended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEvent {
+    pub organisation_id: Option<OrganisationId>,
+    pub actor_user_id: Option<UserId>,
+    pub action: AuditAction,
+    /// What kind of record `subject_id` names (`person`, `organisation`, `user`…).
+    pub subject_type: Option<String>,
+    pub subject_id: Option<Uuid>,
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+    /// Why, when the user had to say (break-the-glass, export).
+    pub reason: Option<String>,
+    /// A small object of non-personal values (role names, counts): never names or case
+    /// content, which the log would then keep beyond their retention.
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl NewAuditEvent {
+    /// An event of `action` in an organisation's chain, or the instance's with `None`.
+    pub fn new(action: AuditAction, organisation_id: Option<OrganisationId>) -> Self {
+        Self {
+            organisation_id,
+            actor_user_id: None,
+            action,
+            subject_type: None,
+            subject_id: None,
+            client_addr: None,
+            request_id: None,
+            reason: None,
+            details: None,
+        }
+    }
+
+    /// Who did it.
+    pub fn by(mut self, actor: UserId) -> Self {
+        self.actor_user_id = Some(actor);
+        self
+    }
+
+    /// The record it was done to.
+    pub fn on(mut self, subject_type: &str, subject_id: Uuid) -> Self {
+        self.subject_type = Some(subject_type.to_owned());
+        self.subject_id = Some(subject_id);
+        self
+    }
+
+    /// The request it came with: the client's address and the request id.
+    pub fn from_request(mut self, client_addr: Option<String>, request_id: Option<String>) -> Self {
+        self.client_addr = client_addr;
+        self.request_id = request_id;
+        self
+    }
+
+    pub fn because(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Adds one non-personal value to the details.
+    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.details.get_or_insert_with(Default::default).insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// An event as stored. Ids that may be absent are plain UUIDs (see the typed accessors), the
+/// action and the details are the stored text: a row with an unknown or altered action still
+/// reads back, so verification can report it instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub chain_id: Uuid,
+    pub seq: i64,
+    pub organisation_id: Option<Uuid>,
+    pub actor_user_id: Option<Uuid>,
+    pub action: String,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<Uuid>,
+    pub occurred_at: Ts,
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+    pub reason: Option<String>,
+    /// The JSON text exactly as hashed.
+    pub details: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEvent {
+    pub fn action(&self) -> Result<AuditAction, UnknownAuditAction> {
+        AuditAction::parse(&self.action)
+    }
+
+    pub fn organisation(&self) -> Option<OrganisationId> {
+        self.organisation_id.map(OrganisationId::from_uuid)
+    }
+
+    pub fn actor(&self) -> Option<UserId> {
+        self.actor_user_id.map(UserId::from_uuid)
+    }
+
+    /// What the hash covers; `occurred_at` is `self.occurred_at.canonical()`.
+    fn hash_fields<'a>(&'a self, occurred_at: &'a str) -> AuditHashFields<'a> {
+        AuditHashFields {
+            chain_id: self.chain_id,
+            seq: self.seq,
+            id: self.id,
+            occurred_at,
+            organisation_id: self.organisation_id,
+            actor_user_id: self.actor_user_id,
+            action: &self.action,
+            subject_type: self.subject_type.as_deref(),
+            subject_id: self.subject_id,
+            client_addr: self.client_addr.as_deref(),
+            request_id: self.request_id.as_deref(),
+            reason: self.reason.as_deref(),
+            details: self.details.as_deref(),
+        }
+    }
+
+    fn computed_hash(&self) -> String {
+        let occurred_at = self.occurred_at.canonical();
+        audit::chain_hash(&self.prev_hash, &self.hash_fields(&occurred_at))
+    }
+}
+
+/// Appends an event to its chain, inside the caller's write transaction
+/// ([`Db::begin_write`]): the audited change and its event commit together or not at all.
+/// Concurrent appends to the same chain wait for each other until commit.
+#[tracing::instrument(skip_all)]
+pub async fn append(tx: &mut Tx, event: &NewAuditEvent, now: Ts) -> Result<AuditEvent, StoreError> {
+    let chain_id = audit::chain_id(event.organisation_id);
+    sql!(
+        execute,
+        &mut *tx,
+        "INSERT INTO audit_chains (chain_id, last_seq, last_hash) VALUES ($1, 0, $2) \
+         ON CONFLICT (chain_id) DO NOTHING",
+        chain_id,
+        GENESIS_HASH,
+    )?;
+    // Locks the head until commit; a concurrent append reads the head it leaves.
+    let (seq, prev_hash): (i64, String) = sql!(
+        as (i64, String),
+        fetch_one,
+        &mut *tx,
+        "UPDATE audit_chains SET last_seq = last_seq + 1 WHERE chain_id = $1 \
+         RETURNING last_seq, last_hash",
+        chain_id,
+    )?;
+    let id = Uuid::now_v7();
+    let occurred_at = now.canonical();
+    let details = event
+        .details
+        .as_ref()
+        .map(|d| serde_json::to_string(d).expect("a map of JSON values always serialises"));
+    let fields = AuditHashFields {
+        chain_id,
+        seq,
+        id,
+        occurred_at: &occurred_at,
+        organisation_id: event.organisation_id.map(|o| o.as_uuid()),
+        actor_user_id: event.actor_user_id.map(|u| u.as_uuid()),
+        action: event.action.as_str(),
+        subject_type: event.subject_type.as_deref(),
+        subject_id: event.subject_id,
+        client_addr: event.client_addr.as_deref(),
+        request_id: event.request_id.as_deref(),
+        reason: event.reason.as_deref(),
+        details: details.as_deref(),
+    };
+    let hash = audit::chain_hash(&prev_hash, &fields);
+    let stored = sql!(
+        as AuditEvent,
+        fetch_one,
+        &mut *tx,
+        concat!(
+            "INSERT INTO audit_events (",
+            event_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             RETURNING ",
+            event_columns!()
+        ),
+        id,
+        chain_id,
+        seq,
+        fields.organisation_id,
+        fields.actor_user_id,
+        fields.action,
+        fields.subject_type,
+        fields.subject_id,
+        now,
+        fields.client_addr,
+        fields.request_id,
+        fields.reason,
+        fields.details,
+        prev_hash.as_str(),
+        hash.as_str(),
+    )?;
+    sql!(
+        execute,
+        &mut *tx,
+        "UPDATE audit_chains SET last_hash = $2 WHERE chain_id = $1",
+        chain_id,
+        hash.as_str(),
+    )?;
+    Ok(stored)
+}
+
+/// Appends an event in a transaction of its own, for events that go with no other change:
+/// a file opened, a failed login.
+pub async fn append_now(db: &Db, event: &NewAuditEvent) -> Result<AuditEvent, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let stored = append(&mut tx, event, Ts::now()).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// How many events [`verify`] reads at a time.
+pub const VERIFY_PAGE_SIZE: i64 = 1000;
+
+/// What [`verify`] found, chain by chain (the instance chain first, then by chain id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub chains: Vec<ChainReport>,
+}
+
+impl VerifyReport {
+    pub fn is_intact(&self) -> bool {
+        self.chains.iter().all(|c| c.first_break.is_none())
+    }
+
+    pub fn chain(&self, chain_id: Uuid) -> Option<&ChainReport> {
+        self.chains.iter().find(|c| c.chain_id == chain_id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// The organisation's id, or the nil UUID for the instance chain.
+    pub chain_id: Uuid,
+    /// The organisation's short name, when the chain has a head and the organisation exists.
+    pub organisation_slug: Option<String>,
+    /// How many events the chain holds.
+    pub events: u64,
+    /// The first place where the chain does not hold; `None` when intact.
+    pub first_break: Option<ChainBreak>,
+}
+
+impl ChainReport {
+    pub fn is_instance(&self) -> bool {
+        self.chain_id == audit::INSTANCE_CHAIN
+    }
+}
+
+/// Where a chain breaks first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The event at which it breaks; `None` when the chain head names events of which none
+    /// is stored.
+    pub event_id: Option<Uuid>,
+    pub seq: i64,
+    pub problem: BreakKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BreakKind {
+    /// The event's content no longer gives its hash: the event was changed.
+    HashMismatch,
+    /// The event's previous-hash is not the previous event's hash: the event before it was
+    /// replaced (hash recomputed), or this one was moved.
+    PrevHashMismatch,
+    /// Sequence numbers `expected..found` are missing: events were removed.
+    SeqGap { expected: i64, found: i64 },
+    /// The chain head (`audit_chains`) does not end at the last stored event: events were
+    /// removed from the end, added around the log, or the head was changed.
+    HeadMismatch { head_seq: i64, last_seq: i64 },
+    /// The chain has events but no head.
+    MissingHead,
+    /// The head records events but none is stored.
+    NoEvents { head_seq: i64 },
+}
+
+impl fmt::Display for BreakKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BreakKind::HashMismatch => {
+                f.write_str("hash mismatch: the event's content does not match its hash")
+            }
+            BreakKind::PrevHashMismatch => f.write_str(
+                "broken link: the event's previous hash is not the previous event's hash",
+            ),
+            BreakKind::SeqGap { expected, found } if found - expected == 1 => {
+                write!(f, "sequence gap: event seq {expected} is missing")
+            }
+            BreakKind::SeqGap { expected, found } => {
+                write!(f, "sequence gap: events seq {expected} to {} are missing", found - 1)
+            }
+            BreakKind::HeadMismatch { head_seq, last_seq } if head_seq > last_seq => write!(
+                f,
+                "chain head mismatch: the head records {head_seq} events, the last stored is \
+                 seq {last_seq}"
+            ),
+            BreakKind::HeadMismatch { head_seq, last_seq } if head_seq < last_seq => write!(
+                f,
+                "chain head mismatch: the head records {head_seq} events, but events up to seq \
+                 {last_seq} are stored"
+            ),
+            BreakKind::HeadMismatch { .. } => {
+                f.write_str("chain head mismatch: the head's hash is not the last event's hash")
+            }
+            BreakKind::MissingHead => f.write_str("chain head missing from audit_chains"),
+            BreakKind::NoEvents { head_seq } => {
+                write!(f, "the chain head records {head_seq} events but none is stored")
+            }
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ChainHead {
+    chain_id: Uuid,
+    last_seq: i64,
+    last_hash: String,
+    slug: Option<String>,
+}
+
+/// One chain being checked, event by event in seq order.
+struct ChainCheck {
+    chain_id: Uuid,
+    events: u64,
+    expected_seq: i64,
+    prev_hash: String,
+    last: Option<(Uuid, i64)>,
+    first_break: Option<ChainBreak>,
+}
+
+impl ChainCheck {
+    fn new(chain_id: Uuid) -> Self {
+        Self {
+            chain_id,
+            events: 0,
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_owned(),
+            last: None,
+            first_break: None,
+        }
+    }
+
+    fn check(&mut self, event: &AuditEvent) {
+        self.events += 1;
+        if self.first_break.is_none() {
+            let problem = if event.seq != self.expected_seq {
+                Some(BreakKind::SeqGap { expected: self.expected_seq, found: event.seq })
+            } else if event.prev_hash != self.prev_hash {
+                Some(BreakKind::PrevHashMismatch)
+            } else if event.computed_hash() != event.hash {
+                Some(BreakKind::HashMismatch)
+            } else {
+                None
+            };
+            self.first_break = problem.map(|problem| ChainBreak {
+                event_id: Some(event.id),
+                seq: event.seq,
+                problem,
+            });
+        }
+        self.expected_seq = event.seq.saturating_add(1);
+        self.prev_hash.clone_from(&event.hash);
+        self.last = Some((event.id, event.seq));
+    }
+
+    /// Compares the end of the chain with its head.
+    fn finish(mut self, head: Option<ChainHead>) -> ChainReport {
+        let slug = head.as_ref().and_then(|h| h.slug.clone());
+        if self.first_break.is_none() {
+            let (last_id, last_seq) = self.last.expect("a chain is checked once it has an event");
+            let problem = match head {
+                None => Some(BreakKind::MissingHead),
+                Some(h) if h.last_seq != last_seq || h.last_hash != self.prev_hash => {
+                    Some(BreakKind::HeadMismatch { head_seq: h.last_seq, last_seq })
+                }
+                Some(_) => None,
+            };
+            self.first_break = problem.map(|problem| ChainBreak {
+                event_id: Some(last_id),
+                seq: last_seq,
+                problem,
+            });
+        }
+        ChainReport {
+            chain_id: self.chain_id,
+            organisation_slug: slug,
+            events: self.events,
+            first_break: self.first_break,
+        }
+    }
+}
+
+/// Recomputes every chain from its first event, in one consistent snapshot that blocks no
+/// writer, reading [`VERIFY_PAGE_SIZE`] events at a time. Reports, per chain, the number of
+/// events and the first broken link.
+#[tracing::instrument(skip_all)]
+pub async fn verify(db: &Db) -> Result<VerifyReport, StoreError> {
+    let mut tx = db.begin_read().await?;
+    let heads: Vec<ChainHead> = sql!(
+        as ChainHead,
+        fetch_all,
+        &mut tx,
+        "SELECT c.chain_id, c.last_seq, c.last_hash, o.slug \
+         FROM audit_chains c LEFT JOIN organisations o ON o.id = c.chain_id"
+    )?;
+    let mut heads: BTreeMap<Uuid, ChainHead> = heads.into_iter().map(|h| (h.chain_id, h)).collect();
+    let mut chains = Vec::new();
+    let mut current: Option<ChainCheck> = None;
+    let mut after: Option<(Uuid, i64)> = None;
+    loop {
+        // Keyset paging on the (chain_id, seq) unique index; the first page has no lower
+        // bound, so no row escapes whatever its seq.
+        let page: Vec<AuditEvent> = match after {
+            None => sql!(
+                as AuditEvent,
+                fetch_all,
+                &mut tx,
+                concat!(
+                    "SELECT ",
+                    event_columns!(),
+                    " FROM audit_events ORDER BY chain_id, seq LIMIT $1"
+                ),
+                VERIFY_PAGE_SIZE,
+            )?,
+            Some((chain_id, seq)) => sql!(
+                as AuditEvent,
+                fetch_all,
+                &mut tx,
+                concat!(
+                    "SELECT ",
+                    event_columns!(),
+                    " FROM audit_events WHERE (chain_id, seq) > ($1, $2) \
+                     ORDER BY chain_id, seq LIMIT $3"
+                ),
+                chain_id,
+                seq,
+                VERIFY_PAGE_SIZE,
+            )?,
+        };
+        let full = page.len() as i64 == VERIFY_PAGE_SIZE;
+        for event in &page {
+            if current.as_ref().is_some_and(|c| c.chain_id != event.chain_id) {
+                let done = current.take().expect("checked just above");
+                let head = heads.remove(&done.chain_id);
+                chains.push(done.finish(head));
+            }
+            current.get_or_insert_with(|| ChainCheck::new(event.chain_id)).check(event);
+            after = Some((event.chain_id, event.seq));
+        }
+        if !full {
+            break;
+        }
+    }
+    if let Some(done) = current.take() {
+        let head = heads.remove(&done.chain_id);
+        chains.push(done.finish(head));
+    }
+    // Heads whose events are all gone.
+    for head in heads.into_values() {
+        let first_break = (head.last_seq > 0).then_some(ChainBreak {
+            event_id: None,
+            seq: 1,
+            problem: BreakKind::NoEvents { head_seq: head.last_seq },
+        });
+        chains.push(ChainReport {
+            chain_id: head.chain_id,
+            organisation_slug: head.slug,
+            events: 0,
+            first_break,
+        });
+    }
+    chains.sort_by_key(|c| c.chain_id);
+    tx.commit().await?;
+    Ok(VerifyReport { chains })
+}
+
+/// Whose events a search looks at. No default: a DPO's page names its organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope {
+    Organisation(OrganisationId),
+    /// The instance chain only (no organisation).
+    Instance,
+    /// Every chain: for the instance administrator.
+    Everything,
+}
+
+/// What to look for; every criterion given must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub scope: AuditScope,
+    pub actor_user_id: Option<UserId>,
+    pub subject_id: Option<Uuid>,
+    pub action: Option<AuditAction>,
+    /// From this instant, included.
+    pub from: Option<Ts>,
+    /// Until this instant, excluded.
+    pub until: Option<Ts>,
+}
+
+impl AuditFilter {
+    pub fn new(scope: AuditScope) -> Self {
+        Self { scope, actor_user_id: None, subject_id: None, action: None, from: None, until: None }
+    }
+}
+
+/// Where the next page starts: just after (older than) this event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditCursor {
+    pub occurred_at: Ts,
+    pub id: Uuid,
+}
+
+/// One page of events, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    /// The cursor for the next, older page; `None` on the last page.
+    pub next: Option<AuditCursor>,
+}
+
+/// The most events a page holds, whatever was asked.
+pub const SEARCH_MAX_LIMIT: u32 = 200;
+
+/// Events matching `filter`, newest first, `limit` at most (1 to [`SEARCH_MAX_LIMIT`]),
+/// starting after `after`.
+#[tracing::instrument(skip_all)]
+pub async fn search<'c>(
+    exec: impl Into<Exec<'c>>,
+    filter: &AuditFilter,
+    after: Option<AuditCursor>,
+    limit: u32,
+) -> Result<AuditPage, StoreError> {
+    let limit = limit.clamp(1, SEARCH_MAX_LIMIT);
+    // The text is assembled from fixed fragments: only placeholder numbers are formatted in,
+    // every value is bound.
+    let mut args: Vec<Arg> = Vec::new();
+    let mut bind = |arg: Arg| {
+        args.push(arg);
+        format!("${}", args.len())
+    };
+    let mut clauses: Vec<String> = Vec::new();
+    match filter.scope {
+        AuditScope::Organisation(id) => {
+            clauses.push(format!("organisation_id = {}", bind(Arg::Uuid(id.as_uuid()))));
+        }
+        AuditScope::Instance => clauses.push("organisation_id IS NULL".to_owned()),
+        AuditScope::Everything => {}
+    }
+    if let Some(actor) = filter.actor_user_id {
+        clauses.push(format!("actor_user_id = {}", bind(Arg::Uuid(actor.as_uuid()))));
+    }
+    if let Some(subject) = filter.subject_id {
+        clauses.push(format!("subject_id = {}", bind(Arg::Uuid(subject))));
+    }
+    if let Some(action) = filter.action {
+        clauses.push(format!("action = {}", bind(Arg::Text(action.as_str().to_owned()))));
+    }
+    if let Some(from) = filter.from {
+        clauses.push(format!("occurred_at >= {}", bind(Arg::Ts(from))));
+    }
+    if let Some(until) = filter.until {
+        clauses.push(format!("occurred_at < {}", bind(Arg::Ts(until))));
+    }
+    if let Some(cursor) = after {
+        let (at, id) = (bind(Arg::Ts(cursor.occurred_at)), bind(Arg::Uuid(cursor.id)));
+        clauses.push(format!("(occurred_at, id) < ({at}, {id})"));
+    }
+    let mut sql = concat!("SELECT ", event_columns!(), " FROM audit_events").to_owned();
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    // One more than the page, to know whether another follows.
+    let limit_param = bind(Arg::Int(i64::from(limit) + 1));
+    sql.push_str(&format!(" ORDER BY occurred_at DESC, id DESC LIMIT {limit_param}"));
+    let mut events: Vec<AuditEvent> = sql!(dyn as AuditEvent, fetch_all, exec, &sql, args)?;
+    let next = if events.len() > limit as usize {
+        events.truncate(limit as usize);
+        events.last().map(|e| AuditCursor { occurred_at: e.occurred_at, id: e.id })
+    } else {
+        None
+    };
+    Ok(AuditPage { events, next })
+}

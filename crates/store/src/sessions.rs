@@ -1,0 +1,144 @@
+//! Sessions, kept in the database so that any app server can serve any request. A session's id
+//! is the SHA-256 of the token in the user's cookie.
+
+use domain::{OrganisationId, UserId};
+use uuid::Uuid;
+
+use crate::{Exec, StoreError, Ts};
+
+pub struct NewSession<'a> {
+    pub id_hash: &'a [u8],
+    pub user_id: UserId,
+    pub active_organisation_id: Option<OrganisationId>,
+    pub expires_at: Ts,
+    pub device: &'a str,
+    pub failed_logins_before: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert<'c>(
+    exec: impl Into<Exec<'c>>,
+    new: &NewSession<'_>,
+    now: Ts,
+) -> Result<(), StoreError> {
+    sql!(
+        execute,
+        exec,
+        "INSERT INTO sessions (id, user_id, active_organisation_id, created_at, last_seen_at, \
+         expires_at, device, failed_logins_before) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+        new.id_hash,
+        new.user_id.as_uuid(),
+        new.active_organisation_id.map(|o| o.as_uuid()),
+        now,
+        new.expires_at,
+        new.device,
+        new.failed_logins_before,
+    )?;
+    Ok(())
+}
+
+/// A session with what every request needs of its user, in one query.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionUser {
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub active_organisation_id: Option<Uuid>,
+    pub created_at: Ts,
+    pub last_seen_at: Ts,
+    pub expires_at: Ts,
+    pub failed_logins_before: i64,
+    pub email: String,
+    pub display_name: String,
+    pub instance_admin: bool,
+    pub user_disabled_at: Option<Ts>,
+    /// The role of the user's membership of the active organisation, if it is still enabled.
+    pub role: Option<String>,
+    pub organisation_name: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find<'c>(
+    exec: impl Into<Exec<'c>>,
+    id_hash: &[u8],
+) -> Result<Option<SessionUser>, StoreError> {
+    Ok(sql!(
+        as SessionUser,
+        fetch_optional,
+        exec,
+        "SELECT s.user_id, s.active_organisation_id, s.created_at, s.last_seen_at, s.expires_at, \
+         s.failed_logins_before, u.email, u.display_name, u.instance_admin, \
+         u.disabled_at AS user_disabled_at, m.role, o.name AS organisation_name \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN memberships m ON m.user_id = s.user_id \
+              AND m.organisation_id = s.active_organisation_id AND m.disabled_at IS NULL \
+         LEFT JOIN organisations o ON o.id = s.active_organisation_id \
+         WHERE s.id = $1",
+        id_hash,
+    )?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn touch<'c>(
+    exec: impl Into<Exec<'c>>,
+    id_hash: &[u8],
+    now: Ts,
+) -> Result<(), StoreError> {
+    sql!(execute, exec, "UPDATE sessions SET last_seen_at = $1 WHERE id = $2", now, id_hash)?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_active_organisation<'c>(
+    exec: impl Into<Exec<'c>>,
+    id_hash: &[u8],
+    organisation_id: OrganisationId,
+) -> Result<(), StoreError> {
+    sql!(
+        execute,
+        exec,
+        "UPDATE sessions SET active_organisation_id = $1 WHERE id = $2",
+        organisation_id.as_uuid(),
+        id_hash,
+    )?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete<'c>(exec: impl Into<Exec<'c>>, id_hash: &[u8]) -> Result<u64, StoreError> {
+    Ok(sql!(execute, exec, "DELETE FROM sessions WHERE id = $1", id_hash)?)
+}
+
+/// Ends every session of a user ("log out everywhere", password change).
+#[tracing::instrument(skip_all)]
+pub async fn delete_all_of_user<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+) -> Result<u64, StoreError> {
+    Ok(sql!(execute, exec, "DELETE FROM sessions WHERE user_id = $1", user_id.as_uuid())?)
+}
+
+/// One line of "my active sessions".
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionInfo {
+    pub id: Vec<u8>,
+    pub created_at: Ts,
+    pub last_seen_at: Ts,
+    pub device: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list_of_user<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    now: Ts,
+) -> Result<Vec<SessionInfo>, StoreError> {
+    Ok(sql!(
+        as SessionInfo,
+        fetch_all,
+        exec,
+        "SELECT id, created_at, last_seen_at, device FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC",
+        user_id.as_uuid(),
+        now,
+    )?)
+}

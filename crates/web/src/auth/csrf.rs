@@ -1,0 +1,116 @@
+//! Anti-forgery tokens on every state-changing request, checked in one middleware.
+//!
+//! A signed-in user's token is an HMAC of their session id; before sign-in, of a random value
+//! kept in its own cookie. Forms carry it in a hidden `csrf_token` field, htmx in the
+//! `X-CSRF-Token` header. A request whose token is missing or wrong is refused before any
+//! handler runs, so it changes nothing.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::auth::{CurrentUser, new_token};
+use crate::errors::{ErrorKind, error_response};
+use crate::i18n::cookie_value;
+
+pub const CSRF_COOKIE: &str = "passerelle_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Forms larger than this are not read here (file uploads send the header instead).
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// The token the current request's forms must carry.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new())))
+    }
+}
+
+fn token_for(state: &AppState, purpose: &str, binding: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(state.config.secret_key.expose_secret().as_bytes())
+            .expect("HMAC takes keys of any length");
+    mac.update(b"passerelle-csrf-v1|");
+    mac.update(purpose.as_bytes());
+    mac.update(b"|");
+    mac.update(binding);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let current = req.extensions().get::<CurrentUser>().cloned().unwrap_or_default();
+    let mut new_cookie = None;
+    let expected = match &current.0 {
+        Some(signed_in) => token_for(&state, "session", &signed_in.token_hash),
+        None => {
+            let value = cookie_value(req.headers(), CSRF_COOKIE)
+                .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+                .unwrap_or_else(|| {
+                    let v = new_token();
+                    new_cookie = Some(v.clone());
+                    v
+                });
+            token_for(&state, "anonymous", value.as_bytes())
+        }
+    };
+    let mut req = req;
+    if is_state_changing(req.method()) {
+        let (provided, rebuilt) = provided_token(req).await;
+        let Some(rebuilt) = rebuilt else { return error_response(ErrorKind::CsrfRejected) };
+        req = rebuilt;
+        let ok = provided.is_some_and(|p| bool::from(p.as_bytes().ct_eq(expected.as_bytes())));
+        if !ok {
+            tracing::warn!("request refused: anti-forgery token missing or wrong");
+            return error_response(ErrorKind::CsrfRejected);
+        }
+    }
+    req.extensions_mut().insert(CsrfToken(expected));
+    let mut response = next.run(req).await;
+    if let Some(value) = new_cookie {
+        let secure = if state.config.is_https() { "; Secure" } else { "" };
+        let cookie = format!("{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}");
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("hex"));
+    }
+    response
+}
+
+/// The token from the header, or from the form body (which is read and put back). `None` for
+/// the request means the body could not be read.
+async fn provided_token(req: Request) -> (Option<String>, Option<Request>) {
+    if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return (Some(v.to_owned()), Some(req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (None, Some(req));
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else { return (None, None) };
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|fields| fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    (token, Some(Request::from_parts(parts, Body::from(bytes))))
+}

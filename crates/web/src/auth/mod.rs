@@ -1,0 +1,203 @@
+//! Signing in and out, sessions kept in the database, one-time links to set a password, and
+//! the anti-forgery check every form goes through.
+
+pub mod csrf;
+mod pages;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use domain::accounts::Role;
+use domain::policy::{ActiveMembership, Actor, Rule};
+use domain::{OrganisationId, UserId};
+use sha2::{Digest, Sha256};
+use store::{StoreError, Ts, accounts, sessions};
+
+use crate::AppState;
+use crate::errors::{ErrorKind, error_response};
+use crate::i18n::cookie_value;
+use crate::routes::Routes;
+
+pub const SESSION_COOKIE: &str = "passerelle_session";
+
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/login", Rule::Public, pages::login_form)
+        .post("/login", Rule::Public, pages::login)
+        .post("/logout", Rule::SignedIn, pages::logout)
+        .post("/logout/everywhere", Rule::SignedIn, pages::logout_everywhere)
+        .get("/account/password/{token}", Rule::Public, pages::password_form)
+        .post("/account/password/{token}", Rule::Public, pages::set_password)
+}
+
+/// A signed-in user, as every handler sees them.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token_hash: [u8; 32],
+    pub actor: Actor,
+    pub display_name: String,
+    pub email: String,
+    pub organisation_name: Option<String>,
+    pub failed_logins_before: i64,
+}
+
+/// Who made the request, if anyone: set by [`load_session`] on every request.
+#[derive(Debug, Clone, Default)]
+pub struct CurrentUser(pub Option<SignedIn>);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentUser>().cloned().unwrap_or_default())
+    }
+}
+
+/// For handlers behind a signed-in rule; the rule has already sent anyone else away.
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .and_then(|c| c.0.clone())
+            .ok_or_else(|| error_response(ErrorKind::NotFound))
+    }
+}
+
+/// A new random token for a cookie or a link: 256 bits, hex.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// What is stored in place of a token.
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The `Set-Cookie` value for a session token (or, with `None`, one that removes it).
+pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+    let secure = if state.config.is_https() { "; Secure" } else { "" };
+    let value = match token {
+        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    };
+    HeaderValue::from_str(&value).expect("tokens are hex")
+}
+
+/// Loads the session named by the cookie, ends it if it is too old or its user disabled, and
+/// records who is making the request.
+pub async fn load_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let mut current = CurrentUser(None);
+    let mut stale_cookie = false;
+    if let Some(token) = cookie_value(req.headers(), SESSION_COOKIE).filter(|t| !t.is_empty()) {
+        match load(&state, &token_hash(&token)).await {
+            Ok(Some(signed_in)) => current = CurrentUser(Some(signed_in)),
+            Ok(None) => stale_cookie = true,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return error_response(ErrorKind::Unavailable);
+            }
+        }
+    }
+    req.extensions_mut().insert(current);
+    let mut response = next.run(req).await;
+    if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
+        response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, None));
+    }
+    response
+}
+
+async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<SignedIn>, StoreError> {
+    let Some(row) = sessions::find(&state.db, hash).await? else { return Ok(None) };
+    let now = Ts::now();
+    let idle_deadline = row.last_seen_at.get() + state.config.session_idle;
+    if row.user_disabled_at.is_some() || row.expires_at <= now || idle_deadline <= now.get() {
+        sessions::delete(&state.db, hash).await?;
+        return Ok(None);
+    }
+    // One write a minute at most per session, not one per request.
+    if now.get() - row.last_seen_at.get() > time::Duration::minutes(1) {
+        sessions::touch(&state.db, hash, now).await?;
+    }
+    let membership = match (row.active_organisation_id, row.role.as_deref().and_then(Role::parse)) {
+        (Some(org), Some(role)) => {
+            let organisation_id = OrganisationId::from_uuid(org);
+            let teams =
+                accounts::teams_of_membership(&state.db, row.user_id, organisation_id).await?;
+            Some(ActiveMembership {
+                organisation_id,
+                role,
+                teams: teams.iter().map(|(t, _)| *t).collect(),
+                supervised_teams: teams.iter().filter(|(_, s)| *s).map(|(t, _)| *t).collect(),
+            })
+        }
+        _ => None,
+    };
+    Ok(Some(SignedIn {
+        token_hash: *hash,
+        actor: Actor { user_id: row.user_id, instance_admin: row.instance_admin, membership },
+        display_name: row.display_name,
+        email: row.email,
+        organisation_name: row.organisation_name.filter(|_| row.role.is_some()),
+        failed_logins_before: row.failed_logins_before,
+    }))
+}
+
+/// A short description of the browser for the user's list of sessions ("Firefox, Linux").
+/// Only this summary is kept, never the whole User-Agent.
+pub fn device_summary(headers: &HeaderMap) -> String {
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let browser =
+        [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+            .iter()
+            .find(|(needle, _)| ua.contains(needle))
+            .map(|(_, name)| *name)
+            .unwrap_or("?");
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name)
+    .unwrap_or("?");
+    format!("{browser}, {os}")
+}
+
+/// The session's user id, when one is signed in.
+pub fn user_id(current: &CurrentUser) -> Option<UserId> {
+    current.0.as_ref().map(|s| s.actor.user_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_summary_of_the_browser_is_kept() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"),
+        );
+        assert_eq!(device_summary(&h), "Chrome, Linux");
+        assert_eq!(device_summary(&HeaderMap::new()), "?, ?");
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_only_as_hashes() {
+        let a = new_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, new_token());
+        assert_ne!(hex::encode(token_hash(&a)), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+}

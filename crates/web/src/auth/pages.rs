@@ -1,0 +1,317 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::{AccountError, check_new_password};
+use domain::audit::AuditAction;
+use domain::passwords::{hash_password, verify_password};
+use serde::Deserialize;
+use store::accounts::{self, TokenPurpose};
+use store::audit::NewAuditEvent;
+use store::{Ts, sessions};
+
+use super::{SignedIn, device_summary, new_token, session_cookie, token_hash};
+use crate::AppState;
+use crate::audit_trail::{self, RequestMeta};
+use crate::chrome::{Chrome, Nav, PageCtx};
+use crate::errors::WebError;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    chrome: Chrome,
+    email: String,
+    failed: bool,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    notice: Option<String>,
+}
+
+/// Notices the sign-in page can show, by the code in its query string (never any data).
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "password_set" => Some("login-password-set"),
+        "signed_out" => Some("login-signed-out"),
+        "expired" => Some("login-expired"),
+        _ => None,
+    }
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    if ctx.current.0.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    LoginPage {
+        chrome: Chrome::new(ctx, &state, Nav::None),
+        email: String::new(),
+        failed: false,
+        notice: notice(q.notice.as_deref()),
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    meta: RequestMeta,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let email = form.email.trim().to_lowercase();
+    let user = accounts::find_user_by_email(&state.db, &email).await?;
+    let usable = user.as_ref().filter(|u| u.disabled_at.is_none() && u.password_hash.is_some());
+    // Unknown, disabled and password-less accounts cost the same time as a wrong password, so
+    // response times do not tell which addresses have an account.
+    let stored =
+        usable.and_then(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
+    let password = form.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+        && usable.is_some();
+
+    let now = Ts::now();
+    let mut tx = state.db.begin_write().await?;
+    let Some(user) = usable.filter(|_| matches) else {
+        if let Some(u) = &user {
+            accounts::record_failed_login(&mut tx, u.id).await?;
+        }
+        let mut event = NewAuditEvent::new(AuditAction::LoginFailed, None);
+        if let Some(u) = &user {
+            event = event.by(u.id);
+        }
+        audit_trail::record(&mut tx, &meta, event).await?;
+        tx.commit().await?;
+        let page = LoginPage {
+            chrome: Chrome::new(ctx, &state, Nav::None),
+            email: form.email,
+            failed: true,
+            notice: None,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let memberships = accounts::memberships_of(&mut tx, user.id).await?;
+    let organisation = memberships.first().map(|m| m.organisation_id);
+    let token = new_token();
+    let hash = token_hash(&token);
+    sessions::insert(
+        &mut tx,
+        &sessions::NewSession {
+            id_hash: &hash,
+            user_id: user.id,
+            active_organisation_id: organisation,
+            expires_at: Ts::from(now.get() + state.config.session_absolute),
+            device: &device_summary(&headers),
+            failed_logins_before: user.failed_logins,
+        },
+        now,
+    )
+    .await?;
+    accounts::record_successful_login(&mut tx, user.id, now).await?;
+    audit_trail::record(
+        &mut tx,
+        &meta,
+        NewAuditEvent::new(AuditAction::LoginSucceeded, organisation).by(user.id),
+    )
+    .await?;
+    tx.commit().await?;
+    // A new session id at every sign-in: whatever id existed before is worthless now.
+    if let Some(previous) = ctx.current.0.as_ref() {
+        sessions::delete(&state.db, &previous.token_hash).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, Some(&token)));
+    Ok(response)
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    signed_in: SignedIn,
+) -> Result<Response, WebError> {
+    let mut tx = state.db.begin_write().await?;
+    sessions::delete(&mut tx, &signed_in.token_hash).await?;
+    audit_trail::record(
+        &mut tx,
+        &meta,
+        NewAuditEvent::new(AuditAction::Logout, signed_in.actor.organisation())
+            .by(signed_in.actor.user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(signed_out(&state))
+}
+
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    signed_in: SignedIn,
+) -> Result<Response, WebError> {
+    let mut tx = state.db.begin_write().await?;
+    let ended = sessions::delete_all_of_user(&mut tx, signed_in.actor.user_id).await?;
+    audit_trail::record(
+        &mut tx,
+        &meta,
+        NewAuditEvent::new(AuditAction::LogoutEverywhere, signed_in.actor.organisation())
+            .by(signed_in.actor.user_id)
+            .detail("sessions_ended", ended),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(signed_out(&state))
+}
+
+fn signed_out(state: &AppState) -> Response {
+    let mut response = Redirect::to("/login?notice=signed_out").into_response();
+    response.headers_mut().append(header::SET_COOKIE, session_cookie(state, None));
+    response
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/password.html")]
+pub struct PasswordPage {
+    chrome: Chrome,
+    token: String,
+    valid_link: bool,
+    errors: Vec<String>,
+}
+
+async fn link_user(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<store::accounts::User>, WebError> {
+    let hash = token_hash(token);
+    let now = Ts::now();
+    for purpose in [TokenPurpose::SetPassword, TokenPurpose::ResetPassword] {
+        if let Some(user_id) = accounts::peek_one_time_token(&state.db, &hash, purpose, now).await?
+        {
+            return Ok(accounts::find_user(&state.db, user_id).await?);
+        }
+    }
+    Ok(None)
+}
+
+pub async fn password_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    let valid_link = link_user(&state, &token).await?.is_some();
+    let status = if valid_link { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let page = PasswordPage {
+        chrome: Chrome::new(ctx, &state, Nav::None),
+        token,
+        valid_link,
+        errors: vec![],
+    };
+    Ok((status, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn set_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    meta: RequestMeta,
+    Path(token): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let Some(user) = link_user(&state, &token).await? else {
+        let page = PasswordPage {
+            chrome: Chrome::new(ctx, &state, Nav::None),
+            token,
+            valid_link: false,
+            errors: vec![],
+        };
+        return Ok((StatusCode::NOT_FOUND, page).into_response());
+    };
+    let t = &ctx.t;
+    let mut errors = Vec::new();
+    if form.password != form.confirm {
+        errors.push(t.msg("password-mismatch"));
+    }
+    let name_parts: Vec<&str> =
+        user.display_name.split_whitespace().chain(user.email.split(['@', '.'])).collect();
+    match check_new_password(&form.password, &name_parts) {
+        Ok(()) => {}
+        Err(AccountError::PasswordTooShort { min }) => {
+            errors.push(t.msg_args("password-too-short", &[("min", &min.to_string())]))
+        }
+        Err(AccountError::PasswordTooLong { max }) => {
+            errors.push(t.msg_args("password-too-long", &[("max", &max.to_string())]))
+        }
+        Err(_) => errors.push(t.msg("password-too-weak")),
+    }
+    if !errors.is_empty() {
+        let page = PasswordPage {
+            chrome: Chrome::new(ctx, &state, Nav::None),
+            token,
+            valid_link: true,
+            errors,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let params = state.config.password_hashing;
+    let password = form.password;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password, params))
+        .await
+        .map_err(|_| WebError::Internal("password hashing task failed"))?;
+    let now = Ts::now();
+    let mut tx = state.db.begin_write().await?;
+    let hashed = token_hash(&token);
+    let mut used = None;
+    for purpose in [TokenPurpose::SetPassword, TokenPurpose::ResetPassword] {
+        if let Some(id) = accounts::consume_one_time_token(&mut tx, &hashed, purpose, now).await? {
+            used = Some(id);
+            break;
+        }
+    }
+    // Used by someone else between the check and now: the link is spent.
+    if used != Some(user.id) {
+        drop(tx);
+        let page = PasswordPage {
+            chrome: Chrome::new(ctx, &state, Nav::None),
+            token,
+            valid_link: false,
+            errors: vec![],
+        };
+        return Ok((StatusCode::NOT_FOUND, page).into_response());
+    }
+    accounts::set_password_hash(&mut tx, user.id, &hash, now).await?;
+    sessions::delete_all_of_user(&mut tx, user.id).await?;
+    audit_trail::record(
+        &mut tx,
+        &meta,
+        NewAuditEvent::new(AuditAction::PasswordSet, None)
+            .by(user.id)
+            .on("user", user.id.as_uuid()),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut response = Redirect::to("/login?notice=password_set").into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
