@@ -85,13 +85,17 @@ impl Locale {
             .unwrap_or(Locale::DEFAULT)
     }
 
-    fn source(self) -> &'static str {
-        match self {
-            Locale::Fr => include_str!("../i18n/fr/main.ftl"),
-            Locale::En => include_str!("../i18n/en/main.ftl"),
-            Locale::Ko => include_str!("../i18n/ko/main.ftl"),
-        }
+    /// This locale's message files, in name order.
+    fn sources(self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        files::FILES
+            .iter()
+            .filter(move |(tag, _, _)| *tag == self.tag())
+            .map(|(_, name, text)| (*name, *text))
     }
+}
+
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/i18n_files.rs"));
 }
 
 /// The value of one cookie in the request's `Cookie` headers.
@@ -118,14 +122,20 @@ impl I18n {
         let bundles = Locale::ALL
             .iter()
             .map(|&locale| {
-                let resource = FluentResource::try_new(locale.source().to_owned())
-                    .unwrap_or_else(|(_, errors)| panic!("i18n/{}: {errors:?}", locale.tag()));
                 let lang: LanguageIdentifier = locale.tag().parse().expect("valid language tag");
                 let mut bundle = FluentBundle::new_concurrent(vec![lang]);
                 // Unicode isolation marks would end up as invisible characters in HTML and
                 // in tests' string comparisons; our pages set `dir` themselves when needed.
                 bundle.set_use_isolating(false);
-                bundle.add_resource(resource).expect("no duplicate message ids");
+                for (name, text) in locale.sources() {
+                    let resource =
+                        FluentResource::try_new(text.to_owned()).unwrap_or_else(|(_, errors)| {
+                            panic!("i18n/{}/{name}: {errors:?}", locale.tag())
+                        });
+                    bundle.add_resource(resource).unwrap_or_else(|errors| {
+                        panic!("i18n/{}/{name}: {errors:?}", locale.tag())
+                    });
+                }
                 (locale, bundle)
             })
             .collect();
@@ -138,12 +148,17 @@ impl I18n {
 
     /// The message ids one locale defines.
     pub fn keys(&self, locale: Locale) -> BTreeSet<String> {
-        let resource = FluentResource::try_new(locale.source().to_owned()).expect("parses");
-        resource
-            .entries()
-            .filter_map(|e| match e {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-                _ => None,
+        locale
+            .sources()
+            .flat_map(|(_, text)| {
+                let resource = FluentResource::try_new(text.to_owned()).expect("parses");
+                resource
+                    .entries()
+                    .filter_map(|e| match e {
+                        fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect()
     }
