@@ -1,3 +1,4 @@
+import { deepEqual } from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -65,4 +66,16 @@ export async function screenshot(page, name) {
   const file = path.join(OUTPUT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+// Axe finds nothing at desktop and phone widths (responsive layouts can hide or reorder
+// content), and a screenshot of each is saved as `<name>-desktop` / `<name>-phone`.
+export async function assertAccessible(page, name) {
+  for (const [suffix, viewport] of [['desktop', VIEWPORTS.desktop], ['phone', VIEWPORTS.phone]]) {
+    await page.setViewportSize(viewport);
+    const violations = await checkA11y(page);
+    deepEqual(violations, [], `${name}-${suffix}:\n${formatViolations(violations)}`);
+    await screenshot(page, `${name}-${suffix}`);
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
 }

@@ -47,7 +47,7 @@ test(
       await page.getByLabel('Nouveau mot de passe').fill(phrase);
       await page.getByLabel('Confirmer le mot de passe').fill(phrase);
       await Promise.all([page.waitForURL(/\/login/), page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click()]);
-      assert.match(await page.locator('[role=status]').innerText(), /mot de passe est enregistré/);
+      assert.match(await page.locator('.notice:visible').innerText(), /mot de passe est enregistré/);
 
       await signIn(page, server.baseUrl, 'lea.nguyen@bellerive.example', phrase);
       assert.match(await page.locator('.lead').innerText(), /CCAS de Bellerive/);

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 /// What a user may do in an organisation. These exact names are used in the command line, the
@@ -138,6 +139,73 @@ pub fn check_new_password(password: &str, user_inputs: &[&str]) -> Result<(), Ac
     Ok(())
 }
 
+/// How long a link to set a first password stays valid.
+pub const SET_PASSWORD_LINK_HOURS: i64 = 72;
+
+/// The secret of a one-time link (set a first password, reset it): 256 random bits in
+/// lowercase hex, handed out once; only its SHA-256 is stored. Its `Debug` hides it, so it
+/// cannot end up in a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkToken(String);
+
+impl LinkToken {
+    pub fn generate() -> LinkToken {
+        LinkToken(hex::encode(rand::random::<[u8; 32]>()))
+    }
+
+    /// The token, to put in the link shown or sent to its owner.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What is stored in place of the token. 256 random bits need no stretching.
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(self.0.as_bytes()).into()
+    }
+}
+
+impl fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkToken(…)")
+    }
+}
+
+/// A change a manager makes to a membership of their organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipChange {
+    Role(Role),
+    Teams,
+    Disable,
+    Enable,
+    ResetSecondFactor,
+}
+
+/// Why a manager may not make a change to their own membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum SelfChangeRefused {
+    /// Disabling themself or giving up the manager role would leave them unable to undo it:
+    /// only a manager manages the organisation's people.
+    #[error("this would lock you out of the organisation's administration")]
+    LockOut,
+    /// Their own second factor is turned off from their account page, which asks for a code.
+    #[error("turn your own second factor off from your account page")]
+    OwnSecondFactor,
+}
+
+/// Checks a manager's change to a membership: `own` when the membership is the manager's.
+pub fn check_membership_change(
+    own: bool,
+    change: MembershipChange,
+) -> Result<(), SelfChangeRefused> {
+    match change {
+        _ if !own => Ok(()),
+        MembershipChange::Role(role) if role != Role::Manager => Err(SelfChangeRefused::LockOut),
+        MembershipChange::Disable => Err(SelfChangeRefused::LockOut),
+        MembershipChange::ResetSecondFactor => Err(SelfChangeRefused::OwnSecondFactor),
+        MembershipChange::Role(_) | MembershipChange::Teams | MembershipChange::Enable => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +246,33 @@ mod tests {
         );
         assert!(check_new_password("pont-levis tranquille 47 hérons", &[]).is_ok());
         assert!(check_new_password(&"é".repeat(257), &[]).is_err());
+    }
+
+    #[test]
+    fn link_tokens_are_random_hex_stored_as_their_sha256_and_hidden_from_debug() {
+        let a = LinkToken::generate();
+        assert_eq!(a.expose().len(), 64);
+        assert!(a.expose().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(a, LinkToken::generate());
+        let expected: [u8; 32] = Sha256::digest(a.expose().as_bytes()).into();
+        assert_eq!(a.hash(), expected);
+        assert!(!format!("{a:?}").contains(a.expose()));
+    }
+
+    #[test]
+    fn a_manager_cannot_lock_themself_out_but_may_change_anyone_else() {
+        use MembershipChange as C;
+        for change in [C::Role(Role::Worker), C::Role(Role::Dpo), C::Disable] {
+            assert_eq!(check_membership_change(true, change), Err(SelfChangeRefused::LockOut));
+            assert_eq!(check_membership_change(false, change), Ok(()));
+        }
+        assert_eq!(
+            check_membership_change(true, C::ResetSecondFactor),
+            Err(SelfChangeRefused::OwnSecondFactor)
+        );
+        for change in [C::Role(Role::Manager), C::Teams, C::Enable] {
+            assert_eq!(check_membership_change(true, change), Ok(()));
+        }
+        assert_eq!(check_membership_change(false, C::ResetSecondFactor), Ok(()));
     }
 }

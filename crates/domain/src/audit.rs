@@ -79,6 +79,11 @@ audit_actions! {
     TokenUsed => "token_used",
     TokenRevoked => "token_revoked",
     AdminAction => "admin_action",
+    /// The TOTP second factor was turned on (with new recovery codes) or off.
+    SecondFactorEnabled => "second_factor_enabled",
+    SecondFactorDisabled => "second_factor_disabled",
+    /// The user switched the organisation they act in (the session id changes).
+    OrganisationSwitched => "organisation_switched",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -191,7 +196,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 21);
+        assert_eq!(AuditAction::ALL.len(), 24);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

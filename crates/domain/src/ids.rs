@@ -72,6 +72,10 @@ typed_id!(
     /// A user's membership of one organisation, with one role.
     MembershipId
 );
+typed_id!(
+    /// An API token (its id, not its secret).
+    ApiTokenId
+);
 
 #[cfg(test)]
 mod tests {

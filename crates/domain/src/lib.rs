@@ -4,10 +4,12 @@
 //! fast and read in one place.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod ids;
 pub mod organisations;
 pub mod passwords;
 pub mod policy;
+pub mod totp;
 
-pub use ids::{MembershipId, OrganisationId, TeamId, UserId};
+pub use ids::{ApiTokenId, MembershipId, OrganisationId, TeamId, UserId};

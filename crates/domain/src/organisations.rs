@@ -136,3 +136,206 @@ mod tests {
         }
     }
 }
+
+/// An IANA time zone name (`Europe/Paris`, `America/Argentina/Salta`, `UTC`), checked for its
+/// shape; dates are shown in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(String);
+
+impl TimeZoneName {
+    pub fn parse(input: &str) -> Option<TimeZoneName> {
+        let tz = input.trim();
+        let valid = tz == "UTC"
+            || (tz.contains('/')
+                && tz.split('/').all(|part| {
+                    !part.is_empty()
+                        && part.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                        && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
+                }));
+        valid.then(|| TimeZoneName(tz.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a manager sets for their organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationSettings {
+    pub name: DisplayName,
+    pub time_zone: TimeZoneName,
+    /// Every member must sign in with a second factor.
+    pub require_second_factor: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    /// Printed on every letter and PDF.
+    pub letterhead_address: Option<String>,
+    pub letterhead_signatory: Option<String>,
+    pub letterhead_footer: Option<String>,
+}
+
+/// The settings form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsInput<'a> {
+    pub name: &'a str,
+    pub time_zone: &'a str,
+    pub require_second_factor: bool,
+    pub session_idle_minutes: &'a str,
+    pub session_absolute_hours: &'a str,
+    pub letterhead_address: &'a str,
+    pub letterhead_signatory: &'a str,
+    pub letterhead_footer: &'a str,
+}
+
+/// Why one field of the settings was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsProblem {
+    NameEmpty,
+    NameTooLong,
+    TimeZone,
+    /// A whole number in the given inclusive range was expected.
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    TooLong {
+        max: usize,
+    },
+}
+
+pub const SESSION_IDLE_MINUTES: (i64, i64) = (5, 480);
+pub const SESSION_ABSOLUTE_HOURS: (i64, i64) = (1, 24);
+pub const LETTERHEAD_MAX_CHARS: usize = 500;
+
+impl OrganisationSettings {
+    /// Checks every field and reports every problem at once, by field name.
+    pub fn parse(
+        input: &SettingsInput<'_>,
+    ) -> Result<OrganisationSettings, Vec<(&'static str, SettingsProblem)>> {
+        let mut problems = Vec::new();
+        let name = DisplayName::parse(input.name)
+            .map_err(|e| {
+                let p = match e {
+                    OrganisationError::NameTooLong { .. } => SettingsProblem::NameTooLong,
+                    _ => SettingsProblem::NameEmpty,
+                };
+                problems.push(("name", p));
+            })
+            .ok();
+        let time_zone = TimeZoneName::parse(input.time_zone);
+        if time_zone.is_none() {
+            problems.push(("time_zone", SettingsProblem::TimeZone));
+        }
+        let mut number = |field: &'static str, text: &str, (min, max): (i64, i64)| -> Option<i64> {
+            match text.trim().parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Some(n),
+                _ => {
+                    problems.push((field, SettingsProblem::OutOfRange { min, max }));
+                    None
+                }
+            }
+        };
+        let idle = number("session_idle_minutes", input.session_idle_minutes, SESSION_IDLE_MINUTES);
+        let absolute =
+            number("session_absolute_hours", input.session_absolute_hours, SESSION_ABSOLUTE_HOURS);
+        let mut text = |field: &'static str, value: &str| -> Option<String> {
+            let trimmed = value.trim();
+            if trimmed.chars().count() > LETTERHEAD_MAX_CHARS {
+                problems.push((field, SettingsProblem::TooLong { max: LETTERHEAD_MAX_CHARS }));
+            }
+            // Line breaks are kept (an address has several lines); other control characters go.
+            let clean: String = trimmed.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+            let clean = clean.replace("\r", "");
+            (!clean.is_empty()).then_some(clean)
+        };
+        let letterhead_address = text("letterhead_address", input.letterhead_address);
+        let letterhead_signatory = text("letterhead_signatory", input.letterhead_signatory);
+        let letterhead_footer = text("letterhead_footer", input.letterhead_footer);
+        match (name, time_zone, idle, absolute) {
+            (
+                Some(name),
+                Some(time_zone),
+                Some(session_idle_minutes),
+                Some(session_absolute_hours),
+            ) if problems.is_empty() => Ok(OrganisationSettings {
+                name,
+                time_zone,
+                require_second_factor: input.require_second_factor,
+                session_idle_minutes,
+                session_absolute_hours,
+                letterhead_address,
+                letterhead_signatory,
+                letterhead_footer,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    fn input() -> SettingsInput<'static> {
+        SettingsInput {
+            name: "CCAS de Valbourg",
+            time_zone: "Europe/Paris",
+            require_second_factor: true,
+            session_idle_minutes: "30",
+            session_absolute_hours: "12",
+            letterhead_address: "1 place de la Mairie\r\n12345 Valbourg",
+            letterhead_signatory: "",
+            letterhead_footer: "",
+        }
+    }
+
+    #[test]
+    fn valid_settings_are_cleaned_up() {
+        let s = OrganisationSettings::parse(&input()).unwrap();
+        assert_eq!(s.letterhead_address.as_deref(), Some("1 place de la Mairie\n12345 Valbourg"));
+        assert_eq!(s.letterhead_signatory, None, "empty means none");
+        assert!(s.require_second_factor);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_field() {
+        let bad = SettingsInput {
+            name: "  ",
+            time_zone: "Paris",
+            session_idle_minutes: "2",
+            session_absolute_hours: "a day",
+            letterhead_footer: &*"x".repeat(501).leak(),
+            ..input()
+        };
+        let problems = OrganisationSettings::parse(&bad).unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "time_zone",
+                "session_idle_minutes",
+                "session_absolute_hours",
+                "letterhead_footer"
+            ]
+        );
+        assert!(
+            problems.contains(&(
+                "session_idle_minutes",
+                SettingsProblem::OutOfRange { min: 5, max: 480 }
+            ))
+        );
+    }
+
+    #[test]
+    fn time_zones_must_look_like_iana_names() {
+        assert!(TimeZoneName::parse("Europe/Paris").is_some());
+        assert!(TimeZoneName::parse("America/Argentina/Salta").is_some());
+        assert!(TimeZoneName::parse("Asia/Seoul").is_some());
+        assert!(TimeZoneName::parse("UTC").is_some());
+        for bad in ["Paris", "Europe/", "/Paris", "Europe Paris", "", "europe/paris"] {
+            assert!(TimeZoneName::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+}

@@ -1,17 +1,15 @@
 //! Administration commands: organisations and accounts, from the command line.
 
-use domain::accounts::{Email, Role};
+use domain::accounts::{Email, Role, SET_PASSWORD_LINK_HOURS};
 use domain::audit::AuditAction;
-use domain::organisations::{DisplayName, NewOrganisation, Slug};
+use domain::organisations::{DisplayName, NewOrganisation, Slug, TimeZoneName};
 use domain::{MembershipId, OrganisationId, UserId};
-use store::accounts::{self, NewUser, TokenPurpose};
+use store::accounts::{self, NewMembership, NewUser};
 use store::audit::NewAuditEvent;
 use store::{Db, StoreError, Ts, organisations};
 
 use crate::Failure;
 
-/// How long a link to set a first password stays valid.
-const SET_PASSWORD_LINK_HOURS: i64 = 72;
 /// The reason recorded on audit events of commands run on the server itself.
 const CLI_REASON: &str = "command line";
 
@@ -22,20 +20,10 @@ fn store_failure(e: StoreError, what: &str) -> Failure {
     }
 }
 
-/// Checks an IANA time zone name's shape (`Europe/Paris`, `America/Argentina/Salta`, `UTC`).
 fn time_zone(input: &str) -> Result<String, Failure> {
-    let tz = input.trim();
-    let valid = tz == "UTC"
-        || (tz.contains('/')
-            && tz.split('/').all(|part| {
-                !part.is_empty()
-                    && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
-            }));
-    if valid {
-        Ok(tz.to_owned())
-    } else {
-        Err(Failure(format!("--time-zone {tz:?}: expected an IANA time zone such as Europe/Paris")))
-    }
+    TimeZoneName::parse(input).map(|tz| tz.as_str().to_owned()).ok_or_else(|| {
+        Failure(format!("--time-zone {input:?}: expected an IANA time zone such as Europe/Paris"))
+    })
 }
 
 pub async fn org_create(db: &Db, slug: &str, name: &str, tz: &str) -> Result<(), Failure> {
@@ -110,7 +98,6 @@ pub async fn user_create(
     };
     let now = Ts::now();
     let user_id = UserId::new();
-    let token = hex_token();
     let mut tx = db.begin_write().await?;
     let new = NewUser {
         id: user_id,
@@ -118,22 +105,19 @@ pub async fn user_create(
         display_name: &name,
         instance_admin: role == Some(Role::Admin),
     };
-    accounts::insert_user(&mut tx, &new, now).await.map_err(|e| store_failure(e, "account"))?;
     let org_id = organisation.as_ref().map(|o| o.id);
-    if let (Some(org), Some(role)) = (&organisation, role) {
-        accounts::insert_membership(&mut tx, MembershipId::new(), user_id, org.id, role, now)
-            .await?;
-    }
-    let expires = Ts::from(now.get() + time::Duration::hours(SET_PASSWORD_LINK_HOURS));
-    accounts::insert_one_time_token(
-        &mut tx,
-        &sha256(&token),
-        user_id,
-        TokenPurpose::SetPassword,
-        now,
-        expires,
-    )
-    .await?;
+    let membership = match (&organisation, role) {
+        (Some(org), Some(role)) => Some(NewMembership {
+            id: MembershipId::new(),
+            organisation_id: org.id,
+            role,
+            teams: &[],
+        }),
+        _ => None,
+    };
+    let created = accounts::create_with_link(&mut tx, &new, membership.as_ref(), now)
+        .await
+        .map_err(|e| store_failure(e, "account"))?;
     let mut event = NewAuditEvent::new(AuditAction::UserCreated, org_id)
         .on("user", user_id.as_uuid())
         .because(CLI_REASON);
@@ -149,31 +133,6 @@ pub async fn user_create(
     println!(
         "One-time link to set the password (valid {SET_PASSWORD_LINK_HOURS} hours, usable once):"
     );
-    println!("{base_url}/account/password/{token}");
+    println!("{base_url}{}", created.link.path());
     Ok(())
-}
-
-fn hex_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    hex::encode(bytes)
-}
-
-fn sha256(token: &str) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes()).into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_zones_must_look_like_iana_names() {
-        assert_eq!(time_zone("Europe/Paris").unwrap(), "Europe/Paris");
-        assert!(time_zone("America/Argentina/Salta").is_ok());
-        assert!(time_zone("UTC").is_ok());
-        for bad in ["Paris", "Europe/", "/Paris", "Europe Paris", ""] {
-            assert!(time_zone(bad).is_err(), "{bad:?}");
-        }
-    }
 }

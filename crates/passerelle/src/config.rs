@@ -44,6 +44,8 @@ struct FileSettings {
     log: Option<String>,
     argon2_memory_kib: Option<String>,
     argon2_iterations: Option<String>,
+    sign_in_attempts_per_account: Option<String>,
+    sign_in_attempts_per_address: Option<String>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -69,6 +71,10 @@ pub struct Settings {
     /// Argon2id cost for new password hashes (OWASP's recommendation unless lowered, e.g. for
     /// tests).
     pub password_hashing: HashParams,
+    /// Sign-in attempts evaluated per account, then per client address, in 15 minutes before
+    /// back-off.
+    pub sign_in_attempts_per_account: i64,
+    pub sign_in_attempts_per_address: i64,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -98,6 +104,10 @@ const LOG: Key = Key { env: "PASSERELLE_LOG", file: "log" };
 const ARGON2_MEMORY: Key = Key { env: "PASSERELLE_ARGON2_MEMORY_KIB", file: "argon2_memory_kib" };
 const ARGON2_ITERATIONS: Key =
     Key { env: "PASSERELLE_ARGON2_ITERATIONS", file: "argon2_iterations" };
+const ATTEMPTS_ACCOUNT: Key =
+    Key { env: "PASSERELLE_SIGN_IN_ATTEMPTS_PER_ACCOUNT", file: "sign_in_attempts_per_account" };
+const ATTEMPTS_ADDRESS: Key =
+    Key { env: "PASSERELLE_SIGN_IN_ATTEMPTS_PER_ADDRESS", file: "sign_in_attempts_per_address" };
 
 /// Every environment variable Passerelle reads, for the documentation test.
 pub const ENV_VARS: &[&str] = &[
@@ -113,6 +123,8 @@ pub const ENV_VARS: &[&str] = &[
     LOG.env,
     ARGON2_MEMORY.env,
     ARGON2_ITERATIONS.env,
+    ATTEMPTS_ACCOUNT.env,
+    ATTEMPTS_ADDRESS.env,
 ];
 
 struct Layers<'a> {
@@ -135,6 +147,8 @@ impl Layers<'_> {
             "log" => f.log.clone(),
             "argon2_memory_kib" => f.argon2_memory_kib.clone(),
             "argon2_iterations" => f.argon2_iterations.clone(),
+            "sign_in_attempts_per_account" => f.sign_in_attempts_per_account.clone(),
+            "sign_in_attempts_per_address" => f.sign_in_attempts_per_address.clone(),
             "trusted_proxies" => f.trusted_proxies.as_ref().map(|v| match v {
                 toml::Value::Array(items) => items
                     .iter()
@@ -326,6 +340,18 @@ impl Settings {
             )));
         }
 
+        let attempts = |key: &Key, default: i64| -> Result<i64, ConfigError> {
+            match layers.get(key) {
+                Some(raw) => match raw.value.trim().parse::<i64>() {
+                    Ok(n) if (1..=10_000).contains(&n) => Ok(n),
+                    _ => Err(invalid(&raw, "a whole number of attempts from 1 to 10000")),
+                },
+                None => Ok(default),
+            }
+        };
+        let sign_in_attempts_per_account = attempts(&ATTEMPTS_ACCOUNT, 5)?;
+        let sign_in_attempts_per_address = attempts(&ATTEMPTS_ADDRESS, 50)?;
+
         Ok(Settings {
             database_url,
             engine,
@@ -336,6 +362,8 @@ impl Settings {
             trusted_proxies,
             log,
             password_hashing,
+            sign_in_attempts_per_account,
+            sign_in_attempts_per_address,
             sources,
         })
     }
@@ -592,6 +620,21 @@ mod tests {
         assert!(e.contains("PASSERELLE_ARGON2_MEMORY_KIB"), "{e}");
         let e = load_with(&[("PASSERELLE_ARGON2_ITERATIONS", "0")], None).unwrap_err().to_string();
         assert!(e.contains("at least"), "{e}");
+    }
+
+    #[test]
+    fn sign_in_limits_default_to_5_per_account_and_50_per_address() {
+        let s = load_with(&[], None).unwrap();
+        assert_eq!((s.sign_in_attempts_per_account, s.sign_in_attempts_per_address), (5, 50));
+        let s = load_with(&[("PASSERELLE_SIGN_IN_ATTEMPTS_PER_ACCOUNT", "3")], None).unwrap();
+        assert_eq!(s.sign_in_attempts_per_account, 3);
+        let e = load_with(&[("PASSERELLE_SIGN_IN_ATTEMPTS_PER_ADDRESS", "0")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("PASSERELLE_SIGN_IN_ATTEMPTS_PER_ADDRESS") && e.contains("1 to 10000"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod admin_cmd;
 mod audit_cmd;
 mod config;
+mod token_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// API tokens for /api/v1.
+    Token {
+        #[command(subcommand)]
+        command: token_cmd::TokenCommand,
     },
     /// The tamper-evident audit log.
     Audit {
@@ -201,6 +207,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             db.close().await;
             result
         }
+        Command::Token { command } => {
+            let db = open(&settings).await?;
+            db.migrate().await?;
+            let result = token_cmd::run(&db, command).await;
+            db.close().await;
+            result
+        }
         Command::Audit { command: AuditCommand::Verify } => {
             let db = open(&settings).await?;
             let intact = audit_cmd::verify(&db).await;
@@ -264,6 +277,12 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         session_idle: web::WebConfig::DEFAULT_SESSION_IDLE,
         session_absolute: web::WebConfig::DEFAULT_SESSION_ABSOLUTE,
         password_hashing: settings.password_hashing,
+        throttle_account: store::throttle::ThrottlePolicy::new(
+            settings.sign_in_attempts_per_account,
+        ),
+        throttle_address: store::throttle::ThrottlePolicy::new(
+            settings.sign_in_attempts_per_address,
+        ),
     };
     let app = web::Application::build(config, db, settings.bind).await.map_err(|e| {
         let hint = match e.kind() {

@@ -445,7 +445,61 @@ fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "migrate", "check", "demo", "audit"] {
+    for command in ["serve", "migrate", "check", "demo", "audit", "token"] {
         assert!(text.contains(command), "{text}");
+    }
+}
+
+engine_tests! {
+    async fn token_create_prints_a_token_that_works_against_the_running_server(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let env = [("PASSERELLE_DATABASE_URL", db.url.as_str()), ("PASSERELLE_SECRET_KEY", KEY)];
+        let ok = |out: &Output| {
+            assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        ok(&run(dir.path(), &["org", "create", "--slug", "ccas-test", "--name", "CCAS de Test"], &env));
+        ok(&run(dir.path(), &["user", "create", "--email", "camille@ccas.example", "--name", "Camille Martin", "--org", "ccas-test", "--role", "worker"], &env));
+        let create = |scopes: &str, days: &str, email: &str| {
+            run(dir.path(), &["token", "create", "--email", email, "--org", "ccas-test", "--scopes", scopes, "--days", days, "--name", "export de nuit"], &env)
+        };
+        let unknown_scope = one_line_error(&create("persons:read,persons:delete", "30", "camille@ccas.example"));
+        assert!(unknown_scope.contains("\"persons:delete\""), "{unknown_scope}");
+        assert!(one_line_error(&create("all", "0", "camille@ccas.example")).contains("--days 0"));
+        assert!(one_line_error(&create("all", "30", "nobody@ccas.example")).contains("no such account"));
+        let printed = ok(&create(" cases:read, persons:read ", "30", "Camille@CCAS.example"));
+        assert!(printed.contains("Copy it now, it will not be shown again"), "{printed}");
+        assert!(printed.contains("scopes persons:read,cases:read"), "{printed}");
+        let token = printed.lines().find(|l| l.starts_with("psl_")).expect("the token is printed").to_owned();
+        assert_eq!(token.len(), 68);
+        let id = printed.lines().find_map(|l| l.strip_prefix("id: ")).expect("its id").to_owned();
+        let expires = printed.lines().find_map(|l| l.strip_prefix("expires: ")).expect("its expiry").to_owned();
+        assert!(expires.ends_with(" UTC") && expires.len() == 20, "{expires}");
+
+        let server = Server::start(dir.path(), &["serve", "--bind", "127.0.0.1:0"], &env);
+        let me = |token: String| {
+            let url = format!("{}/api/v1/me", server.base_url);
+            async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap() }
+        };
+        let res = me(token.clone()).await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["user"]["email"], "camille@ccas.example");
+        assert_eq!(body["organisation"]["name"], "CCAS de Test");
+        assert_eq!(body["role"], "worker");
+        assert_eq!(body["scopes"], serde_json::json!(["persons:read", "cases:read"]));
+
+        let list = ok(&run(dir.path(), &["token", "list", "--email", "camille@ccas.example"], &env));
+        assert!(list.contains(&id) && list.contains("export de nuit") && list.contains("ccas-test") && list.contains("active"), "{list}");
+        assert!(!list.contains(&token[4..]), "the list never prints a token");
+        let revoked = ok(&run(dir.path(), &["token", "revoke", "--id", &id], &env));
+        assert!(revoked.contains(&format!("Token {id} revoked")), "{revoked}");
+        assert_eq!(me(token.clone()).await.status(), 401, "revoked at once, on the running server");
+        let again = ok(&run(dir.path(), &["token", "revoke", "--id", &id], &env));
+        assert!(again.contains("already revoked"), "{again}");
+        assert!(one_line_error(&run(dir.path(), &["token", "revoke", "--id", "nope"], &env)).contains("not a token id"));
+        assert!(server.terminate().success());
+        let verify = run(dir.path(), &["audit", "verify"], &env);
+        assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
     }
 }

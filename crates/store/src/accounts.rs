@@ -1,11 +1,11 @@
 //! Users, memberships and one-time links.
 
-use domain::accounts::{Email, Role};
+use domain::accounts::{Email, LinkToken, Role, SET_PASSWORD_LINK_HOURS};
 use domain::organisations::DisplayName;
 use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use uuid::Uuid;
 
-use crate::{Exec, StoreError, Ts};
+use crate::{Exec, StoreError, Ts, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
@@ -328,4 +328,337 @@ pub async fn consume_one_time_token<'c>(
         now,
     )?;
     Ok(id.map(UserId::from_uuid))
+}
+
+/// A membership to create: the organisation, the role, and its teams (`true`: supervises).
+#[derive(Debug, Clone)]
+pub struct NewMembership<'a> {
+    pub id: MembershipId,
+    pub organisation_id: OrganisationId,
+    pub role: Role,
+    pub teams: &'a [(TeamId, bool)],
+}
+
+/// Adds a user to an organisation with a role and teams, in the caller's transaction. Already
+/// a member: [`StoreError::Duplicate`] on `organisation`.
+#[tracing::instrument(skip_all)]
+pub async fn add_member(
+    tx: &mut Tx,
+    user_id: UserId,
+    new: &NewMembership<'_>,
+    now: Ts,
+) -> Result<Membership, StoreError> {
+    let membership =
+        insert_membership(&mut *tx, new.id, user_id, new.organisation_id, new.role, now).await?;
+    insert_member_teams(tx, new.organisation_id, new.id, new.teams).await?;
+    Ok(membership)
+}
+
+/// The link with which a new account's owner sets a first password: its secret is shown (or
+/// sent) once, and only its hash is stored.
+#[derive(Debug)]
+pub struct SetPasswordLink {
+    pub token: LinkToken,
+    pub expires_at: Ts,
+}
+
+impl SetPasswordLink {
+    /// The path of the page that takes the link (served by `web::auth`), to append to the
+    /// instance's base URL.
+    pub fn path(&self) -> String {
+        format!("/account/password/{}", self.token.expose())
+    }
+}
+
+/// An account just created, with its membership (if any) and its one-time link.
+#[derive(Debug)]
+pub struct CreatedAccount {
+    pub user: User,
+    pub membership: Option<Membership>,
+    pub link: SetPasswordLink,
+}
+
+/// Creates an account without a password, its membership when given, and a one-time link
+/// valid [`SET_PASSWORD_LINK_HOURS`] with which its owner chooses the password — all in the
+/// caller's transaction, in which the caller also records the audit event. The command line
+/// (`passerelle user create`) and the invitation page both create accounts this way. An
+/// address already taken: [`StoreError::Duplicate`] on `email`.
+#[tracing::instrument(skip_all)]
+pub async fn create_with_link(
+    tx: &mut Tx,
+    user: &NewUser<'_>,
+    membership: Option<&NewMembership<'_>>,
+    now: Ts,
+) -> Result<CreatedAccount, StoreError> {
+    let created = insert_user(&mut *tx, user, now).await?;
+    let membership = match membership {
+        Some(new) => Some(add_member(tx, user.id, new, now).await?),
+        None => None,
+    };
+    let token = LinkToken::generate();
+    let expires_at = Ts::from(now.get() + time::Duration::hours(SET_PASSWORD_LINK_HOURS));
+    insert_one_time_token(
+        &mut *tx,
+        &token.hash(),
+        user.id,
+        TokenPurpose::SetPassword,
+        now,
+        expires_at,
+    )
+    .await?;
+    Ok(CreatedAccount { user: created, membership, link: SetPasswordLink { token, expires_at } })
+}
+
+/// One member of an organisation, as its manager sees them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Member {
+    #[sqlx(try_from = "Uuid")]
+    pub membership_id: MembershipId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    /// The membership is disabled (the account may still work in other organisations).
+    pub disabled_at: Option<Ts>,
+    /// The whole account is disabled (by an instance administrator).
+    pub user_disabled_at: Option<Ts>,
+    pub totp_enabled_at: Option<Ts>,
+    pub last_login_at: Option<Ts>,
+    /// The account also administers the instance.
+    pub instance_admin: bool,
+    /// When the membership was created.
+    pub created_at: Ts,
+}
+
+impl Member {
+    pub fn second_factor_on(&self) -> bool {
+        self.totp_enabled_at.is_some()
+    }
+}
+
+macro_rules! member_query {
+    ($where:literal) => {
+        concat!(
+            "SELECT m.id AS membership_id, m.user_id, u.email, u.display_name, m.role, \
+             m.disabled_at, u.disabled_at AS user_disabled_at, u.totp_enabled_at, \
+             u.last_login_at, u.instance_admin, m.created_at \
+             FROM memberships m JOIN users u ON u.id = m.user_id WHERE ",
+            $where
+        )
+    };
+}
+
+/// The members of an organisation, disabled ones included, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list_members<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+) -> Result<Vec<Member>, StoreError> {
+    Ok(sql!(
+        as Member,
+        fetch_all,
+        exec,
+        member_query!("m.organisation_id = $1 ORDER BY m.created_at DESC, m.id DESC"),
+        organisation_id.as_uuid(),
+    )?)
+}
+
+/// One member, only if the membership belongs to `organisation_id`: another organisation's
+/// id is as unknown as a made-up one.
+#[tracing::instrument(skip_all)]
+pub async fn find_member<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+) -> Result<Option<Member>, StoreError> {
+    Ok(sql!(
+        as Member,
+        fetch_optional,
+        exec,
+        member_query!("m.organisation_id = $1 AND m.id = $2"),
+        organisation_id.as_uuid(),
+        membership_id.as_uuid(),
+    )?)
+}
+
+/// The membership of a user in an organisation, if they have one (enabled or not).
+#[tracing::instrument(skip_all)]
+pub async fn find_member_by_user<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    user_id: UserId,
+) -> Result<Option<Member>, StoreError> {
+    Ok(sql!(
+        as Member,
+        fetch_optional,
+        exec,
+        member_query!("m.organisation_id = $1 AND m.user_id = $2"),
+        organisation_id.as_uuid(),
+        user_id.as_uuid(),
+    )?)
+}
+
+/// A member's place in a team.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberTeam {
+    #[sqlx(try_from = "Uuid")]
+    pub membership_id: MembershipId,
+    #[sqlx(try_from = "Uuid")]
+    pub team_id: TeamId,
+    pub team_name: String,
+    pub supervises: bool,
+}
+
+/// The teams of every member of an organisation (one query for a whole list), by team name.
+#[tracing::instrument(skip_all)]
+pub async fn member_teams<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+) -> Result<Vec<MemberTeam>, StoreError> {
+    Ok(sql!(
+        as MemberTeam,
+        fetch_all,
+        exec,
+        "SELECT mt.membership_id, mt.team_id, t.name AS team_name, mt.supervises \
+         FROM membership_teams mt \
+         JOIN memberships m ON m.id = mt.membership_id \
+         JOIN teams t ON t.id = mt.team_id \
+         WHERE m.organisation_id = $1 AND t.organisation_id = $1 \
+         ORDER BY t.name, t.id",
+        organisation_id.as_uuid(),
+    )?)
+}
+
+/// The teams of one member of the organisation, by team name.
+#[tracing::instrument(skip_all)]
+pub async fn teams_of_member<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+) -> Result<Vec<MemberTeam>, StoreError> {
+    Ok(sql!(
+        as MemberTeam,
+        fetch_all,
+        exec,
+        "SELECT mt.membership_id, mt.team_id, t.name AS team_name, mt.supervises \
+         FROM membership_teams mt \
+         JOIN memberships m ON m.id = mt.membership_id \
+         JOIN teams t ON t.id = mt.team_id \
+         WHERE m.organisation_id = $1 AND t.organisation_id = $1 AND m.id = $2 \
+         ORDER BY t.name, t.id",
+        organisation_id.as_uuid(),
+        membership_id.as_uuid(),
+    )?)
+}
+
+/// Changes a member's role; false if the membership is not the organisation's. Supervising a
+/// team goes with the supervisor role, so another role drops it.
+#[tracing::instrument(skip_all)]
+pub async fn set_member_role(
+    tx: &mut Tx,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+    role: Role,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let n = sql!(
+        execute,
+        &mut *tx,
+        "UPDATE memberships SET role = $1, updated_at = $2, version = version + 1 \
+         WHERE id = $3 AND organisation_id = $4",
+        role.as_str(),
+        now,
+        membership_id.as_uuid(),
+        organisation_id.as_uuid(),
+    )?;
+    if n == 1 && role != Role::Supervisor {
+        sql!(
+            execute,
+            &mut *tx,
+            "UPDATE membership_teams SET supervises = $1 WHERE membership_id = $2",
+            false,
+            membership_id.as_uuid(),
+        )?;
+    }
+    Ok(n == 1)
+}
+
+/// Replaces a member's teams (`true`: supervises). Only the organisation's own teams are
+/// added, whatever ids are given; returns how many were. Nothing happens for a membership of
+/// another organisation.
+#[tracing::instrument(skip_all)]
+pub async fn set_member_teams(
+    tx: &mut Tx,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+    teams: &[(TeamId, bool)],
+    now: Ts,
+) -> Result<usize, StoreError> {
+    let n = sql!(
+        execute,
+        &mut *tx,
+        "UPDATE memberships SET updated_at = $1, version = version + 1 \
+         WHERE id = $2 AND organisation_id = $3",
+        now,
+        membership_id.as_uuid(),
+        organisation_id.as_uuid(),
+    )?;
+    if n != 1 {
+        return Ok(0);
+    }
+    sql!(
+        execute,
+        &mut *tx,
+        "DELETE FROM membership_teams WHERE membership_id = $1",
+        membership_id.as_uuid(),
+    )?;
+    insert_member_teams(tx, organisation_id, membership_id, teams).await
+}
+
+/// Adds teams to a membership; a team id that is not the organisation's adds nothing.
+async fn insert_member_teams(
+    tx: &mut Tx,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+    teams: &[(TeamId, bool)],
+) -> Result<usize, StoreError> {
+    let mut added = 0;
+    for (team_id, supervises) in teams {
+        added += sql!(
+            execute,
+            &mut *tx,
+            "INSERT INTO membership_teams (membership_id, team_id, supervises) \
+             SELECT $1, id, $2 FROM teams WHERE id = $3 AND organisation_id = $4",
+            membership_id.as_uuid(),
+            *supervises,
+            team_id.as_uuid(),
+            organisation_id.as_uuid(),
+        )? as usize;
+    }
+    Ok(added)
+}
+
+/// Disables (`Some(when)`) or enables (`None`) a membership; false if it is not the
+/// organisation's. A disabled membership opens nothing: sessions load only enabled ones.
+#[tracing::instrument(skip_all)]
+pub async fn set_member_disabled<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+    disabled_at: Option<Ts>,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let n = sql!(
+        execute,
+        exec,
+        "UPDATE memberships SET disabled_at = $1, updated_at = $2, version = version + 1 \
+         WHERE id = $3 AND organisation_id = $4",
+        disabled_at,
+        now,
+        membership_id.as_uuid(),
+        organisation_id.as_uuid(),
+    )?;
+    Ok(n == 1)
 }

@@ -615,3 +615,73 @@ pub async fn search<'c>(
     };
     Ok(AuditPage { events, next })
 }
+
+/// The account an audit search names by its e-mail address, if the scope's log may know it:
+/// for an organisation, a member (enabled or not) or anyone who acted in its chain; otherwise
+/// any account. An account of another organisation is not found, so the search form cannot
+/// be used to learn which addresses have an account elsewhere.
+#[tracing::instrument(skip_all)]
+pub async fn find_actor_by_email<'c>(
+    exec: impl Into<Exec<'c>>,
+    scope: AuditScope,
+    email: &str,
+) -> Result<Option<UserId>, StoreError> {
+    let id: Option<Uuid> = match scope {
+        AuditScope::Organisation(org) => sql!(
+            scalar Uuid,
+            fetch_optional,
+            exec,
+            "SELECT u.id FROM users u WHERE u.email = $1 AND (\
+             EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id = $2) \
+             OR EXISTS (SELECT 1 FROM audit_events e \
+                        WHERE e.actor_user_id = u.id AND e.organisation_id = $2))",
+            email,
+            org.as_uuid(),
+        )?,
+        AuditScope::Instance | AuditScope::Everything => sql!(
+            scalar Uuid,
+            fetch_optional,
+            exec,
+            "SELECT id FROM users WHERE email = $1",
+            email,
+        )?,
+    };
+    Ok(id.map(UserId::from_uuid))
+}
+
+/// Who an event's actor is, for showing a page of events.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditActor {
+    #[sqlx(try_from = "Uuid")]
+    pub id: UserId,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// The most ids [`actors`] takes at once (a page of events names at most this many).
+pub const ACTORS_MAX_IDS: usize = SEARCH_MAX_LIMIT as usize;
+
+/// The names and addresses of the accounts `ids` names, in one query (no order; unknown ids
+/// are left out). At most [`ACTORS_MAX_IDS`] ids.
+#[tracing::instrument(skip_all)]
+pub async fn actors<'c>(
+    exec: impl Into<Exec<'c>>,
+    ids: &[UserId],
+) -> Result<Vec<AuditActor>, StoreError> {
+    assert!(ids.len() <= ACTORS_MAX_IDS, "at most {ACTORS_MAX_IDS} ids at once");
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Arg> = Vec::with_capacity(ids.len());
+    let mut placeholders = Vec::with_capacity(ids.len());
+    for id in ids {
+        args.push(Arg::Uuid(id.as_uuid()));
+        placeholders.push(format!("${}", args.len()));
+    }
+    // Only placeholder numbers are formatted into the text; the ids are bound.
+    let sql = format!(
+        "SELECT id, display_name, email FROM users WHERE id IN ({})",
+        placeholders.join(", ")
+    );
+    Ok(sql!(dyn as AuditActor, fetch_all, exec, &sql, args)?)
+}

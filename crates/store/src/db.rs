@@ -78,6 +78,18 @@ impl<'c> From<&'c Db> for Exec<'c> {
     }
 }
 
+/// Reborrows an executor, so one connection can run several queries in a row.
+impl<'c, 'd> From<&'c mut Exec<'d>> for Exec<'c> {
+    fn from(exec: &'c mut Exec<'d>) -> Self {
+        match exec {
+            Exec::SqlitePool(p) => Exec::SqlitePool(p),
+            Exec::SqliteConn(c) => Exec::SqliteConn(c),
+            Exec::PgPool(p) => Exec::PgPool(p),
+            Exec::PgConn(c) => Exec::PgConn(c),
+        }
+    }
+}
+
 /// A transaction. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),

@@ -9,6 +9,7 @@
 mod sql;
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod db;
 pub mod demo;
@@ -16,8 +17,10 @@ pub mod dialect;
 pub mod error;
 pub mod home;
 pub mod organisations;
+pub mod second_factor;
 pub mod sessions;
 pub mod teams;
+pub mod throttle;
 pub mod ts;
 
 pub use db::{Db, Engine, Exec, MigrationStatus, Tx, redact_url};

@@ -84,3 +84,65 @@ pub async fn list_with_team_counts<'c>(
          ORDER BY o.name, o.id"
     )?)
 }
+
+/// An organisation's settings as stored, with the version a form must send back.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SettingsRow {
+    pub name: String,
+    pub time_zone: String,
+    pub require_second_factor: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub letterhead_address: Option<String>,
+    pub letterhead_signatory: Option<String>,
+    pub letterhead_footer: Option<String>,
+    pub version: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn settings<'c>(
+    exec: impl Into<Exec<'c>>,
+    id: OrganisationId,
+) -> Result<Option<SettingsRow>, StoreError> {
+    Ok(sql!(
+        as SettingsRow,
+        fetch_optional,
+        exec,
+        "SELECT name, time_zone, require_second_factor, session_idle_minutes, session_absolute_hours, \
+         letterhead_address, letterhead_signatory, letterhead_footer, version \
+         FROM organisations WHERE id = $1",
+        id.as_uuid(),
+    )?)
+}
+
+/// Saves the settings if nobody changed them since `expected_version` was read; `false`
+/// means someone did, and nothing was written.
+#[tracing::instrument(skip_all)]
+pub async fn update_settings<'c>(
+    exec: impl Into<Exec<'c>>,
+    id: OrganisationId,
+    expected_version: i64,
+    s: &domain::organisations::OrganisationSettings,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let n = sql!(
+        execute,
+        exec,
+        "UPDATE organisations SET name = $1, time_zone = $2, require_second_factor = $3, \
+         session_idle_minutes = $4, session_absolute_hours = $5, letterhead_address = $6, \
+         letterhead_signatory = $7, letterhead_footer = $8, updated_at = $9, version = version + 1 \
+         WHERE id = $10 AND version = $11",
+        s.name.as_str(),
+        s.time_zone.as_str(),
+        s.require_second_factor,
+        s.session_idle_minutes,
+        s.session_absolute_hours,
+        s.letterhead_address.as_deref(),
+        s.letterhead_signatory.as_deref(),
+        s.letterhead_footer.as_deref(),
+        now,
+        id.as_uuid(),
+        expected_version,
+    )?;
+    Ok(n == 1)
+}

@@ -54,6 +54,11 @@ pub struct SessionUser {
     /// The role of the user's membership of the active organisation, if it is still enabled.
     pub role: Option<String>,
     pub organisation_name: Option<String>,
+    /// The active organisation's idle timeout and second-factor rule.
+    pub session_idle_minutes: Option<i64>,
+    pub require_second_factor: Option<bool>,
+    /// Whether the user has turned their second factor on.
+    pub has_second_factor: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -67,7 +72,9 @@ pub async fn find<'c>(
         exec,
         "SELECT s.user_id, s.active_organisation_id, s.created_at, s.last_seen_at, s.expires_at, \
          s.failed_logins_before, u.email, u.display_name, u.instance_admin, \
-         u.disabled_at AS user_disabled_at, m.role, o.name AS organisation_name \
+         u.disabled_at AS user_disabled_at, m.role, o.name AS organisation_name, \
+         o.session_idle_minutes, o.require_second_factor, \
+         (u.totp_enabled_at IS NOT NULL) AS has_second_factor \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id \
               AND m.organisation_id = s.active_organisation_id AND m.disabled_at IS NULL \
@@ -140,5 +147,48 @@ pub async fn list_of_user<'c>(
          WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC",
         user_id.as_uuid(),
         now,
+    )?)
+}
+
+/// Moves a session to a new id (and organisation), keeping its start and absolute expiry: the
+/// old id stops working at once.
+#[tracing::instrument(skip_all)]
+pub async fn rotate<'c>(
+    exec: impl Into<Exec<'c>>,
+    old_hash: &[u8],
+    new_hash: &[u8],
+    organisation_id: Option<OrganisationId>,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let mut exec = exec.into();
+    let copied = sql!(
+        execute,
+        &mut exec,
+        "INSERT INTO sessions (id, user_id, active_organisation_id, created_at, last_seen_at, \
+         expires_at, device, failed_logins_before) \
+         SELECT $1, user_id, $2, created_at, $3, expires_at, device, 0 FROM sessions WHERE id = $4",
+        new_hash,
+        organisation_id.map(|o| o.as_uuid()),
+        now,
+        old_hash,
+    )?;
+    sql!(execute, exec, "DELETE FROM sessions WHERE id = $1", old_hash)?;
+    Ok(copied == 1)
+}
+
+/// Ends a user's sessions that act in one organisation (their membership there was disabled);
+/// their sessions elsewhere go on. Returns how many ended.
+#[tracing::instrument(skip_all)]
+pub async fn delete_of_user_in_organisation<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    organisation_id: OrganisationId,
+) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        exec,
+        "DELETE FROM sessions WHERE user_id = $1 AND active_organisation_id = $2",
+        user_id.as_uuid(),
+        organisation_id.as_uuid(),
     )?)
 }

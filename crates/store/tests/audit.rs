@@ -418,3 +418,44 @@ engine_tests! {
         assert_eq!(seen, all.iter().map(|e| e.id).collect::<Vec<_>>());
     }
 }
+
+engine_tests! {
+    async fn an_actor_is_found_by_address_only_where_the_scope_knows_them(db) {
+        let db = db.migrated().await;
+        let (a, b) = (org(&db, "org-a").await, org(&db, "org-b").await);
+        let member = user(&db, "member@example.org").await;
+        let visitor = user(&db, "visitor@example.org").await;
+        let stranger = user(&db, "stranger@example.org").await;
+        store::accounts::insert_membership(
+            &db,
+            domain::MembershipId::new(),
+            member,
+            a.id,
+            domain::accounts::Role::Worker,
+            Ts::now(),
+        )
+        .await
+        .unwrap();
+        // Acted in a's chain without a membership (an administrator, say).
+        audit::append_now(&db, &NewAuditEvent::new(AuditAction::TeamCreated, Some(a.id)).by(visitor))
+            .await
+            .unwrap();
+        let find = |scope, email: &'static str| {
+            let db = db.clone();
+            async move { audit::find_actor_by_email(&db, scope, email).await.unwrap() }
+        };
+        let in_a = AuditScope::Organisation(a.id);
+        assert_eq!(find(in_a, "member@example.org").await, Some(member));
+        assert_eq!(find(in_a, "visitor@example.org").await, Some(visitor));
+        assert_eq!(find(in_a, "stranger@example.org").await, None, "not known to a");
+        assert_eq!(find(in_a, "nobody@example.org").await, None);
+        assert_eq!(find(AuditScope::Organisation(b.id), "member@example.org").await, None);
+        assert_eq!(find(AuditScope::Instance, "stranger@example.org").await, Some(stranger));
+
+        let mut names = audit::actors(&db, &[member, stranger, UserId::new()]).await.unwrap();
+        names.sort_by(|x, y| x.email.cmp(&y.email));
+        let emails: Vec<_> = names.iter().map(|n| (n.id, n.email.as_str())).collect();
+        assert_eq!(emails, [(member, "member@example.org"), (stranger, "stranger@example.org")]);
+        assert!(audit::actors(&db, &[]).await.unwrap().is_empty());
+    }
+}

@@ -25,6 +25,7 @@ pub struct Assets {
 const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
+    ("session.js", "text/javascript; charset=utf-8", include_bytes!("../static/session.js")),
 ];
 
 impl Assets {

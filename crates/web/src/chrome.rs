@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use domain::policy::{self, Decision, Rule};
 
 use crate::AppState;
 use crate::assets::Assets;
@@ -16,6 +17,9 @@ use crate::i18n::{Locale, Tr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Home,
+    Account,
+    Admin,
+    Audit,
     None,
 }
 
@@ -46,6 +50,8 @@ pub struct Chrome {
     pub user: Option<SignedIn>,
     /// The anti-forgery token every form of the page carries.
     pub csrf: String,
+    /// For the expiry warning: how long a signed-in session may stay idle.
+    pub session_idle_seconds: i64,
     assets: Arc<Assets>,
 }
 
@@ -58,12 +64,26 @@ pub struct LanguageLink {
 
 impl Chrome {
     pub fn new(ctx: PageCtx, state: &AppState, nav: Nav) -> Chrome {
-        Chrome { t: ctx.t, nav, user: ctx.current.0, csrf: ctx.csrf, assets: state.assets.clone() }
+        Chrome {
+            t: ctx.t,
+            nav,
+            user: ctx.current.0,
+            csrf: ctx.csrf,
+            session_idle_seconds: state.config.session_idle.whole_seconds(),
+            assets: state.assets.clone(),
+        }
     }
 
     /// For pages rendered outside a handler (errors), with nobody signed in.
     pub fn anonymous(t: Tr, state: &AppState) -> Chrome {
-        Chrome { t, nav: Nav::None, user: None, csrf: String::new(), assets: state.assets.clone() }
+        Chrome {
+            t,
+            nav: Nav::None,
+            user: None,
+            csrf: String::new(),
+            session_idle_seconds: state.config.session_idle.whole_seconds(),
+            assets: state.assets.clone(),
+        }
     }
 
     /// The versioned URL of a static asset.
@@ -73,6 +93,11 @@ impl Chrome {
 
     pub fn is_current(&self, nav: Nav) -> bool {
         self.nav == nav
+    }
+
+    /// Whether the signed-in user passes `rule`: to show only the links they may follow.
+    pub fn can(&self, rule: Rule) -> bool {
+        policy::check(rule, self.user.as_ref().map(|u| &u.actor)) == Decision::Allow
     }
 
     /// The organisation the user is acting in, shown in the header.

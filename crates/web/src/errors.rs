@@ -16,6 +16,9 @@ pub enum ErrorKind {
     Unauthorized,
     /// The form's anti-forgery token is missing or wrong.
     CsrfRejected,
+    /// Valid credentials that do not allow this (API only: an API token without the route's
+    /// scope).
+    Forbidden,
     Internal,
     Unavailable,
 }
@@ -26,6 +29,7 @@ impl ErrorKind {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::CsrfRejected => StatusCode::FORBIDDEN,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -37,6 +41,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::CsrfRejected => "csrf_rejected",
+            ErrorKind::Forbidden => "forbidden",
             ErrorKind::Internal => "internal",
             ErrorKind::Unavailable => "unavailable",
         }

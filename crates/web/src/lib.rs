@@ -1,18 +1,25 @@
 //! Passerelle's web layer: pages, the JSON API, translations and the middleware every request
 //! goes through. Each feature owns a folder with its router (`mod.rs`), its pages and its API.
 
+pub mod account;
+pub mod admin;
 pub mod api;
+pub mod api_tokens;
 pub mod assets;
+pub mod audit;
 pub mod audit_trail;
 pub mod auth;
 pub mod chrome;
 pub mod client_addr;
+pub mod dates;
 pub mod errors;
 pub mod home;
 pub mod i18n;
 pub mod language;
 pub mod middleware;
+pub mod organisation_settings;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
 pub mod system;
 pub mod telemetry;
@@ -41,6 +48,10 @@ pub struct WebConfig {
     pub session_absolute: time::Duration,
     /// Argon2id cost for new password hashes.
     pub password_hashing: domain::passwords::HashParams,
+    /// Sign-in attempts evaluated per account (the e-mail typed) before back-off.
+    pub throttle_account: store::throttle::ThrottlePolicy,
+    /// Sign-in attempts evaluated per client address before back-off.
+    pub throttle_address: store::throttle::ThrottlePolicy,
 }
 
 impl WebConfig {

@@ -119,16 +119,25 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             ErrorKind::NotFound => "api-error-not-found",
             ErrorKind::Unauthorized => "api-error-unauthorized",
             ErrorKind::CsrfRejected => "api-error-csrf",
+            ErrorKind::Forbidden => "api-error-forbidden",
             ErrorKind::Internal => "api-error-internal",
             ErrorKind::Unavailable => "api-error-unavailable",
         };
         let body = ApiErrorBody {
             error: ApiErrorDetail { code: kind.code(), message: t.msg(message_id), request_id },
         };
-        return (status, axum::Json(body)).into_response();
+        let mut rendered = (status, axum::Json(body)).into_response();
+        // A 401 says how to authenticate (RFC 6750).
+        if let Some(challenge) = response.headers().get(header::WWW_AUTHENTICATE) {
+            rendered.headers_mut().insert(header::WWW_AUTHENTICATE, challenge.clone());
+        }
+        return rendered;
     }
     let (title, text) = match kind {
-        ErrorKind::NotFound | ErrorKind::Unauthorized => ("error-404-title", "error-404-text"),
+        // Pages never answer Forbidden (a denial is "not found"); only API tokens do.
+        ErrorKind::NotFound | ErrorKind::Unauthorized | ErrorKind::Forbidden => {
+            ("error-404-title", "error-404-text")
+        }
         ErrorKind::CsrfRejected => ("error-csrf-title", "error-csrf-text"),
         ErrorKind::Internal | ErrorKind::Unavailable => ("error-500-title", "error-500-text"),
     };

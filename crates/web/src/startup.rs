@@ -11,7 +11,10 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::routes::{Routes, RuleTable};
-use crate::{AppState, WebConfig, api, assets, auth, errors, home, language, middleware, system};
+use crate::{
+    AppState, WebConfig, account, api, assets, audit, auth, errors, home, language, middleware,
+    organisation_settings, system,
+};
 
 pub struct Application {
     listener: TcpListener,
@@ -24,9 +27,14 @@ pub fn routes() -> Routes {
     Routes::new()
         .merge(home::router())
         .merge(auth::router())
+        .merge(account::router())
+        .merge(organisation_settings::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())
+        .merge(crate::api_tokens::router())
+        .merge(audit::router())
+        .merge(crate::admin::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 
@@ -48,6 +56,13 @@ impl Application {
         bind: SocketAddr,
         extra: Routes,
     ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(bind).await?;
+        let mut config = config;
+        // A server told to pick its own port (`--bind 127.0.0.1:0`, the browser tests) would
+        // otherwise hand out links to port 0 when no base URL is configured.
+        if let Some(host) = config.base_url.strip_suffix(":0") {
+            config.base_url = format!("{host}:{}", listener.local_addr()?.port());
+        }
         let (router, rules) = routes().merge(extra).into_parts();
         let params = config.password_hashing;
         let dummy_hash = tokio::task::spawn_blocking(move || {
@@ -77,7 +92,6 @@ impl Application {
             .layer(axum::middleware::from_fn_with_state(state.clone(), crate::routes::authorize))
             .layer(CatchPanicLayer::custom(middleware::panic_response));
         let router = router.fallback(errors::not_found).layer(layers).with_state(state.clone());
-        let listener = TcpListener::bind(bind).await?;
         Ok(Application { listener, router, state })
     }
 

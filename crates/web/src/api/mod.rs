@@ -2,25 +2,34 @@
 //! the OpenAPI document is generated from the same code that routes requests: an endpoint
 //! cannot exist undocumented.
 
+mod me;
+
 use std::sync::Arc;
 
 use axum::http::Method;
 use axum::{Extension, Json};
+use domain::api_tokens::Scope;
 use domain::policy::Rule;
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::auth::SESSION_COOKIE;
 use crate::middleware::{ApiErrorBody, ApiErrorDetail};
 use crate::routes::{RouteRule, Routes};
 
-/// The access rule of every API route, by method and path as in the OpenAPI document. A test
+/// The access rule of every API route, by method and path as in the OpenAPI document, with
+/// the scope an API token needs there (none: see `domain::api_tokens::token_may_use`). A test
 /// checks that each documented operation has one.
-const RULES: &[(Method, &str, Rule)] =
-    &[(Method::GET, "/api/v1", Rule::Public), (Method::GET, "/api/v1/openapi.json", Rule::Public)];
+const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
+    (Method::GET, "/api/v1", Rule::Public, None),
+    (Method::GET, "/api/v1/openapi.json", Rule::Public, None),
+    (Method::GET, "/api/v1/me", Rule::SignedIn, None),
+];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,31 +38,69 @@ const RULES: &[(Method, &str, Rule)] =
         description = "Case management for social work. Errors are `{\"error\": {\"code\", \"message\", \"request_id\"}}`; messages follow `Accept-Language` (fr, en).",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
+    modifiers(&SecuritySchemes),
     components(schemas(ApiErrorBody, ApiErrorDetail)),
     tags((name = "meta", description = "About this API"))
 )]
 struct ApiDoc;
 
-/// The API's routes with their rules; the document describing them is served from them.
-pub fn router() -> Routes {
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// How to authenticate: an API token (`bearer`), or the browser's session cookie (`session`).
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let scopes: Vec<String> = Scope::ALL.iter().map(|s| format!("`{s}`")).collect();
+        let bearer = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("psl_ followed by 64 lowercase hex digits")
+            .description(Some(format!(
+                "An API token, created on the user's page (/account/tokens) or with \
+                 `passerelle token create`. It acts with its user's rights in one organisation, \
+                 narrowed by its scopes: {}. `all` means the user's own rights; a write scope \
+                 includes reading the same records. Without the scope an operation lists under \
+                 its security requirement, a token gets 403 `forbidden`; an invalid, revoked or \
+                 expired token gets 401. Every use is recorded in the audit log.",
+                scopes.join(", ")
+            )))
+            .build();
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "The browser session of a signed-in user (state-changing requests also need the \
+                 X-CSRF-Token header).",
+            ))),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(index))
         .routes(routes!(openapi_json))
-        .split_for_parts();
+        .routes(routes!(me::me))
+}
+
+/// The API's routes with their rules; the document describing them is served from them.
+pub fn router() -> Routes {
+    let (router, doc) = api_router().split_for_parts();
     let rules = RULES
         .iter()
-        .map(|(method, path, rule)| RouteRule { method: method.clone(), path, rule: *rule })
+        .map(|(method, path, rule, scope)| RouteRule {
+            method: method.clone(),
+            path,
+            rule: *rule,
+            scope: *scope,
+        })
         .collect();
     Routes::new().with(router.layer(Extension(Arc::new(doc))), rules)
 }
 
 /// The OpenAPI document, for tests and tools.
 pub fn openapi() -> OpenApiDoc {
-    let (_, doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .routes(routes!(index))
-        .routes(routes!(openapi_json))
-        .split_for_parts();
-    doc
+    api_router().split_for_parts().1
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

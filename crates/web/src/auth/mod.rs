@@ -2,7 +2,7 @@
 //! the anti-forgery check every form goes through.
 
 pub mod csrf;
-mod pages;
+pub(crate) mod pages;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -41,6 +41,15 @@ pub struct SignedIn {
     pub email: String,
     pub organisation_name: Option<String>,
     pub failed_logins_before: i64,
+    /// Set when the request was authenticated by an API token rather than a session cookie.
+    pub via_token: Option<TokenGrant>,
+}
+
+/// The API token a request was authenticated by: which one, and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: domain::ApiTokenId,
+    pub scopes: domain::api_tokens::Scopes,
 }
 
 /// Who made the request, if anyone: set by [`load_session`] on every request.
@@ -91,11 +100,21 @@ pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
 /// Loads the session named by the cookie, ends it if it is too old or its user disabled, and
 /// records who is making the request.
 pub async fn load_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // A request that carries an API token is authenticated by it alone: its cookies are
+    // ignored, whatever they hold, and a bad token is never made up for by a session.
+    if let Some(credentials) = crate::api_tokens::bearer::credentials(req.headers()) {
+        return crate::api_tokens::bearer::authenticate(&state, credentials, req, next).await;
+    }
     let mut current = CurrentUser(None);
     let mut stale_cookie = false;
     if let Some(token) = cookie_value(req.headers(), SESSION_COOKIE).filter(|t| !t.is_empty()) {
         match load(&state, &token_hash(&token)).await {
-            Ok(Some(signed_in)) => current = CurrentUser(Some(signed_in)),
+            Ok(Some((signed_in, missing_factor))) => {
+                current = CurrentUser(Some(signed_in));
+                if missing_factor {
+                    req.extensions_mut().insert(SecondFactorMissing);
+                }
+            }
             Ok(None) => stale_cookie = true,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
@@ -111,10 +130,19 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
     response
 }
 
-async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<SignedIn>, StoreError> {
+/// Set on requests of a user whose organisation requires a second factor they have not turned
+/// on yet: until they do, only the pages that let them do it open.
+#[derive(Debug, Clone, Copy)]
+pub struct SecondFactorMissing;
+
+/// The session and whether its user still lacks a second factor their organisation requires.
+async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<(SignedIn, bool)>, StoreError> {
     let Some(row) = sessions::find(&state.db, hash).await? else { return Ok(None) };
     let now = Ts::now();
-    let idle_deadline = row.last_seen_at.get() + state.config.session_idle;
+    // The active organisation decides how long a session may stay idle.
+    let idle =
+        row.session_idle_minutes.map(time::Duration::minutes).unwrap_or(state.config.session_idle);
+    let idle_deadline = row.last_seen_at.get() + idle;
     if row.user_disabled_at.is_some() || row.expires_at <= now || idle_deadline <= now.get() {
         sessions::delete(&state.db, hash).await?;
         return Ok(None);
@@ -137,14 +165,18 @@ async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<SignedIn>, Sto
         }
         _ => None,
     };
-    Ok(Some(SignedIn {
+    let missing_factor =
+        row.require_second_factor == Some(true) && row.role.is_some() && !row.has_second_factor;
+    let signed_in = SignedIn {
         token_hash: *hash,
         actor: Actor { user_id: row.user_id, instance_admin: row.instance_admin, membership },
         display_name: row.display_name,
         email: row.email,
         organisation_name: row.organisation_name.filter(|_| row.role.is_some()),
         failed_logins_before: row.failed_logins_before,
-    }))
+        via_token: None,
+    };
+    Ok(Some((signed_in, missing_factor)))
 }
 
 /// A short description of the browser for the user's list of sessions ("Firefox, Linux").

@@ -10,20 +10,23 @@ use domain::passwords::{hash_password, verify_password};
 use serde::Deserialize;
 use store::accounts::{self, TokenPurpose};
 use store::audit::NewAuditEvent;
-use store::{Ts, sessions};
+use store::throttle::{self, Admission};
+use store::{Ts, second_factor, sessions};
 
 use super::{SignedIn, device_summary, new_token, session_cookie, token_hash};
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
+use crate::secrets;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/login.html")]
 pub struct LoginPage {
     chrome: Chrome,
     email: String,
-    failed: bool,
+    /// The message of a failed attempt, already translated.
+    error: Option<String>,
     notice: Option<&'static str>,
 }
 
@@ -38,6 +41,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "password_set" => Some("login-password-set"),
         "signed_out" => Some("login-signed-out"),
         "expired" => Some("login-expired"),
+        "too_many" => Some("second-factor-too-many"),
         _ => None,
     }
 }
@@ -53,7 +57,7 @@ pub async fn login_form(
     LoginPage {
         chrome: Chrome::new(ctx, &state, Nav::None),
         email: String::new(),
-        failed: false,
+        error: None,
         notice: notice(q.notice.as_deref()),
     }
     .into_response()
@@ -75,6 +79,49 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let email = form.email.trim().to_lowercase();
+    let now = Ts::now();
+    let secret = &state.config.secret_key;
+    let account_key = secrets::keyed_digest(secret, "throttle-account", email.as_bytes());
+    let address_key =
+        secrets::keyed_digest(secret, "throttle-address", meta.client_addr.to_string().as_bytes());
+    // Counted before anything is evaluated, so no burst of requests gets past the limits.
+    // The address counts only attempts its accounts let through: hammering one account blocks
+    // that account, not everyone behind the same office address.
+    let mut tx = state.db.begin_write().await?;
+    let mut admission =
+        throttle::admit(&mut tx, &account_key, &state.config.throttle_account, now).await?;
+    if admission == Admission::Allowed {
+        admission =
+            throttle::admit(&mut tx, &address_key, &state.config.throttle_address, now).await?;
+        if admission != Admission::Allowed {
+            throttle::give_back(&mut tx, &account_key).await?;
+        }
+    }
+    tx.commit().await?;
+    let blocked_until = match admission {
+        Admission::Blocked { until } => Some(until),
+        Admission::Allowed => None,
+    };
+    if let Some(until) = blocked_until {
+        let mut tx = state.db.begin_write().await?;
+        audit_trail::record(
+            &mut tx,
+            &meta,
+            NewAuditEvent::new(AuditAction::LoginFailed, None).detail("throttled", true),
+        )
+        .await?;
+        tx.commit().await?;
+        let minutes = ((until.get() - now.get()).whole_seconds() + 59) / 60;
+        let error = ctx.t.msg_count("login-throttled", &minutes.max(1));
+        let page = LoginPage {
+            chrome: Chrome::new(ctx, &state, Nav::None),
+            email: form.email,
+            error: Some(error),
+            notice: None,
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+
     let user = accounts::find_user_by_email(&state.db, &email).await?;
     let usable = user.as_ref().filter(|u| u.disabled_at.is_none() && u.password_hash.is_some());
     // Unknown, disabled and password-less accounts cost the same time as a wrong password, so
@@ -87,7 +134,6 @@ pub async fn login(
         .unwrap_or(false)
         && usable.is_some();
 
-    let now = Ts::now();
     let mut tx = state.db.begin_write().await?;
     let Some(user) = usable.filter(|_| matches) else {
         if let Some(u) = &user {
@@ -99,16 +145,72 @@ pub async fn login(
         }
         audit_trail::record(&mut tx, &meta, event).await?;
         tx.commit().await?;
+        let error = Some(ctx.t.msg("login-failed"));
         let page = LoginPage {
             chrome: Chrome::new(ctx, &state, Nav::None),
             email: form.email,
-            failed: true,
+            error,
             notice: None,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    throttle::clear(&mut tx, &account_key).await?;
+    // An office's address is shared: a success gives its attempt back.
+    throttle::give_back(&mut tx, &address_key).await?;
+    if second_factor::state(&mut tx, user.id).await?.enabled() {
+        let token = new_token();
+        let expires = Ts::from(now.get() + PENDING_SIGN_IN);
+        second_factor::insert_pending(&mut tx, &token_hash(&token), user.id, now, expires).await?;
+        tx.commit().await?;
+        let mut response = Redirect::to("/login/second-factor").into_response();
+        response.headers_mut().append(header::SET_COOKIE, pending_cookie(&state, Some(&token)));
+        return Ok(response);
+    }
+    let response =
+        open_session(&state, tx, user, &headers, &meta, ctx.current.0.as_ref(), None).await?;
+    Ok(response)
+}
+
+/// How long a correct password waits for its second factor.
+pub const PENDING_SIGN_IN: time::Duration = time::Duration::minutes(5);
+pub const PENDING_COOKIE: &str = "passerelle_pending";
+
+/// The `Set-Cookie` for a sign-in waiting for its second factor (or removing it).
+pub fn pending_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+    let secure = if state.config.is_https() { "; Secure" } else { "" };
+    let value = match token {
+        Some(t) => format!(
+            "{PENDING_COOKIE}={t}; Path=/login; HttpOnly; SameSite=Lax; Max-Age=300{secure}"
+        ),
+        None => {
+            format!("{PENDING_COOKIE}=; Path=/login; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+        }
+    };
+    HeaderValue::from_str(&value).expect("tokens are hex")
+}
+
+/// Opens a session for a user whose credentials were all checked, in `tx` (committed here):
+/// a new id, the first organisation, the audit event, the cookie.
+pub async fn open_session(
+    state: &AppState,
+    mut tx: store::Tx,
+    user: &store::accounts::User,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    previous: Option<&SignedIn>,
+    second_factor_used: Option<&str>,
+) -> Result<Response, WebError> {
+    let now = Ts::now();
     let memberships = accounts::memberships_of(&mut tx, user.id).await?;
     let organisation = memberships.first().map(|m| m.organisation_id);
+    // The organisation decides how long its sessions may last.
+    let lifetime = match organisation {
+        Some(org) => match store::organisations::settings(&mut tx, org).await? {
+            Some(s) => time::Duration::hours(s.session_absolute_hours),
+            None => state.config.session_absolute,
+        },
+        None => state.config.session_absolute,
+    };
     let token = new_token();
     let hash = token_hash(&token);
     sessions::insert(
@@ -117,27 +219,26 @@ pub async fn login(
             id_hash: &hash,
             user_id: user.id,
             active_organisation_id: organisation,
-            expires_at: Ts::from(now.get() + state.config.session_absolute),
-            device: &device_summary(&headers),
+            expires_at: Ts::from(now.get() + lifetime),
+            device: &device_summary(headers),
             failed_logins_before: user.failed_logins,
         },
         now,
     )
     .await?;
     accounts::record_successful_login(&mut tx, user.id, now).await?;
-    audit_trail::record(
-        &mut tx,
-        &meta,
-        NewAuditEvent::new(AuditAction::LoginSucceeded, organisation).by(user.id),
-    )
-    .await?;
-    tx.commit().await?;
     // A new session id at every sign-in: whatever id existed before is worthless now.
-    if let Some(previous) = ctx.current.0.as_ref() {
-        sessions::delete(&state.db, &previous.token_hash).await?;
+    if let Some(previous) = previous {
+        sessions::delete(&mut tx, &previous.token_hash).await?;
     }
+    let mut event = NewAuditEvent::new(AuditAction::LoginSucceeded, organisation).by(user.id);
+    if let Some(factor) = second_factor_used {
+        event = event.detail("second_factor", factor);
+    }
+    audit_trail::record(&mut tx, meta, event).await?;
+    tx.commit().await?;
     let mut response = Redirect::to("/").into_response();
-    response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, Some(&token)));
+    response.headers_mut().append(header::SET_COOKIE, session_cookie(state, Some(&token)));
     Ok(response)
 }
 

@@ -128,16 +128,29 @@ engine_tests! {
         assert!(audit_actions(&app).await.contains(&AuditAction::LogoutEverywhere));
     }
 
-    async fn an_idle_session_expires_and_the_user_is_told(db) {
-        let config = web::WebConfig { session_idle: time::Duration::seconds(1), ..test_config() };
-        let app = TestApp::spawn_configured(db, config, Routes::new()).await;
+    async fn an_idle_session_expires_after_its_organisations_timeout(db) {
+        let app = TestApp::spawn(db).await;
         app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
         app.sign_in("camille@x.example", PASSWORD).await;
         assert_eq!(app.get("/").await.status(), 200);
-        tokio::time::sleep(Duration::from_millis(1600)).await;
+        // The organisation's default is 30 minutes: 29 minutes idle is fine, 31 is not.
+        set_last_seen(&app, time::Duration::minutes(29)).await;
+        assert_eq!(app.get("/").await.status(), 200);
+        set_last_seen(&app, time::Duration::minutes(31)).await;
         let res = app.get("/").await;
         assert_eq!(res.status(), 303);
         assert!(res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().contains("Max-Age=0")), "the stale cookie is removed");
+        assert_eq!(app.get("/").await.status(), 303, "the session is gone");
+    }
+
+    async fn without_an_organisation_the_instance_idle_timeout_applies(db) {
+        let config = web::WebConfig { session_idle: time::Duration::seconds(1), ..test_config() };
+        let app = TestApp::spawn_configured(db, config, Routes::new()).await;
+        app.create_user("admin@x.example", PASSWORD, None).await;
+        app.sign_in("admin@x.example", PASSWORD).await;
+        assert_eq!(app.get("/").await.status(), 200);
+        tokio::time::sleep(Duration::from_millis(1600)).await;
+        assert_eq!(app.get("/").await.status(), 303);
     }
 
     async fn a_one_time_link_sets_the_password_once(db) {
@@ -282,6 +295,27 @@ engine_tests! {
         assert!(report.is_intact(), "{report:?}");
         let actions = audit_actions(&app).await;
         assert!(actions.contains(&AuditAction::LoginFailed) && actions.contains(&AuditAction::LoginSucceeded));
+    }
+}
+
+/// Moves every session's last activity `ago` into the past, as if the user had been away.
+async fn set_last_seen(app: &TestApp, ago: time::Duration) {
+    let when = Ts::from(Ts::now().get() - ago);
+    match &app.state.db {
+        store::Db::Sqlite(p) => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1")
+                .bind(when)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        store::Db::Postgres(p) => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1")
+                .bind(when)
+                .execute(p)
+                .await
+                .unwrap();
+        }
     }
 }
 

@@ -71,6 +71,8 @@ pub fn test_config() -> WebConfig {
         session_idle: WebConfig::DEFAULT_SESSION_IDLE,
         session_absolute: WebConfig::DEFAULT_SESSION_ABSOLUTE,
         password_hashing: CHEAP,
+        throttle_account: store::throttle::ThrottlePolicy::new(5),
+        throttle_address: store::throttle::ThrottlePolicy::new(50),
     }
 }
 
@@ -215,6 +217,48 @@ impl TestApp {
             Some(handle) => handle.await.expect("server task"),
             None => Ok(()),
         }
+    }
+
+    /// Stores an API token for `user_id` acting in the organisation `slug` (of which the user
+    /// must be a member), expiring at `expires_at`; returns its id and its secret.
+    pub async fn api_token(
+        &self,
+        user_id: UserId,
+        slug: &str,
+        scopes: &str,
+        expires_at: Ts,
+    ) -> (domain::ApiTokenId, String) {
+        use domain::api_tokens::{Scopes, TokenName, TokenSecret};
+        let db = &self.state.db;
+        let org = organisations::find_by_slug(db, slug).await.unwrap().expect("the organisation");
+        let secret = TokenSecret::generate();
+        let new = store::api_tokens::NewApiToken {
+            id: domain::ApiTokenId::new(),
+            user_id,
+            organisation_id: org.id,
+            name: &TokenName::parse("test token").unwrap(),
+            token_hash: &secret.hash(),
+            scopes: &Scopes::parse(scopes).unwrap(),
+            expires_at,
+            created_by: Some(user_id),
+        };
+        let token = store::api_tokens::insert(db, &new, Ts::now()).await.unwrap();
+        (token.id, secret.expose().to_owned())
+    }
+
+    /// A request from a client without cookies, carrying `Authorization: Bearer <token>`.
+    pub async fn bearer(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::Response {
+        TestApp::new_client()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
     }
 }
 

@@ -1,5 +1,10 @@
 //! Integration tests of the web layer: one test binary, every test on SQLite and PostgreSQL.
 
+mod account;
+mod admin;
+mod api_tokens;
+mod audit;
 mod auth;
 mod helpers;
+mod settings;
 mod shell;

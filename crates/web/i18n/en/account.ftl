@@ -1,0 +1,61 @@
+# Account: two-step sign-in, sessions, active organisation.
+
+login-throttled = Too many sign-in attempts. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+second-factor-title = Two-step verification
+second-factor-heading = Enter your code
+second-factor-intro = Open your authenticator app and type the 6-digit code it shows for Passerelle. If you no longer have your phone, type one of your recovery codes.
+second-factor-code = 6-digit code or recovery code
+second-factor-submit = Verify
+second-factor-wrong = This code is not valid. Check your phone's clock and try again.
+second-factor-too-many = Too many tries. Start signing in again.
+account-title = My account
+account-heading = My account
+account-profile = Profile
+account-name = Name
+account-email = E-mail address
+account-organisations = My organisations
+account-organisations-caption = Organisations you belong to, with your role
+account-col-organisation = Organisation
+account-col-role = Role
+account-active = active
+account-switch = Work in this organisation
+account-sessions = Open sessions
+account-sessions-caption = Devices where your account is signed in
+account-col-device = Device
+account-col-started = Opened
+account-col-last-seen = Last active
+account-this-device = this device
+account-logout-everywhere = Sign out everywhere
+account-logout-everywhere-hint = Closes all your sessions, this one included: useful if you forgot to sign out on another computer.
+account-second-factor = Two-step verification
+account-second-factor-on = On. Recovery codes left: { $count }.
+account-second-factor-off = Off. It protects your account even if your password is found out.
+account-second-factor-manage = Manage two-step verification
+account-tokens = API access tokens
+account-tokens-manage = Manage my access tokens
+nav-account = My account
+enrol-title = Turn on two-step verification
+enrol-step-1 = 1. In your authenticator app (for example FreeOTP, Aegis or Google Authenticator), add an account by scanning this code:
+enrol-qr-label = QR code to scan with your authenticator app
+enrol-manual = Or type this key by hand:
+enrol-step-2 = 2. Type the 6-digit code the app shows:
+enrol-code = 6-digit code
+enrol-submit = Turn on
+enrol-wrong = This code does not match. Check that your phone's clock is right and type the code shown now.
+enrol-done-title = Two-step verification is on
+enrol-recovery-intro = Here are your recovery codes. Each works once, if you lose access to your app. Write them down or print them now and keep them safe: they will not be shown again.
+enrol-recovery-caption = Recovery codes
+enrol-back = Back to my account
+disable-heading = Turn off two-step verification
+disable-intro = To turn it off, type a code from your app or a recovery code.
+disable-submit = Turn off
+session-warning-title = Your session is about to end
+session-warning-text = Without activity, you will be signed out in two minutes. What you are typing is kept on this device.
+session-warning-stay = Stay signed in
+session-draft-restored = What you typed before was restored: check it before saving.
+audit-action-second_factor_enabled = Two-step verification turned on
+audit-action-second_factor_disabled = Two-step verification turned off
+audit-action-organisation_switched = Active organisation switched

@@ -1,0 +1,31 @@
+# Organisation settings.
+
+settings-title = Organisation settings
+settings-saved = The settings are saved.
+settings-identity = Identity
+settings-name = Name of the organisation
+settings-time-zone = Time zone
+settings-time-zone-hint = IANA name, for example Europe/Paris, Europe/Brussels or Asia/Seoul. Dates are shown in this zone.
+settings-security = Security
+settings-require-second-factor = Require two-step verification for every member
+settings-session-idle = End a session after inactivity (minutes, 5 to 480)
+settings-session-absolute = Longest a session may last (hours, 1 to 24)
+settings-letterhead = Letterhead
+settings-letterhead-hint = Printed on every letter and PDF document Passerelle produces.
+settings-letterhead-address = Address
+settings-letterhead-signatory = Signatory
+settings-letterhead-footer = Footer
+settings-save = Save
+settings-error-name-empty = Give the organisation's name.
+settings-error-name-long = The name is too long (200 characters at most).
+settings-error-time-zone = Give an IANA time zone, for example Europe/Paris.
+settings-error-range = Give a whole number from { $min } to { $max }.
+settings-error-too-long = { $max } characters at most.
+settings-conflict-title = Someone changed these settings while you were typing
+settings-conflict-text = Nothing was overwritten. Compare the saved values with what you typed, kept in the form below, then save again if your version should replace the other.
+settings-conflict-caption = Saved values and typed values
+settings-conflict-field = Setting
+settings-conflict-stored = Saved
+settings-conflict-typed = What you typed
+nav-admin-organisation = Settings
+second-factor-required = Your organisation requires two-step verification. Turn it on to go on.

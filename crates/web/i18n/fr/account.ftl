@@ -1,0 +1,61 @@
+# Compte : connexion en deux étapes, sessions, structure active.
+
+login-throttled = Trop de tentatives de connexion. Réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}.
+second-factor-title = Vérification en deux étapes
+second-factor-heading = Saisissez votre code
+second-factor-intro = Ouvrez votre application d'authentification et saisissez le code à 6 chiffres affiché pour Passerelle. Si vous n'avez plus votre téléphone, saisissez l'un de vos codes de secours.
+second-factor-code = Code à 6 chiffres ou code de secours
+second-factor-submit = Vérifier
+second-factor-wrong = Ce code n'est pas valable. Vérifiez l'heure de votre téléphone et réessayez.
+second-factor-too-many = Trop d'essais. Reprenez la connexion depuis le début.
+account-title = Mon compte
+account-heading = Mon compte
+account-profile = Profil
+account-name = Nom
+account-email = Adresse e-mail
+account-organisations = Mes structures
+account-organisations-caption = Structures auxquelles vous êtes rattaché·e, avec votre rôle
+account-col-organisation = Structure
+account-col-role = Rôle
+account-active = active
+account-switch = Travailler dans cette structure
+account-sessions = Sessions ouvertes
+account-sessions-caption = Appareils sur lesquels votre compte est connecté
+account-col-device = Appareil
+account-col-started = Ouverte le
+account-col-last-seen = Dernière activité
+account-this-device = cet appareil
+account-logout-everywhere = Se déconnecter partout
+account-logout-everywhere-hint = Ferme toutes vos sessions, y compris celle-ci : utile si vous avez oublié de vous déconnecter sur un autre poste.
+account-second-factor = Vérification en deux étapes
+account-second-factor-on = Activée. Codes de secours restants : { $count }.
+account-second-factor-off = Non activée. Elle protège votre compte même si votre mot de passe est découvert.
+account-second-factor-manage = Gérer la vérification en deux étapes
+account-tokens = Jetons d'accès à l'API
+account-tokens-manage = Gérer mes jetons d'accès
+nav-account = Mon compte
+enrol-title = Activer la vérification en deux étapes
+enrol-step-1 = 1. Dans votre application d'authentification (par exemple FreeOTP, Aegis ou Google Authenticator), ajoutez un compte en scannant ce code :
+enrol-qr-label = Code QR à scanner avec votre application d'authentification
+enrol-manual = Ou saisissez cette clé à la main :
+enrol-step-2 = 2. Saisissez le code à 6 chiffres que l'application affiche :
+enrol-code = Code à 6 chiffres
+enrol-submit = Activer
+enrol-wrong = Ce code ne correspond pas. Vérifiez que l'heure de votre téléphone est juste et saisissez le code affiché maintenant.
+enrol-done-title = Vérification en deux étapes activée
+enrol-recovery-intro = Voici vos codes de secours. Chacun ne sert qu'une fois, si vous n'avez plus accès à votre application. Notez-les ou imprimez-les maintenant et rangez-les en lieu sûr : ils ne seront plus affichés.
+enrol-recovery-caption = Codes de secours
+enrol-back = Revenir à mon compte
+disable-heading = Désactiver la vérification en deux étapes
+disable-intro = Pour la désactiver, saisissez un code de votre application ou un code de secours.
+disable-submit = Désactiver
+session-warning-title = Votre session va expirer
+session-warning-text = Sans activité, vous serez déconnecté·e dans deux minutes. Ce que vous êtes en train de saisir est gardé sur cet appareil.
+session-warning-stay = Rester connecté·e
+session-draft-restored = Votre saisie précédente a été restaurée : vérifiez-la avant d'enregistrer.
+audit-action-second_factor_enabled = Vérification en deux étapes activée
+audit-action-second_factor_disabled = Vérification en deux étapes désactivée
+audit-action-organisation_switched = Changement de structure active

@@ -1,0 +1,31 @@
+# Paramètres de la structure.
+
+settings-title = Paramètres de la structure
+settings-saved = Les paramètres sont enregistrés.
+settings-identity = Identité
+settings-name = Nom de la structure
+settings-time-zone = Fuseau horaire
+settings-time-zone-hint = Nom IANA, par exemple Europe/Paris, Europe/Brussels ou Asia/Seoul. Les dates sont affichées dans ce fuseau.
+settings-security = Sécurité
+settings-require-second-factor = Exiger la vérification en deux étapes pour tous les membres
+settings-session-idle = Fin de session après inactivité (minutes, de 5 à 480)
+settings-session-absolute = Durée maximale d'une session (heures, de 1 à 24)
+settings-letterhead = En-tête des courriers
+settings-letterhead-hint = Repris sur chaque courrier et chaque document PDF produit par Passerelle.
+settings-letterhead-address = Adresse
+settings-letterhead-signatory = Signataire
+settings-letterhead-footer = Pied de page
+settings-save = Enregistrer
+settings-error-name-empty = Indiquez le nom de la structure.
+settings-error-name-long = Le nom est trop long (200 caractères au plus).
+settings-error-time-zone = Indiquez un fuseau horaire IANA, par exemple Europe/Paris.
+settings-error-range = Indiquez un nombre entier entre { $min } et { $max }.
+settings-error-too-long = { $max } caractères au plus.
+settings-conflict-title = Quelqu'un a modifié ces paramètres pendant que vous les saisissiez
+settings-conflict-text = Rien n'a été écrasé. Comparez les valeurs enregistrées avec votre saisie, gardée dans le formulaire ci-dessous, puis enregistrez à nouveau si votre version doit remplacer l'autre.
+settings-conflict-caption = Valeurs enregistrées et valeurs saisies
+settings-conflict-field = Paramètre
+settings-conflict-stored = Enregistré
+settings-conflict-typed = Votre saisie
+nav-admin-organisation = Paramètres
+second-factor-required = Votre structure exige la vérification en deux étapes. Activez-la pour continuer.

@@ -1,0 +1,22 @@
+//! The user's own account: profile, organisations and the switch between them, open sessions,
+//! the TOTP second factor (enrolment, and the second step of signing in), keeping a session
+//! alive.
+
+mod pages;
+mod second_factor;
+
+use domain::policy::Rule;
+
+use crate::routes::Routes;
+
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/account", Rule::SignedIn, pages::index)
+        .post("/account/organisation", Rule::SignedIn, pages::switch_organisation)
+        .post("/account/keep-alive", Rule::SignedIn, pages::keep_alive)
+        .get("/account/second-factor", Rule::SignedIn, second_factor::manage)
+        .post("/account/second-factor", Rule::SignedIn, second_factor::enrol)
+        .post("/account/second-factor/disable", Rule::SignedIn, second_factor::disable)
+        .get("/login/second-factor", Rule::Public, second_factor::challenge_form)
+        .post("/login/second-factor", Rule::Public, second_factor::challenge)
+}

@@ -1,0 +1,128 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::OrganisationId;
+use domain::audit::AuditAction;
+use serde::Deserialize;
+use store::accounts::{self, MembershipSummary};
+use store::audit::NewAuditEvent;
+use store::{Ts, second_factor, sessions};
+
+use crate::AppState;
+use crate::audit_trail::{self, RequestMeta};
+use crate::auth::{SignedIn, new_token, session_cookie, token_hash};
+use crate::chrome::{Chrome, Nav, PageCtx};
+use crate::errors::WebError;
+
+pub struct SessionLine {
+    pub device: String,
+    pub started: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/index.html")]
+pub struct AccountPage {
+    chrome: Chrome,
+    name: String,
+    email: String,
+    memberships: Vec<MembershipSummary>,
+    active: Option<OrganisationId>,
+    sessions: Vec<SessionLine>,
+    second_factor_on: bool,
+    recovery_codes_left: i64,
+}
+
+impl AccountPage {
+    fn role_label(&self, m: &MembershipSummary) -> String {
+        self.chrome.t.msg(&format!("role-{}", m.role.as_str()))
+    }
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    signed_in: SignedIn,
+) -> Result<AccountPage, WebError> {
+    let user_id = signed_in.actor.user_id;
+    let memberships = accounts::memberships_of(&state.db, user_id).await?;
+    let current = hex::encode(signed_in.token_hash);
+    let sessions = sessions::list_of_user(&state.db, user_id, Ts::now())
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            current: hex::encode(&s.id) == current,
+            device: s.device,
+            started: crate::dates::utc_minutes(s.created_at),
+            last_seen: crate::dates::utc_minutes(s.last_seen_at),
+        })
+        .collect();
+    let factor = second_factor::state(&state.db, user_id).await?;
+    let recovery_codes_left = second_factor::unused_recovery_codes(&state.db, user_id).await?;
+    Ok(AccountPage {
+        name: signed_in.display_name.clone(),
+        email: signed_in.email.clone(),
+        active: signed_in.actor.organisation(),
+        memberships,
+        sessions,
+        second_factor_on: factor.enabled(),
+        recovery_codes_left,
+        chrome: Chrome::new(ctx, &state, Nav::Account),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    organisation_id: String,
+}
+
+/// Acts in another of the user's organisations. Privileges change, so the session id does.
+pub async fn switch_organisation(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    signed_in: SignedIn,
+    Form(form): Form<SwitchForm>,
+) -> Result<Response, WebError> {
+    let user_id = signed_in.actor.user_id;
+    let target: OrganisationId =
+        form.organisation_id.trim().parse().map_err(|_| WebError::NotFound)?;
+    let memberships = accounts::memberships_of(&state.db, user_id).await?;
+    // Not a member (or another organisation's id): the same answer as an unknown id.
+    if !memberships.iter().any(|m| m.organisation_id == target) {
+        return Err(WebError::NotFound);
+    }
+    let token = new_token();
+    let mut tx = state.db.begin_write().await?;
+    if !sessions::rotate(
+        &mut tx,
+        &signed_in.token_hash,
+        &token_hash(&token),
+        Some(target),
+        Ts::now(),
+    )
+    .await?
+    {
+        return Err(WebError::NotFound);
+    }
+    let event = NewAuditEvent::new(AuditAction::OrganisationSwitched, Some(target))
+        .by(user_id)
+        .on("organisation", target.as_uuid());
+    audit_trail::record(&mut tx, &meta, event).await?;
+    tx.commit().await?;
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, Some(&token)));
+    Ok(response)
+}
+
+/// Called by the session-expiry warning: the user is here, the idle clock starts again.
+pub async fn keep_alive(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<StatusCode, WebError> {
+    sessions::touch(&state.db, &signed_in.token_hash, Ts::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,192 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::OrganisationId;
+use domain::audit::AuditAction;
+use domain::organisations::{OrganisationSettings, SettingsInput, SettingsProblem};
+use serde::Deserialize;
+use store::Ts;
+use store::audit::NewAuditEvent;
+use store::organisations::{self, SettingsRow};
+
+use crate::AppState;
+use crate::audit_trail::{self, RequestMeta};
+use crate::auth::SignedIn;
+use crate::chrome::{Chrome, Nav, PageCtx};
+use crate::errors::WebError;
+use crate::i18n::Tr;
+
+/// The form's values as typed (or as stored), so a refused form keeps everything.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    require_second_factor: Option<String>,
+    #[serde(default)]
+    session_idle_minutes: String,
+    #[serde(default)]
+    session_absolute_hours: String,
+    #[serde(default)]
+    letterhead_address: String,
+    #[serde(default)]
+    letterhead_signatory: String,
+    #[serde(default)]
+    letterhead_footer: String,
+    #[serde(default)]
+    version: i64,
+}
+
+impl SettingsForm {
+    fn from_row(row: &SettingsRow) -> SettingsForm {
+        SettingsForm {
+            name: row.name.clone(),
+            time_zone: row.time_zone.clone(),
+            require_second_factor: row.require_second_factor.then(|| "on".to_owned()),
+            session_idle_minutes: row.session_idle_minutes.to_string(),
+            session_absolute_hours: row.session_absolute_hours.to_string(),
+            letterhead_address: row.letterhead_address.clone().unwrap_or_default(),
+            letterhead_signatory: row.letterhead_signatory.clone().unwrap_or_default(),
+            letterhead_footer: row.letterhead_footer.clone().unwrap_or_default(),
+            version: row.version,
+        }
+    }
+
+    fn requires_second_factor(&self) -> bool {
+        self.require_second_factor.is_some()
+    }
+}
+
+/// One field's error, translated, for the summary and the field.
+pub struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "organisation_settings/index.html")]
+pub struct SettingsPage {
+    chrome: Chrome,
+    form: SettingsForm,
+    errors: Vec<FieldError>,
+    saved: bool,
+    /// Someone else saved meanwhile: what is stored now, beside what the user typed.
+    conflict: Option<SettingsForm>,
+}
+
+impl SettingsPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
+    signed_in.actor.organisation().ok_or(WebError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    signed_in: SignedIn,
+    Query(q): Query<ShowQuery>,
+) -> Result<SettingsPage, WebError> {
+    let row = organisations::settings(&state.db, organisation(&signed_in)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(SettingsPage {
+        chrome: Chrome::new(ctx, &state, Nav::Admin),
+        form: SettingsForm::from_row(&row),
+        errors: vec![],
+        saved: q.saved.is_some(),
+        conflict: None,
+    })
+}
+
+fn message(t: &Tr, problem: SettingsProblem) -> String {
+    match problem {
+        SettingsProblem::NameEmpty => t.msg("settings-error-name-empty"),
+        SettingsProblem::NameTooLong => t.msg("settings-error-name-long"),
+        SettingsProblem::TimeZone => t.msg("settings-error-time-zone"),
+        SettingsProblem::OutOfRange { min, max } => t.msg_args(
+            "settings-error-range",
+            &[("min", &min.to_string()), ("max", &max.to_string())],
+        ),
+        SettingsProblem::TooLong { max } => {
+            t.msg_args("settings-error-too-long", &[("max", &max.to_string())])
+        }
+    }
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    meta: RequestMeta,
+    signed_in: SignedIn,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, WebError> {
+    let org = organisation(&signed_in)?;
+    let input = SettingsInput {
+        name: &form.name,
+        time_zone: &form.time_zone,
+        require_second_factor: form.requires_second_factor(),
+        session_idle_minutes: &form.session_idle_minutes,
+        session_absolute_hours: &form.session_absolute_hours,
+        letterhead_address: &form.letterhead_address,
+        letterhead_signatory: &form.letterhead_signatory,
+        letterhead_footer: &form.letterhead_footer,
+    };
+    let settings = match OrganisationSettings::parse(&input) {
+        Ok(s) => s,
+        Err(problems) => {
+            let errors = problems
+                .into_iter()
+                .map(|(field, p)| FieldError { field, message: message(&ctx.t, p) })
+                .collect();
+            let page = SettingsPage {
+                chrome: Chrome::new(ctx, &state, Nav::Admin),
+                form,
+                errors,
+                saved: false,
+                conflict: None,
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let mut tx = state.db.begin_write().await?;
+    if !organisations::update_settings(&mut tx, org, form.version, &settings, Ts::now()).await? {
+        drop(tx);
+        // Never overwrite: show what is stored now beside what was typed, and let the manager
+        // send their version again knowingly.
+        let stored = organisations::settings(&state.db, org).await?.ok_or(WebError::NotFound)?;
+        let mut typed = form;
+        typed.version = stored.version;
+        let page = SettingsPage {
+            chrome: Chrome::new(ctx, &state, Nav::Admin),
+            form: typed,
+            errors: vec![],
+            saved: false,
+            conflict: Some(SettingsForm::from_row(&stored)),
+        };
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    let event = NewAuditEvent::new(AuditAction::AdminAction, Some(org))
+        .by(signed_in.actor.user_id)
+        .on("organisation", org.as_uuid())
+        .detail("change", "organisation_settings")
+        .detail("require_second_factor", settings.require_second_factor)
+        .detail("session_idle_minutes", settings.session_idle_minutes)
+        .detail("session_absolute_hours", settings.session_absolute_hours);
+    audit_trail::record(&mut tx, &meta, event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/organisation?saved=1").into_response())
+}

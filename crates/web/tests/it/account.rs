@@ -1,0 +1,246 @@
+//! The account page, organisation switch, the TOTP second factor and sign-in throttling —
+//! each on SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use domain::accounts::Role;
+use domain::totp;
+use store::{Ts, accounts};
+use testkit::engine_tests;
+
+use crate::helpers::{TestApp, csrf_in, visible_text};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The secret shown on the enrolment page, as a person would copy it.
+fn manual_key(html: &str) -> Vec<u8> {
+    let marker = "class=\"secret-key\">";
+    let at = html.find(marker).expect("the key is shown") + marker.len();
+    let key: String = html[at..at + html[at..].find('<').unwrap()]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    data_encoding::BASE32_NOPAD.decode(key.as_bytes()).unwrap()
+}
+
+fn code_now(secret: &[u8], offset_steps: i64) -> String {
+    totp::code_for_step(secret, totp::step_at(Ts::now().get().unix_timestamp()) + offset_steps)
+}
+
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    page: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let token = app.csrf_token(client, page).await;
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    client.post(app.url(path)).form(&form).send().await.unwrap()
+}
+
+/// Enrols the signed-in client; returns the secret and the recovery codes.
+async fn enrol(app: &TestApp) -> (Vec<u8>, Vec<String>) {
+    let page = app.get("/account/second-factor").await.text().await.unwrap();
+    assert!(page.contains("<svg"), "a QR code is shown");
+    let secret = manual_key(&page);
+    let again = app.get("/account/second-factor").await.text().await.unwrap();
+    assert_eq!(manual_key(&again), secret, "reloading keeps the secret the app may have scanned");
+    let wrong = post_form(
+        app,
+        &app.client,
+        "/account/second-factor",
+        "/account/second-factor",
+        &[("code", "000000")],
+    )
+    .await;
+    assert_eq!(wrong.status(), 422);
+    let ok = post_form(
+        app,
+        &app.client,
+        "/account/second-factor",
+        "/account/second-factor",
+        &[("code", &code_now(&secret, 0))],
+    )
+    .await;
+    assert_eq!(ok.status(), 200);
+    let html = ok.text().await.unwrap();
+    let codes: Vec<String> = html
+        .match_indices("<li><code>")
+        .map(|(i, m)| html[i + m.len()..i + m.len() + 11].to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes, shown once");
+    (secret, codes)
+}
+
+engine_tests! {
+    async fn a_second_factor_is_enrolled_then_required_at_sign_in(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let (secret, codes) = enrol(&app).await;
+        let account = visible_text(&app.get("/account").await.text().await.unwrap());
+        assert!(account.contains("Activée. Codes de secours restants : 10."), "{account}");
+
+        // The password alone no longer opens a session.
+        let browser = TestApp::new_client();
+        let res = app.sign_in_with(&browser, "camille@x.example", PASSWORD).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/login/second-factor");
+        assert_eq!(browser.get(app.url("/")).send().await.unwrap().status(), 303, "not signed in yet");
+        let wrong = post_form(&app, &browser, "/login/second-factor", "/login/second-factor", &[("code", "123456")]).await;
+        assert_eq!(wrong.status(), 422);
+        assert!(visible_text(&wrong.text().await.unwrap()).contains("Ce code n'est pas valable"));
+        // The code of the enrolment step was used: the next step's code signs in.
+        let code = code_now(&secret, 1);
+        let ok = post_form(&app, &browser, "/login/second-factor", "/login/second-factor", &[("code", &code)]).await;
+        assert_eq!(ok.status(), 303);
+        assert_eq!(ok.headers()["location"], "/");
+        assert_eq!(browser.get(app.url("/")).send().await.unwrap().status(), 200);
+
+        // The same code never works twice.
+        let other = TestApp::new_client();
+        app.sign_in_with(&other, "camille@x.example", PASSWORD).await;
+        let replay = post_form(&app, &other, "/login/second-factor", "/login/second-factor", &[("code", &code)]).await;
+        assert_eq!(replay.status(), 422);
+        // A recovery code works, once.
+        let recovery = post_form(&app, &other, "/login/second-factor", "/login/second-factor", &[("code", &codes[0].to_uppercase())]).await;
+        assert_eq!(recovery.status(), 303, "recovery codes are read case-insensitively");
+        let third = TestApp::new_client();
+        app.sign_in_with(&third, "camille@x.example", PASSWORD).await;
+        let reused = post_form(&app, &third, "/login/second-factor", "/login/second-factor", &[("code", &codes[0])]).await;
+        assert_eq!(reused.status(), 422);
+    }
+
+    async fn too_many_wrong_codes_end_the_pending_sign_in(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let (secret, _) = enrol(&app).await;
+        let browser = TestApp::new_client();
+        app.sign_in_with(&browser, "camille@x.example", PASSWORD).await;
+        for _ in 0..5 {
+            let res = post_form(&app, &browser, "/login/second-factor", "/login/second-factor", &[("code", "000000")]).await;
+            assert_eq!(res.status(), 422);
+        }
+        let token = app.csrf_token(&browser, "/login").await;
+        let locked = browser
+            .post(app.url("/login/second-factor"))
+            .form(&[("csrf_token", token.as_str()), ("code", &code_now(&secret, 1))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(locked.status(), 303);
+        assert_eq!(locked.headers()["location"], "/login?notice=too_many", "even a right code is too late");
+        assert_eq!(browser.get(app.url("/")).send().await.unwrap().status(), 303);
+    }
+
+    async fn the_second_factor_is_turned_off_only_with_a_code(db) {
+        let app = TestApp::spawn(db).await;
+        let id = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let (secret, _) = enrol(&app).await;
+        let refused = post_form(&app, &app.client, "/account/second-factor/disable", "/account/second-factor", &[("code", "111111")]).await;
+        assert_eq!(refused.status(), 422);
+        assert!(store::second_factor::state(&app.state.db, id).await.unwrap().enabled());
+        let ok = post_form(&app, &app.client, "/account/second-factor/disable", "/account/second-factor", &[("code", &code_now(&secret, 1))]).await;
+        assert_eq!(ok.status(), 303);
+        assert!(!store::second_factor::state(&app.state.db, id).await.unwrap().enabled());
+        let browser = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&browser, "camille@x.example", PASSWORD).await.headers()["location"], "/");
+    }
+
+    async fn switching_organisation_changes_the_session_id_and_stays_within_memberships(db) {
+        let app = TestApp::spawn(db).await;
+        let id = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.create_user("other@x.example", PASSWORD, Some(("ccas-b", Role::Manager))).await;
+        app.create_user("third@x.example", PASSWORD, Some(("ccas-c", Role::Manager))).await;
+        let b = store::organisations::find_by_slug(&app.state.db, "ccas-b").await.unwrap().unwrap();
+        let c = store::organisations::find_by_slug(&app.state.db, "ccas-c").await.unwrap().unwrap();
+        accounts::insert_membership(&app.state.db, domain::MembershipId::new(), id, b.id, Role::Supervisor, Ts::now()).await.unwrap();
+        let res = app.sign_in_with(&app.client, "camille@x.example", PASSWORD).await;
+        let before = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let account = visible_text(&app.get("/account").await.text().await.unwrap());
+        assert!(account.contains("ccas-a travailleur·se social·e active"), "{account}");
+        let switch = post_form(&app, &app.client, "/account/organisation", "/account", &[("organisation_id", &b.id.to_string())]).await;
+        assert_eq!(switch.status(), 303);
+        let after = switch.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert_ne!(before.split(';').next(), after.split(';').next(), "a new session id");
+        let old_id = before.split(';').next().unwrap().to_owned();
+        let replay = TestApp::new_client().get(app.url("/")).header("cookie", old_id).send().await.unwrap();
+        assert_eq!(replay.status(), 303, "the previous id no longer works");
+        let home = visible_text(&app.get("/").await.text().await.unwrap());
+        assert!(home.contains("Votre structure : ccas-b (superviseur·e)"), "{home}");
+        // An organisation the user does not belong to, by its real id: not found, nothing changes.
+        let refused = post_form(&app, &app.client, "/account/organisation", "/account", &[("organisation_id", &c.id.to_string())]).await;
+        assert_eq!(refused.status(), 404);
+        assert!(visible_text(&app.get("/").await.text().await.unwrap()).contains("ccas-b"));
+    }
+
+    async fn the_account_page_lists_sessions_and_keeps_them_alive_on_request(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let phone = TestApp::new_client();
+        app.sign_in_with(&phone, "camille@x.example", PASSWORD).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let html = app.get("/account").await.text().await.unwrap();
+        let text = visible_text(&html);
+        assert_eq!(html.matches("<th scope=\"row\">").count() - 1, 2, "two sessions (and one organisation row)");
+        assert!(text.contains("cet appareil"));
+        let token = csrf_in(&html).unwrap();
+        let kept = app.client.post(app.url("/account/keep-alive")).header("x-csrf-token", token).send().await.unwrap();
+        assert_eq!(kept.status(), 204);
+        let forged = app.client.post(app.url("/account/keep-alive")).send().await.unwrap();
+        assert_eq!(forged.status(), 403);
+    }
+
+    async fn a_thousand_wrong_passwords_evaluate_only_the_allowance(db) {
+        let app = TestApp::spawn(db).await;
+        let victim = app.create_user("victim@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.create_user("colleague@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let token = app.csrf_token(&app.client, "/login").await;
+        let started = std::time::Instant::now();
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(16));
+        let mut handles = Vec::new();
+        for i in 0..1000 {
+            let client = app.client.clone();
+            let url = app.url("/login");
+            let token = token.clone();
+            let permit = semaphore.clone().acquire_owned().await.unwrap();
+            handles.push(tokio::spawn(async move {
+                let password = format!("guess number {i}");
+                let res = client
+                    .post(url)
+                    .form(&[("csrf_token", token.as_str()), ("email", "victim@x.example"), ("password", &password)])
+                    .send()
+                    .await
+                    .unwrap();
+                drop(permit);
+                res.status().as_u16()
+            }));
+        }
+        let mut statuses = std::collections::BTreeMap::new();
+        for h in handles {
+            *statuses.entry(h.await.unwrap()).or_insert(0) += 1;
+        }
+        let elapsed = started.elapsed();
+        let user = accounts::find_user(&app.state.db, victim).await.unwrap().unwrap();
+        eprintln!("1000 wrong passwords in {elapsed:?}: {statuses:?}; evaluated {}", user.failed_logins);
+        assert_eq!(user.failed_logins, 5, "only the allowance was evaluated");
+        assert_eq!(statuses.get(&422), Some(&5));
+        assert_eq!(statuses.get(&429), Some(&995));
+        // The right password waits too: the account is blocked, whoever asks.
+        let blocked = app.sign_in_with(&TestApp::new_client(), "victim@x.example", PASSWORD).await;
+        assert_eq!(blocked.status(), 429);
+        assert!(visible_text(&blocked.text().await.unwrap()).contains("Trop de tentatives de connexion"));
+        // Another account from the same address still signs in.
+        let other = app.sign_in_with(&TestApp::new_client(), "colleague@x.example", PASSWORD).await;
+        assert_eq!(other.status(), 303);
+        // Unknown accounts are throttled alike: nothing tells them apart.
+        for _ in 0..5 {
+            assert_eq!(app.sign_in_with(&app.client, "nobody@x.example", "x").await.status(), 422);
+        }
+        assert_eq!(app.sign_in_with(&app.client, "nobody@x.example", "x").await.status(), 429);
+    }
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { signIn } from '../lib/auth.mjs';
+import { assertAccessible, checkA11y, formatViolations, launchBrowser, newContext, screenshot } from '../lib/browser.mjs';
+import { startServer } from '../lib/server.mjs';
+import { base32Decode, totpCode } from '../lib/totp.mjs';
+
+const DEMO_PASSWORD = 'passerelle-demo';
+
+describe('my account', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ args: ['--demo'] });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a worker turns on two-step verification, then signs in with a code', async () => {
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, server.baseUrl, 'karim.benali@valbourg.example', DEMO_PASSWORD);
+      await page.getByRole('link', { name: /Connecté·e en tant que Karim Benali/ }).click();
+      assert.equal(await page.locator('h1').innerText(), 'Mon compte');
+      await assertAccessible(page, 'account-fr');
+      await page.getByRole('link', { name: 'Gérer la vérification en deux étapes' }).click();
+      assert.equal(await page.locator('.qr svg').count(), 1, 'a QR code');
+      await assertAccessible(page, 'second-factor-enrol-fr');
+      const secret = base32Decode(await page.locator('.secret-key').innerText());
+      await page.getByLabel(/Saisissez le code/).fill(totpCode(secret));
+      await page.getByRole('button', { name: 'Activer' }).click();
+      await page.waitForSelector('.recovery-codes');
+      assert.equal(await page.locator('.recovery-codes li').count(), 10);
+      await assertAccessible(page, 'second-factor-recovery-codes-fr');
+
+      // A new browser: the password, then the code of the next time step.
+      const other = await newContext(browser, { locale: 'fr-FR' });
+      const second = await other.newPage();
+      await second.goto(new URL('/login', server.baseUrl).href);
+      await second.getByLabel('Adresse e-mail').fill('karim.benali@valbourg.example');
+      await second.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+      await Promise.all([second.waitForURL(/\/login\/second-factor/), second.getByRole('button', { name: 'Se connecter' }).click()]);
+      await assertAccessible(second, 'second-factor-challenge-fr');
+      await second.getByLabel(/Code à 6 chiffres/).fill(totpCode(secret, 1));
+      await Promise.all([second.waitForURL(new URL('/', server.baseUrl).href), second.getByRole('button', { name: 'Vérifier' }).click()]);
+      assert.match(await second.locator('.lead').innerText(), /CCAS de Valbourg/);
+      await other.close();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the session warning offers to stay signed in, and a draft survives', async () => {
+    const context = await newContext(browser, { locale: 'en-GB' });
+    try {
+      const page = await context.newPage();
+      await page.clock.install();
+      await signIn(page, server.baseUrl, 'julie.morel@valbourg.example', DEMO_PASSWORD);
+      await page.goto(new URL('/account/second-factor', server.baseUrl).href);
+      await page.getByLabel(/Type the 6-digit code/).fill('12');
+      assert.equal(await page.locator('#session-warning').isVisible(), false);
+      await page.clock.fastForward('28:30');
+      await page.waitForSelector('#session-warning[open]');
+      const violations = await checkA11y(page);
+      assert.deepEqual(violations, [], formatViolations(violations));
+      await screenshot(page, 'session-warning-en');
+      const keepAlive = page.waitForResponse((r) => r.url().endsWith('/account/keep-alive'));
+      await page.getByRole('button', { name: 'Stay signed in' }).click();
+      assert.equal((await keepAlive).status(), 204);
+      assert.equal(await page.locator('#session-warning').isVisible(), false);
+      // Just before the end, what was typed is kept; coming back restores it.
+      await page.clock.fastForward('29:55');
+      await page.reload();
+      assert.equal(await page.getByLabel(/Type the 6-digit code/).inputValue(), '12');
+      assert.equal(await page.locator('#draft-restored').isVisible(), true);
+    } finally {
+      await context.close();
+    }
+  });
+});
