@@ -56,6 +56,30 @@ describe('my account', () => {
     }
   });
 
+  test('a supervisor of two organisations switches from one to the other', async () => {
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, server.baseUrl, 'sophie.lambert@valbourg.example', DEMO_PASSWORD);
+      assert.match(await page.locator('.organisation-name').innerText(), /Association Le Relais|CCAS de Valbourg/);
+      const before = await page.locator('.organisation-name').innerText();
+      const cookieBefore = (await context.cookies()).find((c) => c.name === 'passerelle_session').value;
+      await page.getByRole('link', { name: /Connecté·e en tant que Sophie Lambert/ }).click();
+      await assertAccessible(page, 'account-two-organisations-fr');
+      const other = before.includes('Relais') ? 'CCAS de Valbourg' : 'Association Le Relais';
+      await Promise.all([
+        page.waitForURL(new URL('/', server.baseUrl).href),
+        page.getByRole('button', { name: new RegExp(`Travailler dans cette structure : ${other}`) }).click(),
+      ]);
+      assert.equal(await page.locator('.organisation-name').innerText(), other);
+      assert.match(await page.locator('.lead').innerText(), new RegExp(`${other} \\(superviseur·e\\)`));
+      const cookieAfter = (await context.cookies()).find((c) => c.name === 'passerelle_session').value;
+      assert.notEqual(cookieAfter, cookieBefore, 'a new session id after the switch');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the session warning offers to stay signed in, and a draft survives', async () => {
     const context = await newContext(browser, { locale: 'en-GB' });
     try {

@@ -155,4 +155,60 @@ describe('organisation administration', () => {
       await context.close();
     }
   });
+  test('the manager creates a password reset link for a worker, which sets a new password once', async () => {
+    const WORKER = 'karim.benali@valbourg.example';
+    const WORKER_NEW_PASSWORD = 'trois hérons sur le pont-levis';
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    const earlier = await newContext(browser, { locale: 'fr-FR' });
+    const workers = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      // The worker is signed in somewhere: the reset will end that session.
+      const before = await earlier.newPage();
+      await signIn(before, server.baseUrl, WORKER, DEMO_PASSWORD);
+
+      const page = await context.newPage();
+      await signIn(page, server.baseUrl, MANAGER, DEMO_PASSWORD);
+      await page.goto(new URL('/admin/users?sort=name', server.baseUrl).href);
+      await Promise.all([
+        page.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/),
+        page.getByRole('link', { name: 'Karim Benali', exact: true }).click(),
+      ]);
+      const memberUrl = page.url();
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.waitForSelector('#reset-link'),
+        page.getByRole('button', { name: 'Créer un lien de réinitialisation du mot de passe' }).click(),
+      ]);
+      assert.equal(await page.locator('h1').innerText(), 'Lien de réinitialisation créé');
+      // The link was answered to the POST: it never appears in the address bar.
+      assert.equal(page.url(), `${memberUrl}/password-reset`);
+      const link = await page.getByLabel(/Lien à usage unique/).inputValue();
+      assert.match(link, /\/account\/password\/[0-9a-f]{64}$/);
+      assert.ok(link.startsWith(server.baseUrl), link);
+      await assertAccessible(page, 'admin-password-link-fr');
+
+      // The worker opens the link in another browser and chooses a new password.
+      const theirs = await workers.newPage();
+      await theirs.goto(link);
+      await assertAccessible(theirs, 'password-reset-form-fr');
+      await theirs.getByLabel('Nouveau mot de passe').fill(WORKER_NEW_PASSWORD);
+      await theirs.getByLabel('Confirmer le mot de passe').fill(WORKER_NEW_PASSWORD);
+      await Promise.all([
+        theirs.waitForURL(/\/login\?notice=password_set/),
+        theirs.getByRole('button', { name: 'Enregistrer le mot de passe' }).click(),
+      ]);
+      // Used once: the link now says so.
+      await theirs.goto(link);
+      assert.match(await theirs.locator('.panel-error').innerText(), /Ce lien n'est plus valable/);
+      // The session opened before the reset is over.
+      await before.goto(new URL('/', server.baseUrl).href);
+      assert.equal(new URL(before.url()).pathname, '/login');
+      await signIn(theirs, server.baseUrl, WORKER, WORKER_NEW_PASSWORD);
+      assert.match(await theirs.locator('.lead').innerText(), /CCAS de Valbourg/);
+    } finally {
+      await workers.close();
+      await earlier.close();
+      await context.close();
+    }
+  });
 });

@@ -142,6 +142,10 @@ pub fn check_new_password(password: &str, user_inputs: &[&str]) -> Result<(), Ac
 /// How long a link to set a first password stays valid.
 pub const SET_PASSWORD_LINK_HOURS: i64 = 72;
 
+/// How long a link to reset a forgotten password stays valid: shorter than a first link, as
+/// the account it opens is already in use.
+pub const RESET_PASSWORD_LINK_HOURS: i64 = 24;
+
 /// The secret of a one-time link (set a first password, reset it): 256 random bits in
 /// lowercase hex, handed out once; only its SHA-256 is stored. Its `Debug` hides it, so it
 /// cannot end up in a log by accident.
@@ -178,6 +182,8 @@ pub enum MembershipChange {
     Disable,
     Enable,
     ResetSecondFactor,
+    /// A one-time link with which the member chooses a new password.
+    ResetPassword,
 }
 
 /// Why a manager may not make a change to their own membership.
@@ -190,6 +196,10 @@ pub enum SelfChangeRefused {
     /// Their own second factor is turned off from their account page, which asks for a code.
     #[error("turn your own second factor off from your account page")]
     OwnSecondFactor,
+    /// Their own password is changed from their account page, which asks for the current one:
+    /// a reset link would let anyone at their desk take the account over.
+    #[error("change your own password from your account page")]
+    OwnPassword,
 }
 
 /// Checks a manager's change to a membership: `own` when the membership is the manager's.
@@ -202,6 +212,7 @@ pub fn check_membership_change(
         MembershipChange::Role(role) if role != Role::Manager => Err(SelfChangeRefused::LockOut),
         MembershipChange::Disable => Err(SelfChangeRefused::LockOut),
         MembershipChange::ResetSecondFactor => Err(SelfChangeRefused::OwnSecondFactor),
+        MembershipChange::ResetPassword => Err(SelfChangeRefused::OwnPassword),
         MembershipChange::Role(_) | MembershipChange::Teams | MembershipChange::Enable => Ok(()),
     }
 }
@@ -274,5 +285,10 @@ mod tests {
             assert_eq!(check_membership_change(true, change), Ok(()));
         }
         assert_eq!(check_membership_change(false, C::ResetSecondFactor), Ok(()));
+        assert_eq!(
+            check_membership_change(true, C::ResetPassword),
+            Err(SelfChangeRefused::OwnPassword)
+        );
+        assert_eq!(check_membership_change(false, C::ResetPassword), Ok(()));
     }
 }

@@ -1,6 +1,6 @@
 //! Administration commands: organisations and accounts, from the command line.
 
-use domain::accounts::{Email, Role, SET_PASSWORD_LINK_HOURS};
+use domain::accounts::{Email, RESET_PASSWORD_LINK_HOURS, Role, SET_PASSWORD_LINK_HOURS};
 use domain::audit::AuditAction;
 use domain::organisations::{DisplayName, NewOrganisation, Slug, TimeZoneName};
 use domain::{MembershipId, OrganisationId, UserId};
@@ -134,5 +134,38 @@ pub async fn user_create(
         "One-time link to set the password (valid {SET_PASSWORD_LINK_HOURS} hours, usable once):"
     );
     println!("{base_url}{}", created.link.path());
+    Ok(())
+}
+
+/// Prints a one-time link with which an account's owner chooses a new password (a forgotten
+/// password, an account that opens several organisations, an instance administrator). Earlier
+/// links of the account stop working; its sessions end when the link is used.
+pub async fn user_reset_password(db: &Db, base_url: &str, email: &str) -> Result<(), Failure> {
+    let typed = email;
+    let email = Email::parse(typed)
+        .map_err(|_| Failure(format!("--email {typed:?}: this is not an e-mail address")))?;
+    let user = accounts::find_user_by_email(db, email.as_str()).await?.ok_or_else(|| {
+        Failure(format!(
+            "--email {typed:?}: no such account (create it with passerelle user create)"
+        ))
+    })?;
+    let now = Ts::now();
+    let mut tx = db.begin_write().await?;
+    let link = accounts::create_reset_link(&mut tx, user.id, now).await?;
+    let event = NewAuditEvent::new(AuditAction::AdminAction, None)
+        .on("user", user.id.as_uuid())
+        .detail("change", "password_reset_link")
+        .because(CLI_REASON);
+    store::audit::append(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    if user.disabled_at.is_some() {
+        println!("Note: this account is disabled; it cannot sign in until it is enabled again.");
+    }
+    println!(
+        "One-time link to choose a new password for {} (valid {RESET_PASSWORD_LINK_HOURS} hours, \
+         usable once; earlier links no longer work, and the account's sessions end when it is used):",
+        email.as_str()
+    );
+    println!("{base_url}{}", link.path());
     Ok(())
 }

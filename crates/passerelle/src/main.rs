@@ -109,6 +109,15 @@ enum UserCommand {
         #[arg(long)]
         role: Option<String>,
     },
+    /// Print a one-time link with which the account's owner chooses a new password.
+    ///
+    /// The link is valid 24 hours and works once; earlier links of the account stop working,
+    /// and its sessions end when the new password is saved.
+    ResetPassword {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -204,6 +213,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 role.as_deref(),
             )
             .await;
+            db.close().await;
+            result
+        }
+        Command::User { command: UserCommand::ResetPassword { email } } => {
+            let db = open(&settings).await?;
+            db.migrate().await?;
+            let result = admin_cmd::user_reset_password(&db, &settings.base_url, &email).await;
             db.close().await;
             result
         }

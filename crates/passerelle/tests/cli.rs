@@ -503,3 +503,72 @@ engine_tests! {
         assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
     }
 }
+
+engine_tests! {
+    async fn user_reset_password_prints_a_link_that_replaces_the_password_and_ends_the_sessions(db) {
+        use domain::audit::AuditAction;
+
+        let dir = tempfile::tempdir().unwrap();
+        let env = [
+            ("PASSERELLE_DATABASE_URL", db.url.as_str()),
+            ("PASSERELLE_SECRET_KEY", KEY),
+            ("PASSERELLE_ARGON2_MEMORY_KIB", "64"),
+            ("PASSERELLE_ARGON2_ITERATIONS", "1"),
+        ];
+        let ok = |out: &Output| {
+            assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        ok(&run(dir.path(), &["org", "create", "--slug", "ccas-test", "--name", "CCAS de Test"], &env));
+        let server = Server::start(dir.path(), &["serve", "--bind", "127.0.0.1:0"], &env);
+        let base_env = [env[0], env[1], env[2], env[3], ("PASSERELLE_BASE_URL", server.base_url.as_str())];
+        let link_in = |printed: &str| {
+            let link = printed.lines().find(|l| l.starts_with("http")).expect("a link is printed");
+            link.strip_prefix(&server.base_url).expect("on the instance's address").to_owned()
+        };
+        let created = ok(&run(dir.path(), &["user", "create", "--email", "camille@ccas.example", "--name", "Camille Martin", "--org", "ccas-test", "--role", "worker"], &base_env));
+        let first = "trois hérons sur le pont-levis";
+        let browser = Browser::new(&server.base_url);
+        assert_eq!(browser.post(&link_in(&created), &[("password", first), ("confirm", first)]).await, 303);
+        assert_eq!(browser.sign_in("camille@ccas.example", first).await, 303);
+        assert!(browser.get("/").await.contains("Camille Martin"));
+
+        let reset = |email: &str| run(dir.path(), &["user", "reset-password", "--email", email], &base_env);
+        assert!(one_line_error(&reset("nobody@ccas.example")).contains("no such account"));
+        assert!(one_line_error(&reset("camille")).contains("not an e-mail address"));
+        let earlier = link_in(&ok(&reset("Camille@CCAS.example")));
+        let printed = ok(&reset("camille@ccas.example"));
+        assert!(printed.contains("valid 24 hours, usable once"), "{printed}");
+        let link = link_in(&printed);
+        assert_ne!(link, earlier);
+        let status = |path: String| {
+            let url = format!("{}{path}", server.base_url);
+            async move { reqwest::get(url).await.unwrap().status().as_u16() }
+        };
+        assert_eq!(status(earlier.clone()).await, 404, "a new link replaces the earlier one");
+        assert_eq!(status(link.clone()).await, 200);
+        assert!(browser.get("/").await.contains("Camille Martin"), "nothing changes before the link is used");
+
+        let second = "une autre phrase de passe solide 9";
+        assert_eq!(Browser::new(&server.base_url).post(&link, &[("password", second), ("confirm", second)]).await, 303);
+        assert!(!browser.get("/").await.contains("Camille Martin"), "the session ended with the reset");
+        assert_eq!(status(link).await, 404, "the link works once");
+        assert_eq!(Browser::new(&server.base_url).sign_in("camille@ccas.example", first).await, 422);
+        assert_eq!(Browser::new(&server.base_url).sign_in("camille@ccas.example", second).await, 303);
+        assert!(server.terminate().success());
+
+        let conn = db.connect().await;
+        let filter = store::audit::AuditFilter::new(store::audit::AuditScope::Everything);
+        let events = store::audit::search(&conn, &filter, None, 100).await.unwrap().events;
+        let links: Vec<_> = events.iter().filter(|e| e.action() == Ok(AuditAction::AdminAction)).collect();
+        assert_eq!(links.len(), 2, "each link is audited");
+        for event in links {
+            assert_eq!(event.reason.as_deref(), Some("command line"));
+            assert!(event.details.as_deref().unwrap_or("").contains("\"change\":\"password_reset_link\""), "{:?}", event.details);
+            assert_eq!(event.subject_type.as_deref(), Some("user"));
+        }
+        conn.close().await;
+        let verify = run(dir.path(), &["audit", "verify"], &env);
+        assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    }
+}

@@ -1,6 +1,8 @@
 //! Users, memberships and one-time links.
 
-use domain::accounts::{Email, LinkToken, Role, SET_PASSWORD_LINK_HOURS};
+use domain::accounts::{
+    Email, LinkToken, RESET_PASSWORD_LINK_HOURS, Role, SET_PASSWORD_LINK_HOURS,
+};
 use domain::organisations::DisplayName;
 use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use uuid::Uuid;
@@ -330,6 +332,26 @@ pub async fn consume_one_time_token<'c>(
     Ok(id.map(UserId::from_uuid))
 }
 
+/// Makes every unused link of a user worthless at once, whatever it was for (a first password
+/// or a reset): a new link replaces the earlier ones, and a password just chosen spends them
+/// all. They are marked expired, not used, so the table still tells which link did serve.
+/// Returns how many were still valid.
+#[tracing::instrument(skip_all)]
+pub async fn expire_one_time_tokens<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        exec,
+        "UPDATE one_time_tokens SET expires_at = $2 \
+         WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
+        user_id.as_uuid(),
+        now,
+    )?)
+}
+
 /// A membership to create: the organisation, the role, and its teams (`true`: supervises).
 #[derive(Debug, Clone)]
 pub struct NewMembership<'a> {
@@ -354,8 +376,8 @@ pub async fn add_member(
     Ok(membership)
 }
 
-/// The link with which a new account's owner sets a first password: its secret is shown (or
-/// sent) once, and only its hash is stored.
+/// A one-time link with which an account's owner chooses a password (a first one, or a new one
+/// after a reset): its secret is shown (or sent) once, and only its hash is stored.
 #[derive(Debug)]
 pub struct SetPasswordLink {
     pub token: LinkToken,
@@ -407,6 +429,33 @@ pub async fn create_with_link(
     )
     .await?;
     Ok(CreatedAccount { user: created, membership, link: SetPasswordLink { token, expires_at } })
+}
+
+/// Creates a link valid [`RESET_PASSWORD_LINK_HOURS`] with which an existing account's owner
+/// chooses a new password, in the caller's transaction, in which the caller also records the
+/// audit event. Every earlier unused link of the account stops working, so only the newest
+/// one handed out opens it. The account's sessions end when the link is used, not before: a
+/// link made by mistake interrupts nobody. The member page (`web::admin`) and the command line
+/// (`passerelle user reset-password`) both create reset links this way.
+#[tracing::instrument(skip_all)]
+pub async fn create_reset_link(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Ts,
+) -> Result<SetPasswordLink, StoreError> {
+    expire_one_time_tokens(&mut *tx, user_id, now).await?;
+    let token = LinkToken::generate();
+    let expires_at = Ts::from(now.get() + time::Duration::hours(RESET_PASSWORD_LINK_HOURS));
+    insert_one_time_token(
+        &mut *tx,
+        &token.hash(),
+        user_id,
+        TokenPurpose::ResetPassword,
+        now,
+        expires_at,
+    )
+    .await?;
+    Ok(SetPasswordLink { token, expires_at })
 }
 
 /// One member of an organisation, as its manager sees them.

@@ -40,6 +40,9 @@ const ORGANISATIONS: &[(&str, &str, &[&str])] = &[
 /// The one password of every demo account. Demo only: the demo database is never real data.
 pub const DEMO_PASSWORD: &str = "passerelle-demo";
 
+/// Team names, and whether the member supervises the team.
+type DemoTeams = &'static [(&'static str, bool)];
+
 /// One demo account: e-mail, name, organisation slug (none for the instance admin), role, and
 /// the teams it belongs to (`true` when it supervises the team).
 struct DemoAccount {
@@ -48,6 +51,8 @@ struct DemoAccount {
     organisation: Option<&'static str>,
     role: Role,
     teams: &'static [(&'static str, bool)],
+    /// Further memberships, for people who work for two organisations.
+    also: &'static [(&'static str, Role, DemoTeams)],
 }
 
 const ACCOUNTS: &[DemoAccount] = &[
@@ -57,6 +62,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: None,
         role: Role::Admin,
         teams: &[],
+        also: &[],
     },
     DemoAccount {
         email: "claire.fontaine@valbourg.example",
@@ -64,6 +70,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("ccas-valbourg"),
         role: Role::Manager,
         teams: &[],
+        also: &[],
     },
     DemoAccount {
         email: "karim.benali@valbourg.example",
@@ -71,6 +78,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("ccas-valbourg"),
         role: Role::Worker,
         teams: &[("Pôle insertion", false)],
+        also: &[],
     },
     DemoAccount {
         email: "julie.morel@valbourg.example",
@@ -78,6 +86,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("ccas-valbourg"),
         role: Role::Reception,
         teams: &[("Accueil", false)],
+        also: &[],
     },
     DemoAccount {
         email: "sophie.lambert@valbourg.example",
@@ -85,6 +94,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("ccas-valbourg"),
         role: Role::Supervisor,
         teams: &[("Pôle insertion", true), ("Pôle logement", true)],
+        also: &[("le-relais", Role::Supervisor, &[("Équipe de rue", true)])],
     },
     DemoAccount {
         email: "marc.dubois@valbourg.example",
@@ -92,6 +102,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("ccas-valbourg"),
         role: Role::Dpo,
         teams: &[],
+        also: &[],
     },
     DemoAccount {
         email: "nadia.haddad@lerelais.example",
@@ -99,6 +110,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("le-relais"),
         role: Role::PeerMediator,
         teams: &[("Pairs aidants", false)],
+        also: &[],
     },
     DemoAccount {
         email: "min-jun.kim@lerelais.example",
@@ -106,6 +118,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("le-relais"),
         role: Role::Worker,
         teams: &[("Équipe de rue", false)],
+        also: &[],
     },
     DemoAccount {
         email: "thomas.girard@haute-vallee.example",
@@ -113,6 +126,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some("dept-haute-vallee"),
         role: Role::Partner,
         teams: &[],
+        also: &[],
     },
 ];
 
@@ -210,23 +224,21 @@ pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary,
         )
         .await?;
         let Some(slug) = account.organisation else { continue };
-        let org = orgs.iter().find(|o| o.slug.as_str() == slug).expect("demo organisations exist");
-        let membership_id = MembershipId::from_uuid(demo_uuid(&mut rng, created_at));
-        accounts::insert_membership(
-            &mut tx,
-            membership_id,
-            user_id,
-            org.id,
-            account.role,
-            created_at,
-        )
-        .await?;
-        for (team_name, supervises) in account.teams {
-            let team = new_teams
-                .iter()
-                .find(|t| t.organisation_id == org.id && t.name.as_str() == *team_name)
-                .expect("demo teams exist");
-            accounts::add_membership_team(&mut tx, membership_id, team.id, *supervises).await?;
+        let memberships = std::iter::once((slug, account.role, account.teams))
+            .chain(account.also.iter().copied());
+        for (slug, role, member_teams) in memberships {
+            let org =
+                orgs.iter().find(|o| o.slug.as_str() == slug).expect("demo organisations exist");
+            let membership_id = MembershipId::from_uuid(demo_uuid(&mut rng, created_at));
+            accounts::insert_membership(&mut tx, membership_id, user_id, org.id, role, created_at)
+                .await?;
+            for (team_name, supervises) in member_teams {
+                let team = new_teams
+                    .iter()
+                    .find(|t| t.organisation_id == org.id && t.name.as_str() == *team_name)
+                    .expect("demo teams exist");
+                accounts::add_membership_team(&mut tx, membership_id, team.id, *supervises).await?;
+            }
         }
     }
     tx.commit().await?;

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod dialect;
 pub mod error;
 pub mod home;
+pub mod notifications;
 pub mod organisations;
 pub mod second_factor;
 pub mod sessions;

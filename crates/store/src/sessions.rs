@@ -56,9 +56,12 @@ pub struct SessionUser {
     pub organisation_name: Option<String>,
     /// The active organisation's idle timeout and second-factor rule.
     pub session_idle_minutes: Option<i64>,
+    pub session_absolute_hours: Option<i64>,
     pub require_second_factor: Option<bool>,
     /// Whether the user has turned their second factor on.
     pub has_second_factor: bool,
+    /// For the bell in the header.
+    pub unread_notifications: i64,
 }
 
 #[tracing::instrument(skip_all)]
@@ -73,8 +76,10 @@ pub async fn find<'c>(
         "SELECT s.user_id, s.active_organisation_id, s.created_at, s.last_seen_at, s.expires_at, \
          s.failed_logins_before, u.email, u.display_name, u.instance_admin, \
          u.disabled_at AS user_disabled_at, m.role, o.name AS organisation_name, \
-         o.session_idle_minutes, o.require_second_factor, \
-         (u.totp_enabled_at IS NOT NULL) AS has_second_factor \
+         o.session_idle_minutes, o.session_absolute_hours, o.require_second_factor, \
+         (u.totp_enabled_at IS NOT NULL) AS has_second_factor, \
+         (SELECT count(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) \
+           AS unread_notifications \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id \
               AND m.organisation_id = s.active_organisation_id AND m.disabled_at IS NULL \
@@ -190,5 +195,22 @@ pub async fn delete_of_user_in_organisation<'c>(
         "DELETE FROM sessions WHERE user_id = $1 AND active_organisation_id = $2",
         user_id.as_uuid(),
         organisation_id.as_uuid(),
+    )?)
+}
+
+/// Ends every session of a user but one (a password change ends the others; the one that made
+/// it goes on, under a new id the caller gave it). Returns how many ended.
+#[tracing::instrument(skip_all)]
+pub async fn delete_others_of_user<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    keep_hash: &[u8],
+) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        exec,
+        "DELETE FROM sessions WHERE user_id = $1 AND id <> $2",
+        user_id.as_uuid(),
+        keep_hash,
     )?)
 }

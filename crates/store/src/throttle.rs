@@ -1,8 +1,9 @@
 //! Throttling of sign-in attempts, in the database so that every app server sees the same
 //! counts. An attempt is counted *before* the password is checked, atomically, so concurrent
-//! requests cannot slip past the limit: once a key has used its allowance, further attempts are
-//! refused without evaluating anything, and each refusal lengthens the block (exponential
-//! back-off, capped).
+//! requests cannot slip past the limit: once a key has used its allowance, it is blocked, and
+//! attempts are refused without evaluating anything until the block ends. Refusals neither
+//! count nor lengthen the block (so nobody can keep an account locked for free); each attempt
+//! evaluated past the allowance doubles the next block, up to a cap.
 
 use crate::{Exec, StoreError, Ts, Tx};
 
@@ -22,7 +23,7 @@ impl ThrottlePolicy {
         ThrottlePolicy {
             max_attempts,
             window: time::Duration::minutes(15),
-            base_block: time::Duration::seconds(30),
+            base_block: time::Duration::minutes(5),
             max_block: time::Duration::minutes(15),
         }
     }
@@ -38,7 +39,12 @@ impl ThrottlePolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
     Allowed,
-    Blocked { until: Ts },
+    /// Refused; `started` is true for the attempt that began the block (worth an audit
+    /// event), false for the refusals during it.
+    Blocked {
+        until: Ts,
+        started: bool,
+    },
 }
 
 #[derive(sqlx::FromRow)]
@@ -56,7 +62,7 @@ pub async fn admit(
     now: Ts,
 ) -> Result<Admission, StoreError> {
     let window_start = Ts::from(now.get() - policy.window);
-    // A new window starts when the old one is over and no block is running.
+    // While a block runs, nothing changes: the attempt is refused as it stands.
     let counter = sql!(
         as Counter,
         fetch_one,
@@ -64,23 +70,32 @@ pub async fn admit(
         "INSERT INTO login_throttle (key, window_started_at, attempts, blocked_until) \
          VALUES ($1, $2, 1, NULL) \
          ON CONFLICT (key) DO UPDATE SET \
-           attempts = CASE WHEN login_throttle.window_started_at <= $3 \
-                            AND (login_throttle.blocked_until IS NULL OR login_throttle.blocked_until <= $2) \
-                      THEN 1 ELSE login_throttle.attempts + 1 END, \
-           window_started_at = CASE WHEN login_throttle.window_started_at <= $3 \
-                            AND (login_throttle.blocked_until IS NULL OR login_throttle.blocked_until <= $2) \
-                      THEN $2 ELSE login_throttle.window_started_at END \
+           attempts = CASE \
+             WHEN login_throttle.blocked_until > $2 THEN login_throttle.attempts \
+             WHEN login_throttle.window_started_at <= $3 THEN 1 \
+             ELSE login_throttle.attempts + 1 END, \
+           window_started_at = CASE \
+             WHEN login_throttle.blocked_until > $2 THEN login_throttle.window_started_at \
+             WHEN login_throttle.window_started_at <= $3 THEN $2 \
+             ELSE login_throttle.window_started_at END, \
+           blocked_until = CASE \
+             WHEN login_throttle.blocked_until > $2 THEN login_throttle.blocked_until \
+             WHEN login_throttle.window_started_at <= $3 THEN NULL \
+             ELSE login_throttle.blocked_until END \
          RETURNING attempts, blocked_until",
         key,
         now,
         window_start,
     )?;
+    if let Some(until) = counter.blocked_until.filter(|until| *until > now) {
+        return Ok(Admission::Blocked { until, started: false });
+    }
     let over = counter.attempts - policy.max_attempts;
-    let blocked = counter.blocked_until.is_some_and(|until| until > now);
-    if over <= 0 && !blocked {
+    if over <= 0 {
         return Ok(Admission::Allowed);
     }
-    let until = Ts::from(now.get() + policy.block_for(over.max(1)));
+    // Past the allowance (again, if an earlier block has ended): block, longer each time.
+    let until = Ts::from(now.get() + policy.block_for(over));
     sql!(
         execute,
         &mut *tx,
@@ -88,7 +103,25 @@ pub async fn admit(
         until,
         key
     )?;
-    Ok(Admission::Blocked { until })
+    Ok(Admission::Blocked { until, started: true })
+}
+
+/// Forgets counters whose window and block are both over (they would start afresh anyway).
+#[tracing::instrument(skip_all)]
+pub async fn purge<'c>(
+    exec: impl Into<Exec<'c>>,
+    policy: &ThrottlePolicy,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    let window_start = Ts::from(now.get() - policy.window);
+    Ok(sql!(
+        execute,
+        exec,
+        "DELETE FROM login_throttle WHERE window_started_at <= $1 \
+         AND (blocked_until IS NULL OR blocked_until <= $2)",
+        window_start,
+        now,
+    )?)
 }
 
 /// Gives back the attempt of a successful sign-in (for keys shared by many people, such as an
@@ -118,9 +151,9 @@ mod tests {
     #[test]
     fn blocks_double_from_the_base_up_to_the_cap() {
         let p = ThrottlePolicy::new(5);
-        assert_eq!(p.block_for(1), time::Duration::seconds(30));
-        assert_eq!(p.block_for(2), time::Duration::seconds(60));
-        assert_eq!(p.block_for(4), time::Duration::seconds(240));
+        assert_eq!(p.block_for(1), time::Duration::minutes(5));
+        assert_eq!(p.block_for(2), time::Duration::minutes(10));
+        assert_eq!(p.block_for(3), time::Duration::minutes(15));
         assert_eq!(p.block_for(10), time::Duration::minutes(15));
         assert_eq!(p.block_for(1000), time::Duration::minutes(15));
     }

@@ -21,7 +21,7 @@ async fn user(db: &store::Db) -> domain::UserId {
 }
 
 engine_tests! {
-    async fn a_key_gets_its_allowance_then_waits_longer_each_time(db) {
+    async fn a_key_gets_its_allowance_then_is_blocked_and_refusals_change_nothing(db) {
         let db = db.migrated().await;
         let policy = ThrottlePolicy::new(3);
         let t0 = Ts::now();
@@ -32,15 +32,15 @@ engine_tests! {
             tx.commit().await.unwrap();
         }
         assert!(outcomes[..3].iter().all(|o| *o == Admission::Allowed));
-        let untils: Vec<Ts> = outcomes[3..].iter().map(|o| match o {
-            Admission::Blocked { until } => *until,
-            Admission::Allowed => panic!("blocked after the allowance: {outcomes:?}"),
-        }).collect();
-        assert_eq!(untils[0], at(t0, 3 + 30), "30 s after the first refusal");
-        assert_eq!(untils[1], at(t0, 4 + 60), "then doubling");
-        assert_eq!(untils[2], at(t0, 5 + 120));
-        // Another key is not affected.
+        let until = at(t0, 3 + 5 * 60);
+        assert_eq!(outcomes[3], Admission::Blocked { until, started: true }, "five minutes after the attempt past the allowance");
+        assert_eq!(outcomes[4], Admission::Blocked { until, started: false }, "refusals do not lengthen the block");
+        assert_eq!(outcomes[5], Admission::Blocked { until, started: false });
+        // After the block, the next attempt past the allowance doubles it.
         let mut tx = db.begin_write().await.unwrap();
+        let after = throttle::admit(&mut tx, b"k", &policy, at(t0, 3 + 5 * 60 + 1)).await.unwrap();
+        assert_eq!(after, Admission::Blocked { until: at(t0, 3 + 5 * 60 + 1 + 10 * 60), started: true });
+        // Another key is not affected.
         assert_eq!(throttle::admit(&mut tx, b"other", &policy, at(t0, 6)).await.unwrap(), Admission::Allowed);
         tx.commit().await.unwrap();
     }
@@ -60,6 +60,9 @@ engine_tests! {
         assert_eq!(throttle::admit(&mut tx, b"k", &policy, later).await.unwrap(), Admission::Allowed);
         assert!(matches!(throttle::admit(&mut tx, b"k", &policy, later).await.unwrap(), Admission::Blocked { .. }));
         tx.commit().await.unwrap();
+        // Counters whose window and block are over are purged; others stay.
+        let much_later = at(t0, 3 * 60 * 60);
+        assert_eq!(throttle::purge(&db, &policy, much_later).await.unwrap(), 1);
     }
 
     async fn giving_back_and_clearing_restore_attempts(db) {

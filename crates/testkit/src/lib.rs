@@ -168,11 +168,26 @@ async fn ensure_template(admin_url: &str) -> String {
         .expect("connect to template");
         db.migrate().await.expect("migrate template");
         db.close().await;
-        // Renamed only once complete, so a crash never leaves a half-migrated template.
-        admin
-            .execute(format!("ALTER DATABASE {building} RENAME TO {name}").as_str())
-            .await
-            .expect("rename template");
+        // Renamed only once complete, so a crash never leaves a half-migrated template. A closed
+        // pool's server processes may take a moment to go: wait for them (and end stragglers).
+        let mut attempts = 0;
+        loop {
+            let _ = sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+                .bind(&building)
+                .execute(&mut admin)
+                .await;
+            match admin
+                .execute(format!("ALTER DATABASE {building} RENAME TO {name}").as_str())
+                .await
+            {
+                Ok(_) => break,
+                Err(_) if attempts < 50 => {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("rename template: {e}"),
+            }
+        }
         // Templates of older migration histories are of no further use.
         let old: Vec<String> = sqlx::query_scalar(
             "SELECT datname FROM pg_database WHERE datname LIKE 'passerelle\\_tpl\\_%' AND datname <> $1",
@@ -197,7 +212,14 @@ async fn create_database(admin_url: String, template: Option<&str>) -> TestDb {
         Some(t) => format!("CREATE DATABASE {name} TEMPLATE {t}"),
         None => format!("CREATE DATABASE {name}"),
     };
-    admin.execute(sql.as_str()).await.expect("create test database");
+    // A template still being let go by a just-closed connection answers "being accessed by
+    // other users" for a moment: try again briefly.
+    let mut attempts = 0;
+    while let Err(e) = admin.execute(sql.as_str()).await {
+        attempts += 1;
+        assert!(attempts < 50, "create test database: {e}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let url = url_for_database(&admin_url, &name);
     TestDb {
         url,

@@ -19,6 +19,7 @@ pub enum Nav {
     Home,
     Account,
     Admin,
+    Notifications,
     Audit,
     None,
 }
@@ -52,6 +53,9 @@ pub struct Chrome {
     pub csrf: String,
     /// For the expiry warning: how long a signed-in session may stay idle.
     pub session_idle_seconds: i64,
+    /// Tells this user's form drafts from another's in the same browser tab, without saying
+    /// who they are (a keyed digest of the user id).
+    pub draft_owner: String,
     assets: Arc<Assets>,
 }
 
@@ -67,9 +71,23 @@ impl Chrome {
         Chrome {
             t: ctx.t,
             nav,
+            session_idle_seconds: ctx
+                .current
+                .0
+                .as_ref()
+                .map_or(state.config.session_idle, |u| u.session_idle)
+                .whole_seconds(),
+            draft_owner: ctx.current.0.as_ref().map_or_else(String::new, |u| {
+                hex::encode(
+                    &crate::secrets::keyed_digest(
+                        &state.config.secret_key,
+                        "draft-owner",
+                        u.actor.user_id.as_uuid().as_bytes(),
+                    )[..8],
+                )
+            }),
             user: ctx.current.0,
             csrf: ctx.csrf,
-            session_idle_seconds: state.config.session_idle.whole_seconds(),
             assets: state.assets.clone(),
         }
     }
@@ -79,6 +97,7 @@ impl Chrome {
         Chrome {
             t,
             nav: Nav::None,
+            draft_owner: String::new(),
             user: None,
             csrf: String::new(),
             session_idle_seconds: state.config.session_idle.whole_seconds(),
@@ -103,6 +122,17 @@ impl Chrome {
     /// The organisation the user is acting in, shown in the header.
     pub fn organisation_name(&self) -> Option<&str> {
         self.user.as_ref().and_then(|u| u.organisation_name.as_deref())
+    }
+
+    /// The bell's label, with the unread count when there is one.
+    pub fn notifications_label(&self) -> Option<String> {
+        self.user
+            .as_ref()
+            .map(|u| self.t.msg_count("nav-notifications-unread", &u.unread_notifications))
+    }
+
+    pub fn unread_notifications(&self) -> i64 {
+        self.user.as_ref().map_or(0, |u| u.unread_notifications)
     }
 
     pub fn signed_in_as(&self) -> Option<String> {

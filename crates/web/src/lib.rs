@@ -17,6 +17,7 @@ pub mod home;
 pub mod i18n;
 pub mod language;
 pub mod middleware;
+pub mod notifications;
 pub mod organisation_settings;
 pub mod routes;
 pub mod secrets;

@@ -148,6 +148,12 @@ impl RuleTable {
         self.entry(method, path).map(|(rule, _)| rule)
     }
 
+    /// Whether some method of `path` is declared (a request with another method is the
+    /// client's mistake, not a missing rule).
+    pub fn has_path(&self, path: &str) -> bool {
+        self.0.keys().any(|(_, p)| *p == path)
+    }
+
     /// The scope an API token needs for the route, if it declares one.
     pub fn scope(&self, method: &Method, path: &str) -> Option<Scope> {
         self.entry(method, path).and_then(|(_, scope)| scope)
@@ -161,6 +167,9 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         return next.run(req).await;
     };
     let Some(rule) = state.rules.get(req.method(), &path) else {
+        if state.rules.has_path(&path) {
+            return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        }
         tracing::error!(route = %path, method = %req.method(), "route without an access rule refused");
         return error_response(ErrorKind::NotFound);
     };
@@ -208,8 +217,15 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
 }
 
 /// What a user whose organisation requires a second factor may still open without one.
-const SECOND_FACTOR_SETUP: &[&str] =
-    &["/account/second-factor", "/account/keep-alive", "/logout", "/logout/everywhere"];
+const SECOND_FACTOR_SETUP: &[&str] = &[
+    "/account/second-factor",
+    "/account/keep-alive",
+    // Another organisation may not require it: switching there stays possible.
+    "/account",
+    "/account/organisation",
+    "/logout",
+    "/logout/everywhere",
+];
 
 /// Shared by the state so the middleware finds rules without rebuilding the table.
 pub type SharedRules = Arc<RuleTable>;

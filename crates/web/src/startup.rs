@@ -13,7 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::routes::{Routes, RuleTable};
 use crate::{
     AppState, WebConfig, account, api, assets, audit, auth, errors, home, language, middleware,
-    organisation_settings, system,
+    notifications, organisation_settings, system,
 };
 
 pub struct Application {
@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
         .merge(home::router())
         .merge(auth::router())
         .merge(account::router())
+        .merge(notifications::router())
         .merge(organisation_settings::router())
         .merge(system::router())
         .merge(language::router())

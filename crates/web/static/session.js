@@ -5,7 +5,11 @@
   const idleMeta = document.querySelector('meta[name="passerelle-session-idle"]');
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const dialog = document.getElementById('session-warning');
-  const draftKey = `passerelle-draft:${location.pathname}`;
+  const ownerMeta = document.querySelector('meta[name="passerelle-draft-owner"]');
+  // Drafts belong to one user: another person signing in in this tab never sees them.
+  const owner = ownerMeta ? ownerMeta.content : sessionStorage.getItem('passerelle-draft-owner');
+  if (ownerMeta) sessionStorage.setItem('passerelle-draft-owner', ownerMeta.content);
+  const draftKey = `passerelle-draft:${owner || 'nobody'}:${location.pathname}`;
 
   // Restore what was typed on this page before a session ended (kept in this tab only).
   const saved = sessionStorage.getItem(draftKey);
@@ -33,6 +37,7 @@
   const warnBeforeMs = Math.min(120000, idleMs / 2);
   let warnTimer;
   let saveTimer;
+  let leaveTimer;
 
   function saveDraft() {
     const fields = [];
@@ -51,8 +56,14 @@
   function schedule() {
     clearTimeout(warnTimer);
     clearTimeout(saveTimer);
+    clearTimeout(leaveTimer);
     warnTimer = setTimeout(() => dialog.showModal(), idleMs - warnBeforeMs);
-    saveTimer = setTimeout(saveDraft, Math.max(0, idleMs - 10000));
+    // Just before the end: keep what was typed, then leave the page, which would otherwise
+    // stay on screen with its personal data after the session is gone.
+    saveTimer = setTimeout(() => {
+      saveDraft();
+      leaveTimer = setTimeout(() => location.assign('/login?notice=expired'), 10000);
+    }, Math.max(0, idleMs - 10000));
   }
 
   document.getElementById('session-stay').addEventListener('click', async () => {

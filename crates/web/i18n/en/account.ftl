@@ -1,8 +1,8 @@
 # Account: two-step sign-in, sessions, active organisation.
 
-login-throttled = Too many sign-in attempts. Try again in { $minutes ->
+login-throttled = Too many sign-in attempts. Try again in { $count ->
     [one] one minute
-   *[other] { $minutes } minutes
+   *[other] { $count } minutes
 }.
 second-factor-title = Two-step verification
 second-factor-heading = Enter your code

@@ -130,3 +130,4 @@ admin-team-conflict-title = Someone renamed this team while you were typing
 admin-team-conflict-text = Nothing was overwritten. Compare the two names; the form below holds what you typed: send it again if your name should replace the saved one.
 admin-team-conflict-stored = Saved name
 admin-team-conflict-typed = The name you typed
+admin-error-account-unfinished = This address has an account whose password has not been chosen yet. The person must first choose it with the link they were given; add them afterwards.

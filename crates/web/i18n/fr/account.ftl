@@ -1,8 +1,8 @@
 # Compte : connexion en deux étapes, sessions, structure active.
 
-login-throttled = Trop de tentatives de connexion. Réessayez dans { $minutes ->
+login-throttled = Trop de tentatives de connexion. Réessayez dans { $count ->
     [one] une minute
-   *[other] { $minutes } minutes
+   *[other] { $count } minutes
 }.
 second-factor-title = Vérification en deux étapes
 second-factor-heading = Saisissez votre code

@@ -130,3 +130,4 @@ admin-team-conflict-title = Quelqu'un a renommé cette équipe pendant votre sai
 admin-team-conflict-text = Rien n'a été écrasé. Comparez les deux noms ; le formulaire ci-dessous garde votre saisie : envoyez-le à nouveau si votre nom doit remplacer celui enregistré.
 admin-team-conflict-stored = Nom enregistré
 admin-team-conflict-typed = Le nom que vous avez saisi
+admin-error-account-unfinished = Cette adresse a un compte dont le mot de passe n'a pas encore été choisi. La personne doit d'abord le choisir avec le lien qui lui a été remis ; ajoutez-la ensuite.

@@ -1,8 +1,9 @@
 //! The user's own account: profile, organisations and the switch between them, open sessions,
-//! the TOTP second factor (enrolment, and the second step of signing in), keeping a session
-//! alive.
+//! the change of password, the TOTP second factor (enrolment, and the second step of signing
+//! in), keeping a session alive.
 
 mod pages;
+mod password;
 mod second_factor;
 
 use domain::policy::Rule;
@@ -14,6 +15,7 @@ pub fn router() -> Routes {
         .get("/account", Rule::SignedIn, pages::index)
         .post("/account/organisation", Rule::SignedIn, pages::switch_organisation)
         .post("/account/keep-alive", Rule::SignedIn, pages::keep_alive)
+        .post("/account/password", Rule::SignedIn, password::change)
         .get("/account/second-factor", Rule::SignedIn, second_factor::manage)
         .post("/account/second-factor", Rule::SignedIn, second_factor::enrol)
         .post("/account/second-factor/disable", Rule::SignedIn, second_factor::disable)

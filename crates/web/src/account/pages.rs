@@ -1,7 +1,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::OrganisationId;
@@ -24,6 +24,13 @@ pub struct SessionLine {
     pub current: bool,
 }
 
+/// A refused field of the password form: the id of its input (the error summary links to it)
+/// and the message.
+pub struct PasswordError {
+    pub field: &'static str,
+    pub message: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "account/index.html")]
 pub struct AccountPage {
@@ -35,18 +42,47 @@ pub struct AccountPage {
     sessions: Vec<SessionLine>,
     second_factor_on: bool,
     recovery_codes_left: i64,
+    notice: Option<&'static str>,
+    /// Why the change of password was refused; the passwords typed are never sent back.
+    password_errors: Vec<PasswordError>,
 }
 
 impl AccountPage {
     fn role_label(&self, m: &MembershipSummary) -> String {
         self.chrome.t.msg(&format!("role-{}", m.role.as_str()))
     }
+
+    fn password_error(&self, field: &str) -> Option<&str> {
+        self.password_errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
 }
 
 pub async fn index(
     State(state): State<AppState>,
     ctx: PageCtx,
     signed_in: SignedIn,
+    Query(q): Query<NoticeQuery>,
+) -> Result<AccountPage, WebError> {
+    // Notices by code in the query string, never any data.
+    let notice = match q.notice.as_deref() {
+        Some("password_changed") => Some("passwords-changed"),
+        _ => None,
+    };
+    account_page(&state, ctx, &signed_in, notice, vec![]).await
+}
+
+/// The account page, with a notice or the refusal of the password form.
+pub(super) async fn account_page(
+    state: &AppState,
+    ctx: PageCtx,
+    signed_in: &SignedIn,
+    notice: Option<&'static str>,
+    password_errors: Vec<PasswordError>,
 ) -> Result<AccountPage, WebError> {
     let user_id = signed_in.actor.user_id;
     let memberships = accounts::memberships_of(&state.db, user_id).await?;
@@ -71,7 +107,9 @@ pub async fn index(
         sessions,
         second_factor_on: factor.enabled(),
         recovery_codes_left,
-        chrome: Chrome::new(ctx, &state, Nav::Account),
+        notice,
+        password_errors,
+        chrome: Chrome::new(ctx, state, Nav::Account),
     })
 }
 

@@ -17,12 +17,13 @@ use store::{Ts, accounts};
 
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
-use crate::auth::pages::{PENDING_COOKIE, open_session, pending_cookie};
+use crate::auth::pages::{PENDING_COOKIE, account_throttle_key, open_session, pending_cookie};
 use crate::auth::{SignedIn, token_hash};
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
 use crate::i18n::cookie_value;
 use crate::secrets;
+use store::throttle::{self, Admission};
 
 const RECOVERY_CODES: usize = 10;
 /// Tries at the second step before the sign-in must start again.
@@ -179,19 +180,37 @@ pub async fn disable(
 ) -> Result<Response, WebError> {
     let user_id = signed_in.actor.user_id;
     let factor = second_factor::state(&state.db, user_id).await?;
-    let mut tx = state.db.begin_write().await?;
-    if factor.enabled()
-        && check_code(&state, &mut tx, user_id, &factor, &form.code).await?.is_none()
-    {
-        drop(tx);
+    if !factor.enabled() {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    let refused = |state: AppState, ctx: PageCtx, status: StatusCode| async move {
         let recovery_codes_left = second_factor::unused_recovery_codes(&state.db, user_id).await?;
         let page = ManagePage {
             chrome: Chrome::new(ctx, &state, Nav::Account),
             recovery_codes_left,
             error: true,
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        Ok::<Response, WebError>((status, page).into_response())
+    };
+    // Guessing codes with a session left open is throttled like signing in.
+    let key = account_throttle_key(&state, &signed_in.email);
+    let mut tx = state.db.begin_write().await?;
+    if let Admission::Blocked { .. } =
+        throttle::admit(&mut tx, &key, &state.config.throttle_account, Ts::now()).await?
+    {
+        tx.commit().await?;
+        return refused(state.clone(), ctx, StatusCode::TOO_MANY_REQUESTS).await;
     }
+    if check_code(&state, &mut tx, user_id, &factor, &form.code).await?.is_none() {
+        accounts::record_failed_login(&mut tx, user_id).await?;
+        let event = NewAuditEvent::new(AuditAction::LoginFailed, signed_in.actor.organisation())
+            .by(user_id)
+            .detail("second_factor", "wrong_code_to_disable");
+        audit_trail::record(&mut tx, &meta, event).await?;
+        tx.commit().await?;
+        return refused(state.clone(), ctx, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    throttle::clear(&mut tx, &key).await?;
     second_factor::disable(&mut tx, user_id).await?;
     let event =
         NewAuditEvent::new(AuditAction::SecondFactorDisabled, signed_in.actor.organisation())
@@ -297,8 +316,25 @@ pub async fn challenge(
         return Ok(response);
     }
     let user = user.expect("checked above");
+    // Every code tried draws on the account's sign-in allowance, shared with the password.
+    let key = account_throttle_key(&state, &user.email);
+    if let Admission::Blocked { .. } =
+        throttle::admit(&mut tx, &key, &state.config.throttle_account, now).await?
+    {
+        second_factor::delete_pending(&mut tx, &hash).await?;
+        let event = NewAuditEvent::new(AuditAction::LoginFailed, None)
+            .by(user_id)
+            .detail("second_factor", "throttled");
+        audit_trail::record(&mut tx, &meta, event).await?;
+        tx.commit().await?;
+        let mut response = Redirect::to("/login?notice=too_many").into_response();
+        response.headers_mut().append(header::SET_COOKIE, pending_cookie(&state, None));
+        return Ok(response);
+    }
     let factor = second_factor::state(&mut tx, user_id).await?;
     let Some(kind) = check_code(&state, &mut tx, user_id, &factor, &form.code).await? else {
+        // The password was right: the owner is told someone knows it.
+        accounts::record_failed_login(&mut tx, user_id).await?;
         let event = NewAuditEvent::new(AuditAction::LoginFailed, None)
             .by(user_id)
             .detail("second_factor", "wrong_code");
@@ -309,6 +345,7 @@ pub async fn challenge(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     second_factor::delete_pending(&mut tx, &hash).await?;
+    throttle::clear(&mut tx, &key).await?;
     let mut response =
         open_session(&state, tx, &user, &headers, &meta, ctx.current.0.as_ref(), Some(kind))
             .await?;

@@ -1,5 +1,5 @@
 //! The administration of an organisation by its manager: its members (invitations, roles,
-//! teams, disabling, second factor reset) and its teams.
+//! teams, disabling, second factor reset, password reset links) and its teams.
 //!
 //! Everything acts on the organisation the manager works in, the session's, never one named
 //! in the request: every query filters by it, so the id of another organisation's member or
@@ -7,6 +7,7 @@
 //! membership manages no organisation's people. Every change is written in one transaction
 //! with its audit event, whose details hold role names and ids, never names or addresses.
 
+mod passwords;
 mod teams;
 mod users;
 
@@ -38,6 +39,7 @@ pub fn router() -> Routes {
             MANAGE,
             users::reset_second_factor,
         )
+        .post("/admin/users/{membership_id}/password-reset", MANAGE, passwords::reset_link)
         .get("/admin/teams", MANAGE, teams::index)
         .post("/admin/teams", MANAGE, teams::create)
         .get("/admin/teams/{team_id}", MANAGE, teams::show)

@@ -14,6 +14,7 @@ use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use serde::Deserialize;
 use store::accounts::{self, Member, MemberTeam, NewMembership, NewUser};
 use store::audit::NewAuditEvent;
+use store::notifications::{self, NewNotification, NotificationKind};
 use store::teams::{self, Team};
 use store::{StoreError, Ts, second_factor, sessions};
 
@@ -338,6 +339,14 @@ pub async fn invite(
                 .on("user", user.id.as_uuid());
             (event, Some(created.link))
         }
+        Some(user) if user.password_hash.is_none() => {
+            // Someone else's link would otherwise open this organisation too: the person first
+            // finishes creating their account with the link they were given.
+            drop(tx);
+            let message = t.msg("admin-error-account-unfinished");
+            let errors = vec![FieldError::new("email", message)];
+            return invite_refused(&state, ctx, form, &org_teams, &chosen, errors);
+        }
         Some(user) => {
             let already = accounts::find_member_by_user(&mut tx, org, user.id).await?.is_some();
             let added = if already {
@@ -346,7 +355,11 @@ pub async fn invite(
                 accounts::add_member(&mut tx, user.id, &membership, now).await
             };
             match added {
-                Ok(_) => {}
+                // A reset link another organisation's manager holds would now open this one
+                // too: every unused link of the account stops working.
+                Ok(_) => {
+                    accounts::expire_one_time_tokens(&mut tx, user.id, now).await?;
+                }
                 Err(StoreError::Duplicate { .. }) => {
                     drop(tx);
                     let message =
@@ -356,6 +369,14 @@ pub async fn invite(
                 }
                 Err(e) => return Err(e.into()),
             }
+            let notice = NewNotification {
+                user_id: user.id,
+                organisation_id: Some(org),
+                kind: NotificationKind::AddedToOrganisation,
+                actor_user_id: Some(actor),
+                details: None,
+            };
+            notifications::insert(&mut tx, &notice, now).await?;
             let event = NewAuditEvent::new(AuditAction::MembershipChanged, Some(org))
                 .on("user", user.id.as_uuid())
                 .detail("change", "added");
@@ -448,7 +469,7 @@ impl MemberPage {
 /// What the member page shows besides the member: what a refused form had typed (in place of
 /// the stored values) and why it was refused, or the notice of a change.
 #[derive(Default)]
-struct Typed {
+pub(super) struct Typed {
     role: Option<Role>,
     teams: Option<Vec<(TeamId, bool)>>,
     reason: String,
@@ -500,7 +521,7 @@ async fn member_page(
 }
 
 /// The member a path names, only among the organisation's.
-async fn load_member(
+pub(super) async fn load_member(
     state: &AppState,
     signed_in: &SignedIn,
     id: &str,
@@ -542,7 +563,7 @@ fn back_to(member: &Member, notice: &str) -> Response {
 }
 
 /// The member page again, with the refused form's values and the reason, answered 422.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     ctx: PageCtx,
     signed_in: &SignedIn,
@@ -556,10 +577,11 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-fn refusal_message(t: &Tr, refusal: SelfChangeRefused, lock_out_key: &str) -> String {
+pub(super) fn refusal_message(t: &Tr, refusal: SelfChangeRefused, lock_out_key: &str) -> String {
     match refusal {
         SelfChangeRefused::LockOut => t.msg(lock_out_key),
         SelfChangeRefused::OwnSecondFactor => t.msg("admin-error-own-second-factor"),
+        SelfChangeRefused::OwnPassword => t.msg("passwords-error-own"),
     }
 }
 
@@ -616,6 +638,14 @@ pub async fn change_role(
         .detail("from", member.role.as_str())
         .detail("to", role.as_str());
     audit_trail::record(&mut tx, &meta, event).await?;
+    let notice = NewNotification {
+        user_id: member.user_id,
+        organisation_id: Some(org),
+        kind: NotificationKind::RoleChanged,
+        actor_user_id: Some(signed_in.actor.user_id),
+        details: Some(role.as_str().to_owned()),
+    };
+    notifications::insert(&mut tx, &notice, Ts::now()).await?;
     tx.commit().await?;
     Ok(back_to(&member, "role"))
 }
@@ -713,6 +743,14 @@ pub async fn disable(
         .detail("change", "disabled")
         .detail("sessions_ended", ended);
     audit_trail::record(&mut tx, &meta, event).await?;
+    let notice = NewNotification {
+        user_id: member.user_id,
+        organisation_id: Some(org),
+        kind: NotificationKind::MembershipDisabled,
+        actor_user_id: Some(signed_in.actor.user_id),
+        details: None,
+    };
+    notifications::insert(&mut tx, &notice, Ts::now()).await?;
     tx.commit().await?;
     Ok(back_to(&member, "disabled"))
 }
@@ -794,6 +832,14 @@ pub async fn reset_second_factor(
         .detail("action", "second_factor_reset")
         .because(reason);
     audit_trail::record(&mut tx, &meta, event).await?;
+    let notice = NewNotification {
+        user_id: member.user_id,
+        organisation_id: Some(org),
+        kind: NotificationKind::SecondFactorReset,
+        actor_user_id: Some(signed_in.actor.user_id),
+        details: None,
+    };
+    notifications::insert(&mut tx, &notice, Ts::now()).await?;
     tx.commit().await?;
     Ok(back_to(&member, "second_factor"))
 }
@@ -801,7 +847,7 @@ pub async fn reset_second_factor(
 /// Whether the member's account also opens another organisation or the instance's
 /// administration. The second factor protects the whole account, so one organisation's
 /// manager must not weaken what protects another's data.
-async fn elsewhere(
+pub(super) async fn elsewhere(
     state: &AppState,
     member: &Member,
     org: OrganisationId,

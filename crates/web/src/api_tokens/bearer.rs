@@ -121,6 +121,8 @@ async fn load(
         email: row.email,
         organisation_name: Some(row.organisation_name),
         failed_logins_before: 0,
+        unread_notifications: 0,
+        session_idle: state.config.session_idle,
         via_token: Some(TokenGrant { id: row.token_id, scopes: row.scopes }),
     };
     Ok(Some((signed_in, row.last_used_at)))

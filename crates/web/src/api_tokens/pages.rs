@@ -188,7 +188,9 @@ pub async fn create(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let Some(organisation_id) = signed_in.actor.organisation() else {
-        return Err(WebError::NotFound);
+        // No membership to act through: the page says so, as when it is shown.
+        let page = page(&state, ctx, &signed_in, TokenForm::default(), vec![], None, None).await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
     };
     let field = |name: &str| {
         fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()

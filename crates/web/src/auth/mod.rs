@@ -43,6 +43,11 @@ pub struct SignedIn {
     pub failed_logins_before: i64,
     /// Set when the request was authenticated by an API token rather than a session cookie.
     pub via_token: Option<TokenGrant>,
+    /// Unread notifications, for the bell in the header.
+    pub unread_notifications: i64,
+    /// How long this session may stay idle (the active organisation's setting), for the
+    /// expiry warning.
+    pub session_idle: time::Duration,
 }
 
 /// The API token a request was authenticated by: which one, and what it may do.
@@ -143,7 +148,17 @@ async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<(SignedIn, boo
     let idle =
         row.session_idle_minutes.map(time::Duration::minutes).unwrap_or(state.config.session_idle);
     let idle_deadline = row.last_seen_at.get() + idle;
-    if row.user_disabled_at.is_some() || row.expires_at <= now || idle_deadline <= now.get() {
+    // A lower absolute limit set by the organisation, or met after a switch, applies at once.
+    let absolute_deadline = match row.session_absolute_hours {
+        Some(hours) => {
+            row.expires_at.get().min(row.created_at.get() + time::Duration::hours(hours))
+        }
+        None => row.expires_at.get(),
+    };
+    if row.user_disabled_at.is_some()
+        || absolute_deadline <= now.get()
+        || idle_deadline <= now.get()
+    {
         sessions::delete(&state.db, hash).await?;
         return Ok(None);
     }
@@ -175,6 +190,8 @@ async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<(SignedIn, boo
         organisation_name: row.organisation_name.filter(|_| row.role.is_some()),
         failed_logins_before: row.failed_logins_before,
         via_token: None,
+        unread_notifications: row.unread_notifications,
+        session_idle: idle,
     };
     Ok(Some((signed_in, missing_factor)))
 }

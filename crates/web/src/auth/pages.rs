@@ -18,7 +18,10 @@ use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
+use crate::i18n::Tr;
+use crate::i18n::cookie_value;
 use crate::secrets;
+use subtle::ConstantTimeEq;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/login.html")]
@@ -81,38 +84,42 @@ pub async fn login(
     let email = form.email.trim().to_lowercase();
     let now = Ts::now();
     let secret = &state.config.secret_key;
-    let account_key = secrets::keyed_digest(secret, "throttle-account", email.as_bytes());
+    let account_key = account_throttle_key(&state, &email);
     let address_key =
         secrets::keyed_digest(secret, "throttle-address", meta.client_addr.to_string().as_bytes());
+    let user = accounts::find_user_by_email(&state.db, &email).await?;
+    // A browser this account signed in from before passes the account's lock (not the
+    // address's): whoever hammers an account cannot lock its owner out.
+    let known_device = user.as_ref().is_some_and(|u| {
+        cookie_value(&headers, KNOWN_DEVICE_COOKIE).is_some_and(|v| {
+            bool::from(v.as_bytes().ct_eq(known_device_value(&state, u.id).as_bytes()))
+        })
+    });
     // Counted before anything is evaluated, so no burst of requests gets past the limits.
     // The address counts only attempts its accounts let through: hammering one account blocks
     // that account, not everyone behind the same office address.
     let mut tx = state.db.begin_write().await?;
-    let mut admission =
-        throttle::admit(&mut tx, &account_key, &state.config.throttle_account, now).await?;
+    let mut admission = if known_device {
+        Admission::Allowed
+    } else {
+        throttle::admit(&mut tx, &account_key, &state.config.throttle_account, now).await?
+    };
     if admission == Admission::Allowed {
         admission =
             throttle::admit(&mut tx, &address_key, &state.config.throttle_address, now).await?;
-        if admission != Admission::Allowed {
+        if admission != Admission::Allowed && !known_device {
             throttle::give_back(&mut tx, &account_key).await?;
         }
     }
-    tx.commit().await?;
-    let blocked_until = match admission {
-        Admission::Blocked { until } => Some(until),
-        Admission::Allowed => None,
-    };
-    if let Some(until) = blocked_until {
-        let mut tx = state.db.begin_write().await?;
-        audit_trail::record(
-            &mut tx,
-            &meta,
-            NewAuditEvent::new(AuditAction::LoginFailed, None).detail("throttled", true),
-        )
-        .await?;
+    if let Admission::Blocked { until, started } = admission {
+        // The start of a block is worth an event; each refusal during it is not.
+        if started {
+            let event =
+                NewAuditEvent::new(AuditAction::LoginFailed, None).detail("throttled", true);
+            audit_trail::record(&mut tx, &meta, event).await?;
+        }
         tx.commit().await?;
-        let minutes = ((until.get() - now.get()).whole_seconds() + 59) / 60;
-        let error = ctx.t.msg_count("login-throttled", &minutes.max(1));
+        let error = ctx.t.msg_count("login-throttled", &minutes_until(until, now));
         let page = LoginPage {
             chrome: Chrome::new(ctx, &state, Nav::None),
             email: form.email,
@@ -121,8 +128,8 @@ pub async fn login(
         };
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
     }
+    tx.commit().await?;
 
-    let user = accounts::find_user_by_email(&state.db, &email).await?;
     let usable = user.as_ref().filter(|u| u.disabled_at.is_none() && u.password_hash.is_some());
     // Unknown, disabled and password-less accounts cost the same time as a wrong password, so
     // response times do not tell which addresses have an account.
@@ -154,10 +161,11 @@ pub async fn login(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    throttle::clear(&mut tx, &account_key).await?;
     // An office's address is shared: a success gives its attempt back.
     throttle::give_back(&mut tx, &address_key).await?;
     if second_factor::state(&mut tx, user.id).await?.enabled() {
+        // The account's allowance is kept until the second factor too is right: each wrong
+        // code then draws on it, so a known password does not open unlimited guessing.
         let token = new_token();
         let expires = Ts::from(now.get() + PENDING_SIGN_IN);
         second_factor::insert_pending(&mut tx, &token_hash(&token), user.id, now, expires).await?;
@@ -166,9 +174,59 @@ pub async fn login(
         response.headers_mut().append(header::SET_COOKIE, pending_cookie(&state, Some(&token)));
         return Ok(response);
     }
+    throttle::clear(&mut tx, &account_key).await?;
     let response =
         open_session(&state, tx, user, &headers, &meta, ctx.current.0.as_ref(), None).await?;
     Ok(response)
+}
+
+/// The throttle key of an account: a keyed digest of its e-mail address as typed at sign-in
+/// (trimmed, lower-cased), so every check of that account's password — the sign-in form, the
+/// change of password — draws on one allowance.
+pub(crate) fn account_throttle_key(state: &AppState, email: &str) -> [u8; 32] {
+    secrets::keyed_digest(&state.config.secret_key, "throttle-account", email.as_bytes())
+}
+
+/// The whole minutes until a throttle's block ends, at least one, for the messages.
+pub(crate) fn minutes_until(until: Ts, now: Ts) -> i64 {
+    (((until.get() - now.get()).whole_seconds() + 59) / 60).max(1)
+}
+
+/// Which field of a new-password form a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NewPasswordField {
+    Password,
+    Confirm,
+}
+
+/// What is wrong with a new password typed twice, in the reader's language, in the order of
+/// the fields: the strength rules ([`check_new_password`], with the user's own name and
+/// address counted as guessable), then the confirmation. Empty: the password may be saved.
+pub(crate) fn new_password_problems(
+    t: &Tr,
+    password: &str,
+    confirm: &str,
+    display_name: &str,
+    email: &str,
+) -> Vec<(NewPasswordField, String)> {
+    let mut problems = Vec::new();
+    let name_parts: Vec<&str> =
+        display_name.split_whitespace().chain(email.split(['@', '.'])).collect();
+    let rule = match check_new_password(password, &name_parts) {
+        Ok(()) => None,
+        Err(AccountError::PasswordTooShort { min }) => {
+            Some(t.msg_args("password-too-short", &[("min", &min.to_string())]))
+        }
+        Err(AccountError::PasswordTooLong { max }) => {
+            Some(t.msg_args("password-too-long", &[("max", &max.to_string())]))
+        }
+        Err(_) => Some(t.msg("password-too-weak")),
+    };
+    problems.extend(rule.map(|m| (NewPasswordField::Password, m)));
+    if password != confirm {
+        problems.push((NewPasswordField::Confirm, t.msg("password-mismatch")));
+    }
+    problems
 }
 
 /// How long a correct password waits for its second factor.
@@ -239,7 +297,28 @@ pub async fn open_session(
     tx.commit().await?;
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(header::SET_COOKIE, session_cookie(state, Some(&token)));
+    let secure = if state.config.is_https() { "; Secure" } else { "" };
+    let device = format!(
+        "{KNOWN_DEVICE_COOKIE}={}; Path=/login; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
+        known_device_value(state, user.id)
+    );
+    response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&device).expect("hex"));
+    // Old counters are cleaned up now and then, with the sign-ins that make them obsolete.
+    if rand::random::<u8>() < 8 {
+        let _ = throttle::purge(&state.db, &state.config.throttle_address, now).await;
+    }
     Ok(response)
+}
+
+/// Marks a browser an account has signed in from.
+pub const KNOWN_DEVICE_COOKIE: &str = "passerelle_device";
+
+fn known_device_value(state: &AppState, user: domain::UserId) -> String {
+    hex::encode(secrets::keyed_digest(
+        &state.config.secret_key,
+        "known-device",
+        user.as_uuid().as_bytes(),
+    ))
 }
 
 pub async fn logout(
@@ -349,23 +428,16 @@ pub async fn set_password(
         };
         return Ok((StatusCode::NOT_FOUND, page).into_response());
     };
-    let t = &ctx.t;
-    let mut errors = Vec::new();
-    if form.password != form.confirm {
-        errors.push(t.msg("password-mismatch"));
-    }
-    let name_parts: Vec<&str> =
-        user.display_name.split_whitespace().chain(user.email.split(['@', '.'])).collect();
-    match check_new_password(&form.password, &name_parts) {
-        Ok(()) => {}
-        Err(AccountError::PasswordTooShort { min }) => {
-            errors.push(t.msg_args("password-too-short", &[("min", &min.to_string())]))
-        }
-        Err(AccountError::PasswordTooLong { max }) => {
-            errors.push(t.msg_args("password-too-long", &[("max", &max.to_string())]))
-        }
-        Err(_) => errors.push(t.msg("password-too-weak")),
-    }
+    let errors: Vec<String> = new_password_problems(
+        &ctx.t,
+        &form.password,
+        &form.confirm,
+        &user.display_name,
+        &user.email,
+    )
+    .into_iter()
+    .map(|(_, message)| message)
+    .collect();
     if !errors.is_empty() {
         let page = PasswordPage {
             chrome: Chrome::new(ctx, &state, Nav::None),
@@ -402,13 +474,17 @@ pub async fn set_password(
         return Ok((StatusCode::NOT_FOUND, page).into_response());
     }
     accounts::set_password_hash(&mut tx, user.id, &hash, now).await?;
-    sessions::delete_all_of_user(&mut tx, user.id).await?;
+    // Whatever other link is still out there (an invitation, an older reset) is spent too.
+    accounts::expire_one_time_tokens(&mut tx, user.id, now).await?;
+    let ended = sessions::delete_all_of_user(&mut tx, user.id).await?;
     audit_trail::record(
         &mut tx,
         &meta,
         NewAuditEvent::new(AuditAction::PasswordSet, None)
             .by(user.id)
-            .on("user", user.id.as_uuid()),
+            .on("user", user.id.as_uuid())
+            .detail("via", "link")
+            .detail("sessions_ended", ended),
     )
     .await?;
     tx.commit().await?;

@@ -113,14 +113,15 @@ engine_tests! {
         assert_eq!(reused.status(), 422);
     }
 
-    async fn too_many_wrong_codes_end_the_pending_sign_in(db) {
+    async fn wrong_codes_draw_on_the_sign_in_allowance_and_are_told_to_the_owner(db) {
         let app = TestApp::spawn(db).await;
-        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let id = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
         app.sign_in("camille@x.example", PASSWORD).await;
         let (secret, _) = enrol(&app).await;
+        // Someone who knows the password: the password counts once, each wrong code once more.
         let browser = TestApp::new_client();
         app.sign_in_with(&browser, "camille@x.example", PASSWORD).await;
-        for _ in 0..5 {
+        for _ in 0..4 {
             let res = post_form(&app, &browser, "/login/second-factor", "/login/second-factor", &[("code", "000000")]).await;
             assert_eq!(res.status(), 422);
         }
@@ -134,6 +135,11 @@ engine_tests! {
         assert_eq!(locked.status(), 303);
         assert_eq!(locked.headers()["location"], "/login?notice=too_many", "even a right code is too late");
         assert_eq!(browser.get(app.url("/")).send().await.unwrap().status(), 303);
+        // Starting again does not reset the count: the password step is refused now.
+        let again = app.sign_in_with(&TestApp::new_client(), "camille@x.example", PASSWORD).await;
+        assert_eq!(again.status(), 429);
+        let user = accounts::find_user(&app.state.db, id).await.unwrap().unwrap();
+        assert_eq!(user.failed_logins, 4, "the owner will be told of the wrong codes");
     }
 
     async fn the_second_factor_is_turned_off_only_with_a_code(db) {
@@ -193,6 +199,23 @@ engine_tests! {
         assert_eq!(kept.status(), 204);
         let forged = app.client.post(app.url("/account/keep-alive")).send().await.unwrap();
         assert_eq!(forged.status(), 403);
+    }
+
+    async fn an_attacker_cannot_lock_the_owner_out_of_a_browser_they_used_before(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("owner@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let owners_laptop = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&owners_laptop, "owner@x.example", PASSWORD).await.status(), 303);
+        let attacker = TestApp::new_client();
+        for _ in 0..5 {
+            assert_eq!(app.sign_in_with(&attacker, "owner@x.example", "guess").await.status(), 422);
+        }
+        assert_eq!(app.sign_in_with(&attacker, "owner@x.example", PASSWORD).await.status(), 429, "the account is blocked");
+        assert_eq!(app.sign_in_with(&TestApp::new_client(), "owner@x.example", PASSWORD).await.status(), 429, "for new browsers too");
+        // The owner's own browser still gets in.
+        assert_eq!(app.sign_in_with(&owners_laptop, "owner@x.example", PASSWORD).await.status(), 303);
+        // A request with the wrong method on a known path is the client's mistake, not an alarm.
+        assert_eq!(app.get("/logout").await.status(), 405);
     }
 
     async fn a_thousand_wrong_passwords_evaluate_only_the_allowance(db) {

@@ -268,7 +268,7 @@ engine_tests! {
         app.create_user("admin@x.example", PASSWORD, None).await;
         visitors.push(("admin".into(), "admin@x.example".into()));
         let routes = admin_routes(target_membership, accueil);
-        assert_eq!(routes.len(), 13);
+        assert_eq!(routes.len(), 14);
         for (who, email) in &visitors {
             let client = TestApp::new_client();
             assert_eq!(app.sign_in_with(&client, email, PASSWORD).await.status(), 303);
@@ -613,5 +613,59 @@ engine_tests! {
         let page = app.get("/admin/users").await.text().await.unwrap();
         assert!(page.contains("<a href=\"/admin/users\" aria-current=\"page\">Administration</a>"));
         assert!(page.contains("<a href=\"/admin/teams\">Équipes</a>"));
+    }
+}
+
+mod cross_organisation_links {
+    use super::*;
+
+    engine_tests! {
+        /// A manager who created an account keeps its link; another organisation adding that
+        /// account must not let the link open the second organisation (security review H1).
+        async fn a_link_held_by_one_manager_never_opens_another_organisation(db) {
+            let app = TestApp::spawn(db).await;
+            app.create_user("manager-a@x.example", PASSWORD, Some(("ccas-a", Role::Manager))).await;
+            app.create_user("manager-b@x.example", PASSWORD, Some(("ccas-b", Role::Manager))).await;
+            let a = TestApp::new_client();
+            app.sign_in_with(&a, "manager-a@x.example", PASSWORD).await;
+            let token = app.csrf_token(&a, "/admin/users/invite").await;
+            let invited = a
+                .post(app.url("/admin/users/invite"))
+                .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", "worker")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(invited.status(), 200);
+            let page = invited.text().await.unwrap();
+            let at = page.find("/account/password/").expect("the link is shown");
+            let path = page[at..at + page[at..].find(['"', '<', ' ']).unwrap()].to_owned();
+            // Manager B tries to add the same address before its owner chose a password.
+            let b = TestApp::new_client();
+            app.sign_in_with(&b, "manager-b@x.example", PASSWORD).await;
+            let token = app.csrf_token(&b, "/admin/users/invite").await;
+            let refused = b
+                .post(app.url("/admin/users/invite"))
+                .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", "manager")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refused.status(), 422);
+            assert!(visible_text(&refused.text().await.unwrap()).contains("n'a pas encore été choisi"));
+            // Once the owner has chosen a password, B may add them, and A's old link is dead.
+            let owner = TestApp::new_client();
+            let token = app.csrf_token(&owner, &path).await;
+            let phrase = "une phrase de passe vraiment longue";
+            let set = owner.post(app.url(&path)).form(&[("csrf_token", token.as_str()), ("password", phrase), ("confirm", phrase)]).send().await.unwrap();
+            assert_eq!(set.status(), 303);
+            let token = app.csrf_token(&b, "/admin/users/invite").await;
+            let added = b
+                .post(app.url("/admin/users/invite"))
+                .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", "manager")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(added.status(), 200);
+            assert_eq!(app.get(&path).await.status(), 404, "no link of the account works any more");
+        }
     }
 }

@@ -338,7 +338,10 @@ engine_tests! {
         let res = app.client.post(app.url("/account/tokens"))
             .form(&[("csrf_token", csrf.as_str()), ("name", "x"), ("scopes", "all"), ("days", "9")])
             .send().await.unwrap();
-        assert_eq!(res.status(), 404, "no membership, no token");
+        assert_eq!(res.status(), 409, "no membership, no token");
+        assert!(visible_text(&res.text().await.unwrap()).contains("vous devez agir dans une structure"), "the page says why");
+        let admin = accounts::find_user_by_email(&app.state.db, "admin@x.example").await.unwrap().unwrap();
+        assert!(store::api_tokens::list_of_user(&app.state.db, admin.id).await.unwrap().is_empty());
     }
 
     async fn another_users_token_cannot_be_revoked(db) {

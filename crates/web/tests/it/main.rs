@@ -6,5 +6,8 @@ mod api_tokens;
 mod audit;
 mod auth;
 mod helpers;
+mod matrix;
+mod notifications;
+mod passwords;
 mod settings;
 mod shell;

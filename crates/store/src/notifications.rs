@@ -1,0 +1,148 @@
+//! In-app notifications: written in the transaction of what causes them, listed newest first,
+//! counted unread for the bell in the header.
+
+use domain::{OrganisationId, UserId};
+use uuid::Uuid;
+
+use crate::{Exec, StoreError, Ts};
+
+/// What a notification is about. The codes are stored: never rename one, only add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// A manager changed the user's role in an organisation.
+    RoleChanged,
+    /// A manager turned the user's second factor off.
+    SecondFactorReset,
+    /// The user was added to an organisation they already had an account for.
+    AddedToOrganisation,
+    /// A manager disabled the user's membership of an organisation.
+    MembershipDisabled,
+    /// A manager created a link to choose a new password for the user.
+    PasswordResetLinkCreated,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 5] = [
+        NotificationKind::RoleChanged,
+        NotificationKind::SecondFactorReset,
+        NotificationKind::AddedToOrganisation,
+        NotificationKind::MembershipDisabled,
+        NotificationKind::PasswordResetLinkCreated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::RoleChanged => "role_changed",
+            NotificationKind::SecondFactorReset => "second_factor_reset",
+            NotificationKind::AddedToOrganisation => "added_to_organisation",
+            NotificationKind::MembershipDisabled => "membership_disabled",
+            NotificationKind::PasswordResetLinkCreated => "password_reset_link_created",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+}
+
+/// A notification to write.
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    pub user_id: UserId,
+    pub organisation_id: Option<OrganisationId>,
+    pub kind: NotificationKind,
+    pub actor_user_id: Option<UserId>,
+    /// Non-personal values the message needs (a role code…).
+    pub details: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert<'c>(
+    exec: impl Into<Exec<'c>>,
+    n: &NewNotification,
+    now: Ts,
+) -> Result<(), StoreError> {
+    sql!(
+        execute,
+        exec,
+        "INSERT INTO notifications (id, user_id, organisation_id, kind, actor_user_id, details, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        Uuid::now_v7(),
+        n.user_id.as_uuid(),
+        n.organisation_id.map(|o| o.as_uuid()),
+        n.kind.as_str(),
+        n.actor_user_id.map(|a| a.as_uuid()),
+        n.details.as_deref(),
+        now,
+    )?;
+    Ok(())
+}
+
+/// A notification as shown: with the names of the organisation and of who acted.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Notification {
+    pub id: Uuid,
+    pub kind: String,
+    pub organisation_name: Option<String>,
+    pub actor_name: Option<String>,
+    pub details: Option<String>,
+    pub created_at: Ts,
+    pub read_at: Option<Ts>,
+}
+
+impl Notification {
+    pub fn kind(&self) -> Option<NotificationKind> {
+        NotificationKind::parse(&self.kind)
+    }
+}
+
+/// The user's latest notifications, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn latest<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    limit: i64,
+) -> Result<Vec<Notification>, StoreError> {
+    Ok(sql!(
+        as Notification,
+        fetch_all,
+        exec,
+        "SELECT n.id, n.kind, o.name AS organisation_name, a.display_name AS actor_name, n.details, \
+         n.created_at, n.read_at \
+         FROM notifications n \
+         LEFT JOIN organisations o ON o.id = n.organisation_id \
+         LEFT JOIN users a ON a.id = n.actor_user_id \
+         WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
+        user_id.as_uuid(),
+        limit,
+    )?)
+}
+
+pub async fn unread_count<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+) -> Result<i64, StoreError> {
+    Ok(sql!(
+        scalar i64,
+        fetch_one,
+        exec,
+        "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+        user_id.as_uuid(),
+    )?)
+}
+
+/// Marks every unread notification of the user as read; returns how many.
+#[tracing::instrument(skip_all)]
+pub async fn mark_all_read<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        exec,
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        now,
+        user_id.as_uuid(),
+    )?)
+}

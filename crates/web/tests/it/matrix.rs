@@ -1,0 +1,676 @@
+//! The access matrix: every route of the router × nobody and one signed-in user per role,
+//! checked against `domain::policy::check`, then the same routes with real ids of another
+//! organisation, which must answer 404 (no existence leak) — on SQLite and PostgreSQL.
+//!
+//! A route whose path takes a parameter the matrix does not know how to fill fails the test:
+//! whoever adds one extends [`param_kind`] and the fixture.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use domain::accounts::{LinkToken, Role};
+use domain::policy::{self, ActiveMembership, Actor, Decision};
+use domain::{ApiTokenId, MembershipId, OrganisationId, TeamId, UserId};
+use store::accounts::{self, TokenPurpose};
+use store::{Ts, demo, organisations, teams};
+use testkit::engine_tests;
+use web::routes::RouteRule;
+
+use crate::helpers::{TestApp, csrf_in};
+
+/// How many routes `web::startup::routes()` declared when this test was written: an
+/// enumeration that finds fewer has lost some (or all) of them.
+const KNOWN_ROUTES: usize = 50;
+
+/// Organisation A: the visitors act in it.
+const ORG_A: &str = "ccas-valbourg";
+/// Organisation B: its ids must open nothing to A's visitors.
+const ORG_B: &str = "le-relais";
+
+/// The visitors, in the order the report lists them: nobody, then one account per role.
+const ROLES: [Role; 8] = Role::ALL;
+
+/// Routes whose request ends or replaces the visitor's session: each is sent from a fresh
+/// session of its own, after everything else (`/logout/everywhere` ends every session of the
+/// user, so it comes last).
+const SESSION_ENDING: [&str; 3] = ["/account/organisation", "/logout", "/logout/everywhere"];
+
+/// The kinds of path parameter the matrix knows how to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Param {
+    /// A membership of the organisation (`/admin/users/{membership_id}…`).
+    Membership,
+    /// A team of the organisation.
+    Team,
+    /// An API token: only its owner may act on it, so "A's id" is the visitor's own token.
+    ApiToken,
+    /// A one-time link (set or reset a password). The token is the credential itself, on a
+    /// public route, and names no organisation: there is no cross-organisation variant.
+    LinkToken,
+    /// `/static/{name}`: a fixed, existing asset.
+    Asset,
+    /// `/language/{tag}`: a fixed language.
+    Language,
+}
+
+impl Param {
+    /// Whether the value names a record of one organisation, so that another organisation's
+    /// value must answer 404.
+    fn organisation_scoped(self) -> bool {
+        matches!(self, Param::Membership | Param::Team | Param::ApiToken)
+    }
+}
+
+/// What fills the parameter `name` of `route`, or `None` when the matrix does not know.
+fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
+    match (route.path, name) {
+        (_, "membership_id") => Some(Param::Membership),
+        (_, "team_id") => Some(Param::Team),
+        (path, "id") if path.starts_with("/account/tokens/") => Some(Param::ApiToken),
+        (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
+        ("/static/{name}", "name") => Some(Param::Asset),
+        ("/language/{tag}", "tag") => Some(Param::Language),
+        _ => None,
+    }
+}
+
+/// The parameter names of a path pattern, in order (`{*rest}` gives `rest`).
+fn param_names(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(|s| s.trim_start_matches('*'))
+        .collect()
+}
+
+/// The path with each parameter replaced by `fill(kind, position)`; `None` when one cannot be
+/// filled for this visitor.
+fn substitute(
+    route: &RouteRule,
+    mut fill: impl FnMut(Param, usize) -> Option<String>,
+) -> Option<String> {
+    let mut position = 0;
+    let mut segments = Vec::new();
+    for segment in route.path.split('/') {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                let kind = param_kind(route, name.trim_start_matches('*'))
+                    .expect("checked before the matrix runs");
+                segments.push(fill(kind, position)?);
+                position += 1;
+            }
+            None => segments.push(segment.to_owned()),
+        }
+    }
+    Some(segments.join("/"))
+}
+
+/// Real ids of one organisation's records.
+#[derive(Debug, Clone)]
+struct OrgIds {
+    organisation: OrganisationId,
+    membership: MembershipId,
+    team: TeamId,
+}
+
+/// Another organisation's records, each with what it is, for the report.
+#[derive(Debug, Clone)]
+struct ForeignIds {
+    organisation: OrganisationId,
+    memberships: Vec<(&'static str, MembershipId)>,
+    teams: Vec<(&'static str, TeamId)>,
+    tokens: Vec<(&'static str, ApiTokenId)>,
+}
+
+/// One visitor: nobody, or a signed-in user acting in organisation A.
+#[derive(Clone)]
+struct Visitor {
+    name: String,
+    email: Option<String>,
+    /// As `/api/v1/me` describes the session; `None` for nobody.
+    actor: Option<Actor>,
+    client: reqwest::Client,
+    csrf: String,
+    /// The visitor's own API token in A (none for nobody and an instance admin without a
+    /// membership, who can hold none).
+    own_token: Option<ApiTokenId>,
+    /// A token of another user of A: never the visitor's to revoke.
+    others_token: ApiTokenId,
+    /// Whether the user is also a member of B (then switching to B is legitimate).
+    member_of_b: bool,
+}
+
+/// Everything the visitors' tasks share.
+struct Plan {
+    base: String,
+    routes: Vec<RouteRule>,
+    a: OrgIds,
+    b: ForeignIds,
+    link_token: String,
+}
+
+impl Plan {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A's value for a parameter, as `visitor` would use it.
+    fn a_value(&self, visitor: &Visitor, kind: Param) -> Option<String> {
+        Some(match kind {
+            Param::Membership => self.a.membership.to_string(),
+            Param::Team => self.a.team.to_string(),
+            // Someone else's token answers 404 by design: the visitor uses its own, and one
+            // without a token has no "A" value here (its foreign checks still run).
+            Param::ApiToken => match (&visitor.actor, visitor.own_token) {
+                (_, Some(own)) => own.to_string(),
+                (None, None) => visitor.others_token.to_string(),
+                (Some(_), None) => return None,
+            },
+            Param::LinkToken => self.link_token.clone(),
+            Param::Asset => "app.css".to_owned(),
+            Param::Language => "fr".to_owned(),
+        })
+    }
+
+    /// The other organisation's (or another user's) values for an organisation-scoped kind.
+    fn foreign_values(&self, visitor: &Visitor, kind: Param) -> Vec<(String, String)> {
+        match kind {
+            Param::Membership => {
+                self.b.memberships.iter().map(|(l, id)| (l.to_string(), id.to_string())).collect()
+            }
+            Param::Team => {
+                self.b.teams.iter().map(|(l, id)| (l.to_string(), id.to_string())).collect()
+            }
+            Param::ApiToken => {
+                let mut list: Vec<(String, String)> =
+                    self.b.tokens.iter().map(|(l, id)| (l.to_string(), id.to_string())).collect();
+                list.push((
+                    "token of another user of A".to_owned(),
+                    visitor.others_token.to_string(),
+                ));
+                list
+            }
+            Param::LinkToken | Param::Asset | Param::Language => vec![],
+        }
+    }
+}
+
+/// The form a state-changing request sends: harmless values that the handler refuses, or that
+/// change nothing that matters to the fixture.
+fn form_fields(path: &str, visitor: &str, organisation: OrganisationId) -> Vec<(String, String)> {
+    let pairs: Vec<(&str, String)> = match path {
+        // An unknown account: 422, and nobody's session changes.
+        "/login" => vec![
+            ("email", format!("matrix-{visitor}@nowhere.example")),
+            ("password", "not the password".to_owned()),
+        ],
+        // The organisation to act in: A (the visitor's own) or, crossing over, B's.
+        "/account/organisation" => vec![("organisation_id", organisation.to_string())],
+        // Everything else: empty fields, refused with a validation error (or nothing to do).
+        _ => vec![],
+    };
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// What the policy says a visitor must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    SignIn { api: bool },
+    NotFound,
+}
+
+impl Expect {
+    fn of(decision: Decision, path: &str) -> Expect {
+        match decision {
+            Decision::Allow => Expect::Allowed,
+            Decision::SignInRequired => Expect::SignIn { api: path.starts_with("/api/") },
+            Decision::Deny => Expect::NotFound,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Expect::Allowed => "allowed (not 404/401/403/5xx, no redirect to /login)",
+            Expect::SignIn { api: false } => "sign-in (303 to /login)",
+            Expect::SignIn { api: true } => "401",
+            Expect::NotFound => "404",
+        }
+    }
+
+    fn holds(self, status: u16, location: Option<&str>) -> bool {
+        let to_login = (300..400).contains(&status) && location == Some("/login");
+        match self {
+            Expect::Allowed => !matches!(status, 401 | 403 | 404) && status < 500 && !to_login,
+            Expect::SignIn { api: false } => status == 303 && location == Some("/login"),
+            Expect::SignIn { api: true } => status == 401,
+            Expect::NotFound => status == 404,
+        }
+    }
+}
+
+/// Sends one request; returns the status and the `Location`, if any.
+async fn send(
+    client: &reqwest::Client,
+    url: String,
+    method: &axum::http::Method,
+    csrf: &str,
+    fields: Vec<(String, String)>,
+) -> (u16, Option<String>) {
+    let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+    let request = client.request(method.clone(), url);
+    let request = if matches!(method, reqwest::Method::GET | reqwest::Method::HEAD) {
+        request
+    } else {
+        let mut fields = fields;
+        fields.push(("csrf_token".to_owned(), csrf.to_owned()));
+        request.form(&fields)
+    };
+    let res = request.send().await.expect("request sent");
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+    (res.status().as_u16(), location)
+}
+
+/// One checked request, or a mismatch line.
+fn verdict(
+    who: &str,
+    route: &RouteRule,
+    path: &str,
+    label: Option<&str>,
+    expect: Expect,
+    (status, location): (u16, Option<String>),
+) -> Option<String> {
+    if expect.holds(status, location.as_deref()) {
+        return None;
+    }
+    // A one-time link's secret (64 hex digits) is not worth printing.
+    let path: String = path
+        .split('/')
+        .map(|s| {
+            let secret = s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+            if secret { "…" } else { s }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let context = match label {
+        Some(l) => format!(" [{l}: {path}]"),
+        None if path != route.path => format!(" [{path}]"),
+        None => String::new(),
+    };
+    let location = location.map(|l| format!(" → {l}")).unwrap_or_default();
+    Some(format!(
+        "{who} {} {}{context}: expected {}, got {status}{location}",
+        route.method,
+        route.path,
+        expect.describe()
+    ))
+}
+
+/// A new browser for nobody: its anti-forgery token comes from the sign-in page.
+async fn anonymous(plan: &Plan) -> (reqwest::Client, String) {
+    let client = TestApp::new_client();
+    let html = client.get(plan.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&html).expect("the sign-in form carries a token");
+    (client, csrf)
+}
+
+/// A new browser signed in as `email`, acting in A when the user is a member of it; returns
+/// it with its token and what `/api/v1/me` says of the session.
+async fn session_in_a(plan: &Plan, email: &str) -> (reqwest::Client, String, serde_json::Value) {
+    let (client, csrf) = anonymous(plan).await;
+    let res = client
+        .post(plan.url("/login"))
+        .form(&[("csrf_token", csrf.as_str()), ("email", email), ("password", demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{email} signs in");
+    let me = |client: reqwest::Client| async move {
+        let res = client.get(plan.url("/api/v1/me")).send().await.unwrap();
+        assert_eq!(res.status(), 200, "/api/v1/me answers {email}");
+        res.json::<serde_json::Value>().await.unwrap()
+    };
+    let token = |client: reqwest::Client| async move {
+        let html = client.get(plan.url("/account")).send().await.unwrap().text().await.unwrap();
+        csrf_in(&html).expect("the account page carries a token")
+    };
+    let mut described = me(client.clone()).await;
+    let a = plan.a.organisation.to_string();
+    let in_a = described["organisation"]["id"].as_str() == Some(a.as_str());
+    if !described["organisation"].is_null() && !in_a {
+        // The first organisation by name is active after sign-in: switch to A.
+        let res = client
+            .post(plan.url("/account/organisation"))
+            .form(&[("csrf_token", token(client.clone()).await), ("organisation_id", a)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{email} switches to {ORG_A}");
+        described = me(client.clone()).await;
+    }
+    let csrf = token(client.clone()).await;
+    (client, csrf, described)
+}
+
+/// The actor `/api/v1/me` describes.
+fn actor_of(me: &serde_json::Value) -> Actor {
+    let uuid = |v: &serde_json::Value| v.as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+    Actor {
+        user_id: UserId::from_uuid(uuid(&me["user"]["id"])),
+        instance_admin: me["instance_admin"].as_bool().unwrap(),
+        membership: me["role"].as_str().map(|role| ActiveMembership {
+            organisation_id: OrganisationId::from_uuid(uuid(&me["organisation"]["id"])),
+            role: Role::parse(role).unwrap(),
+            teams: vec![],
+            supervised_teams: vec![],
+        }),
+    }
+}
+
+/// Checks every route for one visitor with A's ids, then every organisation-scoped id with
+/// B's. Returns the mismatches and the numbers of (A, cross-organisation, not applicable)
+/// checks.
+async fn visit(plan: Arc<Plan>, v: Visitor) -> (Vec<String>, usize, usize, Vec<String>) {
+    let mut mismatches = Vec::new();
+    let mut skipped = Vec::new();
+    let (mut own, mut cross) = (0, 0);
+    // With A's ids.
+    for route in plan.routes.iter().filter(|r| !SESSION_ENDING.contains(&r.path)) {
+        let Some(path) = substitute(route, |kind, _| plan.a_value(&v, kind)) else {
+            skipped.push(format!("{} {} {}", v.name, route.method, route.path));
+            continue;
+        };
+        let expect = Expect::of(policy::check(route.rule, v.actor.as_ref()), route.path);
+        let fields = form_fields(route.path, &v.name, plan.a.organisation);
+        let got = send(&v.client, plan.url(&path), &route.method, &v.csrf, fields).await;
+        mismatches.extend(verdict(&v.name, route, &path, None, expect, got));
+        own += 1;
+    }
+    // With B's ids (and another user's token), where the policy lets the visitor in.
+    for route in plan.routes.iter().filter(|r| !SESSION_ENDING.contains(&r.path)) {
+        if policy::check(route.rule, v.actor.as_ref()) != Decision::Allow {
+            continue;
+        }
+        let kinds: Vec<Param> =
+            param_names(route.path).iter().filter_map(|n| param_kind(route, n)).collect();
+        for (position, kind) in kinds.iter().enumerate() {
+            if !kind.organisation_scoped() {
+                continue;
+            }
+            for (label, value) in plan.foreign_values(&v, *kind) {
+                let fill = |k: Param, p: usize| {
+                    if p == position { Some(value.clone()) } else { plan.a_value(&v, k) }
+                };
+                let Some(path) = substitute(route, fill) else { continue };
+                let fields = form_fields(route.path, &v.name, plan.a.organisation);
+                let got = send(&v.client, plan.url(&path), &route.method, &v.csrf, fields).await;
+                let line = verdict(&v.name, route, &path, Some(&label), Expect::NotFound, got);
+                mismatches.extend(line);
+                cross += 1;
+            }
+        }
+    }
+    (mismatches, own, cross, skipped)
+}
+
+/// The routes that end or replace a session, each request from a fresh session of the
+/// visitor's, so that one that wrongly succeeds spoils nothing else. Returns the mismatches,
+/// the numbers of (A, cross-organisation) checks and those not applicable.
+async fn end_sessions(plan: Arc<Plan>, v: Visitor) -> (Vec<String>, usize, usize, Vec<String>) {
+    let mut mismatches = Vec::new();
+    let mut skipped = Vec::new();
+    let (mut own, mut cross) = (0, 0);
+    for path in SESSION_ENDING {
+        for route in plan.routes.iter().filter(|r| r.path == path) {
+            let decision = policy::check(route.rule, v.actor.as_ref());
+            // (label, organisation in the form, expected): the own organisation first — A;
+            // nobody is sent to sign in whatever it names; an instance admin without a
+            // membership has none, so its attempts are all cross-organisation ones.
+            let mut requests = Vec::new();
+            match v.actor.as_ref().map(|a| a.organisation()) {
+                Some(None) if path == "/account/organisation" => {
+                    skipped.push(format!("{} {} {}", v.name, route.method, route.path));
+                }
+                Some(Some(org)) => requests.push((None, org, Expect::of(decision, path))),
+                _ => requests.push((None, plan.a.organisation, Expect::of(decision, path))),
+            }
+            // The organisation to switch to travels in the form: one the user is not a member
+            // of is unknown — B's, and A's for an instance admin without a membership there.
+            if path == "/account/organisation" && decision == Decision::Allow {
+                if !v.member_of_b {
+                    requests.push((
+                        Some("organisation_id of B"),
+                        plan.b.organisation,
+                        Expect::NotFound,
+                    ));
+                }
+                if v.actor.as_ref().is_some_and(|a| a.organisation().is_none()) {
+                    let label = "organisation_id of A, not a member";
+                    requests.push((Some(label), plan.a.organisation, Expect::NotFound));
+                }
+            }
+            for (label, organisation, expect) in requests {
+                let (client, csrf) = match &v.email {
+                    Some(email) => {
+                        let (client, csrf, _) = session_in_a(&plan, email).await;
+                        (client, csrf)
+                    }
+                    None => anonymous(&plan).await,
+                };
+                let fields = form_fields(route.path, &v.name, organisation);
+                let got = send(&client, plan.url(route.path), &route.method, &csrf, fields).await;
+                mismatches.extend(verdict(&v.name, route, route.path, label, expect, got));
+                if label.is_some() {
+                    cross += 1;
+                } else {
+                    own += 1;
+                }
+            }
+        }
+    }
+    (mismatches, own, cross, skipped)
+}
+
+async fn user_id(app: &TestApp, email: &str) -> UserId {
+    accounts::find_user_by_email(&app.state.db, email).await.unwrap().expect(email).id
+}
+
+async fn membership(app: &TestApp, org: OrganisationId, email: &str) -> MembershipId {
+    let user = user_id(app, email).await;
+    let member = accounts::find_member_by_user(&app.state.db, org, user).await.unwrap();
+    member.unwrap_or_else(|| panic!("{email} is a member")).membership_id
+}
+
+async fn team(app: &TestApp, org: OrganisationId, name: &str) -> TeamId {
+    let all = teams::list_for_organisation(&app.state.db, org).await.unwrap();
+    all.into_iter().find(|t| t.name == name).unwrap_or_else(|| panic!("team {name}")).id
+}
+
+fn in_days(days: i64) -> Ts {
+    Ts::from(Ts::now().get() + time::Duration::days(days))
+}
+
+engine_tests! {
+    async fn every_route_answers_every_role_as_the_policy_says(db) {
+        let started = Instant::now();
+        let app = TestApp::spawn(db).await;
+        let db = &app.state.db;
+        let summary = demo::seed(db, demo::DEFAULT_SEED, crate::helpers::CHEAP).await.unwrap();
+
+        // Every route, whatever its method.
+        let routes = web::startup::routes().rules().to_vec();
+        assert!(
+            routes.len() >= KNOWN_ROUTES,
+            "web::startup::routes() lists {} routes, fewer than the {KNOWN_ROUTES} known: the \
+             enumeration lost some",
+            routes.len()
+        );
+        let unknown: Vec<String> = routes
+            .iter()
+            .flat_map(|r| {
+                param_names(r.path)
+                    .into_iter()
+                    .filter(|n| param_kind(r, n).is_none())
+                    .map(move |n| format!("{} {} ({{{n}}})", r.method, r.path))
+            })
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "the access matrix does not know how to fill these parameters; extend `param_kind` \
+             and its fixture in tests/it/matrix.rs: {unknown:#?}"
+        );
+
+        // Organisation A, the demo's CCAS, and its records.
+        let org = |slug: &'static str| async move {
+            organisations::find_by_slug(db, slug).await.unwrap().expect(slug).id
+        };
+        let (org_a, org_b) = (org(ORG_A).await, org(ORG_B).await);
+        // The visitors: a demo account per role acting in A, created where the demo has none.
+        let mut emails = Vec::new();
+        for role in ROLES {
+            let home = if role == Role::Admin { "instance" } else { ORG_A };
+            let demo_account = summary.accounts.iter().find(|(_, r, o)| r == role.as_str() && o == home);
+            let email = match demo_account {
+                Some((email, _, _)) => email.clone(),
+                None => {
+                    let email = format!("matrix.{}@valbourg.example", role.as_str());
+                    app.create_user(&email, demo::DEMO_PASSWORD, Some((ORG_A, role))).await;
+                    email
+                }
+            };
+            emails.push((role, email));
+        }
+        let manager = &emails.iter().find(|(r, _)| *r == Role::Manager).unwrap().1;
+        let a = OrgIds {
+            organisation: org_a,
+            // The manager's own membership: every change to it is refused (no lock-out), so
+            // the manager reaches each member route without changing anything.
+            membership: membership(&app, org_a, manager).await,
+            team: team(&app, org_a, "Pôle insertion").await,
+        };
+        // A one-time link of an account of A, made for the matrix (an empty password is refused,
+        // so the link stays unused).
+        let link_user = app
+            .create_user("matrix.link@valbourg.example", "an old password here", Some((ORG_A, Role::Worker)))
+            .await;
+        let link = LinkToken::generate();
+        let expires = in_days(1);
+        accounts::insert_one_time_token(db, &link.hash(), link_user, TokenPurpose::SetPassword, Ts::now(), expires)
+            .await
+            .unwrap();
+
+        // Organisation B, the demo's association: a worker, a supervisor who is also in A, a
+        // team, the worker's API token.
+        let b_worker = "min-jun.kim@lerelais.example";
+        let b_also_in_a = "sophie.lambert@valbourg.example";
+        let (b_token, _) = app.api_token(user_id(&app, b_worker).await, ORG_B, "all", in_days(30)).await;
+        let b = ForeignIds {
+            organisation: org_b,
+            memberships: vec![
+                ("membership of a worker of B", membership(&app, org_b, b_worker).await),
+                ("B membership of a user also in A", membership(&app, org_b, b_also_in_a).await),
+            ],
+            teams: vec![("team of B", team(&app, org_b, "Équipe de rue").await)],
+            tokens: vec![("API token of a worker of B", b_token)],
+        };
+        let b_members: Vec<UserId> = {
+            let mut ids = Vec::new();
+            for email in [b_worker, b_also_in_a, "nadia.haddad@lerelais.example"] {
+                ids.push(user_id(&app, email).await);
+            }
+            ids
+        };
+
+        let plan = Arc::new(Plan {
+            base: app.url(""),
+            routes,
+            a,
+            b,
+            link_token: link.expose().to_owned(),
+        });
+
+        // Each visitor's session (checked through /api/v1/me) and API token in A.
+        let mut visitors = Vec::new();
+        let (client, csrf) = anonymous(&plan).await;
+        let manager_id = user_id(&app, manager).await;
+        let (manager_token, _) = app.api_token(manager_id, ORG_A, "all", in_days(30)).await;
+        let (worker_token, _) = app
+            .api_token(user_id(&app, &emails.iter().find(|(r, _)| *r == Role::Worker).unwrap().1).await, ORG_A, "all", in_days(30))
+            .await;
+        visitors.push(Visitor {
+            name: "nobody".into(),
+            email: None,
+            actor: None,
+            client,
+            csrf,
+            own_token: None,
+            others_token: manager_token,
+            member_of_b: false,
+        });
+        for (role, email) in &emails {
+            let (client, csrf, me) = session_in_a(&plan, email).await;
+            let actor = actor_of(&me);
+            assert_eq!(actor.role().unwrap_or(Role::Admin), *role, "{email}: {me}");
+            assert_eq!(actor.instance_admin, *role == Role::Admin, "{email}: {me}");
+            if *role != Role::Admin {
+                assert_eq!(actor.organisation(), Some(org_a), "{email} acts in {ORG_A}: {me}");
+            }
+            let own_token = match role {
+                Role::Admin => None,
+                Role::Manager => Some(manager_token),
+                Role::Worker => Some(worker_token),
+                _ => Some(app.api_token(actor.user_id, ORG_A, "all", in_days(30)).await.0),
+            };
+            visitors.push(Visitor {
+                name: role.as_str().to_owned(),
+                email: Some(email.clone()),
+                others_token: if *role == Role::Manager { worker_token } else { manager_token },
+                member_of_b: b_members.contains(&actor.user_id),
+                actor: Some(actor),
+                client,
+                csrf,
+                own_token,
+            });
+        }
+        let names: Vec<String> = visitors.iter().map(|v| v.name.clone()).collect();
+
+        // Every route × visitor, visitors in parallel.
+        let tasks: Vec<_> =
+            visitors.iter().map(|v| tokio::spawn(visit(plan.clone(), v.clone()))).collect();
+        let mut mismatches = Vec::new();
+        let (mut own, mut cross, mut skipped) = (0, 0, Vec::new());
+        for task in tasks {
+            let (m, o, c, s) = task.await.unwrap();
+            mismatches.extend(m);
+            own += o;
+            cross += c;
+            skipped.extend(s);
+        }
+        // Then what ends a session, from fresh sessions (the main ones are no longer needed).
+        let tasks: Vec<_> =
+            visitors.into_iter().map(|v| tokio::spawn(end_sessions(plan.clone(), v))).collect();
+        for task in tasks {
+            let (m, o, c, s) = task.await.unwrap();
+            mismatches.extend(m);
+            own += o;
+            cross += c;
+            skipped.extend(s);
+        }
+
+        eprintln!(
+            "access matrix on {:?}: {} routes × {} visitors ({}): {own} checks with A's ids, \
+             {cross} with ids of B or of another user; not applicable: {skipped:?}; {} ms",
+            app._db.engine,
+            plan.routes.len(),
+            names.len(),
+            names.join(", "),
+            started.elapsed().as_millis()
+        );
+        assert!(own >= KNOWN_ROUTES * names.len() - skipped.len(), "only {own} checks ran");
+        assert!(
+            mismatches.is_empty(),
+            "{} route × visitor outcomes differ from the policy:\n{}",
+            mismatches.len(),
+            mismatches.join("\n")
+        );
+    }
+}
