@@ -268,3 +268,20 @@ pub async fn revoke<'c>(
     )?;
     Ok(token.map(|token| Revocation { newly_revoked: token.revoked_at == Some(now), token }))
 }
+
+/// Revokes every token of a user still in force (their password changed: whatever a thief set
+/// up with the old one stops working). Returns how many.
+#[tracing::instrument(skip_all)]
+pub async fn revoke_all_of_user<'c>(
+    exec: impl Into<Exec<'c>>,
+    user: UserId,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        exec,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        now,
+        user.as_uuid(),
+    )?)
+}

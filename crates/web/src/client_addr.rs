@@ -15,6 +15,8 @@ pub struct ClientAddr(pub IpAddr);
 
 /// Walks `X-Forwarded-For` from the nearest hop outwards while hops are trusted proxies.
 pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpAddr {
+    // A dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d; compare them as IPv4.
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
@@ -24,6 +26,7 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpA
     for hop in hops.iter().rev() {
         match hop.parse::<IpAddr>() {
             Ok(ip) => {
+                let ip = ip.to_canonical();
                 client = ip;
                 if !is_trusted(&ip) {
                     break;
@@ -79,6 +82,15 @@ mod tests {
         // The client forged the first entry; the proxies appended the rest.
         let xff = ["6.6.6.6, 198.51.100.7", "10.0.0.2"];
         assert_eq!(client_ip(ip("127.0.0.1"), &xff, &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_are_matched_as_ipv4() {
+        let trusted = vec!["10.0.0.0/8".parse().unwrap()];
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.2"), &["198.51.100.7"], &trusted),
+            ip("198.51.100.7")
+        );
     }
 
     #[test]

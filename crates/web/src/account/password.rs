@@ -124,6 +124,8 @@ pub async fn change(
         return Err(WebError::NotFound);
     }
     let ended = sessions::delete_others_of_user(&mut tx, user_id, &new_hash).await?;
+    // A new password is also a recovery: tokens made with the old one stop working.
+    store::api_tokens::revoke_all_of_user(&mut tx, user_id, now).await?;
     accounts::expire_one_time_tokens(&mut tx, user_id, now).await?;
     let event = NewAuditEvent::new(AuditAction::PasswordSet, organisation)
         .by(user_id)

@@ -114,7 +114,8 @@ async fn load(
         token_hash: hash,
         actor: Actor {
             user_id: row.user_id,
-            instance_admin: row.instance_admin,
+            // A token acts through one membership, never with instance-wide rights.
+            instance_admin: false,
             membership: Some(membership),
         },
         display_name: row.display_name,

@@ -188,6 +188,9 @@ impl Csv {
 /// formula gets an apostrophe before it; the cell is quoted when it holds a comma, a quote or
 /// a line break, quotes doubled (RFC 4180).
 fn write_cell(out: &mut String, value: &str) {
+    // Spreadsheets set up for French split on ';' too: a formula may start after one.
+    let value =
+        &value.replace(";=", ";'=").replace(";+", ";'+").replace(";-", ";'-").replace(";@", ";'@");
     let neutralise = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = value.contains([',', '"', '\r', '\n']);
     if quote {
@@ -230,6 +233,7 @@ mod tests {
         assert_eq!(line(&["+33 1 23", "-1", "@SUM(A1)"]), "'+33 1 23,'-1,'@SUM(A1)\r\n");
         assert_eq!(line(&["\tcmd", "\rcmd"]), "'\tcmd,\"'\rcmd\"\r\n");
         assert_eq!(line(&["a=b", "1-2"]), "a=b,1-2\r\n", "only a leading character counts");
+        assert_eq!(line(&["x;=HYPERLINK(1)"]), "x;'=HYPERLINK(1)\r\n", "or one after a semicolon");
     }
 
     #[test]

@@ -477,6 +477,8 @@ pub async fn set_password(
     // Whatever other link is still out there (an invitation, an older reset) is spent too.
     accounts::expire_one_time_tokens(&mut tx, user.id, now).await?;
     let ended = sessions::delete_all_of_user(&mut tx, user.id).await?;
+    // A new password is also a recovery: tokens made with the old one stop working.
+    store::api_tokens::revoke_all_of_user(&mut tx, user.id, now).await?;
     audit_trail::record(
         &mut tx,
         &meta,

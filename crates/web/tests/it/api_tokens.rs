@@ -344,6 +344,22 @@ engine_tests! {
         assert!(store::api_tokens::list_of_user(&app.state.db, admin.id).await.unwrap().is_empty());
     }
 
+    async fn a_new_password_revokes_every_token_of_the_account(db) {
+        let app = TestApp::spawn(db).await;
+        let camille = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let (_, token) = app.api_token(camille, "ccas-a", "all", in_days(30)).await;
+        assert_eq!(app.bearer(Method::GET, "/api/v1/me", &token).await.status(), 200);
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        let link = accounts::create_reset_link(&mut tx, camille, Ts::now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let browser = TestApp::new_client();
+        let csrf = app.csrf_token(&browser, &link.path()).await;
+        let phrase = "une toute nouvelle phrase de passe";
+        let set = browser.post(app.url(&link.path())).form(&[("csrf_token", csrf.as_str()), ("password", phrase), ("confirm", phrase)]).send().await.unwrap();
+        assert_eq!(set.status(), 303);
+        assert_eq!(app.bearer(Method::GET, "/api/v1/me", &token).await.status(), 401, "whatever was set up with the old password stops");
+    }
+
     async fn another_users_token_cannot_be_revoked(db) {
         let app = TestApp::spawn(db).await;
         let camille = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
