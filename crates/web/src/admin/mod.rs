@@ -15,6 +15,7 @@ use domain::OrganisationId;
 use domain::accounts::Role;
 use domain::policy::Rule;
 use store::Ts;
+use store::notifications::{self, NewNotification, NotificationKind};
 
 use crate::auth::SignedIn;
 use crate::errors::WebError;
@@ -74,9 +75,23 @@ fn role_label(t: &Tr, role: Role) -> String {
     t.msg(&format!("role-{}", role.as_str()))
 }
 
-/// A date and time as every page shows them.
-fn shown(ts: Ts) -> String {
-    crate::dates::utc_minutes(ts)
+/// Tells a member, in the transaction of the change, what a manager did to their account.
+async fn notify(
+    tx: &mut store::Tx,
+    org: OrganisationId,
+    manager: &SignedIn,
+    member: domain::UserId,
+    kind: NotificationKind,
+    details: Option<String>,
+) -> Result<(), store::StoreError> {
+    let notice = NewNotification {
+        user_id: member,
+        organisation_id: Some(org),
+        kind,
+        actor_user_id: Some(manager.actor.user_id),
+        details,
+    };
+    notifications::insert(tx, &notice, Ts::now()).await
 }
 
 /// The values of a repeated form field (checkboxes).

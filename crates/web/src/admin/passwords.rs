@@ -12,7 +12,7 @@ use store::audit::NewAuditEvent;
 use store::{Ts, accounts};
 
 use super::users::{Typed, elsewhere, load_member, refusal_message, refused};
-use super::{FieldError, Section, shown};
+use super::{FieldError, Section};
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
@@ -72,18 +72,19 @@ pub async fn reset_link(
         .detail("change", "password_reset_link");
     audit_trail::record(&mut tx, &meta, event).await?;
     // The owner learns of it at their next sign-in, whoever else uses the link.
-    let notice = store::notifications::NewNotification {
-        user_id: member.user_id,
-        organisation_id: Some(org),
-        kind: store::notifications::NotificationKind::PasswordResetLinkCreated,
-        actor_user_id: Some(signed_in.actor.user_id),
-        details: None,
-    };
-    store::notifications::insert(&mut tx, &notice, now).await?;
+    super::notify(
+        &mut tx,
+        org,
+        &signed_in,
+        member.user_id,
+        store::notifications::NotificationKind::PasswordResetLinkCreated,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(ResetLinkPage {
         link: format!("{}{}", state.config.base_url, link.path()),
-        expires: shown(link.expires_at),
+        expires: crate::dates::utc_minutes(link.expires_at),
         name: member.display_name,
         email: member.email,
         membership_id: member.membership_id.to_string(),

@@ -14,11 +14,11 @@ use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use serde::Deserialize;
 use store::accounts::{self, Member, MemberTeam, NewMembership, NewUser};
 use store::audit::NewAuditEvent;
-use store::notifications::{self, NewNotification, NotificationKind};
+use store::notifications::NotificationKind;
 use store::teams::{self, Team};
 use store::{StoreError, Ts, second_factor, sessions};
 
-use super::{FieldError, Section, all_of, error_for, one_of, organisation, role_label, shown};
+use super::{FieldError, Section, all_of, error_for, notify, one_of, organisation, role_label};
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
@@ -45,7 +45,7 @@ fn second_factor_label(t: &Tr, m: &Member) -> String {
 }
 
 fn last_sign_in(t: &Tr, m: &Member) -> String {
-    m.last_login_at.map_or_else(|| t.msg("admin-never"), shown)
+    m.last_login_at.map_or_else(|| t.msg("admin-never"), crate::dates::utc_minutes)
 }
 
 /// A team as listed for a member: its name, and that they supervise it.
@@ -369,14 +369,8 @@ pub async fn invite(
                 }
                 Err(e) => return Err(e.into()),
             }
-            let notice = NewNotification {
-                user_id: user.id,
-                organisation_id: Some(org),
-                kind: NotificationKind::AddedToOrganisation,
-                actor_user_id: Some(actor),
-                details: None,
-            };
-            notifications::insert(&mut tx, &notice, now).await?;
+            notify(&mut tx, org, &signed_in, user.id, NotificationKind::AddedToOrganisation, None)
+                .await?;
             let event = NewAuditEvent::new(AuditAction::MembershipChanged, Some(org))
                 .on("user", user.id.as_uuid())
                 .detail("change", "added");
@@ -392,7 +386,8 @@ pub async fn invite(
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     // The page answers the POST itself, so the link never travels in a URL.
-    let expires = link.as_ref().map(|l| shown(l.expires_at)).unwrap_or_default();
+    let expires =
+        link.as_ref().map(|l| crate::dates::utc_minutes(l.expires_at)).unwrap_or_default();
     let link = link.map(|l| format!("{}{}", state.config.base_url, l.path()));
     Ok(InvitedPage {
         role: role_label(t, role),
@@ -501,7 +496,7 @@ async fn member_page(
         second_factor_on: member.second_factor_on(),
         second_factor: second_factor_label(t, &member),
         last_sign_in: last_sign_in(t, &member),
-        since: shown(member.created_at),
+        since: crate::dates::utc_minutes(member.created_at),
         teams: current.iter().map(|mt| team_label(t, mt)).collect(),
         name: member.display_name.clone(),
         email: member.email.clone(),
@@ -638,14 +633,15 @@ pub async fn change_role(
         .detail("from", member.role.as_str())
         .detail("to", role.as_str());
     audit_trail::record(&mut tx, &meta, event).await?;
-    let notice = NewNotification {
-        user_id: member.user_id,
-        organisation_id: Some(org),
-        kind: NotificationKind::RoleChanged,
-        actor_user_id: Some(signed_in.actor.user_id),
-        details: Some(role.as_str().to_owned()),
-    };
-    notifications::insert(&mut tx, &notice, Ts::now()).await?;
+    notify(
+        &mut tx,
+        org,
+        &signed_in,
+        member.user_id,
+        NotificationKind::RoleChanged,
+        Some(role.as_str().to_owned()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(back_to(&member, "role"))
 }
@@ -743,14 +739,8 @@ pub async fn disable(
         .detail("change", "disabled")
         .detail("sessions_ended", ended);
     audit_trail::record(&mut tx, &meta, event).await?;
-    let notice = NewNotification {
-        user_id: member.user_id,
-        organisation_id: Some(org),
-        kind: NotificationKind::MembershipDisabled,
-        actor_user_id: Some(signed_in.actor.user_id),
-        details: None,
-    };
-    notifications::insert(&mut tx, &notice, Ts::now()).await?;
+    notify(&mut tx, org, &signed_in, member.user_id, NotificationKind::MembershipDisabled, None)
+        .await?;
     tx.commit().await?;
     Ok(back_to(&member, "disabled"))
 }
@@ -832,14 +822,8 @@ pub async fn reset_second_factor(
         .detail("action", "second_factor_reset")
         .because(reason);
     audit_trail::record(&mut tx, &meta, event).await?;
-    let notice = NewNotification {
-        user_id: member.user_id,
-        organisation_id: Some(org),
-        kind: NotificationKind::SecondFactorReset,
-        actor_user_id: Some(signed_in.actor.user_id),
-        details: None,
-    };
-    notifications::insert(&mut tx, &notice, Ts::now()).await?;
+    notify(&mut tx, org, &signed_in, member.user_id, NotificationKind::SecondFactorReset, None)
+        .await?;
     tx.commit().await?;
     Ok(back_to(&member, "second_factor"))
 }
