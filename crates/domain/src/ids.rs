@@ -76,6 +76,18 @@ typed_id!(
     /// An API token (its id, not its secret).
     ApiTokenId
 );
+typed_id!(
+    /// A person followed (or met once) by an organisation.
+    PersonId
+);
+typed_id!(
+    /// A household: the persons living together, over time.
+    HouseholdId
+);
+typed_id!(
+    /// One person's membership of a household, with its dates.
+    HouseholdMemberId
+);
 
 #[cfg(test)]
 mod tests {

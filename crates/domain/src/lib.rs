@@ -7,9 +7,15 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod ids;
+pub mod lists;
 pub mod organisations;
 pub mod passwords;
+pub mod persons;
 pub mod policy;
+pub mod search;
 pub mod totp;
 
-pub use ids::{ApiTokenId, MembershipId, OrganisationId, TeamId, UserId};
+pub use ids::{
+    ApiTokenId, HouseholdId, HouseholdMemberId, MembershipId, OrganisationId, PersonId, TeamId,
+    UserId,
+};

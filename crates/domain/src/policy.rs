@@ -70,6 +70,72 @@ fn allow_if(ok: bool) -> Decision {
     if ok { Decision::Allow } else { Decision::Deny }
 }
 
+/// What an actor may do with the person records of its active organisation. Identity and
+/// contact are what lets anyone at the desk find and reach a person and avoid registering them
+/// twice; the situation (resources, housing, protection, their own words) is for those who
+/// accompany them. Case content (notes, plans) is decided case by case with the case file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PersonAccess {
+    /// Search, and see the identity and contact of a record.
+    pub find: bool,
+    pub read_situation: bool,
+    pub create: bool,
+    pub edit_identity: bool,
+    pub edit_situation: bool,
+}
+
+impl PersonAccess {
+    /// Whether the actor may see the fields of `group`.
+    pub fn reads(&self, group: crate::persons::Group) -> bool {
+        match group {
+            crate::persons::Group::Identity | crate::persons::Group::Contact => self.find,
+            crate::persons::Group::Situation => self.read_situation,
+        }
+    }
+
+    /// Whether the actor may change the fields of `group`.
+    pub fn edits(&self, group: crate::persons::Group) -> bool {
+        match group {
+            crate::persons::Group::Identity | crate::persons::Group::Contact => self.edit_identity,
+            crate::persons::Group::Situation => self.edit_situation,
+        }
+    }
+}
+
+/// The roles that find persons (the routes' rule); [`person_access`] says what else.
+pub const PERSON_FINDERS: Rule =
+    Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception, Role::Supervisor]);
+/// The roles that register and edit persons.
+pub const PERSON_EDITORS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception]);
+
+/// What `actor` may do with persons of its active organisation. A record of another
+/// organisation is never reachable: the store only looks inside the active one.
+pub fn person_access(actor: &Actor) -> PersonAccess {
+    let Some(role) = actor.role() else { return PersonAccess::default() };
+    let all = PersonAccess {
+        find: true,
+        read_situation: true,
+        create: true,
+        edit_identity: true,
+        edit_situation: true,
+    };
+    match role {
+        Role::Worker => all,
+        // Intake and general information: register, correct names and contact details.
+        Role::Reception | Role::Manager => {
+            PersonAccess { read_situation: false, edit_situation: false, ..all }
+        }
+        // Reads the teams' files, changes nothing in them.
+        Role::Supervisor => {
+            PersonAccess { find: true, read_situation: true, ..PersonAccess::default() }
+        }
+        // No person content by default (subject requests come with the privacy tools); peer
+        // mediators see the persons paired with them, through their groups; partners only
+        // referrals sent to their service.
+        Role::Dpo | Role::PeerMediator | Role::Partner | Role::Admin => PersonAccess::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +185,35 @@ mod tests {
         for rule in [Rule::SignedIn, Rule::InstanceAdmin, MANAGERS] {
             assert_eq!(check(rule, None), Decision::SignInRequired);
         }
+    }
+
+    #[test]
+    fn person_access_follows_the_role_table() {
+        // role → find, read situation, create, edit identity, edit situation
+        let table: &[(Role, [bool; 5])] = &[
+            (Role::Manager, [true, false, true, true, false]),
+            (Role::Worker, [true, true, true, true, true]),
+            (Role::Reception, [true, false, true, true, false]),
+            (Role::Supervisor, [true, true, false, false, false]),
+            (Role::Dpo, [false; 5]),
+            (Role::PeerMediator, [false; 5]),
+            (Role::Partner, [false; 5]),
+        ];
+        for (role, expected) in table {
+            let a = person_access(&actor(Some(*role), false));
+            let got = [a.find, a.read_situation, a.create, a.edit_identity, a.edit_situation];
+            assert_eq!(&got, expected, "{role:?}");
+            // The route rules agree with the record-level table.
+            let route = |r| check(r, Some(&actor(Some(*role), false))) == Decision::Allow;
+            assert_eq!(route(PERSON_FINDERS), a.find, "{role:?}");
+            assert_eq!(route(PERSON_EDITORS), a.create, "{role:?}");
+        }
+        assert_eq!(person_access(&actor(None, true)), PersonAccess::default());
+        let worker = person_access(&actor(Some(Role::Worker), false));
+        assert!(worker.reads(crate::persons::Group::Situation));
+        let reception = person_access(&actor(Some(Role::Reception), false));
+        assert!(reception.reads(crate::persons::Group::Contact));
+        assert!(!reception.reads(crate::persons::Group::Situation));
+        assert!(!reception.edits(crate::persons::Group::Situation));
     }
 }

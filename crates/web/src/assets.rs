@@ -26,6 +26,9 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
     ("session.js", "text/javascript; charset=utf-8", include_bytes!("../static/session.js")),
+    // htmx 2.0.11 (Zero-Clause BSD), from the npm package htmx.org, unmodified.
+    ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
+    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
 ];
 
 impl Assets {

@@ -17,6 +17,7 @@ use crate::i18n::{Locale, Tr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Home,
+    Persons,
     Account,
     Admin,
     Notifications,

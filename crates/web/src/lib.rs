@@ -19,6 +19,7 @@ pub mod language;
 pub mod middleware;
 pub mod notifications;
 pub mod organisation_settings;
+pub mod persons;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

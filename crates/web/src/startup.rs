@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .merge(account::router())
         .merge(notifications::router())
         .merge(organisation_settings::router())
+        .merge(crate::persons::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())

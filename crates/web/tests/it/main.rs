@@ -9,5 +9,6 @@ mod helpers;
 mod matrix;
 mod notifications;
 mod passwords;
+mod persons;
 mod settings;
 mod shell;

@@ -10,7 +10,10 @@ use std::time::Instant;
 
 use domain::accounts::{LinkToken, Role};
 use domain::policy::{self, ActiveMembership, Actor, Decision};
-use domain::{ApiTokenId, MembershipId, OrganisationId, TeamId, UserId};
+use domain::{
+    ApiTokenId, HouseholdId, HouseholdMemberId, MembershipId, OrganisationId, PersonId, TeamId,
+    UserId,
+};
 use store::accounts::{self, TokenPurpose};
 use store::{Ts, demo, organisations, teams};
 use testkit::engine_tests;
@@ -51,13 +54,27 @@ enum Param {
     Asset,
     /// `/language/{tag}`: a fixed language.
     Language,
+    /// A person of the organisation.
+    Person,
+    /// A household of the organisation.
+    Household,
+    /// A membership of a household (with the household it belongs to).
+    HouseholdMember,
 }
 
 impl Param {
     /// Whether the value names a record of one organisation, so that another organisation's
     /// value must answer 404.
     fn organisation_scoped(self) -> bool {
-        matches!(self, Param::Membership | Param::Team | Param::ApiToken)
+        matches!(
+            self,
+            Param::Membership
+                | Param::Team
+                | Param::ApiToken
+                | Param::Person
+                | Param::Household
+                | Param::HouseholdMember
+        )
     }
 }
 
@@ -70,6 +87,9 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
+        (_, "person_id") => Some(Param::Person),
+        (_, "household_id") => Some(Param::Household),
+        (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
     }
 }
@@ -110,6 +130,9 @@ struct OrgIds {
     organisation: OrganisationId,
     membership: MembershipId,
     team: TeamId,
+    person: PersonId,
+    household: HouseholdId,
+    household_member: HouseholdMemberId,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -119,6 +142,9 @@ struct ForeignIds {
     memberships: Vec<(&'static str, MembershipId)>,
     teams: Vec<(&'static str, TeamId)>,
     tokens: Vec<(&'static str, ApiTokenId)>,
+    persons: Vec<(&'static str, PersonId)>,
+    households: Vec<(&'static str, HouseholdId)>,
+    household_members: Vec<(&'static str, HouseholdMemberId)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -168,6 +194,9 @@ impl Plan {
             Param::LinkToken => self.link_token.clone(),
             Param::Asset => "app.css".to_owned(),
             Param::Language => "fr".to_owned(),
+            Param::Person => self.a.person.to_string(),
+            Param::Household => self.a.household.to_string(),
+            Param::HouseholdMember => self.a.household_member.to_string(),
         })
     }
 
@@ -189,9 +218,39 @@ impl Plan {
                 ));
                 list
             }
+            Param::Person => labelled(&self.b.persons),
+            Param::Household => labelled(&self.b.households),
+            Param::HouseholdMember => labelled(&self.b.household_members),
             Param::LinkToken | Param::Asset | Param::Language => vec![],
         }
     }
+}
+
+fn labelled<T: ToString>(list: &[(&'static str, T)]) -> Vec<(String, String)> {
+    list.iter().map(|(l, id)| (l.to_string(), id.to_string())).collect()
+}
+
+/// A person with a household of one more member, in `org`: the ids the matrix fills in.
+async fn person_with_household(
+    db: &store::Db,
+    org: OrganisationId,
+) -> (PersonId, HouseholdId, HouseholdMemberId) {
+    let rec = |name: &str| domain::persons::PersonRecord {
+        birth_name: Some(name.to_owned()),
+        ..Default::default()
+    };
+    let (person, child) = (PersonId::new(), PersonId::new());
+    let mut tx = db.begin_write().await.unwrap();
+    store::persons::insert(&mut tx, org, person, &rec("Matrice"), None, Ts::now()).await.unwrap();
+    store::persons::insert(&mut tx, org, child, &rec("Matrice"), None, Ts::now()).await.unwrap();
+    let household =
+        store::households::create(&mut tx, org, person, None, None, Ts::now()).await.unwrap();
+    let member =
+        store::households::add_member(&mut tx, household, child, "minor_child", None, Ts::now())
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    (person, household, member)
 }
 
 /// The form a state-changing request sends: harmless values that the handler refuses, or that
@@ -540,7 +599,12 @@ engine_tests! {
             emails.push((role, email));
         }
         let manager = &emails.iter().find(|(r, _)| *r == Role::Manager).unwrap().1;
+        let (a_person, a_household, a_member) = person_with_household(db, org_a).await;
+        let (b_person, b_household, b_member) = person_with_household(db, org_b).await;
         let a = OrgIds {
+            person: a_person,
+            household: a_household,
+            household_member: a_member,
             organisation: org_a,
             // The manager's own membership: every change to it is refused (no lock-out), so
             // the manager reaches each member route without changing anything.
@@ -571,6 +635,9 @@ engine_tests! {
             ],
             teams: vec![("team of B", team(&app, org_b, "Équipe de rue").await)],
             tokens: vec![("API token of a worker of B", b_token)],
+            persons: vec![("person of B", b_person)],
+            households: vec![("household of B", b_household)],
+            household_members: vec![("household member of B", b_member)],
         };
         let b_members: Vec<UserId> = {
             let mut ids = Vec::new();

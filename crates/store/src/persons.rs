@@ -1,0 +1,582 @@
+//! Persons: their records, the history of every change, and the search terms that find them,
+//! all written in the transaction of the change.
+
+use domain::persons::{PersonForm, PersonRecord, Resource};
+use domain::search::{self, Plan, Searchable, Slot, Term};
+use domain::{OrganisationId, PersonId, UserId};
+use time::Date;
+use uuid::Uuid;
+
+use crate::sql::Arg;
+use crate::{Exec, StoreError, Ts};
+
+/// A stored person: the record, and what the storage adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: PersonId,
+    pub organisation_id: OrganisationId,
+    pub record: PersonRecord,
+    pub merged_into: Option<PersonId>,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+    pub version: i64,
+}
+
+macro_rules! person_columns {
+    () => {
+        "id, organisation_id, birth_name, used_name, first_names, birth_date, birth_place, sex, \
+         nationality, residence_status, languages, interpreter_needed, phones, email, \
+         address_line1, address_line2, postcode, town, country, benefit_office_number, \
+         employment_service_id, housing_situation, family_situation, protection_measure, \
+         protector_name, protector_contact, protection_start, protection_review, own_words, \
+         merged_into_id, created_at, updated_at, version"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    organisation_id: Uuid,
+    birth_name: Option<String>,
+    used_name: Option<String>,
+    first_names: Option<String>,
+    birth_date: Option<Date>,
+    birth_place: Option<String>,
+    sex: Option<String>,
+    nationality: Option<String>,
+    residence_status: Option<String>,
+    languages: Option<String>,
+    interpreter_needed: bool,
+    phones: Option<String>,
+    email: Option<String>,
+    address_line1: Option<String>,
+    address_line2: Option<String>,
+    postcode: Option<String>,
+    town: Option<String>,
+    country: Option<String>,
+    benefit_office_number: Option<String>,
+    employment_service_id: Option<String>,
+    housing_situation: Option<String>,
+    family_situation: Option<String>,
+    protection_measure: Option<String>,
+    protector_name: Option<String>,
+    protector_contact: Option<String>,
+    protection_start: Option<Date>,
+    protection_review: Option<Date>,
+    own_words: Option<String>,
+    merged_into_id: Option<Uuid>,
+    created_at: Ts,
+    updated_at: Ts,
+    version: i64,
+}
+
+impl PersonRow {
+    fn into_person(self, resources: Vec<Resource>) -> Person {
+        Person {
+            id: PersonId::from_uuid(self.id),
+            organisation_id: OrganisationId::from_uuid(self.organisation_id),
+            record: PersonRecord {
+                birth_name: self.birth_name,
+                used_name: self.used_name,
+                first_names: self.first_names,
+                birth_date: self.birth_date,
+                birth_place: self.birth_place,
+                sex: self.sex,
+                nationality: self.nationality,
+                residence_status: self.residence_status,
+                languages: self.languages,
+                interpreter_needed: self.interpreter_needed,
+                phones: self
+                    .phones
+                    .map(|p| p.lines().map(str::to_owned).collect())
+                    .unwrap_or_default(),
+                email: self.email,
+                address_line1: self.address_line1,
+                address_line2: self.address_line2,
+                postcode: self.postcode,
+                town: self.town,
+                country: self.country,
+                benefit_office_number: self.benefit_office_number,
+                employment_service_id: self.employment_service_id,
+                housing_situation: self.housing_situation,
+                family_situation: self.family_situation,
+                resources,
+                protection_measure: self.protection_measure,
+                protector_name: self.protector_name,
+                protector_contact: self.protector_contact,
+                protection_start: self.protection_start,
+                protection_review: self.protection_review,
+                own_words: self.own_words,
+            },
+            merged_into: self.merged_into_id.map(PersonId::from_uuid),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
+}
+
+fn phones_text(rec: &PersonRecord) -> Option<String> {
+    (!rec.phones.is_empty()).then(|| rec.phones.join("\n"))
+}
+
+/// What of a record the search index holds.
+pub fn searchable(rec: &PersonRecord) -> Searchable<'_> {
+    Searchable {
+        birth_name: rec.birth_name.as_deref(),
+        used_name: rec.used_name.as_deref(),
+        first_names: rec.first_names.as_deref(),
+        birth_date: rec.birth_date,
+        phones: rec.phones.iter().map(String::as_str).collect(),
+        numbers: [rec.benefit_office_number.as_deref(), rec.employment_service_id.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+    }
+}
+
+/// Registers a person: the record, its resources, revision 1 and its search terms.
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    tx: &mut crate::Tx,
+    organisation_id: OrganisationId,
+    id: PersonId,
+    rec: &PersonRecord,
+    by: Option<UserId>,
+    now: Ts,
+) -> Result<Person, StoreError> {
+    sql!(
+        execute,
+        &mut *tx,
+        "INSERT INTO persons (id, organisation_id, birth_name, used_name, first_names, \
+         birth_date, birth_place, sex, nationality, residence_status, languages, \
+         interpreter_needed, phones, email, address_line1, address_line2, postcode, town, \
+         country, benefit_office_number, employment_service_id, housing_situation, \
+         family_situation, protection_measure, protector_name, protector_contact, \
+         protection_start, protection_review, own_words, created_by, created_at, updated_at, \
+         version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $31, 1)",
+        id.as_uuid(),
+        organisation_id.as_uuid(),
+        rec.birth_name.as_deref(),
+        rec.used_name.as_deref(),
+        rec.first_names.as_deref(),
+        rec.birth_date,
+        rec.birth_place.as_deref(),
+        rec.sex.as_deref(),
+        rec.nationality.as_deref(),
+        rec.residence_status.as_deref(),
+        rec.languages.as_deref(),
+        rec.interpreter_needed,
+        phones_text(rec),
+        rec.email.as_deref(),
+        rec.address_line1.as_deref(),
+        rec.address_line2.as_deref(),
+        rec.postcode.as_deref(),
+        rec.town.as_deref(),
+        rec.country.as_deref(),
+        rec.benefit_office_number.as_deref(),
+        rec.employment_service_id.as_deref(),
+        rec.housing_situation.as_deref(),
+        rec.family_situation.as_deref(),
+        rec.protection_measure.as_deref(),
+        rec.protector_name.as_deref(),
+        rec.protector_contact.as_deref(),
+        rec.protection_start,
+        rec.protection_review,
+        rec.own_words.as_deref(),
+        by.map(|u| u.as_uuid()),
+        now,
+    )?;
+    write_dependents(tx, organisation_id, id, rec, 1, by, now).await?;
+    Ok(Person {
+        id,
+        organisation_id,
+        record: rec.clone(),
+        merged_into: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    })
+}
+
+/// Saves a new version of a record if nobody saved one since `expected_version` was read.
+/// `None`: someone did (or the person is not the organisation's), and nothing was written.
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    tx: &mut crate::Tx,
+    organisation_id: OrganisationId,
+    id: PersonId,
+    expected_version: i64,
+    rec: &PersonRecord,
+    by: Option<UserId>,
+    now: Ts,
+) -> Result<Option<i64>, StoreError> {
+    let changed = sql!(
+        execute,
+        &mut *tx,
+        "UPDATE persons SET birth_name = $4, used_name = $5, first_names = $6, \
+         birth_date = $7, birth_place = $8, sex = $9, nationality = $10, \
+         residence_status = $11, languages = $12, interpreter_needed = $13, phones = $14, \
+         email = $15, address_line1 = $16, address_line2 = $17, postcode = $18, town = $19, \
+         country = $20, benefit_office_number = $21, employment_service_id = $22, \
+         housing_situation = $23, family_situation = $24, protection_measure = $25, \
+         protector_name = $26, protector_contact = $27, protection_start = $28, \
+         protection_review = $29, own_words = $30, updated_at = $31, version = version + 1 \
+         WHERE organisation_id = $1 AND id = $2 AND version = $3 AND merged_into_id IS NULL",
+        organisation_id.as_uuid(),
+        id.as_uuid(),
+        expected_version,
+        rec.birth_name.as_deref(),
+        rec.used_name.as_deref(),
+        rec.first_names.as_deref(),
+        rec.birth_date,
+        rec.birth_place.as_deref(),
+        rec.sex.as_deref(),
+        rec.nationality.as_deref(),
+        rec.residence_status.as_deref(),
+        rec.languages.as_deref(),
+        rec.interpreter_needed,
+        phones_text(rec),
+        rec.email.as_deref(),
+        rec.address_line1.as_deref(),
+        rec.address_line2.as_deref(),
+        rec.postcode.as_deref(),
+        rec.town.as_deref(),
+        rec.country.as_deref(),
+        rec.benefit_office_number.as_deref(),
+        rec.employment_service_id.as_deref(),
+        rec.housing_situation.as_deref(),
+        rec.family_situation.as_deref(),
+        rec.protection_measure.as_deref(),
+        rec.protector_name.as_deref(),
+        rec.protector_contact.as_deref(),
+        rec.protection_start,
+        rec.protection_review,
+        rec.own_words.as_deref(),
+        now,
+    )?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    let version = expected_version + 1;
+    sql!(execute, &mut *tx, "DELETE FROM person_resources WHERE person_id = $1", id.as_uuid())?;
+    sql!(execute, &mut *tx, "DELETE FROM person_terms WHERE person_id = $1", id.as_uuid())?;
+    write_dependents(tx, organisation_id, id, rec, version, by, now).await?;
+    Ok(Some(version))
+}
+
+/// Resources, the revision snapshot and the search terms of one version of a record.
+async fn write_dependents(
+    tx: &mut crate::Tx,
+    organisation_id: OrganisationId,
+    id: PersonId,
+    rec: &PersonRecord,
+    version: i64,
+    by: Option<UserId>,
+    now: Ts,
+) -> Result<(), StoreError> {
+    for r in &rec.resources {
+        sql!(
+            execute,
+            &mut *tx,
+            "INSERT INTO person_resources (person_id, code, amount_cents) VALUES ($1, $2, $3)",
+            id.as_uuid(),
+            r.code.as_str(),
+            r.amount_cents,
+        )?;
+    }
+    let snapshot = serde_json::to_string(&rec.to_form()).expect("a form always serialises");
+    sql!(
+        execute,
+        &mut *tx,
+        "INSERT INTO person_revisions (person_id, version, snapshot, changed_by, changed_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+        id.as_uuid(),
+        version,
+        snapshot,
+        by.map(|u| u.as_uuid()),
+        now,
+    )?;
+    write_terms(tx, organisation_id, id, &search::person_terms(&searchable(rec))).await
+}
+
+/// Inserts a person's terms in statements of a bounded size.
+pub(crate) async fn write_terms(
+    tx: &mut crate::Tx,
+    organisation_id: OrganisationId,
+    id: PersonId,
+    terms: &[Term],
+) -> Result<(), StoreError> {
+    for chunk in terms.chunks(100) {
+        let mut args = vec![Arg::Uuid(organisation_id.as_uuid()), Arg::Uuid(id.as_uuid())];
+        let mut values = Vec::with_capacity(chunk.len());
+        for t in chunk {
+            args.push(Arg::Text(t.text.clone()));
+            args.push(Arg::Int(t.kind));
+            values.push(format!("($1, $2, ${}, ${})", args.len() - 1, args.len()));
+        }
+        let text = format!(
+            "INSERT INTO person_terms (organisation_id, person_id, term, kind) VALUES {}",
+            values.join(", ")
+        );
+        sql!(dyn execute, &mut *tx, &text, args)?;
+    }
+    Ok(())
+}
+
+/// A person of the organisation (merged records included: their page says where they went).
+#[tracing::instrument(skip_all)]
+pub async fn find<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    id: PersonId,
+) -> Result<Option<Person>, StoreError> {
+    let mut exec = exec.into();
+    let row: Option<PersonRow> = sql!(
+        as PersonRow,
+        fetch_optional,
+        &mut exec,
+        concat!("SELECT ", person_columns!(), " FROM persons WHERE organisation_id = $1 AND id = $2"),
+        organisation_id.as_uuid(),
+        id.as_uuid(),
+    )?;
+    let Some(row) = row else { return Ok(None) };
+    let resources = resources_of(&mut exec, id).await?;
+    Ok(Some(row.into_person(resources)))
+}
+
+async fn resources_of(exec: &mut Exec<'_>, id: PersonId) -> Result<Vec<Resource>, StoreError> {
+    let rows: Vec<(String, Option<i64>)> = sql!(
+        as (String, Option<i64>),
+        fetch_all,
+        &mut *exec,
+        "SELECT code, amount_cents FROM person_resources WHERE person_id = $1 ORDER BY code",
+        id.as_uuid(),
+    )?;
+    Ok(rows.into_iter().map(|(code, amount_cents)| Resource { code, amount_cents }).collect())
+}
+
+/// The record as it was saved at `version`, as the form showed it.
+#[tracing::instrument(skip_all)]
+pub async fn revision<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    id: PersonId,
+    version: i64,
+) -> Result<Option<PersonForm>, StoreError> {
+    let snapshot: Option<String> = sql!(
+        scalar String,
+        fetch_optional,
+        exec,
+        "SELECT r.snapshot FROM person_revisions r JOIN persons p ON p.id = r.person_id \
+         WHERE p.organisation_id = $1 AND r.person_id = $2 AND r.version = $3",
+        organisation_id.as_uuid(),
+        id.as_uuid(),
+        version,
+    )?;
+    Ok(snapshot.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// One result of a search: enough to tell people apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub id: PersonId,
+    pub birth_name: Option<String>,
+    pub used_name: Option<String>,
+    pub first_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub town: Option<String>,
+    pub score: u32,
+}
+
+/// How many candidates the index hands to the ranking at most.
+const CANDIDATES: i64 = 300;
+
+/// The candidate query for a plan: driven by its most selective slot, every other slot an
+/// `EXISTS` on the person's own terms. The text is made of fixed fragments; only placeholder
+/// numbers are formatted in, every value is bound.
+pub(crate) fn candidate_query(
+    organisation_id: OrganisationId,
+    plan: &Plan,
+) -> Option<(String, Vec<Arg>)> {
+    let driver = plan.driver()?;
+    let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
+    let driver_slot = &plan.slots[driver];
+    let cond = slot_condition("d", driver_slot, &mut args);
+    let mut sql =
+        format!("SELECT d.person_id FROM person_terms d WHERE d.organisation_id = $1 AND ({cond})");
+    for (i, slot) in plan.slots.iter().enumerate() {
+        if i == driver {
+            continue;
+        }
+        let alias = format!("e{i}");
+        let cond = slot_condition(&alias, slot, &mut args);
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM person_terms {alias} WHERE {alias}.person_id = d.person_id AND ({cond}))"
+        ));
+    }
+    // Exact words first, then prefixes, then typo variants, so the limit cuts the weakest.
+    let exact = match &driver_slot.prefix {
+        Some(p) => {
+            args.push(Arg::Text(p.clone()));
+            format!("WHEN d.kind = 0 AND d.term = ${} THEN 0 ", args.len())
+        }
+        None => String::new(),
+    };
+    args.push(Arg::Int(CANDIDATES));
+    sql.push_str(&format!(
+        " GROUP BY d.person_id ORDER BY MIN(CASE {exact}WHEN d.kind = 0 THEN 1 ELSE 2 END), d.person_id LIMIT ${}",
+        args.len()
+    ));
+    Some((sql, args))
+}
+
+fn slot_condition(alias: &str, slot: &Slot, args: &mut Vec<Arg>) -> String {
+    let mut ors = Vec::new();
+    if let Some(prefix) = &slot.prefix {
+        args.push(Arg::Text(prefix.clone()));
+        let lo = args.len();
+        // Terms are compared byte-wise on both engines (COLLATE "C" on PostgreSQL): every
+        // term starting with the prefix sorts before the prefix followed by U+10FFFF.
+        args.push(Arg::Text(format!("{prefix}\u{10FFFF}")));
+        ors.push(format!(
+            "({alias}.kind = 0 AND {alias}.term >= ${lo} AND {alias}.term < ${})",
+            lo + 1
+        ));
+    }
+    let mut set = |kind: i64, terms: &[String], ors: &mut Vec<String>| {
+        if terms.is_empty() {
+            return;
+        }
+        let mut ps = Vec::with_capacity(terms.len());
+        for t in terms {
+            args.push(Arg::Text(t.clone()));
+            ps.push(format!("${}", args.len()));
+        }
+        ors.push(format!("({alias}.kind = {kind} AND {alias}.term IN ({}))", ps.join(", ")));
+    };
+    set(search::KIND_WORD, &slot.words, &mut ors);
+    set(search::KIND_DELETION, &slot.deletions, &mut ors);
+    if ors.is_empty() { "1 = 0".to_owned() } else { ors.join(" OR ") }
+}
+
+/// The persons of the organisation matching `query`, best first, at most `limit`; merged
+/// records left out.
+#[tracing::instrument(skip_all)]
+pub async fn search<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
+    let plan = search::plan(query);
+    let Some((sql, args)) = candidate_query(organisation_id, &plan) else {
+        return Ok(vec![]);
+    };
+    let mut exec = exec.into();
+    let ids: Vec<Uuid> = sql!(dyn as (Uuid,), fetch_all, &mut exec, &sql, args)?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = rows_by_ids(&mut exec, organisation_id, &ids).await?;
+    let mut hits: Vec<SearchHit> = rows
+        .into_iter()
+        .filter(|r| r.merged_into_id.is_none())
+        .filter_map(|r| {
+            let person = r.into_person(vec![]);
+            let terms = search::person_terms(&searchable(&person.record));
+            let score = search::score(&plan, &terms)?;
+            let rec = person.record;
+            Some(SearchHit {
+                id: person.id,
+                birth_name: rec.birth_name,
+                used_name: rec.used_name,
+                first_names: rec.first_names,
+                birth_date: rec.birth_date,
+                town: rec.town,
+                score,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+    hits.truncate(limit);
+    Ok(hits)
+}
+
+async fn rows_by_ids(
+    exec: &mut Exec<'_>,
+    organisation_id: OrganisationId,
+    ids: &[Uuid],
+) -> Result<Vec<PersonRow>, StoreError> {
+    let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
+    let mut ps = Vec::with_capacity(ids.len());
+    for id in ids {
+        args.push(Arg::Uuid(*id));
+        ps.push(format!("${}", args.len()));
+    }
+    let sql = format!(
+        concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM persons WHERE organisation_id = $1 AND id IN ({})"
+        ),
+        ps.join(", ")
+    );
+    Ok(sql!(dyn as PersonRow, fetch_all, &mut *exec, &sql, args)?)
+}
+
+/// The persons most recently registered or changed in the organisation, for the list page.
+#[tracing::instrument(skip_all)]
+pub async fn recent<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    limit: i64,
+) -> Result<Vec<SearchHit>, StoreError> {
+    let rows: Vec<PersonRow> = sql!(
+        as PersonRow,
+        fetch_all,
+        exec,
+        concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL \
+             ORDER BY updated_at DESC, id DESC LIMIT $2"
+        ),
+        organisation_id.as_uuid(),
+        limit,
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let p = r.into_person(vec![]);
+            SearchHit {
+                id: p.id,
+                birth_name: p.record.birth_name,
+                used_name: p.record.used_name,
+                first_names: p.record.first_names,
+                birth_date: p.record.birth_date,
+                town: p.record.town,
+                score: 0,
+            }
+        })
+        .collect())
+}
+
+/// How many persons (not merged away) the organisation holds.
+pub async fn count<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+) -> Result<i64, StoreError> {
+    Ok(sql!(
+        scalar i64,
+        fetch_one,
+        exec,
+        "SELECT count(*) FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL",
+        organisation_id.as_uuid(),
+    )?)
+}

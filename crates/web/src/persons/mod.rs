@@ -1,0 +1,34 @@
+//! Persons and households: find someone in seconds at the desk, register them once, keep their
+//! record and household up to date without ever overwriting a colleague's change.
+//!
+//! Everything acts inside the session's organisation: a person of another organisation
+//! answers "not found", like an unknown one. What each role may see and change comes from
+//! [`domain::policy::person_access`]; every opening of a record is an audit event.
+
+mod form;
+mod households;
+mod pages;
+
+use domain::policy::{PERSON_EDITORS, PERSON_FINDERS};
+
+use crate::routes::Routes;
+
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/persons", PERSON_FINDERS, pages::index)
+        .post("/persons/search", PERSON_FINDERS, pages::search)
+        .get("/persons/new", PERSON_EDITORS, pages::new_form)
+        .post("/persons/new", PERSON_EDITORS, pages::create)
+        .get("/persons/{person_id}", PERSON_FINDERS, pages::show)
+        .get("/persons/{person_id}/edit", PERSON_EDITORS, pages::edit_form)
+        .post("/persons/{person_id}/edit", PERSON_EDITORS, pages::update)
+        .post("/persons/{person_id}/household", PERSON_EDITORS, households::create)
+        .get("/households/{household_id}", PERSON_FINDERS, households::show)
+        .post("/households/{household_id}/search", PERSON_EDITORS, households::search)
+        .post("/households/{household_id}/members", PERSON_EDITORS, households::add_member)
+        .post(
+            "/households/{household_id}/members/{member_id}/end",
+            PERSON_EDITORS,
+            households::end_member,
+        )
+}
