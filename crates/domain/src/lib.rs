@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod duplicates;
 pub mod ids;
 pub mod lists;
 pub mod organisations;

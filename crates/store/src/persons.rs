@@ -33,7 +33,7 @@ macro_rules! person_columns {
     };
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct PersonRow {
     id: Uuid,
     organisation_id: Uuid,
@@ -484,23 +484,44 @@ pub async fn search<'c>(
         return Ok(vec![]);
     }
     let rows = rows_by_ids(&mut exec, organisation_id, &ids).await?;
-    let mut hits: Vec<SearchHit> = rows
+    // A record merged into another still answers to its old spelling: it finds the one kept.
+    let mut scored: Vec<(Uuid, u32)> = Vec::new();
+    let mut live: Vec<PersonRow> = Vec::new();
+    for r in rows {
+        let person_terms = search::person_terms(&searchable(&r.clone().into_person(vec![]).record));
+        let Some(score) = search::score(&plan, &person_terms) else { continue };
+        match r.merged_into_id {
+            Some(survivor) => scored.push((survivor, score)),
+            None => {
+                scored.push((r.id, score));
+                live.push(r);
+            }
+        }
+    }
+    let missing: Vec<Uuid> =
+        scored.iter().map(|(id, _)| *id).filter(|id| !live.iter().any(|r| r.id == *id)).collect();
+    if !missing.is_empty() {
+        live.extend(
+            rows_by_ids(&mut exec, organisation_id, &missing)
+                .await?
+                .into_iter()
+                .filter(|r| r.merged_into_id.is_none()),
+        );
+    }
+    let mut hits: Vec<SearchHit> = live
         .into_iter()
-        .filter(|r| r.merged_into_id.is_none())
-        .filter_map(|r| {
-            let person = r.into_person(vec![]);
-            let terms = search::person_terms(&searchable(&person.record));
-            let score = search::score(&plan, &terms)?;
-            let rec = person.record;
-            Some(SearchHit {
-                id: person.id,
-                birth_name: rec.birth_name,
-                used_name: rec.used_name,
-                first_names: rec.first_names,
-                birth_date: rec.birth_date,
-                town: rec.town,
-                score,
-            })
+        .map(|r| {
+            let score = scored.iter().filter(|(id, _)| *id == r.id).map(|(_, s)| *s).max();
+            let rec = r.into_person(vec![]);
+            SearchHit {
+                id: rec.id,
+                birth_name: rec.record.birth_name,
+                used_name: rec.record.used_name,
+                first_names: rec.record.first_names,
+                birth_date: rec.record.birth_date,
+                town: rec.record.town,
+                score: score.unwrap_or(0),
+            }
         })
         .collect();
     hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
@@ -579,4 +600,130 @@ pub async fn count<'c>(
         "SELECT count(*) FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL",
         organisation_id.as_uuid(),
     )?)
+}
+
+/// A record that looks like the one being registered, with how alike they are.
+#[derive(Debug, Clone)]
+pub struct Similar {
+    pub person: Person,
+    pub similarity: domain::duplicates::Similarity,
+}
+
+/// The organisation's records that look like `rec` (similar name, same phone, same number…),
+/// most alike first, those someone already confirmed different from `except` left out.
+#[tracing::instrument(skip_all)]
+pub async fn similar<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    rec: &PersonRecord,
+    except: Option<PersonId>,
+) -> Result<Vec<Similar>, StoreError> {
+    let mut exec = exec.into();
+    let mut ids: Vec<Uuid> = Vec::new();
+    // Candidates by name (typos included)…
+    let plan = search::plan(&domain::duplicates::name_query(rec));
+    if let Some((sql, args)) = candidate_query(organisation_id, &plan) {
+        let found: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, &mut exec, &sql, args)?;
+        ids.extend(found.into_iter().map(|(id,)| id));
+    }
+    // …and by the identifiers people share only with themselves.
+    let strong: Vec<String> = domain::duplicates::terms_of(rec)
+        .into_iter()
+        .filter(|t| {
+            t.kind == search::KIND_WORD && (t.text.starts_with("t:") || t.text.starts_with("n:"))
+        })
+        .map(|t| t.text)
+        .collect();
+    if !strong.is_empty() {
+        let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
+        let mut ps = Vec::new();
+        for t in strong {
+            args.push(Arg::Text(t));
+            ps.push(format!("${}", args.len()));
+        }
+        let sql = format!(
+            "SELECT DISTINCT person_id FROM person_terms WHERE organisation_id = $1 AND kind = 0 \
+             AND term IN ({}) LIMIT 100",
+            ps.join(", ")
+        );
+        let found: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, &mut exec, &sql, args)?;
+        ids.extend(found.into_iter().map(|(id,)| id));
+    }
+    ids.sort();
+    ids.dedup();
+    if let Some(except) = except {
+        ids.retain(|id| *id != except.as_uuid());
+    }
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let distinct: Vec<Uuid> = match except {
+        Some(except) => sql!(
+            scalar Uuid,
+            fetch_all,
+            &mut exec,
+            "SELECT other_id FROM person_distinct WHERE person_id = $1 \
+             UNION SELECT person_id FROM person_distinct WHERE other_id = $1",
+            except.as_uuid(),
+        )?,
+        None => vec![],
+    };
+    let rows = rows_by_ids(&mut exec, organisation_id, &ids).await?;
+    let mut out: Vec<Similar> = rows
+        .into_iter()
+        .filter(|r| r.merged_into_id.is_none() && !distinct.contains(&r.id))
+        .filter_map(|r| {
+            let person = r.into_person(vec![]);
+            let similarity = domain::duplicates::similarity(rec, &person.record);
+            (similarity.score >= domain::duplicates::THRESHOLD)
+                .then_some(Similar { person, similarity })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.similarity.score.cmp(&a.similarity.score).then(a.person.id.cmp(&b.person.id))
+    });
+    out.truncate(10);
+    Ok(out)
+}
+
+/// Records that someone confirmed `person` and `other` are different persons.
+#[tracing::instrument(skip_all)]
+pub async fn record_distinct(
+    tx: &mut crate::Tx,
+    organisation_id: OrganisationId,
+    person: PersonId,
+    other: PersonId,
+    by: Option<UserId>,
+    now: Ts,
+) -> Result<(), StoreError> {
+    sql!(
+        execute,
+        &mut *tx,
+        "INSERT INTO person_distinct (organisation_id, person_id, other_id, decided_by, decided_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, other_id) DO NOTHING",
+        organisation_id.as_uuid(),
+        person.as_uuid(),
+        other.as_uuid(),
+        by.map(|u| u.as_uuid()),
+        now,
+    )?;
+    Ok(())
+}
+
+/// The records merged into `survivor` (directly), still merged.
+#[tracing::instrument(skip_all)]
+pub async fn merged_into<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    survivor: PersonId,
+) -> Result<Vec<PersonId>, StoreError> {
+    let ids: Vec<Uuid> = sql!(
+        scalar Uuid,
+        fetch_all,
+        exec,
+        "SELECT id FROM persons WHERE organisation_id = $1 AND merged_into_id = $2 ORDER BY id",
+        organisation_id.as_uuid(),
+        survivor.as_uuid(),
+    )?;
+    Ok(ids.into_iter().map(PersonId::from_uuid).collect())
 }

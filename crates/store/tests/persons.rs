@@ -4,7 +4,7 @@ use domain::lists::Lists;
 use domain::organisations::{DisplayName, NewOrganisation, Slug};
 use domain::persons::{PersonForm, PersonRecord};
 use domain::{OrganisationId, PersonId};
-use store::{Db, Ts, households, organisations, persons};
+use store::{Db, Ts, households, merges, organisations, persons};
 use testkit::engine_tests;
 use time::macros::date;
 
@@ -294,6 +294,85 @@ engine_tests! {
         let other = org_other(&conn).await;
         assert!(households::find(&conn, other, h).await.unwrap().is_none());
         assert!(households::of_person(&conn, other, partner).await.unwrap().is_empty());
+    }
+
+    async fn similar_records_are_found_by_name_and_date_phone_or_number(db) {
+        let conn = db.migrated().await;
+        let org = org(&conn, "duplicates").await;
+        let helene = add(&conn, org, &[("birth_name", "Dupont"), ("first_names", "Hélène"), ("birth_date", "12/03/1985")]).await;
+        let karim = add(&conn, org, &[("birth_name", "Haddad"), ("first_names", "Karim"), ("phones", "06 12 34 56 78")]).await;
+        let numbered = add(&conn, org, &[("birth_name", "Benali"), ("benefit_office_number", "1234567A")]).await;
+        add(&conn, org, &[("birth_name", "Dupont"), ("first_names", "Hélène"), ("birth_date", "01/01/1950")]).await;
+        let new = record(&[("birth_name", "Dupond"), ("first_names", "Helene"), ("birth_date", "12/03/1985")]);
+        let found = persons::similar(&conn, org, &new, None).await.unwrap();
+        assert_eq!(found.iter().map(|s| s.person.id).collect::<Vec<_>>(), vec![helene], "the namesake born in 1950 is not listed");
+        assert_eq!(found[0].similarity.score, 85);
+        let by_phone = persons::similar(&conn, org, &record(&[("birth_name", "Inconnu"), ("phones", "+33 6 12 34 56 78")]), None).await.unwrap();
+        assert_eq!(by_phone[0].person.id, karim);
+        let by_number = persons::similar(&conn, org, &record(&[("birth_name", "X"), ("benefit_office_number", "1234567 a")]), None).await.unwrap();
+        assert_eq!(by_number[0].person.id, numbered);
+        // Confirmed different: not proposed again for that record.
+        let mut tx = conn.begin_write().await.unwrap();
+        persons::record_distinct(&mut tx, org, karim, numbered, None, Ts::now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let karim_rec = persons::find(&conn, org, karim).await.unwrap().unwrap().record;
+        let mut same_number = karim_rec.clone();
+        same_number.benefit_office_number = Some("1234567A".into());
+        assert!(persons::similar(&conn, org, &same_number, Some(karim)).await.unwrap().is_empty());
+        let other = org_other(&conn).await;
+        assert!(persons::similar(&conn, other, &new, None).await.unwrap().is_empty());
+    }
+
+    async fn a_merge_keeps_both_records_and_undo_restores_them(db) {
+        let conn = db.migrated().await;
+        let org = org(&conn, "merges").await;
+        let kept = add(&conn, org, &[("birth_name", "Dupont"), ("first_names", "Hélène"), ("town", "Valbourg")]).await;
+        let twin = add(&conn, org, &[("birth_name", "Dupond"), ("first_names", "Helene"), ("birth_date", "12/03/1985"), ("phones", "0612345678")]).await;
+        let older = add(&conn, org, &[("birth_name", "Dupont-Martin"), ("first_names", "Hélène")]).await;
+        // An earlier merge of a third record into the twin.
+        let twin_rec = persons::find(&conn, org, twin).await.unwrap().unwrap();
+        let mut tx = conn.begin_write().await.unwrap();
+        merges::merge(&mut tx, org, twin, 1, older, 1, &twin_rec.record, None, Ts::now()).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        // The kept record takes the twin's birth date and phone.
+        let chosen = record(&[("birth_name", "Dupont"), ("first_names", "Hélène"), ("town", "Valbourg"), ("birth_date", "12/03/1985"), ("phones", "0612345678")]);
+        let mut tx = conn.begin_write().await.unwrap();
+        assert_eq!(merges::merge(&mut tx, org, kept, 1, twin, 1, &chosen, None, Ts::now()).await.unwrap(), Err(merges::MergeRefused::Stale), "the twin's version moved on");
+        drop(tx);
+        let mut tx = conn.begin_write().await.unwrap();
+        let merge = merges::merge(&mut tx, org, kept, 1, twin, 2, &chosen, None, Ts::now()).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        let twin_now = persons::find(&conn, org, twin).await.unwrap().unwrap();
+        assert_eq!(twin_now.merged_into, Some(kept));
+        assert_eq!(persons::find(&conn, org, older).await.unwrap().unwrap().merged_into, Some(kept), "the chain follows");
+        // The old spellings find the kept record, once.
+        let hits = persons::search(&conn, org, "Dupond", 10).await.unwrap();
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![kept]);
+        let hits = persons::search(&conn, org, "Dupont Martin", 10).await.unwrap();
+        assert_eq!(hits[0].id, kept);
+        assert_eq!(persons::count(&conn, org).await.unwrap(), 1);
+        // Someone corrects the town after the merge; undo keeps that, restores the rest.
+        let mut corrected = chosen.clone();
+        corrected.town = Some("Lyon".into());
+        corrected.phones = vec!["0612345678".into()];
+        let mut tx = conn.begin_write().await.unwrap();
+        persons::update(&mut tx, org, kept, 2, &corrected, None, Ts::now()).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        let lists = domain::lists::Lists::default();
+        let mut tx = conn.begin_write().await.unwrap();
+        let undone = merges::undo(&mut tx, org, merge, &lists, None, Ts::now()).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(undone.restored, vec![domain::persons::Field::BirthDate, domain::persons::Field::Phones]);
+        let kept_now = persons::find(&conn, org, kept).await.unwrap().unwrap();
+        assert_eq!(kept_now.record.birth_date, None);
+        assert!(kept_now.record.phones.is_empty());
+        assert_eq!(kept_now.record.town.as_deref(), Some("Lyon"), "a later correction is kept");
+        assert_eq!(persons::find(&conn, org, twin).await.unwrap().unwrap().merged_into, None);
+        assert_eq!(persons::find(&conn, org, older).await.unwrap().unwrap().merged_into, Some(twin), "the chain goes back");
+        let mut tx = conn.begin_write().await.unwrap();
+        assert_eq!(merges::undo(&mut tx, org, merge, &lists, None, Ts::now()).await.unwrap(), None, "once only");
+        drop(tx);
+        assert_eq!(persons::search(&conn, org, "Dupond", 10).await.unwrap()[0].id, twin);
     }
 }
 
