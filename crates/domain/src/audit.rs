@@ -84,6 +84,12 @@ audit_actions! {
     SecondFactorDisabled => "second_factor_disabled",
     /// The user switched the organisation they act in (the session id changes).
     OrganisationSwitched => "organisation_switched",
+    /// Two records of the same person were merged (the merged one kept, pointing at the other).
+    PersonsMerged => "persons_merged",
+    /// A merge was undone.
+    MergeUndone => "merge_undone",
+    /// Someone confirmed that a new record is a different person from a similar one.
+    DuplicateDismissed => "duplicate_dismissed",
 }
 
 impl std::fmt::Display for AuditAction {

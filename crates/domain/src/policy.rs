@@ -108,6 +108,9 @@ pub const PERSON_FINDERS: Rule =
 /// The roles that register and edit persons.
 pub const PERSON_EDITORS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception]);
 
+/// Who merges two records of the same person, and undoes merges: the organisation's managers.
+pub const PERSON_MERGERS: Rule = Rule::Roles(&[Role::Manager]);
+
 /// What `actor` may do with persons of its active organisation. A record of another
 /// organisation is never reachable: the store only looks inside the active one.
 pub fn person_access(actor: &Actor) -> PersonAccess {

@@ -7,9 +7,10 @@
 
 mod form;
 mod households;
+mod merge;
 mod pages;
 
-use domain::policy::{PERSON_EDITORS, PERSON_FINDERS};
+use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, PERSON_MERGERS};
 
 use crate::routes::Routes;
 
@@ -23,6 +24,11 @@ pub fn router() -> Routes {
         .get("/persons/{person_id}/edit", PERSON_EDITORS, pages::edit_form)
         .post("/persons/{person_id}/edit", PERSON_EDITORS, pages::update)
         .post("/persons/{person_id}/household", PERSON_EDITORS, households::create)
+        .get("/persons/{person_id}/merge", PERSON_MERGERS, merge::find)
+        .post("/persons/{person_id}/merge/search", PERSON_MERGERS, merge::search)
+        .get("/persons/{person_id}/merge/{other_id}", PERSON_MERGERS, merge::compare)
+        .post("/persons/{person_id}/merge/{other_id}", PERSON_MERGERS, merge::merge)
+        .post("/merges/{merge_id}/undo", PERSON_MERGERS, merge::undo)
         .get("/households/{household_id}", PERSON_FINDERS, households::show)
         .post("/households/{household_id}/search", PERSON_EDITORS, households::search)
         .post("/households/{household_id}/members", PERSON_EDITORS, households::add_member)

@@ -163,6 +163,42 @@ pub struct FormPage {
     errors: Vec<SummaryError>,
     fieldsets: Vec<FieldsetView>,
     conflict: Vec<ConflictRow>,
+    /// Records like the one being registered, shown before it is.
+    duplicates: Vec<DuplicateView>,
+}
+
+/// A record that looks like the one being registered.
+pub struct DuplicateView {
+    pub id: PersonId,
+    pub hit: HitView,
+    pub score: u8,
+    pub reasons: String,
+}
+
+fn duplicate_views(t: &Tr, similar: &[store::persons::Similar]) -> Vec<DuplicateView> {
+    similar
+        .iter()
+        .map(|s| DuplicateView {
+            id: s.person.id,
+            hit: HitView::new(&store::persons::SearchHit {
+                id: s.person.id,
+                birth_name: s.person.record.birth_name.clone(),
+                used_name: s.person.record.used_name.clone(),
+                first_names: s.person.record.first_names.clone(),
+                birth_date: s.person.record.birth_date,
+                town: s.person.record.town.clone(),
+                score: 0,
+            }),
+            score: s.similarity.score,
+            reasons: s
+                .similarity
+                .reasons
+                .iter()
+                .map(|r| t.msg(&format!("person-reason-{}", r.key())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -190,6 +226,7 @@ pub async fn new_form(
         household: q.household,
         errors: vec![],
         conflict: vec![],
+        duplicates: vec![],
     })
 }
 
@@ -258,18 +295,59 @@ pub async fn create(
                 version: 0,
                 household,
                 conflict: vec![],
+                duplicates: vec![],
             };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    // Before registering: is this person already here? The user opens the record, or says
+    // this is someone else (recorded), for every similar record shown.
+    let dismissed: Vec<PersonId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "distinct_from")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let similar = store::persons::similar(&state.db, org, &record, None).await?;
+    if similar.iter().any(|s| !dismissed.contains(&s.person.id)) {
+        let page = FormPage {
+            duplicates: duplicate_views(&ctx.t, &similar),
+            errors: vec![],
+            fieldsets: form::fieldsets(&ctx.t, &lists, &access, &typed, &vec![]),
+            title: ctx.t.msg("person-new-title"),
+            chrome: Chrome::new(ctx, &state, Nav::Persons),
+            person_id: None,
+            action: "/persons/new".to_owned(),
+            version: 0,
+            household,
+            conflict: vec![],
+        };
+        return Ok(page.into_response());
+    }
     let id = PersonId::new();
+    let now = Ts::now();
     let mut tx = state.db.begin_write().await?;
-    store::persons::insert(&mut tx, org, id, &record, Some(signed_in.actor.user_id), Ts::now())
-        .await?;
+    store::persons::insert(&mut tx, org, id, &record, Some(signed_in.actor.user_id), now).await?;
     let event = NewAuditEvent::new(AuditAction::RecordCreated, Some(org))
         .by(signed_in.actor.user_id)
         .on("person", id.as_uuid());
     audit_trail::record(&mut tx, &meta, event).await?;
+    for s in &similar {
+        store::persons::record_distinct(
+            &mut tx,
+            org,
+            id,
+            s.person.id,
+            Some(signed_in.actor.user_id),
+            now,
+        )
+        .await?;
+        let event = NewAuditEvent::new(AuditAction::DuplicateDismissed, Some(org))
+            .by(signed_in.actor.user_id)
+            .on("person", id.as_uuid())
+            .detail("other", s.person.id.to_string())
+            .detail("score", s.similarity.score);
+        audit_trail::record(&mut tx, &meta, event).await?;
+    }
     tx.commit().await?;
     // Registered from a household's page: back there to say how they are related.
     let to = match household {
@@ -329,6 +407,16 @@ pub struct ShowPage {
     created: bool,
     saved: bool,
     readers: Option<Vec<ReaderView>>,
+    /// A message after a merge or its undoing.
+    merge_notice: Option<String>,
+    /// For managers: the merges into this record, each undoable.
+    merges: Option<Vec<MergedView>>,
+}
+
+/// A record merged into this one.
+pub struct MergedView {
+    pub merge_id: uuid::Uuid,
+    pub label: String,
 }
 
 impl ShowPage {
@@ -341,6 +429,8 @@ impl ShowPage {
 pub struct ShowQuery {
     created: Option<String>,
     saved: Option<String>,
+    merged: Option<String>,
+    undo: Option<String>,
 }
 
 /// How a stored value reads on the page.
@@ -455,11 +545,38 @@ pub async fn show(
             )
         })
         .collect();
-    let households = super::households::of_person(&state, t, &lists, org, id).await?;
-    let readers = if signed_in.actor.role() == Some(domain::accounts::Role::Manager) {
-        Some(readers(&state, org, id).await?)
+    // The households of the records merged into this one belong to this person too.
+    let mut households = super::households::of_person(&state, t, &lists, org, id).await?;
+    for merged in store::persons::merged_into(&state.db, org, id).await? {
+        households.extend(super::households::of_person(&state, t, &lists, org, merged).await?);
+    }
+    let manager = signed_in.actor.role() == Some(domain::accounts::Role::Manager);
+    let readers = if manager { Some(readers(&state, org, id).await?) } else { None };
+    let merges = if manager {
+        let mut views = Vec::new();
+        for m in store::merges::active_into(&state.db, org, id).await? {
+            let name = match store::persons::find(&state.db, org, m.merged_id).await? {
+                Some(p) => p.record.display_name(),
+                None => String::new(),
+            };
+            views.push(MergedView {
+                merge_id: m.id,
+                label: t.msg_args(
+                    "merge-merged-item",
+                    &[("name", &name), ("date", &crate::dates::utc_minutes(m.merged_at))],
+                ),
+            });
+        }
+        Some(views)
     } else {
         None
+    };
+    let merge_notice = match (q.merged.as_deref(), q.undo.as_deref()) {
+        (Some(_), _) => Some(t.msg("merge-done")),
+        (_, Some("done")) => Some(t.msg("merge-undo-done")),
+        (_, Some("partial")) => Some(t.msg("merge-undo-partial")),
+        (_, Some(_)) => Some(t.msg("merge-undo-gone")),
+        _ => None,
     };
     let name = person.record.display_name();
     Ok(ShowPage {
@@ -472,6 +589,8 @@ pub async fn show(
         created: q.created.is_some(),
         saved: q.saved.is_some(),
         readers,
+        merge_notice,
+        merges,
         person,
     }
     .into_response())
@@ -541,6 +660,7 @@ pub async fn edit_form(
         household: None,
         errors: vec![],
         conflict: vec![],
+        duplicates: vec![],
     }
     .into_response())
 }
@@ -605,6 +725,7 @@ pub async fn update(
             version: current.version,
             household: None,
             conflict,
+            duplicates: vec![],
         };
         return Ok((status, page).into_response());
     }

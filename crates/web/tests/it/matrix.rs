@@ -60,6 +60,8 @@ enum Param {
     Household,
     /// A membership of a household (with the household it belongs to).
     HouseholdMember,
+    /// A merge of two records of a person.
+    Merge,
 }
 
 impl Param {
@@ -74,6 +76,7 @@ impl Param {
                 | Param::Person
                 | Param::Household
                 | Param::HouseholdMember
+                | Param::Merge
         )
     }
 }
@@ -87,7 +90,8 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
-        (_, "person_id") => Some(Param::Person),
+        (_, "person_id" | "other_id") => Some(Param::Person),
+        (_, "merge_id") => Some(Param::Merge),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
@@ -133,6 +137,7 @@ struct OrgIds {
     person: PersonId,
     household: HouseholdId,
     household_member: HouseholdMemberId,
+    merge: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -145,6 +150,7 @@ struct ForeignIds {
     persons: Vec<(&'static str, PersonId)>,
     households: Vec<(&'static str, HouseholdId)>,
     household_members: Vec<(&'static str, HouseholdMemberId)>,
+    merges: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -197,6 +203,7 @@ impl Plan {
             Param::Person => self.a.person.to_string(),
             Param::Household => self.a.household.to_string(),
             Param::HouseholdMember => self.a.household_member.to_string(),
+            Param::Merge => self.a.merge.to_string(),
         })
     }
 
@@ -221,6 +228,7 @@ impl Plan {
             Param::Person => labelled(&self.b.persons),
             Param::Household => labelled(&self.b.households),
             Param::HouseholdMember => labelled(&self.b.household_members),
+            Param::Merge => labelled(&self.b.merges),
             Param::LinkToken | Param::Asset | Param::Language => vec![],
         }
     }
@@ -230,11 +238,12 @@ fn labelled<T: ToString>(list: &[(&'static str, T)]) -> Vec<(String, String)> {
     list.iter().map(|(l, id)| (l.to_string(), id.to_string())).collect()
 }
 
-/// A person with a household of one more member, in `org`: the ids the matrix fills in.
+/// A person with a household of one more member, and a merge of two other records, in `org`:
+/// the ids the matrix fills in.
 async fn person_with_household(
     db: &store::Db,
     org: OrganisationId,
-) -> (PersonId, HouseholdId, HouseholdMemberId) {
+) -> (PersonId, HouseholdId, HouseholdMemberId, uuid::Uuid) {
     let rec = |name: &str| domain::persons::PersonRecord {
         birth_name: Some(name.to_owned()),
         ..Default::default()
@@ -249,8 +258,16 @@ async fn person_with_household(
         store::households::add_member(&mut tx, household, child, "minor_child", None, Ts::now())
             .await
             .unwrap();
+    let (kept, twin) = (PersonId::new(), PersonId::new());
+    store::persons::insert(&mut tx, org, kept, &rec("Jumeau"), None, Ts::now()).await.unwrap();
+    store::persons::insert(&mut tx, org, twin, &rec("Jumeaux"), None, Ts::now()).await.unwrap();
+    let merge =
+        store::merges::merge(&mut tx, org, kept, 1, twin, 1, &rec("Jumeau"), None, Ts::now())
+            .await
+            .unwrap()
+            .unwrap();
     tx.commit().await.unwrap();
-    (person, household, member)
+    (person, household, member, merge)
 }
 
 /// The form a state-changing request sends: harmless values that the handler refuses, or that
@@ -599,12 +616,13 @@ engine_tests! {
             emails.push((role, email));
         }
         let manager = &emails.iter().find(|(r, _)| *r == Role::Manager).unwrap().1;
-        let (a_person, a_household, a_member) = person_with_household(db, org_a).await;
-        let (b_person, b_household, b_member) = person_with_household(db, org_b).await;
+        let (a_person, a_household, a_member, a_merge) = person_with_household(db, org_a).await;
+        let (b_person, b_household, b_member, b_merge) = person_with_household(db, org_b).await;
         let a = OrgIds {
             person: a_person,
             household: a_household,
             household_member: a_member,
+            merge: a_merge,
             organisation: org_a,
             // The manager's own membership: every change to it is refused (no lock-out), so
             // the manager reaches each member route without changing anything.
@@ -638,6 +656,7 @@ engine_tests! {
             persons: vec![("person of B", b_person)],
             households: vec![("household of B", b_household)],
             household_members: vec![("household member of B", b_member)],
+            merges: vec![("merge of B", b_merge)],
         };
         let b_members: Vec<UserId> = {
             let mut ids = Vec::new();

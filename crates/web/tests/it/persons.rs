@@ -247,6 +247,83 @@ engine_tests! {
         assert!(!page.contains("name=\"own_words\""));
         assert!(!text.contains("Situation"), "the manager does not see the situation");
     }
+
+    async fn a_likely_duplicate_is_shown_before_registering_and_a_different_person_is_recorded(db) {
+        let app = TestApp::spawn(db).await;
+        let (client, csrf) = signed_in(&app, "accueil@x.example", Role::Reception).await;
+        let first = register(&app, &client, &csrf, &[("birth_name", "Dupont"), ("first_names", "Hélène"), ("birth_date", "12/03/1985")]).await;
+        let twin = [("birth_name", "Dupond"), ("first_names", "Helene"), ("birth_date", "12/03/1985"), ("town", "Valbourg")];
+        let res = post(&app, &client, "/persons/new", &csrf, &twin).await;
+        assert_eq!(res.status(), 200, "a warning, not a registration");
+        let html = res.text().await.unwrap();
+        let text = visible_text(&html);
+        assert!(text.contains("Cette personne est peut-être déjà enregistrée"), "{text}");
+        assert!(text.contains("nom proche, même date de naissance"));
+        assert!(html.contains(&format!("href=\"/persons/{first}\"")), "the user can open it");
+        assert!(html.contains(&format!("name=\"distinct_from\" value=\"{first}\"")));
+        assert!(html.contains("value=\"Valbourg\""), "what was typed stays");
+        assert!(text.contains("Enregistrer comme une personne différente"));
+        let org = org_id(&app).await;
+        assert_eq!(store::persons::count(&app.state.db, org).await.unwrap(), 1, "nothing registered yet");
+        // "It is someone else": registered, and the answer is kept.
+        let mut confirmed = twin.to_vec();
+        confirmed.push(("distinct_from", &first));
+        let second = register(&app, &client, &csrf, &confirmed).await;
+        assert_eq!(store::persons::count(&app.state.db, org).await.unwrap(), 2);
+        let rec = store::persons::find(&app.state.db, org, second.parse().unwrap()).await.unwrap().unwrap().record;
+        assert!(store::persons::similar(&app.state.db, org, &rec, Some(second.parse().unwrap())).await.unwrap().is_empty(), "not proposed again");
+        let filter = AuditFilter { action: Some(AuditAction::DuplicateDismissed), ..AuditFilter::new(AuditScope::Organisation(org)) };
+        let events = store::audit::search(&app.state.db, &filter, None, 10).await.unwrap().events;
+        assert_eq!(events.len(), 1);
+        assert!(events[0].details.as_deref().unwrap().contains(&first));
+    }
+
+    async fn a_manager_merges_two_records_and_undoes_the_merge(db) {
+        let app = TestApp::spawn(db).await;
+        let (worker, wcsrf) = signed_in(&app, "worker@x.example", Role::Worker).await;
+        let (manager, mcsrf) = signed_in(&app, "manager@x.example", Role::Manager).await;
+        let kept = register(&app, &worker, &wcsrf, &[("birth_name", "Dupont"), ("first_names", "Hélène"), ("town", "Valbourg")]).await;
+        let twin = register(&app, &worker, &wcsrf, &[("birth_name", "Dupond"), ("first_names", "Helene"), ("birth_date", "12/03/1985"), ("town", "Lyon"), ("distinct_from", &kept)]).await;
+        let find = manager.get(app.url(&format!("/persons/{kept}/merge"))).send().await.unwrap().text().await.unwrap();
+        assert!(!find.contains(&format!("/persons/{kept}/merge/{twin}")), "confirmed different at registration: not suggested");
+        let found = post(&app, &manager, &format!("/persons/{kept}/merge/search"), &mcsrf, &[("q", "dupond helene")]).await.text().await.unwrap();
+        assert!(found.contains(&format!("/persons/{kept}/merge/{twin}")), "but found by a search");
+        assert!(!found.contains(&format!("/persons/{kept}/merge/{kept}")), "never itself");
+        let compare = manager.get(app.url(&format!("/persons/{kept}/merge/{twin}"))).send().await.unwrap().text().await.unwrap();
+        let text = visible_text(&compare);
+        assert!(text.contains("Commune Cette fiche : Valbourg L'autre fiche : Lyon"), "{text}");
+        assert!(compare.contains("id=\"choice_birth_date_other\" name=\"choice_birth_date\" value=\"other\" checked"), "an empty field takes the other's value by default");
+        // A stale comparison merges nothing.
+        let res = post(&app, &manager, &format!("/persons/{kept}/merge/{twin}"), &mcsrf, &[("kept_version", "1"), ("other_version", "9")]).await;
+        assert_eq!(res.status(), 409);
+        let res = post(&app, &manager, &format!("/persons/{kept}/merge/{twin}"), &mcsrf, &[("kept_version", "1"), ("other_version", "1"), ("choice_birth_date", "other"), ("choice_town", "kept"), ("choice_birth_name", "kept"), ("choice_first_names", "kept")]).await;
+        assert_eq!(res.status(), 303);
+        let org = org_id(&app).await;
+        let stored = store::persons::find(&app.state.db, org, kept.parse().unwrap()).await.unwrap().unwrap();
+        assert_eq!(stored.record.town.as_deref(), Some("Valbourg"));
+        assert_eq!(stored.record.birth_date, Some(time::macros::date!(1985 - 03 - 12)));
+        // The merged record leads to the kept one; its spelling finds the kept one.
+        let res = worker.get(app.url(&format!("/persons/{twin}"))).send().await.unwrap();
+        assert_eq!(res.headers()["location"], format!("/persons/{kept}"));
+        let found = app_client_htmx(&app, &worker, &wcsrf, "Dupond").await;
+        assert!(found.contains(&format!("/persons/{kept}")) && !found.contains(&format!("/persons/{twin}")));
+        // The manager sees the merge on the kept record, and undoes it.
+        let page = manager.get(app.url(&format!("/persons/{kept}?merged=1"))).send().await.unwrap().text().await.unwrap();
+        assert!(visible_text(&page).contains("Les fiches sont fusionnées."));
+        let marker = "action=\"/merges/";
+        let at = page.find(marker).expect("an undo button") + marker.len();
+        let merge_id = &page[at..at + 36];
+        let res = post(&app, &manager, &format!("/merges/{merge_id}/undo"), &mcsrf, &[]).await;
+        assert_eq!(res.headers()["location"], format!("/persons/{kept}?undo=done"));
+        let stored = store::persons::find(&app.state.db, org, kept.parse().unwrap()).await.unwrap().unwrap();
+        assert_eq!(stored.record.birth_date, None, "the merge's change is undone");
+        assert_eq!(store::persons::find(&app.state.db, org, twin.parse().unwrap()).await.unwrap().unwrap().merged_into, None);
+        let again = post(&app, &manager, &format!("/merges/{merge_id}/undo"), &mcsrf, &[]).await;
+        assert_eq!(again.headers()["location"], format!("/persons/{kept}?undo=gone"));
+        let filter = AuditFilter { subject_id: Some(kept.parse().unwrap()), ..AuditFilter::new(AuditScope::Organisation(org)) };
+        let actions: Vec<String> = store::audit::search(&app.state.db, &filter, None, 50).await.unwrap().events.into_iter().map(|e| e.action).collect();
+        assert!(actions.contains(&"persons_merged".to_owned()) && actions.contains(&"merge_undone".to_owned()), "{actions:?}");
+    }
 }
 
 async fn org_id(app: &TestApp) -> domain::OrganisationId {
