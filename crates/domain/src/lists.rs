@@ -12,16 +12,18 @@ pub enum ListName {
     Resources,
     ProtectionMeasure,
     Relationship,
+    UrgencyFlag,
 }
 
 impl ListName {
-    pub const ALL: [ListName; 6] = [
+    pub const ALL: [ListName; 7] = [
         ListName::Sex,
         ListName::HousingSituation,
         ListName::FamilySituation,
         ListName::Resources,
         ListName::ProtectionMeasure,
         ListName::Relationship,
+        ListName::UrgencyFlag,
     ];
 
     /// The list's name in storage and in message keys.
@@ -33,6 +35,7 @@ impl ListName {
             ListName::Resources => "resources",
             ListName::ProtectionMeasure => "protection_measure",
             ListName::Relationship => "relationship",
+            ListName::UrgencyFlag => "urgency_flag",
         }
     }
 
@@ -119,6 +122,16 @@ impl ListName {
                 "foster_child",
                 "host",
                 "hosted",
+            ],
+            ListName::UrgencyFlag => &[
+                "imminent_eviction",
+                "danger_violence",
+                "no_shelter_tonight",
+                "no_income",
+                "no_food",
+                "energy_cut",
+                "health_emergency",
+                "child_at_risk",
             ],
         }
     }

@@ -252,3 +252,48 @@ fn choices(t: &Tr, lists: &Lists, list: ListName, current: &str) -> Vec<OptionVi
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use domain::lists::ListName;
+
+    use crate::i18n::{I18n, Locale};
+
+    #[test]
+    fn every_default_list_value_has_a_label_in_french_and_english() {
+        let i18n = Arc::new(I18n::load());
+        for locale in [Locale::Fr, Locale::En] {
+            let keys = i18n.keys(locale);
+            for list in ListName::ALL {
+                for code in list.defaults() {
+                    let key = format!("list-{}-{}", list.as_str(), code);
+                    assert!(keys.contains(&key), "{key} missing in {locale:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_has_a_label_in_french_and_english() {
+        let i18n = Arc::new(I18n::load());
+        for locale in [Locale::Fr, Locale::En] {
+            let keys = i18n.keys(locale);
+            for field in domain::persons::Field::ALL {
+                let key = format!("person-field-{}", field.name());
+                assert!(keys.contains(&key), "{key} missing in {locale:?}");
+            }
+            for reason in [
+                "similar-name",
+                "same-birth-date",
+                "same-phone",
+                "same-number",
+                "same-email",
+                "different-birth-date",
+            ] {
+                assert!(keys.contains(&format!("person-reason-{reason}")), "{reason}");
+            }
+        }
+    }
+}
