@@ -108,6 +108,12 @@ pub const PERSON_FINDERS: Rule =
 /// The roles that register and edit persons.
 pub const PERSON_EDITORS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception]);
 
+/// Who sees a team's queue (urgency flags, visits waiting for someone).
+pub const QUEUE_READERS: Rule =
+    Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception, Role::Supervisor]);
+/// Who takes urgency flags and waiting visits in hand.
+pub const FLAG_HANDLERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+
 /// Who merges two records of the same person, and undoes merges: the organisation's managers.
 pub const PERSON_MERGERS: Rule = Rule::Roles(&[Role::Manager]);
 

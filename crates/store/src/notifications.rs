@@ -19,15 +19,19 @@ pub enum NotificationKind {
     MembershipDisabled,
     /// A manager created a link to choose a new password for the user.
     PasswordResetLinkCreated,
+    /// Someone raised an urgency flag for a person followed by one of the user's teams; the
+    /// details hold the flag's code.
+    UrgencyRaised,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 5] = [
+    pub const ALL: [NotificationKind; 6] = [
         NotificationKind::RoleChanged,
         NotificationKind::SecondFactorReset,
         NotificationKind::AddedToOrganisation,
         NotificationKind::MembershipDisabled,
         NotificationKind::PasswordResetLinkCreated,
+        NotificationKind::UrgencyRaised,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +41,7 @@ impl NotificationKind {
             NotificationKind::AddedToOrganisation => "added_to_organisation",
             NotificationKind::MembershipDisabled => "membership_disabled",
             NotificationKind::PasswordResetLinkCreated => "password_reset_link_created",
+            NotificationKind::UrgencyRaised => "urgency_raised",
         }
     }
 

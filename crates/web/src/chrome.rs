@@ -18,6 +18,8 @@ use crate::i18n::{Locale, Tr};
 pub enum Nav {
     Home,
     Persons,
+    Intake,
+    Queue,
     Account,
     Admin,
     Notifications,
@@ -44,6 +46,11 @@ impl FromRequestParts<AppState> for PageCtx {
         let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state).await?;
         Ok(PageCtx { t, current, csrf })
     }
+}
+
+/// Whether a signed-in user passes `rule` (to show an action only to those who may take it).
+pub fn allows(rule: Rule, signed_in: &SignedIn) -> bool {
+    policy::check(rule, Some(&signed_in.actor)) == Decision::Allow
 }
 
 pub struct Chrome {

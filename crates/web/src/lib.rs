@@ -15,6 +15,7 @@ pub mod dates;
 pub mod errors;
 pub mod home;
 pub mod i18n;
+pub mod intake;
 pub mod language;
 pub mod middleware;
 pub mod notifications;

@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .merge(notifications::router())
         .merge(organisation_settings::router())
         .merge(crate::persons::router())
+        .merge(crate::intake::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())

@@ -17,3 +17,4 @@ notification-second_factor_reset = { $actor } turned off your two-step verificat
 notification-added_to_organisation = { $actor } added you to { $organisation }. You can work there from "My account".
 notification-membership_disabled = { $actor } disabled your access to { $organisation }.
 notification-password_reset_link_created = { $actor } created a link to choose a new password for your account ({ $organisation }). If you did not ask for it, tell your manager.
+notification-urgency_raised = { $actor } raised an urgency flag in { $organisation }: { $flag }. See the team queue.

@@ -17,3 +17,4 @@ notification-second_factor_reset = { $actor } a désactivé votre vérification 
 notification-added_to_organisation = { $actor } vous a ajouté·e à { $organisation }. Vous pouvez y travailler depuis « Mon compte ».
 notification-membership_disabled = { $actor } a désactivé votre accès à { $organisation }.
 notification-password_reset_link_created = { $actor } a créé un lien pour choisir un nouveau mot de passe pour votre compte ({ $organisation }). Si vous ne l'avez pas demandé, prévenez votre responsable.
+notification-urgency_raised = { $actor } a signalé une urgence dans { $organisation } : { $flag }. Voir la file de l'équipe.

@@ -57,6 +57,17 @@ fn text(t: &Tr, n: &Notification) -> String {
             "notification-password_reset_link_created",
             &[("organisation", &organisation), ("actor", &actor)],
         ),
+        Some(NotificationKind::UrgencyRaised) => {
+            let flag = n
+                .details
+                .as_deref()
+                .map(|code| t.msg(&format!("list-urgency_flag-{code}")))
+                .unwrap_or_default();
+            t.msg_args(
+                "notification-urgency_raised",
+                &[("organisation", &organisation), ("actor", &actor), ("flag", &flag)],
+            )
+        }
         None => t.msg("notification-unknown"),
     }
 }

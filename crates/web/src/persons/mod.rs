@@ -12,6 +12,10 @@ mod pages;
 
 use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, PERSON_MERGERS};
 
+pub use form::value_label as list_label;
+pub use pages::HitView;
+pub(crate) use pages::{pairs as form_pairs, value_of};
+
 use crate::routes::Routes;
 
 pub fn router() -> Routes {

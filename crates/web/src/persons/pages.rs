@@ -231,11 +231,11 @@ pub async fn new_form(
 }
 
 /// The pairs of a submitted form, decoded (repeated keys kept: resources are checkboxes).
-pub(super) fn pairs(body: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
 }
 
-pub(super) fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(crate) fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
@@ -411,6 +411,23 @@ pub struct ShowPage {
     merge_notice: Option<String>,
     /// For managers: the merges into this record, each undoable.
     merges: Option<Vec<MergedView>>,
+    flags: Vec<FlagView>,
+    visits: Vec<String>,
+    can_record_visit: bool,
+    can_handle_flags: bool,
+    flag_notice: Option<String>,
+}
+
+/// An urgency flag as the person's page shows it.
+pub struct FlagView {
+    pub id: uuid::Uuid,
+    pub label: String,
+    pub status: String,
+    pub open: bool,
+    pub team: String,
+    pub note: String,
+    pub version: i64,
+    pub raised: String,
 }
 
 /// A record merged into this one.
@@ -431,6 +448,8 @@ pub struct ShowQuery {
     saved: Option<String>,
     merged: Option<String>,
     undo: Option<String>,
+    flag: Option<String>,
+    visit: Option<String>,
 }
 
 /// How a stored value reads on the page.
@@ -578,8 +597,59 @@ pub async fn show(
         (_, Some(_)) => Some(t.msg("merge-undo-gone")),
         _ => None,
     };
+    let flags = store::intake::flags_of(&state.db, org, id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let status = match f.status() {
+                domain::intake::FlagStatus::Raised => t.msg("flag-status-raised"),
+                domain::intake::FlagStatus::Acknowledged => t.msg_args(
+                    "flag-status-acknowledged",
+                    &[("date", &f.review_date.map(persons::french_date).unwrap_or_default())],
+                ),
+                domain::intake::FlagStatus::Closed => t.msg("flag-status-closed"),
+            };
+            FlagView {
+                id: f.id,
+                label: form::value_label(t, &lists, ListName::UrgencyFlag, &f.code),
+                open: f.status() != domain::intake::FlagStatus::Closed,
+                status,
+                team: f.team_name.clone().unwrap_or_default(),
+                note: f.note.clone().unwrap_or_default(),
+                version: f.version,
+                raised: crate::dates::utc_minutes(f.raised_at),
+            }
+        })
+        .collect();
+    let visits = store::intake::visits_of(&state.db, org, id, 10)
+        .await?
+        .into_iter()
+        .map(|v| {
+            t.msg_args(
+                "visit-line",
+                &[
+                    ("date", &crate::dates::utc_minutes(v.created_at)),
+                    ("reason", &v.reason),
+                    ("outcome", &t.msg(&format!("intake-outcome-{}", v.outcome))),
+                ],
+            )
+        })
+        .collect();
+    let flag_notice = match (q.flag.as_deref(), q.visit.is_some()) {
+        (Some("acknowledged"), _) => Some(t.msg("flag-notice-acknowledged")),
+        (Some("closed"), _) => Some(t.msg("flag-notice-closed")),
+        (Some("review"), _) => Some(t.msg("flag-notice-review")),
+        (Some(_), _) => Some(t.msg("flag-notice-stale")),
+        (None, true) => Some(t.msg("visit-notice-recorded")),
+        _ => None,
+    };
     let name = person.record.display_name();
     Ok(ShowPage {
+        flags,
+        visits,
+        can_record_visit: crate::chrome::allows(domain::policy::PERSON_EDITORS, &signed_in),
+        can_handle_flags: crate::chrome::allows(domain::policy::FLAG_HANDLERS, &signed_in),
+        flag_notice,
         chrome: Chrome::new(ctx, &state, Nav::Persons),
         name,
         groups,

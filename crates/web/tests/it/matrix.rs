@@ -62,6 +62,10 @@ enum Param {
     HouseholdMember,
     /// A merge of two records of a person.
     Merge,
+    /// An urgency flag on a person.
+    Flag,
+    /// A visit recorded at the desk.
+    Visit,
 }
 
 impl Param {
@@ -77,6 +81,8 @@ impl Param {
                 | Param::Household
                 | Param::HouseholdMember
                 | Param::Merge
+                | Param::Flag
+                | Param::Visit
         )
     }
 }
@@ -92,6 +98,8 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         ("/language/{tag}", "tag") => Some(Param::Language),
         (_, "person_id" | "other_id") => Some(Param::Person),
         (_, "merge_id") => Some(Param::Merge),
+        (_, "flag_id") => Some(Param::Flag),
+        (_, "visit_id") => Some(Param::Visit),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
@@ -138,6 +146,8 @@ struct OrgIds {
     household: HouseholdId,
     household_member: HouseholdMemberId,
     merge: uuid::Uuid,
+    flag: uuid::Uuid,
+    visit: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -151,6 +161,8 @@ struct ForeignIds {
     households: Vec<(&'static str, HouseholdId)>,
     household_members: Vec<(&'static str, HouseholdMemberId)>,
     merges: Vec<(&'static str, uuid::Uuid)>,
+    flags: Vec<(&'static str, uuid::Uuid)>,
+    visits: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -204,6 +216,8 @@ impl Plan {
             Param::Household => self.a.household.to_string(),
             Param::HouseholdMember => self.a.household_member.to_string(),
             Param::Merge => self.a.merge.to_string(),
+            Param::Flag => self.a.flag.to_string(),
+            Param::Visit => self.a.visit.to_string(),
         })
     }
 
@@ -229,6 +243,8 @@ impl Plan {
             Param::Household => labelled(&self.b.households),
             Param::HouseholdMember => labelled(&self.b.household_members),
             Param::Merge => labelled(&self.b.merges),
+            Param::Flag => labelled(&self.b.flags),
+            Param::Visit => labelled(&self.b.visits),
             Param::LinkToken | Param::Asset | Param::Language => vec![],
         }
     }
@@ -243,7 +259,7 @@ fn labelled<T: ToString>(list: &[(&'static str, T)]) -> Vec<(String, String)> {
 async fn person_with_household(
     db: &store::Db,
     org: OrganisationId,
-) -> (PersonId, HouseholdId, HouseholdMemberId, uuid::Uuid) {
+) -> (PersonId, HouseholdId, HouseholdMemberId, uuid::Uuid, uuid::Uuid, uuid::Uuid) {
     let rec = |name: &str| domain::persons::PersonRecord {
         birth_name: Some(name.to_owned()),
         ..Default::default()
@@ -266,8 +282,16 @@ async fn person_with_household(
             .await
             .unwrap()
             .unwrap();
+    let visit = domain::intake::parse_visit("Matrice", "appointment_requested", "", true).unwrap();
+    let visit = store::intake::record_visit(&mut tx, org, person, &visit, None, None, Ts::now())
+        .await
+        .unwrap();
+    let flag =
+        store::intake::raise_flag(&mut tx, org, person, "no_food", None, None, None, Ts::now())
+            .await
+            .unwrap();
     tx.commit().await.unwrap();
-    (person, household, member, merge)
+    (person, household, member, merge, flag, visit)
 }
 
 /// The form a state-changing request sends: harmless values that the handler refuses, or that
@@ -616,13 +640,17 @@ engine_tests! {
             emails.push((role, email));
         }
         let manager = &emails.iter().find(|(r, _)| *r == Role::Manager).unwrap().1;
-        let (a_person, a_household, a_member, a_merge) = person_with_household(db, org_a).await;
-        let (b_person, b_household, b_member, b_merge) = person_with_household(db, org_b).await;
+        let (a_person, a_household, a_member, a_merge, a_flag, a_visit) =
+            person_with_household(db, org_a).await;
+        let (b_person, b_household, b_member, b_merge, b_flag, b_visit) =
+            person_with_household(db, org_b).await;
         let a = OrgIds {
             person: a_person,
             household: a_household,
             household_member: a_member,
             merge: a_merge,
+            flag: a_flag,
+            visit: a_visit,
             organisation: org_a,
             // The manager's own membership: every change to it is refused (no lock-out), so
             // the manager reaches each member route without changing anything.
@@ -657,6 +685,8 @@ engine_tests! {
             households: vec![("household of B", b_household)],
             household_members: vec![("household member of B", b_member)],
             merges: vec![("merge of B", b_merge)],
+            flags: vec![("urgency flag of B", b_flag)],
+            visits: vec![("visit of B", b_visit)],
         };
         let b_members: Vec<UserId> = {
             let mut ids = Vec::new();
