@@ -164,6 +164,18 @@ describe('persons and households', () => {
       ]);
       await assertAccessible(page, 'persons-07-household-two-members-fr');
 
+      // A departure with an impossible date is refused next to its box, and nothing changes.
+      const leaving = page.getByLabel('Date de départ de Hénaff Léo');
+      await leaving.fill('31/02/2026');
+      await page.getByRole('row', { name: /Hénaff Léo/ }).getByRole('button', { name: 'Enregistrer le départ' }).click();
+      await page.waitForSelector('td .field-error');
+      const refused = page.getByLabel('Date de départ de Hénaff Léo');
+      assert.equal(await refused.getAttribute('aria-invalid'), 'true');
+      const describedBy = await refused.getAttribute('aria-describedby');
+      assert.match(await page.locator(`#${describedBy}`).innerText(), /Ce n'est pas une date/);
+      assert.equal((await rows(members(page))).length, 2, 'both still members');
+      await assertAccessible(page, 'persons-07b-household-departure-error-fr');
+
       // Her page lists the household with everyone's age.
       await page.getByRole('link', { name: 'Hénaff Zoé Maëlle' }).click();
       await page.waitForURL(zoeUrl);
