@@ -20,7 +20,9 @@ async function assertAccessible(page, name) {
 }
 
 // The manager of the demo's CCAS invites a colleague from the administration pages; without
-// e-mail configured, the link to choose a password is shown to the manager, who passes it on.
+// e-mail configured, the invitation's link is shown to the manager, who passes it on. A new
+// colleague answers by choosing a password with it; someone who already has an account signs
+// in and accepts from their account page.
 describe('organisation administration', () => {
   let server;
   let browser;
@@ -66,7 +68,7 @@ describe('organisation administration', () => {
         page.waitForSelector('#invite-link'),
         page.getByRole('button', { name: 'Inviter', exact: true }).click(),
       ]);
-      assert.equal(await page.locator('h1').innerText(), 'Compte créé');
+      assert.equal(await page.locator('h1').innerText(), 'Invitation prête');
       assert.match(await page.locator('.invite-link').innerText(), /n'envoie pas encore d'e-mails/);
       // The link was answered to the POST: it never appears in the address bar.
       assert.equal(page.url(), new URL('/admin/users/invite', server.baseUrl).href);
@@ -155,6 +157,46 @@ describe('organisation administration', () => {
       await context.close();
     }
   });
+  test('someone who already has an account accepts the invitation from their account page', async () => {
+    const INVITEE = 'min-jun.kim@lerelais.example';
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    const theirs = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, server.baseUrl, MANAGER, DEMO_PASSWORD);
+      await page.goto(new URL('/admin/users/invite', server.baseUrl).href);
+      await page.getByLabel('Adresse e-mail').fill(INVITEE);
+      await page.getByLabel('Nom complet').fill('Min-jun Kim');
+      await page.getByLabel('Rôle').selectOption('worker');
+      await Promise.all([
+        page.waitForSelector('#invite-link'),
+        page.getByRole('button', { name: 'Inviter', exact: true }).click(),
+      ]);
+      // The same answer as for a new address: nothing says the account existed.
+      assert.equal(await page.locator('h1').innerText(), 'Invitation prête');
+      await page.goto(new URL('/admin/users', server.baseUrl).href);
+      assert.match(await page.locator('#invitations-caption').innerText(), /Invitations en attente/);
+      await assertAccessible(page, 'admin-users-invitation-pending-fr');
+
+      const other = await theirs.newPage();
+      await signIn(other, server.baseUrl, INVITEE, DEMO_PASSWORD);
+      await other.goto(new URL('/account', server.baseUrl).href);
+      const invitation = other.getByRole('region', { name: 'Invitations en attente de votre réponse' });
+      assert.match(await invitation.innerText(), /vous invite à rejoindre CCAS de Valbourg, comme travailleur·se social·e/);
+      await assertAccessible(other, 'account-invitation-fr');
+      await Promise.all([
+        other.waitForURL(/\/account\?notice=invitation_accepted$/),
+        other.getByRole('button', { name: 'Accepter : CCAS de Valbourg' }).click(),
+      ]);
+      const organisations = await other.getByRole('region', { name: /Structures auxquelles vous êtes rattaché/ }).innerText();
+      assert.match(organisations, /CCAS de Valbourg/);
+      assert.match(organisations, /Association Le Relais/);
+    } finally {
+      await theirs.close();
+      await context.close();
+    }
+  });
+
   test('the manager creates a password reset link for a worker, which sets a new password once', async () => {
     const WORKER = 'karim.benali@valbourg.example';
     const WORKER_NEW_PASSWORD = 'trois hérons sur le pont-levis';

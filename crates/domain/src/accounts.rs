@@ -174,6 +174,53 @@ impl fmt::Debug for LinkToken {
     }
 }
 
+/// How long an invitation into an organisation waits for its answer: as long as the link to
+/// set a first password, with which a new account's invitation is answered.
+pub const INVITATION_HOURS: i64 = SET_PASSWORD_LINK_HOURS;
+
+/// What an invitation needs to know of an account that already exists with the address typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvitedAccount {
+    pub has_password: bool,
+    pub instance_admin: bool,
+    pub disabled: bool,
+    /// Its memberships of any organisation, enabled or not.
+    pub memberships: usize,
+    /// Its invitations of other organisations still waiting for an answer.
+    pub pending_elsewhere: usize,
+}
+
+/// What the link handed to the manager with an invitation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationLink {
+    /// Choosing the password accepts the invitation: for a new account, or one an earlier
+    /// invitation created that nobody finished and that opens nothing else.
+    ChoosePassword,
+    /// The link only tells its holder to sign in and answer from their account page: the
+    /// account is someone's, and whoever holds a password link holds the account.
+    SignIn,
+}
+
+/// Which link an invitation of `existing` (`None`: no account has the address yet) comes with.
+/// A password link goes only to an account that nobody but the invitation's holder could
+/// claim: no password, no membership anywhere, not an instance administrator, not disabled,
+/// and no other organisation's invitation waiting (which the link's holder would then answer).
+pub fn invitation_link(existing: Option<&InvitedAccount>) -> InvitationLink {
+    match existing {
+        None => InvitationLink::ChoosePassword,
+        Some(a)
+            if !a.has_password
+                && !a.instance_admin
+                && !a.disabled
+                && a.memberships == 0
+                && a.pending_elsewhere == 0 =>
+        {
+            InvitationLink::ChoosePassword
+        }
+        Some(_) => InvitationLink::SignIn,
+    }
+}
+
 /// A change a manager makes to a membership of their organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MembershipChange {
@@ -220,6 +267,28 @@ pub fn check_membership_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_link_comes_only_with_an_account_nobody_else_could_claim() {
+        let orphan = InvitedAccount {
+            has_password: false,
+            instance_admin: false,
+            disabled: false,
+            memberships: 0,
+            pending_elsewhere: 0,
+        };
+        assert_eq!(invitation_link(None), InvitationLink::ChoosePassword);
+        assert_eq!(invitation_link(Some(&orphan)), InvitationLink::ChoosePassword);
+        for claimed in [
+            InvitedAccount { has_password: true, ..orphan },
+            InvitedAccount { instance_admin: true, ..orphan },
+            InvitedAccount { disabled: true, ..orphan },
+            InvitedAccount { memberships: 1, ..orphan },
+            InvitedAccount { pending_elsewhere: 1, ..orphan },
+        ] {
+            assert_eq!(invitation_link(Some(&claimed)), InvitationLink::SignIn, "{claimed:?}");
+        }
+    }
 
     #[test]
     fn role_names_round_trip_and_unknown_names_are_refused() {

@@ -90,6 +90,9 @@ audit_actions! {
     MergeUndone => "merge_undone",
     /// Someone confirmed that a new record is a different person from a similar one.
     DuplicateDismissed => "duplicate_dismissed",
+    /// A TOTP secret was made and stored for the user to scan; the factor is still off until
+    /// a first code confirms it (`second_factor_enabled`).
+    SecondFactorEnrolmentStarted => "second_factor_enrolment_started",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -202,7 +205,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 27);
+        assert_eq!(AuditAction::ALL.len(), 28);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

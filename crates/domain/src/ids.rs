@@ -77,6 +77,10 @@ typed_id!(
     ApiTokenId
 );
 typed_id!(
+    /// An invitation of an account into an organisation, waiting for its answer.
+    InvitationId
+);
+typed_id!(
     /// A person followed (or met once) by an organisation.
     PersonId
 );

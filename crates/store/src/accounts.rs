@@ -230,6 +230,39 @@ pub async fn memberships_of<'c>(
     )?)
 }
 
+/// Remembers the organisation the user chose to work in, for their next sign-in.
+#[tracing::instrument(skip_all)]
+pub async fn set_last_organisation<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    organisation_id: OrganisationId,
+) -> Result<(), StoreError> {
+    sql!(
+        execute,
+        exec,
+        "UPDATE users SET last_organisation_id = $1 WHERE id = $2",
+        organisation_id.as_uuid(),
+        user_id.as_uuid(),
+    )?;
+    Ok(())
+}
+
+/// The organisation the user last chose to work in, if any.
+#[tracing::instrument(skip_all)]
+pub async fn last_organisation<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+) -> Result<Option<OrganisationId>, StoreError> {
+    let id: Option<Option<Uuid>> = sql!(
+        scalar Option<Uuid>,
+        fetch_optional,
+        exec,
+        "SELECT last_organisation_id FROM users WHERE id = $1",
+        user_id.as_uuid(),
+    )?;
+    Ok(id.flatten().map(OrganisationId::from_uuid))
+}
+
 /// Teams of a membership: (team, supervises).
 #[tracing::instrument(skip_all)]
 pub async fn teams_of_membership<'c>(
@@ -451,6 +484,31 @@ pub async fn create_reset_link(
         &token.hash(),
         user_id,
         TokenPurpose::ResetPassword,
+        now,
+        expires_at,
+    )
+    .await?;
+    Ok(SetPasswordLink { token, expires_at })
+}
+
+/// Creates a new link valid [`SET_PASSWORD_LINK_HOURS`] with which the owner of an account
+/// that has no password yet chooses one, in the caller's transaction: every earlier unused link
+/// of the account stops working. For an account an earlier invitation created and nobody
+/// finished (see `domain::accounts::invitation_link`).
+#[tracing::instrument(skip_all)]
+pub async fn renew_set_password_link(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Ts,
+) -> Result<SetPasswordLink, StoreError> {
+    expire_one_time_tokens(&mut *tx, user_id, now).await?;
+    let token = LinkToken::generate();
+    let expires_at = Ts::from(now.get() + time::Duration::hours(SET_PASSWORD_LINK_HOURS));
+    insert_one_time_token(
+        &mut *tx,
+        &token.hash(),
+        user_id,
+        TokenPurpose::SetPassword,
         now,
         expires_at,
     )

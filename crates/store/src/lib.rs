@@ -18,6 +18,7 @@ pub mod error;
 pub mod home;
 pub mod households;
 pub mod intake;
+pub mod invitations;
 pub mod lists;
 pub mod merges;
 pub mod notifications;

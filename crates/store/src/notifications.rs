@@ -13,7 +13,8 @@ pub enum NotificationKind {
     RoleChanged,
     /// A manager turned the user's second factor off.
     SecondFactorReset,
-    /// The user was added to an organisation they already had an account for.
+    /// The user was added to an organisation they already had an account for (before
+    /// invitations needed an answer; kept for the notifications already written).
     AddedToOrganisation,
     /// A manager disabled the user's membership of an organisation.
     MembershipDisabled,
@@ -22,16 +23,20 @@ pub enum NotificationKind {
     /// Someone raised an urgency flag for a person followed by one of the user's teams; the
     /// details hold the flag's code.
     UrgencyRaised,
+    /// A manager invited the user's account into their organisation: the user answers from
+    /// their account page.
+    InvitationReceived,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 7] = [
         NotificationKind::RoleChanged,
         NotificationKind::SecondFactorReset,
         NotificationKind::AddedToOrganisation,
         NotificationKind::MembershipDisabled,
         NotificationKind::PasswordResetLinkCreated,
         NotificationKind::UrgencyRaised,
+        NotificationKind::InvitationReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +47,7 @@ impl NotificationKind {
             NotificationKind::MembershipDisabled => "membership_disabled",
             NotificationKind::PasswordResetLinkCreated => "password_reset_link_created",
             NotificationKind::UrgencyRaised => "urgency_raised",
+            NotificationKind::InvitationReceived => "invitation_received",
         }
     }
 

@@ -34,13 +34,14 @@ pub async fn state<'c>(
     )?)
 }
 
-/// Keeps a new secret for enrolment; the factor is off until a first code confirms it.
+/// Keeps a new secret for enrolment; the factor is off until a first code confirms it. False
+/// if the factor is already on (nothing is written).
 pub async fn begin_enrolment<'c>(
     exec: impl Into<Exec<'c>>,
     user_id: UserId,
     sealed: &str,
-) -> Result<(), StoreError> {
-    sql!(
+) -> Result<bool, StoreError> {
+    let n = sql!(
         execute,
         exec,
         "UPDATE users SET totp_secret_encrypted = $1, totp_enabled_at = NULL, totp_last_step = NULL \
@@ -48,7 +49,7 @@ pub async fn begin_enrolment<'c>(
         sealed,
         user_id.as_uuid(),
     )?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// Turns the factor on, with the step of the confirming code already used.
@@ -218,4 +219,13 @@ pub async fn delete_pending<'c>(
 ) -> Result<(), StoreError> {
     sql!(execute, exec, "DELETE FROM pending_sign_ins WHERE id = $1", id_hash)?;
     Ok(())
+}
+
+/// Ends the user's sign-ins that wait for their second factor: their password just changed,
+/// and a sign-in begun with the old one must not finish. Returns how many ended.
+pub async fn delete_pending_of_user<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+) -> Result<u64, StoreError> {
+    Ok(sql!(execute, exec, "DELETE FROM pending_sign_ins WHERE user_id = $1", user_id.as_uuid())?)
 }

@@ -62,6 +62,9 @@ pub struct SessionUser {
     pub has_second_factor: bool,
     /// For the bell in the header.
     pub unread_notifications: i64,
+    /// The user's rights changed since the session began (a manager changed their role or
+    /// teams): its id changes at the next page.
+    pub rotation_due: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -79,7 +82,7 @@ pub async fn find<'c>(
          o.session_idle_minutes, o.session_absolute_hours, o.require_second_factor, \
          (u.totp_enabled_at IS NOT NULL) AS has_second_factor, \
          (SELECT count(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) \
-           AS unread_notifications \
+           AS unread_notifications, s.rotation_due \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id \
               AND m.organisation_id = s.active_organisation_id AND m.disabled_at IS NULL \
@@ -212,5 +215,23 @@ pub async fn delete_others_of_user<'c>(
         "DELETE FROM sessions WHERE user_id = $1 AND id <> $2",
         user_id.as_uuid(),
         keep_hash,
+    )?)
+}
+
+/// Marks the user's sessions acting in an organisation for a new id at their next page: a
+/// manager changed the user's rights there. Returns how many were marked.
+#[tracing::instrument(skip_all)]
+pub async fn mark_rotation_due<'c>(
+    exec: impl Into<Exec<'c>>,
+    user_id: UserId,
+    organisation_id: OrganisationId,
+) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        exec,
+        "UPDATE sessions SET rotation_due = $1 WHERE user_id = $2 AND active_organisation_id = $3",
+        true,
+        user_id.as_uuid(),
+        organisation_id.as_uuid(),
     )?)
 }

@@ -59,3 +59,4 @@ session-draft-restored = What you typed before was restored: check it before sav
 audit-action-second_factor_enabled = Two-step verification turned on
 audit-action-second_factor_disabled = Two-step verification turned off
 audit-action-organisation_switched = Active organisation switched
+audit-action-second_factor_enrolment_started = Two-step verification key created (set-up under way)

@@ -51,3 +51,6 @@ api-tokens-scope-referrals-write = Create and change referrals
 api-tokens-scope-reports-read = Read reports and statistics
 api-tokens-scope-audit-read = Read the audit log
 api-tokens-scope-all = All your rights (all)
+api-tokens-reauth = Confirm it is you
+api-tokens-reauth-hint = A token acts on your behalf even when you are away: type your current password (and your two-step verification code if it is on). A mistake counts as a failed sign-in.
+api-tokens-error-code = This code is not valid. Type the code your app shows now, or a recovery code.

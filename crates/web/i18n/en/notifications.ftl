@@ -18,3 +18,4 @@ notification-added_to_organisation = { $actor } added you to { $organisation }. 
 notification-membership_disabled = { $actor } disabled your access to { $organisation }.
 notification-password_reset_link_created = { $actor } created a link to choose a new password for your account ({ $organisation }). If you did not ask for it, tell your manager.
 notification-urgency_raised = { $actor } raised an urgency flag in { $organisation }: { $flag }. See the team queue.
+notification-invitation_received = { $actor } invites you to join { $organisation }. Accept or decline the invitation from "My account".

@@ -59,3 +59,4 @@ session-draft-restored = Votre saisie précédente a été restaurée : vérifie
 audit-action-second_factor_enabled = Vérification en deux étapes activée
 audit-action-second_factor_disabled = Vérification en deux étapes désactivée
 audit-action-organisation_switched = Changement de structure active
+audit-action-second_factor_enrolment_started = Clé de vérification en deux étapes créée (activation en cours)

@@ -51,3 +51,6 @@ api-tokens-scope-referrals-write = Créer et modifier des orientations
 api-tokens-scope-reports-read = Lire les rapports et statistiques
 api-tokens-scope-audit-read = Lire le journal d'audit
 api-tokens-scope-all = Tous vos droits (all)
+api-tokens-reauth = Confirmez que c'est bien vous
+api-tokens-reauth-hint = Un jeton agit en votre nom même quand vous n'êtes pas là : saisissez votre mot de passe actuel (et votre code de vérification en deux étapes si elle est activée). Une erreur compte comme une tentative de connexion échouée.
+api-tokens-error-code = Ce code n'est pas valable. Saisissez le code affiché maintenant par votre application, ou un code de secours.

@@ -18,3 +18,4 @@ notification-added_to_organisation = { $actor } vous a ajouté·e à { $organisa
 notification-membership_disabled = { $actor } a désactivé votre accès à { $organisation }.
 notification-password_reset_link_created = { $actor } a créé un lien pour choisir un nouveau mot de passe pour votre compte ({ $organisation }). Si vous ne l'avez pas demandé, prévenez votre responsable.
 notification-urgency_raised = { $actor } a signalé une urgence dans { $organisation } : { $flag }. Voir la file de l'équipe.
+notification-invitation_received = { $actor } vous invite à rejoindre { $organisation }. Acceptez ou refusez l'invitation depuis « Mon compte ».

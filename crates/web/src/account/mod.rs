@@ -1,10 +1,14 @@
-//! The user's own account: profile, organisations and the switch between them, open sessions,
-//! the change of password, the TOTP second factor (enrolment, and the second step of signing
-//! in), keeping a session alive.
+//! The user's own account: profile, organisations and the switch between them, invitations
+//! to answer, open sessions, the change of password, the TOTP second factor (enrolment, and
+//! the second step of signing in), keeping a session alive.
 
+mod invitations;
 mod pages;
 mod password;
 mod second_factor;
+
+pub(crate) use invitations::{accepted_event, invitation_link_page};
+pub(crate) use second_factor::check_code;
 
 use domain::policy::Rule;
 
@@ -14,6 +18,8 @@ pub fn router() -> Routes {
     Routes::new()
         .get("/account", Rule::SignedIn, pages::index)
         .post("/account/organisation", Rule::SignedIn, pages::switch_organisation)
+        .post("/account/invitations/{invitation_id}/accept", Rule::SignedIn, invitations::accept)
+        .post("/account/invitations/{invitation_id}/decline", Rule::SignedIn, invitations::decline)
         .post("/account/keep-alive", Rule::SignedIn, pages::keep_alive)
         .post("/account/password", Rule::SignedIn, password::change)
         .get("/account/second-factor", Rule::SignedIn, second_factor::manage)

@@ -42,6 +42,8 @@ pub struct AccountPage {
     sessions: Vec<SessionLine>,
     second_factor_on: bool,
     recovery_codes_left: i64,
+    /// Invitations into organisations, waiting for the user's answer.
+    invitations: Vec<super::invitations::InvitationLine>,
     notice: Option<&'static str>,
     /// Why the change of password was refused; the passwords typed are never sent back.
     password_errors: Vec<PasswordError>,
@@ -71,6 +73,9 @@ pub async fn index(
     // Notices by code in the query string, never any data.
     let notice = match q.notice.as_deref() {
         Some("password_changed") => Some("passwords-changed"),
+        Some("invitation_accepted") => Some("invitations-notice-accepted"),
+        Some("invitation_declined") => Some("invitations-notice-declined"),
+        Some("invitation_gone") => Some("invitations-notice-gone"),
         _ => None,
     };
     account_page(&state, ctx, &signed_in, notice, vec![]).await
@@ -99,6 +104,7 @@ pub(super) async fn account_page(
         .collect();
     let factor = second_factor::state(&state.db, user_id).await?;
     let recovery_codes_left = second_factor::unused_recovery_codes(&state.db, user_id).await?;
+    let invitations = super::invitations::pending_lines(state, &ctx.t, user_id).await?;
     Ok(AccountPage {
         name: signed_in.display_name.clone(),
         email: signed_in.email.clone(),
@@ -107,6 +113,7 @@ pub(super) async fn account_page(
         sessions,
         second_factor_on: factor.enabled(),
         recovery_codes_left,
+        invitations,
         notice,
         password_errors,
         chrome: Chrome::new(ctx, state, Nav::Account),
@@ -119,6 +126,7 @@ pub struct SwitchForm {
 }
 
 /// Acts in another of the user's organisations. Privileges change, so the session id does.
+/// The organisation is remembered: the next sign-in opens it again.
 pub async fn switch_organisation(
     State(state): State<AppState>,
     meta: RequestMeta,
@@ -146,6 +154,7 @@ pub async fn switch_organisation(
     {
         return Err(WebError::NotFound);
     }
+    accounts::set_last_organisation(&mut tx, user_id, target).await?;
     let event = NewAuditEvent::new(AuditAction::OrganisationSwitched, Some(target))
         .by(user_id)
         .on("organisation", target.as_uuid());

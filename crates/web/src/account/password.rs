@@ -12,7 +12,7 @@ use domain::passwords::{hash_password, verify_password};
 use serde::Deserialize;
 use store::audit::NewAuditEvent;
 use store::throttle::{self, Admission};
-use store::{Ts, accounts, sessions};
+use store::{Ts, accounts, second_factor, sessions};
 
 use super::pages::{PasswordError, account_page};
 use crate::AppState;
@@ -51,8 +51,9 @@ async fn refused(
     Ok((status, page).into_response())
 }
 
-/// Changes the signed-in user's password. Every other session of the account ends; this one
-/// goes on under a new id. Earlier one-time links of the account stop working.
+/// Changes the signed-in user's password. Every other session of the account ends, and every
+/// sign-in waiting for its second factor; this one goes on under a new id. Earlier one-time
+/// links of the account stop working.
 pub async fn change(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -124,6 +125,8 @@ pub async fn change(
         return Err(WebError::NotFound);
     }
     let ended = sessions::delete_others_of_user(&mut tx, user_id, &new_hash).await?;
+    // A sign-in begun with the old password, waiting for its second factor, ends too.
+    second_factor::delete_pending_of_user(&mut tx, user_id).await?;
     // A new password is also a recovery: tokens made with the old one stop working.
     store::api_tokens::revoke_all_of_user(&mut tx, user_id, now).await?;
     accounts::expire_one_time_tokens(&mut tx, user_id, now).await?;

@@ -13,12 +13,14 @@ use domain::totp;
 use serde::Deserialize;
 use store::audit::NewAuditEvent;
 use store::second_factor::{self, TotpState};
-use store::{Ts, accounts};
+use store::{Ts, accounts, sessions};
 
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
-use crate::auth::pages::{PENDING_COOKIE, account_throttle_key, open_session, pending_cookie};
-use crate::auth::{SignedIn, token_hash};
+use crate::auth::pages::{
+    PENDING_COOKIE, account_throttle_key, open_session, pending_cookie, record_sign_in_failure,
+};
+use crate::auth::{SignedIn, new_token, session_cookie, token_hash};
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
 use crate::i18n::cookie_value;
@@ -111,6 +113,7 @@ pub struct ManageQuery {
 pub async fn manage(
     State(state): State<AppState>,
     ctx: PageCtx,
+    meta: RequestMeta,
     signed_in: SignedIn,
     Query(q): Query<ManageQuery>,
 ) -> Result<Response, WebError> {
@@ -124,9 +127,21 @@ pub async fn manage(
     let secret = match secret_of(&state, &factor) {
         Some(existing) => existing,
         None => {
+            // Written here rather than when the first code comes, so that reloading the page
+            // shows the key an authenticator app may already have scanned; and so recorded.
             let fresh = totp::new_secret().to_vec();
             let sealed = secrets::encrypt(&state.config.secret_key, &fresh);
-            second_factor::begin_enrolment(&state.db, user_id, &sealed).await?;
+            let mut tx = state.db.begin_write().await?;
+            if second_factor::begin_enrolment(&mut tx, user_id, &sealed).await? {
+                let event = NewAuditEvent::new(
+                    AuditAction::SecondFactorEnrolmentStarted,
+                    signed_in.actor.organisation(),
+                )
+                .by(user_id)
+                .on("user", user_id.as_uuid());
+                audit_trail::record(&mut tx, &meta, event).await?;
+            }
+            tx.commit().await?;
             fresh
         }
     };
@@ -134,7 +149,8 @@ pub async fn manage(
         .into_response())
 }
 
-/// Confirms enrolment with a first code, then shows the recovery codes once.
+/// Confirms enrolment with a first code, then shows the recovery codes once. A privilege
+/// change: the session goes on under a new id.
 pub async fn enrol(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -157,18 +173,33 @@ pub async fn enrol(
     };
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
     let hashes: Vec<[u8; 32]> = codes.iter().map(|c| recovery_hash(&state, c)).collect();
+    let token = new_token();
+    let new_hash = token_hash(&token);
+    let organisation = signed_in.actor.organisation();
     let mut tx = state.db.begin_write().await?;
     if !second_factor::enable(&mut tx, user_id, step, now).await? {
         return Ok(Redirect::to("/account/second-factor").into_response());
     }
     second_factor::replace_recovery_codes(&mut tx, user_id, &hashes).await?;
-    let event =
-        NewAuditEvent::new(AuditAction::SecondFactorEnabled, signed_in.actor.organisation())
-            .by(user_id)
-            .on("user", user_id.as_uuid());
+    if !sessions::rotate(&mut tx, &signed_in.token_hash, &new_hash, organisation, now).await? {
+        // Ended meanwhile ("sign out everywhere" on another device): nothing is changed.
+        return Err(WebError::NotFound);
+    }
+    let event = NewAuditEvent::new(AuditAction::SecondFactorEnabled, organisation)
+        .by(user_id)
+        .on("user", user_id.as_uuid());
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
-    Ok(EnrolledPage { chrome: Chrome::new(ctx, &state, Nav::Account), codes }.into_response())
+    // The page answers the POST (the codes are shown once, never from a URL): its forms carry
+    // the anti-forgery token of the new session id.
+    let mut chrome = Chrome::new(ctx, &state, Nav::Account);
+    chrome.csrf = crate::auth::csrf::session_token(&state, &new_hash);
+    if let Some(user) = chrome.user.as_mut() {
+        user.token_hash = new_hash;
+    }
+    let mut response = EnrolledPage { chrome, codes }.into_response();
+    response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, Some(&token)));
+    Ok(response)
 }
 
 pub async fn disable(
@@ -223,7 +254,7 @@ pub async fn disable(
 
 /// Checks a typed code — a TOTP code, or else a recovery code — and uses it up. Returns which
 /// kind worked.
-async fn check_code(
+pub(crate) async fn check_code(
     state: &AppState,
     tx: &mut store::Tx,
     user_id: UserId,
@@ -302,14 +333,17 @@ pub async fn challenge(
         return Ok(Redirect::to("/login?notice=expired").into_response());
     };
     let user_id = UserId::from_uuid(pending.user_id);
-    let user = accounts::find_user(&state.db, user_id).await?.filter(|u| u.disabled_at.is_none());
+    let account = accounts::find_user(&state.db, user_id).await?;
+    let user = account.clone().filter(|u| u.disabled_at.is_none());
     let mut tx = state.db.begin_write().await?;
     if pending.attempts > MAX_CHALLENGE_ATTEMPTS || user.is_none() {
         second_factor::delete_pending(&mut tx, &hash).await?;
-        let event = NewAuditEvent::new(AuditAction::LoginFailed, None)
-            .by(user_id)
-            .detail("second_factor", "locked");
-        audit_trail::record(&mut tx, &meta, event).await?;
+        let event =
+            NewAuditEvent::new(AuditAction::LoginFailed, None).detail("second_factor", "locked");
+        match &account {
+            Some(account) => record_sign_in_failure(&mut tx, &meta, Some(account), event).await?,
+            None => audit_trail::record(&mut tx, &meta, event.by(user_id)).await?,
+        }
         tx.commit().await?;
         let mut response = Redirect::to("/login?notice=too_many").into_response();
         response.headers_mut().append(header::SET_COOKIE, pending_cookie(&state, None));
@@ -322,10 +356,9 @@ pub async fn challenge(
         throttle::admit(&mut tx, &key, &state.config.throttle_account, now).await?
     {
         second_factor::delete_pending(&mut tx, &hash).await?;
-        let event = NewAuditEvent::new(AuditAction::LoginFailed, None)
-            .by(user_id)
-            .detail("second_factor", "throttled");
-        audit_trail::record(&mut tx, &meta, event).await?;
+        let event =
+            NewAuditEvent::new(AuditAction::LoginFailed, None).detail("second_factor", "throttled");
+        record_sign_in_failure(&mut tx, &meta, Some(&user), event).await?;
         tx.commit().await?;
         let mut response = Redirect::to("/login?notice=too_many").into_response();
         response.headers_mut().append(header::SET_COOKIE, pending_cookie(&state, None));
@@ -336,9 +369,8 @@ pub async fn challenge(
         // The password was right: the owner is told someone knows it.
         accounts::record_failed_login(&mut tx, user_id).await?;
         let event = NewAuditEvent::new(AuditAction::LoginFailed, None)
-            .by(user_id)
             .detail("second_factor", "wrong_code");
-        audit_trail::record(&mut tx, &meta, event).await?;
+        record_sign_in_failure(&mut tx, &meta, Some(&user), event).await?;
         tx.commit().await?;
         let error = Some(ctx.t.msg("second-factor-wrong"));
         let page = ChallengePage { chrome: Chrome::new(ctx, &state, Nav::None), error };

@@ -7,13 +7,18 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::accounts::{Email, MembershipChange, Role, SelfChangeRefused, check_membership_change};
+use domain::accounts::{
+    Email, INVITATION_HOURS, InvitationLink, InvitedAccount, LinkToken, MembershipChange, Role,
+    SelfChangeRefused, check_membership_change, invitation_link,
+};
 use domain::audit::AuditAction;
+use domain::ids::InvitationId;
 use domain::organisations::{DisplayName, OrganisationError};
 use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use serde::Deserialize;
-use store::accounts::{self, Member, MemberTeam, NewMembership, NewUser};
+use store::accounts::{self, Member, MemberTeam, NewUser};
 use store::audit::NewAuditEvent;
+use store::invitations::{self, NewInvitation};
 use store::notifications::NotificationKind;
 use store::teams::{self, Team};
 use store::{StoreError, Ts, second_factor, sessions};
@@ -70,12 +75,23 @@ pub struct MemberLine {
     pub last_sign_in: String,
 }
 
+/// One invitation waiting for its answer, in the members list.
+pub struct InvitationLine {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub invited: String,
+    pub expires: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/users.html")]
 pub struct UsersPage {
     chrome: Chrome,
     section: Section,
     members: Vec<MemberLine>,
+    /// Invitations waiting for an answer: the same for a new address and an existing account.
+    invitations: Vec<InvitationLine>,
     by_name: bool,
 }
 
@@ -122,10 +138,22 @@ pub async fn index(
             }
         })
         .collect();
+    let invitations = invitations::pending_in_organisation(&state.db, org, Ts::now())
+        .await?
+        .into_iter()
+        .map(|i| InvitationLine {
+            role: role_label(t, i.role),
+            invited: crate::dates::utc_minutes(i.created_at),
+            expires: crate::dates::utc_minutes(i.expires_at),
+            name: i.invited_name,
+            email: i.email,
+        })
+        .collect();
     Ok(UsersPage {
         chrome: Chrome::new(ctx, &state, Nav::Admin),
         section: Section::Users,
         members,
+        invitations,
         by_name,
     })
 }
@@ -251,7 +279,8 @@ pub async fn invite_form(
     })
 }
 
-/// The answer to an invitation: the link to give, or the membership added.
+/// The answer to an invitation: the link to hand over. The same page whether the address had
+/// an account or not, so that inviting tells a manager nothing about accounts elsewhere.
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/invited.html")]
 pub struct InvitedPage {
@@ -259,15 +288,15 @@ pub struct InvitedPage {
     section: Section,
     email: String,
     role: String,
-    membership_id: String,
-    /// The one-time link, for a new account; `None`: the account existed.
-    link: Option<String>,
+    link: String,
     expires: String,
 }
 
-/// Invites someone into the organisation. A new address gets an account and a one-time link
-/// to set its password, shown here to the manager (no e-mail is sent yet); an existing
-/// account gets the membership only, and its owner signs in as usual.
+/// Invites someone into the organisation. Nothing opens before they accept: a new address
+/// gets an account without a password and a link with which choosing one accepts; an address
+/// that has an account gets a link that tells them to sign in and answer from their account
+/// page (its owner is also notified). The manager gets the same answer either way (see
+/// `domain::accounts::invitation_link` for which link goes where, and ADR 0006).
 pub async fn invite(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -312,89 +341,99 @@ pub async fn invite(
 
     let now = Ts::now();
     let actor = signed_in.actor.user_id;
-    let membership =
-        NewMembership { id: MembershipId::new(), organisation_id: org, role, teams: &chosen };
+    let invitation_id = InvitationId::new();
     let mut tx = state.db.begin_write().await?;
     let existing = accounts::find_user_by_email(&mut tx, email.as_str()).await?;
-    let (event, link) = match &existing {
-        None => {
+    // A member already: the manager's own list shows them, so saying so tells nothing new.
+    if let Some(user) = &existing
+        && accounts::find_member_by_user(&mut tx, org, user.id).await?.is_some()
+    {
+        drop(tx);
+        let message = t.msg_args("admin-error-already-member", &[("email", email.as_str())]);
+        let errors = vec![FieldError::new("email", message)];
+        return invite_refused(&state, ctx, form, &org_teams, &chosen, errors);
+    }
+    let described = match &existing {
+        None => None,
+        Some(user) => Some(InvitedAccount {
+            has_password: user.password_hash.is_some(),
+            instance_admin: user.instance_admin,
+            disabled: user.disabled_at.is_some(),
+            memberships: usize::try_from(invitations::membership_count(&mut tx, user.id).await?)
+                .unwrap_or(usize::MAX),
+            pending_elsewhere: usize::try_from(
+                invitations::pending_elsewhere(&mut tx, user.id, org, now).await?,
+            )
+            .unwrap_or(usize::MAX),
+        }),
+    };
+    let (user_id, token, expires_at) = match (&existing, invitation_link(described.as_ref())) {
+        (None, _) => {
             let user = NewUser {
                 id: UserId::new(),
                 email: &email,
                 display_name: &name,
                 instance_admin: false,
             };
-            let created =
-                match accounts::create_with_link(&mut tx, &user, Some(&membership), now).await {
-                    Ok(created) => created,
-                    // Created by someone else a moment ago: the manager tries again and meets it.
-                    Err(StoreError::Duplicate { .. }) => {
-                        drop(tx);
-                        let errors = vec![FieldError::new("email", t.msg("admin-error-try-again"))];
-                        return invite_refused(&state, ctx, form, &org_teams, &chosen, errors);
-                    }
-                    Err(e) => return Err(e.into()),
-                };
-            let event = NewAuditEvent::new(AuditAction::UserCreated, Some(org))
-                .on("user", user.id.as_uuid());
-            (event, Some(created.link))
-        }
-        Some(user) if user.password_hash.is_none() => {
-            // Someone else's link would otherwise open this organisation too: the person first
-            // finishes creating their account with the link they were given.
-            drop(tx);
-            let message = t.msg("admin-error-account-unfinished");
-            let errors = vec![FieldError::new("email", message)];
-            return invite_refused(&state, ctx, form, &org_teams, &chosen, errors);
-        }
-        Some(user) => {
-            let already = accounts::find_member_by_user(&mut tx, org, user.id).await?.is_some();
-            let added = if already {
-                Err(StoreError::Duplicate { field: "organisation" })
-            } else {
-                accounts::add_member(&mut tx, user.id, &membership, now).await
-            };
-            match added {
-                // A reset link another organisation's manager holds would now open this one
-                // too: every unused link of the account stops working.
-                Ok(_) => {
-                    accounts::expire_one_time_tokens(&mut tx, user.id, now).await?;
-                }
+            let created = match accounts::create_with_link(&mut tx, &user, None, now).await {
+                Ok(created) => created,
+                // Created by someone else a moment ago: the manager tries again and meets it.
                 Err(StoreError::Duplicate { .. }) => {
                     drop(tx);
-                    let message =
-                        t.msg_args("admin-error-already-member", &[("email", email.as_str())]);
-                    let errors = vec![FieldError::new("email", message)];
+                    let errors = vec![FieldError::new("email", t.msg("admin-error-try-again"))];
                     return invite_refused(&state, ctx, form, &org_teams, &chosen, errors);
                 }
                 Err(e) => return Err(e.into()),
-            }
-            notify(&mut tx, org, &signed_in, user.id, NotificationKind::AddedToOrganisation, None)
-                .await?;
-            let event = NewAuditEvent::new(AuditAction::MembershipChanged, Some(org))
+            };
+            // The account is the instance's, not the organisation's: its creation is recorded
+            // in the instance's chain, where the organisation's managers do not search.
+            let event = NewAuditEvent::new(AuditAction::UserCreated, None)
+                .by(actor)
                 .on("user", user.id.as_uuid())
-                .detail("change", "added");
-            (event, None)
+                .detail("invitation", invitation_id.to_string());
+            audit_trail::record(&mut tx, &meta, event).await?;
+            (user.id, created.link.token, created.link.expires_at)
+        }
+        (Some(user), InvitationLink::ChoosePassword) => {
+            // An account an earlier invitation created and nobody finished: a new link, and
+            // the earlier ones stop working.
+            let link = accounts::renew_set_password_link(&mut tx, user.id, now).await?;
+            (user.id, link.token, link.expires_at)
+        }
+        (Some(user), InvitationLink::SignIn) => {
+            let expires_at = Ts::from(now.get() + time::Duration::hours(INVITATION_HOURS));
+            notify(&mut tx, org, &signed_in, user.id, NotificationKind::InvitationReceived, None)
+                .await?;
+            (user.id, LinkToken::generate(), expires_at)
         }
     };
-    let event = event
+    let invitation = NewInvitation {
+        id: invitation_id,
+        organisation_id: org,
+        user_id,
+        role,
+        teams: &chosen,
+        invited_name: name.as_str(),
+        link_hash: &token.hash(),
+        invited_by: Some(actor),
+        expires_at,
+    };
+    invitations::insert(&mut tx, &invitation, now).await?;
+    let event = NewAuditEvent::new(AuditAction::MembershipChanged, Some(org))
         .by(actor)
-        .detail("membership", membership.id.to_string())
+        .on("invitation", invitation_id.as_uuid())
+        .detail("change", "invited")
         .detail("role", role.as_str())
         .detail("teams", team_ids(&chosen, false))
         .detail("supervises", team_ids(&chosen, true));
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     // The page answers the POST itself, so the link never travels in a URL.
-    let expires =
-        link.as_ref().map(|l| crate::dates::utc_minutes(l.expires_at)).unwrap_or_default();
-    let link = link.map(|l| format!("{}{}", state.config.base_url, l.path()));
     Ok(InvitedPage {
         role: role_label(t, role),
         email: email.as_str().to_owned(),
-        membership_id: membership.id.to_string(),
-        link,
-        expires,
+        link: format!("{}/account/password/{}", state.config.base_url, token.expose()),
+        expires: crate::dates::utc_minutes(expires_at),
         chrome: Chrome::new(ctx, &state, Nav::Admin),
         section: Section::Users,
     }
@@ -581,7 +620,8 @@ pub(super) fn refusal_message(t: &Tr, refusal: SelfChangeRefused, lock_out_key: 
 }
 
 /// Gives the member another role. Takes effect at their next request: sessions read the role
-/// from the membership each time.
+/// from the membership each time, and their sessions in the organisation move to a new id at
+/// their next page (a privilege change).
 pub async fn change_role(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -626,6 +666,7 @@ pub async fn change_role(
     if !accounts::set_member_role(&mut tx, org, member.membership_id, role, Ts::now()).await? {
         return Err(WebError::NotFound);
     }
+    sessions::mark_rotation_due(&mut tx, member.user_id, org).await?;
     let event = NewAuditEvent::new(AuditAction::PermissionChanged, Some(org))
         .by(signed_in.actor.user_id)
         .on("user", member.user_id.as_uuid())
@@ -646,7 +687,8 @@ pub async fn change_role(
     Ok(back_to(&member, "role"))
 }
 
-/// Replaces the member's teams; "supervises" only for a supervisor.
+/// Replaces the member's teams; "supervises" only for a supervisor. What the member may read
+/// changes: their sessions in the organisation move to a new id at their next page.
 pub async fn change_teams(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -687,6 +729,7 @@ pub async fn change_teams(
     }
     let mut tx = state.db.begin_write().await?;
     accounts::set_member_teams(&mut tx, org, member.membership_id, &chosen, Ts::now()).await?;
+    sessions::mark_rotation_due(&mut tx, member.user_id, org).await?;
     let event = NewAuditEvent::new(AuditAction::MembershipChanged, Some(org))
         .by(signed_in.actor.user_id)
         .on("user", member.user_id.as_uuid())

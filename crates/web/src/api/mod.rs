@@ -70,7 +70,8 @@ impl utoipa::Modify for SecuritySchemes {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 SESSION_COOKIE,
                 "The browser session of a signed-in user (state-changing requests also need the \
-                 X-CSRF-Token header).",
+                 X-CSRF-Token header). Over https the cookie is named \
+                 `__Host-passerelle_session`.",
             ))),
         );
     }

@@ -1,3 +1,7 @@
+//! The user's page of API tokens. Creating one asks for the current password (and the second
+//! factor, when it is on), checked like a sign-in: a session left open on a shared desk must
+//! not become a credential that outlives it (security review M3).
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -7,17 +11,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::ApiTokenId;
 use domain::api_tokens::{Scope, Scopes, TokenLifetime, TokenName, TokenSecret};
 use domain::audit::AuditAction;
+use domain::passwords::verify_password;
 use serde::Deserialize;
-use store::Ts;
 use store::api_tokens::{self, NewApiToken, Revoker, TokenSummary};
 use store::audit::NewAuditEvent;
+use store::throttle::{self, Admission};
+use store::{Ts, accounts, second_factor};
 
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
+use crate::auth::pages::{account_throttle_key, minutes_until};
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
 use crate::i18n::Tr;
+
+/// The ids of the re-authentication inputs, which the error summary links to.
+const CURRENT_PASSWORD: &str = "current-password";
+const SECOND_FACTOR_CODE: &str = "second-factor-code";
 
 /// The message id of a scope's label: `persons:read` → `api-tokens-scope-persons-read`.
 fn scope_label(t: &Tr, scope: Scope) -> String {
@@ -111,11 +122,17 @@ pub struct TokensPage {
     organisation: Option<String>,
     form: TokenForm,
     choices: Vec<ScopeChoice>,
+    /// The form asks for a second-factor code too.
+    second_factor_on: bool,
     errors: Vec<FieldError>,
     tokens: Vec<TokenLine>,
 }
 
 impl TokensPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
     fn has_error(&self, field: &str) -> bool {
         self.errors.iter().any(|e| e.field == field)
     }
@@ -147,6 +164,8 @@ async fn page(
         })
         .collect();
     let organisation = signed_in.actor.organisation().and(signed_in.organisation_name.clone());
+    let second_factor_on =
+        second_factor::state(&state.db, signed_in.actor.user_id).await?.enabled();
     Ok(TokensPage {
         chrome: Chrome::new(ctx, state, Nav::None),
         notice,
@@ -154,6 +173,7 @@ async fn page(
         organisation,
         form,
         choices,
+        second_factor_on,
         errors,
         tokens,
     })
@@ -178,7 +198,76 @@ pub async fn index(
     page(&state, ctx, &signed_in, TokenForm::default(), vec![], None, notice).await
 }
 
-/// Creates a token acting through the session's membership, and shows it once.
+/// Whether the current password (and code, when the second factor is on) typed in the
+/// creation form are right. Each try is counted by the account's sign-in throttle before
+/// anything is evaluated, shares its allowance with the sign-in form, and a wrong one is
+/// recorded like a failed sign-in. Returns the errors to show (none: re-authenticated), and
+/// whether the throttle refused.
+async fn reauthenticate(
+    state: &AppState,
+    t: &Tr,
+    meta: &RequestMeta,
+    signed_in: &SignedIn,
+    password: String,
+    code: &str,
+) -> Result<(Vec<FieldError>, bool), WebError> {
+    let user_id = signed_in.actor.user_id;
+    let now = Ts::now();
+    let key = account_throttle_key(state, &signed_in.email);
+    let mut tx = state.db.begin_write().await?;
+    let admission = throttle::admit(&mut tx, &key, &state.config.throttle_account, now).await?;
+    tx.commit().await?;
+    if let Admission::Blocked { until, .. } = admission {
+        let message = t.msg_count("passwords-error-throttled", &minutes_until(until, now));
+        return Ok((vec![FieldError { field: CURRENT_PASSWORD, message }], true));
+    }
+    let user = accounts::find_user(&state.db, user_id).await?.ok_or(WebError::NotFound)?;
+    // An account without a password costs the same time and fails.
+    let has_password = user.password_hash.is_some();
+    let stored = user.password_hash.clone().unwrap_or_else(|| state.dummy_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+        && has_password;
+    let mut tx = state.db.begin_write().await?;
+    let factor = second_factor::state(&mut tx, user_id).await?;
+    let mut errors = Vec::new();
+    let mut failure = None;
+    if !matches {
+        errors.push(FieldError {
+            field: CURRENT_PASSWORD,
+            message: t.msg("passwords-error-current"),
+        });
+        failure = Some("password");
+    } else if factor.enabled() {
+        // Only behind the right password, so a code is never spent on a wrong one.
+        if crate::account::check_code(state, &mut tx, user_id, &factor, code).await?.is_none() {
+            errors.push(FieldError {
+                field: SECOND_FACTOR_CODE,
+                message: t.msg("api-tokens-error-code"),
+            });
+            failure = Some("second_factor");
+        }
+    }
+    match failure {
+        Some(what) => {
+            accounts::record_failed_login(&mut tx, user_id).await?;
+            let event =
+                NewAuditEvent::new(AuditAction::LoginFailed, signed_in.actor.organisation())
+                    .by(user_id)
+                    .detail("reauthentication", "api_token")
+                    .detail("wrong", what);
+            audit_trail::record(&mut tx, meta, event).await?;
+        }
+        // Right: the account's failures are forgotten, as at a sign-in.
+        None => throttle::clear(&mut tx, &key).await?,
+    }
+    tx.commit().await?;
+    Ok((errors, false))
+}
+
+/// Creates a token acting through the session's membership, and shows it once. The form must
+/// carry the current password, and a code when the second factor is on.
 pub async fn create(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -223,9 +312,19 @@ pub async fn create(
     if lifetime.is_err() {
         errors.push(FieldError { field: "days", message: t.msg("api-tokens-error-days") });
     }
-    let (Ok(name), Some(scopes), Ok(lifetime)) = (name, scopes, lifetime) else {
+    // Checked whatever else is wrong, so that every try counts; never sent back.
+    let (reauth_errors, throttled) =
+        reauthenticate(&state, t, &meta, &signed_in, field("password"), &field("code")).await?;
+    errors.extend(reauth_errors);
+    let (Ok(name), Some(scopes), Ok(lifetime), true) = (name, scopes, lifetime, errors.is_empty())
+    else {
+        let status = if throttled {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         let page = page(&state, ctx, &signed_in, form, errors, None, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok((status, page).into_response());
     };
 
     let secret = TokenSecret::generate();

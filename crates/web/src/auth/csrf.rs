@@ -51,6 +51,12 @@ fn token_for(state: &AppState, purpose: &str, binding: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The token the forms of a session must carry, for a page that answers with a session id
+/// it just issued (the one the request came with is gone).
+pub fn session_token(state: &AppState, session_hash: &[u8; 32]) -> String {
+    token_for(state, "session", session_hash)
+}
+
 fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -66,7 +72,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     }
     let mut new_cookie = None;
     let expected = match &current.0 {
-        Some(signed_in) => token_for(&state, "session", &signed_in.token_hash),
+        Some(signed_in) => session_token(&state, &signed_in.token_hash),
         None => {
             let value = cookie_value(req.headers(), CSRF_COOKIE)
                 .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -20,7 +20,12 @@ use crate::errors::{ErrorKind, error_response};
 use crate::i18n::cookie_value;
 use crate::routes::Routes;
 
+/// The session cookie's name over plain http (local development, tests).
 pub const SESSION_COOKIE: &str = "passerelle_session";
+/// Its name over https: browsers accept a `__Host-` cookie only if it is `Secure`, has
+/// `Path=/` and no `Domain`, so no other host of the domain (a sibling subdomain, a plain-http
+/// page) can set or overwrite it (see ADR 0004).
+pub const SESSION_COOKIE_HTTPS: &str = "__Host-passerelle_session";
 
 pub fn router() -> Routes {
     Routes::new()
@@ -92,12 +97,19 @@ pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// The `Set-Cookie` value for a session token (or, with `None`, one that removes it).
+/// The session cookie's name: `__Host-` prefixed when users reach us over https.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.config.is_https() { SESSION_COOKIE_HTTPS } else { SESSION_COOKIE }
+}
+
+/// The `Set-Cookie` value for a session token (or, with `None`, one that removes it). Never a
+/// `Domain`, always `Path=/`, as the `__Host-` prefix requires.
 pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+    let name = session_cookie_name(state);
     let secure = if state.config.is_https() { "; Secure" } else { "" };
     let value = match token {
-        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{secure}"),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        Some(t) => format!("{name}={t}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
     HeaderValue::from_str(&value).expect("tokens are hex")
 }
@@ -112,9 +124,20 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
     }
     let mut current = CurrentUser(None);
     let mut stale_cookie = false;
-    if let Some(token) = cookie_value(req.headers(), SESSION_COOKIE).filter(|t| !t.is_empty()) {
+    let mut rotated = None;
+    let name = session_cookie_name(&state);
+    if let Some(token) = cookie_value(req.headers(), name).filter(|t| !t.is_empty()) {
         match load(&state, &token_hash(&token)).await {
-            Ok(Some((signed_in, missing_factor))) => {
+            Ok(Some((mut signed_in, missing_factor, rotation_due))) => {
+                if rotation_due && may_rotate(&req) {
+                    match rotate(&state, &mut signed_in).await {
+                        Ok(token) => rotated = token,
+                        Err(e) => {
+                            tracing::error!(error = %e, "session rotation failed");
+                            return error_response(ErrorKind::Unavailable);
+                        }
+                    }
+                }
                 current = CurrentUser(Some(signed_in));
                 if missing_factor {
                     req.extensions_mut().insert(SecondFactorMissing);
@@ -129,10 +152,53 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
     }
     req.extensions_mut().insert(current);
     let mut response = next.run(req).await;
-    if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
+    if let Some(token) = rotated {
+        // Unless the handler itself replaced or ended the session (sign-out, say).
+        if !sets_session_cookie(&response, name) {
+            response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, Some(&token)));
+        }
+    } else if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
         response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, None));
     }
     response
+}
+
+fn sets_session_cookie(response: &Response, name: &str) -> bool {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|c| c.strip_prefix(name).is_some_and(|r| r.starts_with('='))))
+}
+
+/// Whether a request may move its session to a new id: a page opened by the browser (a GET
+/// without htmx), never a form being sent. A form carries an anti-forgery token bound to the
+/// session id, so rotating under it would refuse what the user is sending; the next page they
+/// open rotates instead. Fragments and script calls keep the page's token, so they wait too.
+fn may_rotate(req: &Request) -> bool {
+    (req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD)
+        && !req.headers().contains_key("hx-request")
+        && !req.uri().path().starts_with("/api/")
+        && !req.uri().path().starts_with("/static/")
+}
+
+/// Moves the session to a new id (the user's rights changed, see
+/// [`sessions::mark_rotation_due`]); `signed_in` goes on under it, and the new token is
+/// returned for the cookie.
+async fn rotate(state: &AppState, signed_in: &mut SignedIn) -> Result<Option<String>, StoreError> {
+    let token = new_token();
+    let hash = token_hash(&token);
+    let organisation = signed_in.actor.organisation();
+    let mut tx = state.db.begin_write().await?;
+    let moved =
+        sessions::rotate(&mut tx, &signed_in.token_hash, &hash, organisation, Ts::now()).await?;
+    tx.commit().await?;
+    if !moved {
+        // Rotated or ended by a request running alongside: this one goes on as it was.
+        return Ok(None);
+    }
+    signed_in.token_hash = hash;
+    Ok(Some(token))
 }
 
 /// Set on requests of a user whose organisation requires a second factor they have not turned
@@ -140,8 +206,12 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
 #[derive(Debug, Clone, Copy)]
 pub struct SecondFactorMissing;
 
-/// The session and whether its user still lacks a second factor their organisation requires.
-async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<(SignedIn, bool)>, StoreError> {
+/// The session, whether its user still lacks a second factor their organisation requires,
+/// and whether its id is due to change.
+async fn load(
+    state: &AppState,
+    hash: &[u8; 32],
+) -> Result<Option<(SignedIn, bool, bool)>, StoreError> {
     let Some(row) = sessions::find(&state.db, hash).await? else { return Ok(None) };
     let now = Ts::now();
     // The active organisation decides how long a session may stay idle.
@@ -193,7 +263,7 @@ async fn load(state: &AppState, hash: &[u8; 32]) -> Result<Option<(SignedIn, boo
         unread_notifications: row.unread_notifications,
         session_idle: idle,
     };
-    Ok(Some((signed_in, missing_factor)))
+    Ok(Some((signed_in, missing_factor, row.rotation_due)))
 }
 
 /// A short description of the browser for the user's list of sessions ("Firefox, Linux").

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use store::accounts::{self, TokenPurpose};
 use store::audit::NewAuditEvent;
 use store::throttle::{self, Admission};
-use store::{Ts, second_factor, sessions};
+use store::{StoreError, Ts, invitations, second_factor, sessions};
 
 use super::{SignedIn, device_summary, new_token, session_cookie, token_hash};
 use crate::AppState;
@@ -104,6 +104,8 @@ pub async fn login(
     } else {
         throttle::admit(&mut tx, &account_key, &state.config.throttle_account, now).await?
     };
+    // A block of the account (not of the client's address) is about that account.
+    let account_blocked = admission != Admission::Allowed;
     if admission == Admission::Allowed {
         admission =
             throttle::admit(&mut tx, &address_key, &state.config.throttle_address, now).await?;
@@ -116,7 +118,8 @@ pub async fn login(
         if started {
             let event =
                 NewAuditEvent::new(AuditAction::LoginFailed, None).detail("throttled", true);
-            audit_trail::record(&mut tx, &meta, event).await?;
+            let target = user.as_ref().filter(|_| account_blocked);
+            record_sign_in_failure(&mut tx, &meta, target, event).await?;
         }
         tx.commit().await?;
         let error = ctx.t.msg_count("login-throttled", &minutes_until(until, now));
@@ -146,11 +149,8 @@ pub async fn login(
         if let Some(u) = &user {
             accounts::record_failed_login(&mut tx, u.id).await?;
         }
-        let mut event = NewAuditEvent::new(AuditAction::LoginFailed, None);
-        if let Some(u) = &user {
-            event = event.by(u.id);
-        }
-        audit_trail::record(&mut tx, &meta, event).await?;
+        let event = NewAuditEvent::new(AuditAction::LoginFailed, None);
+        record_sign_in_failure(&mut tx, &meta, user.as_ref(), event).await?;
         tx.commit().await?;
         let error = Some(ctx.t.msg("login-failed"));
         let page = LoginPage {
@@ -185,6 +185,34 @@ pub async fn login(
 /// change of password — draws on one allowance.
 pub(crate) fn account_throttle_key(state: &AppState, email: &str) -> [u8; 32] {
     secrets::keyed_digest(&state.config.secret_key, "throttle-account", email.as_bytes())
+}
+
+/// Records a failed sign-in (`event`, in no chain yet) against the account the address typed
+/// belongs to, if any: in the chain of every organisation the account is an enabled member of,
+/// so that their managers and data protection officers see the attempts on their members'
+/// accounts, and in the instance's chain when the account is in none, or administers the
+/// instance. An unknown address goes to the instance's chain.
+pub(crate) async fn record_sign_in_failure(
+    tx: &mut store::Tx,
+    meta: &RequestMeta,
+    account: Option<&accounts::User>,
+    event: NewAuditEvent,
+) -> Result<(), StoreError> {
+    let Some(account) = account else {
+        return audit_trail::record(tx, meta, event).await;
+    };
+    let event = event.by(account.id);
+    let organisations = accounts::memberships_of(&mut *tx, account.id).await?;
+    if organisations.is_empty() || account.instance_admin {
+        audit_trail::record(tx, meta, NewAuditEvent { organisation_id: None, ..event.clone() })
+            .await?;
+    }
+    for membership in organisations {
+        let in_organisation =
+            NewAuditEvent { organisation_id: Some(membership.organisation_id), ..event.clone() };
+        audit_trail::record(tx, meta, in_organisation).await?;
+    }
+    Ok(())
 }
 
 /// The whole minutes until a throttle's block ends, at least one, for the messages.
@@ -248,7 +276,8 @@ pub fn pending_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
 }
 
 /// Opens a session for a user whose credentials were all checked, in `tx` (committed here):
-/// a new id, the first organisation, the audit event, the cookie.
+/// a new id, the organisation they last switched to (while still a member there; otherwise
+/// the first by name), the audit event, the cookie.
 pub async fn open_session(
     state: &AppState,
     mut tx: store::Tx,
@@ -260,7 +289,10 @@ pub async fn open_session(
 ) -> Result<Response, WebError> {
     let now = Ts::now();
     let memberships = accounts::memberships_of(&mut tx, user.id).await?;
-    let organisation = memberships.first().map(|m| m.organisation_id);
+    let last = accounts::last_organisation(&mut tx, user.id).await?;
+    let organisation = last
+        .filter(|org| memberships.iter().any(|m| m.organisation_id == *org))
+        .or_else(|| memberships.first().map(|m| m.organisation_id));
     // The organisation decides how long its sessions may last.
     let lifetime = match organisation {
         Some(org) => match store::organisations::settings(&mut tx, org).await? {
@@ -394,6 +426,14 @@ pub async fn password_form(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let valid_link = link_user(&state, &token).await?.is_some();
+    if !valid_link
+        && let Some(invitation) =
+            invitations::find_pending_by_link(&state.db, &token_hash(&token), Ts::now()).await?
+    {
+        // A link handed over with an invitation of an existing account: its holder signs in
+        // and answers from their account page.
+        return Ok(crate::account::invitation_link_page(&state, ctx, invitation).into_response());
+    }
     let status = if valid_link { StatusCode::OK } else { StatusCode::NOT_FOUND };
     let page = PasswordPage {
         chrome: Chrome::new(ctx, &state, Nav::None),
@@ -477,8 +517,26 @@ pub async fn set_password(
     // Whatever other link is still out there (an invitation, an older reset) is spent too.
     accounts::expire_one_time_tokens(&mut tx, user.id, now).await?;
     let ended = sessions::delete_all_of_user(&mut tx, user.id).await?;
+    // A sign-in begun with the old password must not finish with its second factor.
+    second_factor::delete_pending_of_user(&mut tx, user.id).await?;
     // A new password is also a recovery: tokens made with the old one stop working.
     store::api_tokens::revoke_all_of_user(&mut tx, user.id, now).await?;
+    // Choosing the password with an invitation's link is the answer to that invitation.
+    if let Some(accepted) = invitations::accept_by_link(&mut tx, &hashed, user.id, now).await? {
+        let event = crate::account::accepted_event(&accepted, user.id).detail("via", "link");
+        audit_trail::record(&mut tx, &meta, event).await?;
+    }
+    // Any other invitation was meant for the account's owner, whom the holder of this link
+    // may not be: the organisations invite again.
+    for withdrawn in invitations::withdraw_pending_of_user(&mut tx, user.id, now).await? {
+        let event =
+            NewAuditEvent::new(AuditAction::MembershipChanged, Some(withdrawn.organisation_id))
+                .by(user.id)
+                .on("invitation", withdrawn.id.as_uuid())
+                .detail("change", "withdrawn")
+                .detail("because", "password_set_with_link");
+        audit_trail::record(&mut tx, &meta, event).await?;
+    }
     audit_trail::record(
         &mut tx,
         &meta,

@@ -68,6 +68,10 @@ fn text(t: &Tr, n: &Notification) -> String {
                 &[("organisation", &organisation), ("actor", &actor), ("flag", &flag)],
             )
         }
+        Some(NotificationKind::InvitationReceived) => t.msg_args(
+            "notification-invitation_received",
+            &[("organisation", &organisation), ("actor", &actor)],
+        ),
         None => t.msg("notification-unknown"),
     }
 }

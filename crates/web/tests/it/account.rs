@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use domain::accounts::Role;
+use domain::audit::AuditAction;
 use domain::totp;
 use store::{Ts, accounts};
 use testkit::engine_tests;
@@ -74,7 +75,113 @@ async fn enrol(app: &TestApp) -> (Vec<u8>, Vec<String>) {
     (secret, codes)
 }
 
+/// The session cookie a response sets, as `name=value`.
+fn session_set(res: &reqwest::Response) -> Option<String> {
+    res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.starts_with("passerelle_session=").then(|| c.split(';').next().unwrap().to_owned())
+    })
+}
+
+async fn events_of(app: &TestApp, action: AuditAction) -> Vec<store::audit::AuditEvent> {
+    let filter = store::audit::AuditFilter {
+        action: Some(action),
+        ..store::audit::AuditFilter::new(store::audit::AuditScope::Everything)
+    };
+    store::audit::search(&app.state.db, &filter, None, 1000).await.unwrap().events
+}
+
 engine_tests! {
+    /// Security review L6: the enrolment page writes a secret; L7: turning the factor on is a
+    /// privilege change.
+    async fn enrolling_records_the_key_made_and_moves_the_session_to_a_new_id(db) {
+        let app = TestApp::spawn(db).await;
+        let id = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let signed_in = app.sign_in_with(&app.client, "camille@x.example", PASSWORD).await;
+        let before = session_set(&signed_in).unwrap();
+        let org = store::organisations::find_by_slug(&app.state.db, "ccas-a").await.unwrap().unwrap();
+        let page = app.get("/account/second-factor").await.text().await.unwrap();
+        let started = events_of(&app, AuditAction::SecondFactorEnrolmentStarted).await;
+        assert_eq!(started.len(), 1, "the key written is recorded");
+        assert_eq!((started[0].actor(), started[0].organisation(), started[0].subject_id), (Some(id), Some(org.id), Some(id.as_uuid())));
+        app.get("/account/second-factor").await;
+        assert_eq!(events_of(&app, AuditAction::SecondFactorEnrolmentStarted).await.len(), 1, "reloading writes nothing new");
+        let secret = manual_key(&page);
+        let csrf = csrf_in(&page).unwrap();
+        let enrolled = app.client.post(app.url("/account/second-factor")).form(&[("csrf_token", csrf.as_str()), ("code", code_now(&secret, 0).as_str())]).send().await.unwrap();
+        assert_eq!(enrolled.status(), 200);
+        let after = session_set(&enrolled).expect("a new session id");
+        assert_ne!(before, after);
+        let html = enrolled.text().await.unwrap();
+        let replay = TestApp::new_client().get(app.url("/")).header("cookie", &before).send().await.unwrap();
+        assert_eq!(replay.status(), 303, "the id from before the second factor opens nothing");
+        assert_eq!(app.get("/").await.status(), 200, "the browser goes on under the new id");
+        // The page showing the recovery codes answers for the new id: its forms work.
+        let token = csrf_in(&html).unwrap();
+        let out = app.client.post(app.url("/logout")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        assert_eq!(out.status(), 303);
+        assert_eq!(out.headers()["location"], "/login?notice=signed_out");
+        assert_eq!(events_of(&app, AuditAction::SecondFactorEnabled).await.len(), 1);
+    }
+
+    /// Security review L7: a sign-in begun with the old password must not finish.
+    async fn a_new_password_ends_sign_ins_waiting_for_their_second_factor(db) {
+        let app = TestApp::spawn(db).await;
+        let id = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let (secret, _) = enrol(&app).await;
+        // Someone who knows the password has got as far as the code…
+        let intruder = TestApp::new_client();
+        let res = app.sign_in_with(&intruder, "camille@x.example", PASSWORD).await;
+        assert_eq!(res.headers()["location"], "/login/second-factor");
+        // …when the owner changes it from their account page.
+        let new_password = "une autre phrase de passe bien longue";
+        let changed = post_form(&app, &app.client, "/account/password", "/account", &[("current", PASSWORD), ("password", new_password), ("confirm", new_password)]).await;
+        assert_eq!(changed.status(), 303);
+        let late = post_form(&app, &intruder, "/login/second-factor", "/login/second-factor", &[("code", &code_now(&secret, 1))]).await;
+        assert_eq!(late.status(), 303);
+        assert_eq!(late.headers()["location"], "/login?notice=expired");
+        assert_eq!(intruder.get(app.url("/")).send().await.unwrap().status(), 303, "no session");
+        // The same with a password chosen through a reset link.
+        let intruder = TestApp::new_client();
+        app.sign_in_with(&intruder, "camille@x.example", new_password).await;
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        let link = accounts::create_reset_link(&mut tx, id, Ts::now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let owner = TestApp::new_client();
+        let csrf = app.csrf_token(&owner, &link.path()).await;
+        let phrase = "encore une phrase de passe toute neuve";
+        let set = owner.post(app.url(&link.path())).form(&[("csrf_token", csrf.as_str()), ("password", phrase), ("confirm", phrase)]).send().await.unwrap();
+        assert_eq!(set.status(), 303);
+        let late = post_form(&app, &intruder, "/login/second-factor", "/login/second-factor", &[("code", &code_now(&secret, 1))]).await;
+        assert_eq!(late.headers()["location"], "/login?notice=expired");
+        assert_eq!(intruder.get(app.url("/")).send().await.unwrap().status(), 303, "no session");
+    }
+
+    /// Security review M1: the organisation chosen last opens again, not the first by name.
+    async fn the_organisation_last_switched_to_opens_at_the_next_sign_in(db) {
+        let app = TestApp::spawn(db).await;
+        let id = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.create_user("manager.b@x.example", PASSWORD, Some(("ccas-b", Role::Manager))).await;
+        let b = store::organisations::find_by_slug(&app.state.db, "ccas-b").await.unwrap().unwrap();
+        let membership_b = domain::MembershipId::new();
+        accounts::insert_membership(&app.state.db, membership_b, id, b.id, Role::Supervisor, Ts::now()).await.unwrap();
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let home = visible_text(&app.get("/").await.text().await.unwrap());
+        assert!(home.contains("Votre structure : ccas-a"), "the first by name, at first: {home}");
+        let switch = post_form(&app, &app.client, "/account/organisation", "/account", &[("organisation_id", &b.id.to_string())]).await;
+        assert_eq!(switch.status(), 303);
+        let elsewhere = TestApp::new_client();
+        app.sign_in_with(&elsewhere, "camille@x.example", PASSWORD).await;
+        let home = visible_text(&elsewhere.get(app.url("/")).send().await.unwrap().text().await.unwrap());
+        assert!(home.contains("Votre structure : ccas-b (superviseur·e)"), "the last one chosen: {home}");
+        // Once that membership is disabled, the next sign-in falls back to the first by name.
+        store::accounts::set_member_disabled(&app.state.db, b.id, membership_b, Some(Ts::now()), Ts::now()).await.unwrap();
+        let later = TestApp::new_client();
+        app.sign_in_with(&later, "camille@x.example", PASSWORD).await;
+        let home = visible_text(&later.get(app.url("/")).send().await.unwrap().text().await.unwrap());
+        assert!(home.contains("Votre structure : ccas-a"), "{home}");
+    }
+
     async fn a_second_factor_is_enrolled_then_required_at_sign_in(db) {
         let app = TestApp::spawn(db).await;
         app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;

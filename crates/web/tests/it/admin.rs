@@ -46,6 +46,13 @@ async fn post(
     client.post(app.url(path)).form(&form).send().await.unwrap()
 }
 
+/// The session cookie a response sets, as `name=value`.
+fn session_set(res: &reqwest::Response) -> Option<String> {
+    res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.starts_with("passerelle_session=").then(|| c.split(';').next().unwrap().to_owned())
+    })
+}
+
 async fn text(res: reqwest::Response) -> String {
     visible_text(&res.text().await.unwrap())
 }
@@ -72,6 +79,36 @@ fn details(event: &AuditEvent) -> serde_json::Value {
 fn link_path(html: &str) -> String {
     let at = html.find("/account/password/").expect("a one-time link is shown");
     html[at..at + "/account/password/".len() + 64].to_owned()
+}
+
+/// Opens an invitation's link in a new browser and chooses `password` with it; returns the
+/// status of the POST.
+async fn choose_password_with(app: &TestApp, link: &str, password: &str) -> u16 {
+    let browser = TestApp::new_client();
+    let form = browser.get(app.url(link)).send().await.unwrap();
+    assert_eq!(form.status(), 200, "the link opens the password form");
+    let csrf = csrf_in(&form.text().await.unwrap()).unwrap();
+    browser
+        .post(app.url(link))
+        .form(&[("csrf_token", csrf.as_str()), ("password", password), ("confirm", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The answer page of an invitation as a person reads it, with the address and the link's
+/// secret blanked out, to compare answers.
+fn invitation_answer(html: &str, email: &str) -> String {
+    let link = link_path(html);
+    visible_text(html).replace(email, "EMAIL").replace(&link, "/account/password/LINK")
+}
+
+/// The events of one organisation's chain.
+async fn chain_events(app: &TestApp, org: OrganisationId) -> Vec<AuditEvent> {
+    let filter = AuditFilter::new(AuditScope::Organisation(org));
+    store::audit::search(&app.state.db, &filter, None, 1000).await.unwrap().events
 }
 
 /// A manager of `ccas-a` (signed in on `app.client`) and the organisation's two teams.
@@ -116,7 +153,7 @@ const EVERY_FIELD: &[(&str, &str)] = &[
 
 engine_tests! {
     async fn an_invited_person_sets_a_password_with_the_link_shown_and_signs_in_with_the_role_and_teams_given(db) {
-        let (app, _, accueil, _) = manager_app(db).await;
+        let (app, manager, accueil, _) = manager_app(db).await;
         let form = app.get("/admin/users/invite").await;
         assert_eq!(form.status(), 200);
         let form = form.text().await.unwrap();
@@ -131,53 +168,66 @@ engine_tests! {
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
         let page = visible_text(&html);
-        assert!(page.contains("Compte créé"), "{page}");
+        assert!(page.contains("Invitation prête"), "{page}");
         assert!(page.contains("Passerelle n'envoie pas encore d'e-mails"), "{page}");
         assert!(page.contains("nouvelle.collegue@x.example"), "{page}");
         let link = link_path(&html);
+        // Waiting for an answer: listed as an invitation, not a member.
+        let user = accounts::find_user_by_email(&app.state.db, "nouvelle.collegue@x.example").await.unwrap().unwrap();
+        let org = org_id(&app, "ccas-a").await;
+        assert!(accounts::find_member_by_user(&app.state.db, org, user.id).await.unwrap().is_none(), "nothing opens before the answer");
+        let list = text(app.get("/admin/users").await).await;
+        let waiting = &list[list.find("Invitations en attente").expect("a list of invitations")..];
+        assert!(waiting.contains("Nouvelle Collègue nouvelle.collegue@x.example travailleur·se social·e"), "{list}");
 
-        // The link, opened in another browser, sets the password once.
+        // Choosing the password with the link, in another browser, is the answer.
+        assert_eq!(choose_password_with(&app, &link, NEW_PASSWORD).await, 303);
         let browser = TestApp::new_client();
-        let form = browser.get(app.url(&link)).send().await.unwrap();
-        assert_eq!(form.status(), 200);
-        let csrf = csrf_in(&form.text().await.unwrap()).unwrap();
-        let set = browser
-            .post(app.url(&link))
-            .form(&[("csrf_token", csrf.as_str()), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(set.status(), 303);
-        assert_eq!(set.headers()["location"], "/login?notice=password_set");
         let signed_in = app.sign_in_with(&browser, "nouvelle.collegue@x.example", NEW_PASSWORD).await;
         assert_eq!(signed_in.headers()["location"], "/");
         let home = text(browser.get(app.url("/")).send().await.unwrap()).await;
         assert!(home.contains("Votre structure : ccas-a (travailleur·se social·e)"), "{home}");
         assert!(!home.contains("Administration"), "a worker is not offered the administration");
 
-        let user = accounts::find_user_by_email(&app.state.db, "nouvelle.collegue@x.example").await.unwrap().unwrap();
         assert_eq!(user.display_name, "Nouvelle Collègue");
         assert!(!user.instance_admin);
-        let org = org_id(&app, "ccas-a").await;
         assert_eq!(accounts::teams_of_membership(&app.state.db, user.id, org).await.unwrap(), vec![(accueil, false)]);
-
         let list = text(app.get("/admin/users").await).await;
         assert!(list.contains("Nouvelle Collègue nouvelle.collegue@x.example travailleur·se social·e Accueil Actif"), "{list}");
+        assert!(!list.contains("Invitations en attente"), "answered: {list}");
+        // The account is the instance's: its creation is in the instance's chain; the
+        // organisation's holds the invitation and its acceptance.
         let created = events_of(&app, AuditAction::UserCreated).await;
         assert_eq!(created.len(), 1);
-        assert_eq!(created[0].organisation(), Some(org));
+        assert_eq!(created[0].organisation(), None);
         assert_eq!(created[0].subject_id, Some(user.id.as_uuid()));
-        let d = details(&created[0]);
-        assert_eq!(d["role"], "worker");
+        assert_eq!(created[0].actor(), Some(manager));
+        let changes = events_of(&app, AuditAction::MembershipChanged).await;
+        let changes: Vec<(Option<OrganisationId>, String, Option<String>)> = changes
+            .iter()
+            .rev()
+            .map(|e| (e.organisation(), details(e)["change"].as_str().unwrap().to_owned(), e.subject_type.clone()))
+            .collect();
+        assert_eq!(changes, [
+            (Some(org), "invited".to_owned(), Some("invitation".to_owned())),
+            (Some(org), "accepted".to_owned(), Some("user".to_owned())),
+        ]);
+        let accepted = events_of(&app, AuditAction::MembershipChanged).await[0].clone();
+        assert_eq!(accepted.actor(), Some(user.id), "the invitee answered");
+        let d = details(&accepted);
+        assert_eq!((d["role"].clone(), d["via"].clone()), ("worker".into(), "link".into()));
         assert_eq!(d["teams"], serde_json::json!([accueil.to_string()]));
-        let logged = created[0].details.clone().unwrap();
-        assert!(!logged.contains("Collègue") && !logged.contains("collegue"), "no name or address in the log: {logged}");
+        for event in events(&app).await {
+            let logged = event.details.clone().unwrap_or_default();
+            assert!(!logged.contains("Collègue") && !logged.contains("collegue"), "no name or address in the log: {logged}");
+        }
         assert_chain_intact(&app).await;
     }
 
-    async fn inviting_an_existing_account_adds_only_the_membership(db) {
-        let (app, _, _, insertion) = manager_app(db).await;
+    async fn inviting_an_existing_account_waits_for_its_owner_to_accept(db) {
+        let (app, manager, _, insertion) = manager_app(db).await;
         let elsewhere = app.create_user("karim@x.example", PASSWORD, Some(("ccas-b", Role::Worker))).await;
+        let org = org_id(&app, "ccas-a").await;
         let res = post(&app, &app.client, "/admin/users/invite", &[
             ("email", "karim@x.example"),
             ("name", "Another Name Typed"),
@@ -187,23 +237,117 @@ engine_tests! {
         ]).await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
-        assert!(!html.contains("/account/password/"), "no link for an existing account");
-        let page = visible_text(&html);
-        assert!(page.contains("karim@x.example avait déjà un compte"), "{page}");
+        let link = link_path(&html);
+        // Nothing opens ccas-a until Karim says so.
+        assert!(accounts::find_member_by_user(&app.state.db, org, elsewhere).await.unwrap().is_none());
         let user = accounts::find_user(&app.state.db, elsewhere).await.unwrap().unwrap();
         assert_eq!(user.display_name, "Test User", "the account's own name is kept");
+        let list = text(app.get("/admin/users").await).await;
+        let waiting = &list[list.find("Invitations en attente").expect("a list of invitations")..];
+        assert!(waiting.contains("Another Name Typed karim@x.example superviseur·e"), "the name typed, never the account's: {list}");
+        // The link sets no password: it tells its holder to sign in.
+        let opened = TestApp::new_client().get(app.url(&link)).send().await.unwrap();
+        assert_eq!(opened.status(), 200);
+        let opened = visible_text(&opened.text().await.unwrap());
+        assert!(opened.contains("ccas-a vous invite à la rejoindre, comme superviseur·e. Connectez-vous"), "{opened}");
+        let karim = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&karim, "karim@x.example", PASSWORD).await.status(), 303);
+        let notices = text(karim.get(app.url("/notifications")).send().await.unwrap()).await;
+        assert!(notices.contains("Test User vous invite à rejoindre ccas-a."), "{notices}");
+        let account = karim.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+        assert!(visible_text(&account).contains("Test User vous invite à rejoindre ccas-a, comme superviseur·e."), "{account}");
+        let at = account.find("/account/invitations/").unwrap();
+        let accept = account[at..at + account[at..].find('"').unwrap()].to_owned();
+        assert!(accept.ends_with("/accept"), "{accept}");
+        // Only with the anti-forgery token, and only by the invitee.
+        assert_eq!(karim.post(app.url(&accept)).send().await.unwrap().status(), 403);
+        assert_eq!(post(&app, &app.client, &accept, &[]).await.status(), 404, "the manager cannot answer for Karim");
+        assert!(accounts::find_member_by_user(&app.state.db, org, elsewhere).await.unwrap().is_none());
+        let res = post(&app, &karim, &accept, &[]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/account?notice=invitation_accepted");
         let orgs: Vec<String> = accounts::memberships_of(&app.state.db, elsewhere).await.unwrap()
             .into_iter().map(|m| format!("{}:{}", m.organisation_name, m.role)).collect();
         assert_eq!(orgs, ["ccas-a:supervisor", "ccas-b:worker"]);
-        let org = org_id(&app, "ccas-a").await;
         assert_eq!(accounts::teams_of_membership(&app.state.db, elsewhere, org).await.unwrap(), vec![(insertion, true)]);
+        // Answered once: again, it is gone.
+        let again = post(&app, &karim, &accept, &[]).await;
+        assert_eq!(again.headers()["location"], "/account?notice=invitation_gone");
+        assert_eq!(app.get(&link).await.status(), 404, "the link has served its purpose");
         assert!(events_of(&app, AuditAction::UserCreated).await.is_empty());
         let changed = events_of(&app, AuditAction::MembershipChanged).await;
-        assert_eq!(changed.len(), 1);
-        assert_eq!(details(&changed[0])["change"], "added");
+        assert_eq!(changed.len(), 2);
+        assert_eq!((details(&changed[1])["change"].clone(), changed[1].actor()), ("invited".into(), Some(manager)));
+        assert_eq!((details(&changed[0])["change"].clone(), changed[0].actor()), ("accepted".into(), Some(elsewhere)));
         assert_eq!(details(&changed[0])["supervises"], serde_json::json!([insertion.to_string()]));
-        // They sign in with their usual password.
-        app.sign_in_with(&TestApp::new_client(), "karim@x.example", PASSWORD).await;
+        assert_eq!(changed[0].organisation(), Some(org));
+        assert_chain_intact(&app).await;
+    }
+
+    async fn a_declined_invitation_opens_nothing(db) {
+        let (app, _, _, _) = manager_app(db).await;
+        let karim = app.create_user("karim@x.example", PASSWORD, Some(("ccas-b", Role::Worker))).await;
+        let res = post(&app, &app.client, "/admin/users/invite", &[("email", "karim@x.example"), ("name", "Karim"), ("role", "manager")]).await;
+        assert_eq!(res.status(), 200);
+        let browser = TestApp::new_client();
+        app.sign_in_with(&browser, "karim@x.example", PASSWORD).await;
+        let account = browser.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+        let at = account.find("/account/invitations/").unwrap();
+        let id = &account[at + "/account/invitations/".len()..at + "/account/invitations/".len() + 36];
+        let res = post(&app, &browser, &format!("/account/invitations/{id}/decline"), &[]).await;
+        assert_eq!(res.headers()["location"], "/account?notice=invitation_declined");
+        let res = post(&app, &browser, &format!("/account/invitations/{id}/accept"), &[]).await;
+        assert_eq!(res.headers()["location"], "/account?notice=invitation_gone", "declined is final");
+        let org = org_id(&app, "ccas-a").await;
+        assert!(accounts::find_member_by_user(&app.state.db, org, karim).await.unwrap().is_none());
+        let page = text(browser.get(app.url("/account")).send().await.unwrap()).await;
+        assert!(!page.contains("vous invite"), "{page}");
+        let declined = &events_of(&app, AuditAction::MembershipChanged).await[0];
+        assert_eq!((details(declined)["change"].clone(), declined.actor(), declined.organisation()), ("declined".into(), Some(karim), Some(org)));
+        assert_chain_intact(&app).await;
+    }
+
+    /// Security review M1: a manager could tell which addresses have an account on the
+    /// instance from the answer to an invitation.
+    async fn the_manager_gets_the_same_answer_whether_the_address_has_an_account_or_not(db) {
+        let (app, _, accueil, _) = manager_app(db).await;
+        let org = org_id(&app, "ccas-a").await;
+        // An account of another organisation; an account another organisation's invitation
+        // created, whose password nobody chose yet; an instance administrator.
+        app.create_user("in.b@x.example", PASSWORD, Some(("ccas-b", Role::Worker))).await;
+        app.create_user("manager.b@x.example", PASSWORD, Some(("ccas-b", Role::Manager))).await;
+        let b = TestApp::new_client();
+        app.sign_in_with(&b, "manager.b@x.example", PASSWORD).await;
+        let unfinished = post(&app, &b, "/admin/users/invite", &[("email", "unfinished@x.example"), ("name", "U"), ("role", "worker")]).await;
+        assert_eq!(unfinished.status(), 200);
+        app.create_user("admin@x.example", PASSWORD, None).await;
+        let team = accueil.to_string();
+        let mut answers = Vec::new();
+        for email in ["nobody.yet@x.example", "in.b@x.example", "unfinished@x.example", "admin@x.example"] {
+            let res = post(&app, &app.client, "/admin/users/invite", &[("email", email), ("name", "Same Name"), ("role", "dpo"), ("teams", &team)]).await;
+            let status = res.status();
+            let html = res.text().await.unwrap();
+            answers.push((email, status, invitation_answer(&html, email)));
+        }
+        for (email, status, answer) in &answers[1..] {
+            assert_eq!(*status, answers[0].1, "{email}");
+            assert_eq!(answer, &answers[0].2, "the answer for {email} differs from a new address's");
+        }
+        // The members list, and the organisation's log, say the same of each.
+        let list = text(app.get("/admin/users").await).await;
+        for (email, _, _) in &answers {
+            assert!(list.contains(&format!("Same Name {email} délégué·e à la protection des données")), "{email}: {list}");
+        }
+        let invited: Vec<AuditEvent> = chain_events(&app, org).await.into_iter().filter(|e| e.action() == Ok(AuditAction::MembershipChanged)).collect();
+        assert_eq!(invited.len(), 4);
+        for event in &invited {
+            assert_eq!(event.subject_type.as_deref(), Some("invitation"), "never the account's id");
+            let d = details(event);
+            let mut keys: Vec<&String> = d.as_object().unwrap().keys().collect();
+            keys.sort();
+            assert_eq!(keys, ["change", "role", "supervises", "teams"]);
+        }
+        assert!(chain_events(&app, org).await.iter().all(|e| e.action() != Ok(AuditAction::UserCreated)));
         assert_chain_intact(&app).await;
     }
 
@@ -363,6 +507,43 @@ engine_tests! {
         assert_chain_intact(&app).await;
     }
 
+    /// Security review L7: a change of rights is a privilege change, so the member's session
+    /// gets a new id — at their next page, so that a form they are sending still goes through.
+    async fn a_role_or_teams_change_moves_the_members_session_to_a_new_id_at_their_next_page(db) {
+        let (app, _, accueil, _) = manager_app(db).await;
+        let karim = app.create_user("karim@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let member = TestApp::new_client();
+        let signed_in = app.sign_in_with(&member, "karim@x.example", PASSWORD).await;
+        let first = session_set(&signed_in).unwrap();
+        let page = member.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let open_form_token = csrf_in(&page).unwrap();
+        let id = membership(&app, "ccas-a", karim).await.membership_id;
+        let res = post(&app, &app.client, &format!("/admin/users/{id}/role"), &[("role", "supervisor")]).await;
+        assert_eq!(res.status(), 303);
+        // What the member was sending still goes through, under the old id…
+        let kept = member.post(app.url("/account/keep-alive")).header("x-csrf-token", &open_form_token).send().await.unwrap();
+        assert_eq!(kept.status(), 204);
+        assert!(session_set(&kept).is_none());
+        // …and the next page moves the session.
+        let next = member.get(app.url("/")).send().await.unwrap();
+        assert_eq!(next.status(), 200);
+        let second = session_set(&next).expect("a new session id");
+        assert_ne!(first, second);
+        assert!(text(next).await.contains("Votre structure : ccas-a (superviseur·e)"));
+        let replay = TestApp::new_client().get(app.url("/")).header("cookie", &first).send().await.unwrap();
+        assert_eq!(replay.status(), 303, "the id from before the change opens nothing");
+        let again = member.get(app.url("/")).send().await.unwrap();
+        assert!(session_set(&again).is_none(), "once");
+        // A change of teams too.
+        let res = post(&app, &app.client, &format!("/admin/users/{id}/teams"), &[("teams", &accueil.to_string())]).await;
+        assert_eq!(res.status(), 303);
+        let next = member.get(app.url("/account")).send().await.unwrap();
+        let third = session_set(&next).expect("a new session id");
+        assert_ne!(third, second);
+        // The manager's own session, whose rights did not change, keeps its id.
+        assert!(session_set(&app.get("/").await).is_none());
+    }
+
     async fn teams_are_changed_and_supervising_goes_with_the_supervisor_role(db) {
         let (app, _, accueil, insertion) = manager_app(db).await;
         let sophie = app.create_user("sophie@x.example", PASSWORD, Some(("ccas-a", Role::Supervisor))).await;
@@ -520,6 +701,8 @@ engine_tests! {
                 ("email", email), ("name", name), ("role", "dpo"), ("teams", &accueil.to_string()),
             ]).await;
             assert_eq!(res.status(), 200);
+            let link = link_path(&res.text().await.unwrap());
+            assert_eq!(choose_password_with(&app, &link, NEW_PASSWORD).await, 303);
         }
         let html = app.get("/admin/users").await.text().await.unwrap();
         // Positions in the table (the header names the signed-in manager too).
@@ -620,52 +803,60 @@ mod cross_organisation_links {
     use super::*;
 
     engine_tests! {
-        /// A manager who created an account keeps its link; another organisation adding that
-        /// account must not let the link open the second organisation (security review H1).
+        /// A manager who created an account keeps its link; another organisation's invitation
+        /// of that account must not let the link's holder into the second organisation
+        /// (security review H1, and M1: invitations wait for an answer).
         async fn a_link_held_by_one_manager_never_opens_another_organisation(db) {
             let app = TestApp::spawn(db).await;
             app.create_user("manager-a@x.example", PASSWORD, Some(("ccas-a", Role::Manager))).await;
             app.create_user("manager-b@x.example", PASSWORD, Some(("ccas-b", Role::Manager))).await;
             let a = TestApp::new_client();
             app.sign_in_with(&a, "manager-a@x.example", PASSWORD).await;
-            let token = app.csrf_token(&a, "/admin/users/invite").await;
-            let invited = a
-                .post(app.url("/admin/users/invite"))
-                .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", "worker")])
-                .send()
-                .await
-                .unwrap();
+            let invite = |client: reqwest::Client, role: &'static str| {
+                let app = &app;
+                async move {
+                    let token = app.csrf_token(&client, "/admin/users/invite").await;
+                    client
+                        .post(app.url("/admin/users/invite"))
+                        .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", role)])
+                        .send()
+                        .await
+                        .unwrap()
+                }
+            };
+            let invited = invite(a.clone(), "worker").await;
             assert_eq!(invited.status(), 200);
-            let page = invited.text().await.unwrap();
-            let at = page.find("/account/password/").expect("the link is shown");
-            let path = page[at..at + page[at..].find(['"', '<', ' ']).unwrap()].to_owned();
-            // Manager B tries to add the same address before its owner chose a password.
+            let path = link_path(&invited.text().await.unwrap());
+            // Manager B invites the same address before its owner chose a password: B's link
+            // sets no password, and A's link will not answer B's invitation.
             let b = TestApp::new_client();
             app.sign_in_with(&b, "manager-b@x.example", PASSWORD).await;
-            let token = app.csrf_token(&b, "/admin/users/invite").await;
-            let refused = b
-                .post(app.url("/admin/users/invite"))
-                .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", "manager")])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(refused.status(), 422);
-            assert!(visible_text(&refused.text().await.unwrap()).contains("n'a pas encore été choisi"));
-            // Once the owner has chosen a password, B may add them, and A's old link is dead.
-            let owner = TestApp::new_client();
-            let token = app.csrf_token(&owner, &path).await;
-            let phrase = "une phrase de passe vraiment longue";
-            let set = owner.post(app.url(&path)).form(&[("csrf_token", token.as_str()), ("password", phrase), ("confirm", phrase)]).send().await.unwrap();
-            assert_eq!(set.status(), 303);
-            let token = app.csrf_token(&b, "/admin/users/invite").await;
-            let added = b
-                .post(app.url("/admin/users/invite"))
-                .form(&[("csrf_token", token.as_str()), ("email", "new.hire@x.example"), ("name", "New Hire"), ("role", "manager")])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(added.status(), 200);
-            assert_eq!(app.get(&path).await.status(), 404, "no link of the account works any more");
+            let by_b = invite(b.clone(), "manager").await;
+            assert_eq!(by_b.status(), 200);
+            let b_link = link_path(&by_b.text().await.unwrap());
+            let b_page = visible_text(&app.get(&b_link).await.text().await.unwrap());
+            assert!(b_page.contains("Connectez-vous") && !b_page.contains("Enregistrer le mot de passe"), "{b_page}");
+            // Whoever holds A's link chooses the password: they join ccas-a, and B's
+            // invitation, meant for the account's owner, is withdrawn.
+            assert_eq!(choose_password_with(&app, &path, "une phrase de passe vraiment longue").await, 303);
+            let user = accounts::find_user_by_email(&app.state.db, "new.hire@x.example").await.unwrap().unwrap();
+            let orgs: Vec<String> = accounts::memberships_of(&app.state.db, user.id).await.unwrap().into_iter().map(|m| m.organisation_name).collect();
+            assert_eq!(orgs, ["ccas-a"]);
+            let holder = TestApp::new_client();
+            app.sign_in_with(&holder, "new.hire@x.example", "une phrase de passe vraiment longue").await;
+            let account = text(holder.get(app.url("/account")).send().await.unwrap()).await;
+            assert!(!account.contains("vous invite"), "nothing from ccas-b to accept: {account}");
+            assert_eq!(app.get(&b_link).await.status(), 404, "B's link is dead");
+            let withdrawn = events_of(&app, AuditAction::MembershipChanged).await;
+            let org_b = org_id(&app, "ccas-b").await;
+            assert!(withdrawn.iter().any(|e| e.organisation() == Some(org_b) && details(e)["change"] == "withdrawn"), "B's log says so");
+            // B invites again: now an account with a password, answered by signing in.
+            let again = invite(b.clone(), "manager").await;
+            assert_eq!(again.status(), 200);
+            let again_link = link_path(&again.text().await.unwrap());
+            assert!(visible_text(&app.get(&again_link).await.text().await.unwrap()).contains("Connectez-vous"));
+            assert_eq!(app.get(&path).await.status(), 404, "A's link has served");
+            assert!(accounts::find_member_by_user(&app.state.db, org_b, user.id).await.unwrap().is_none());
         }
     }
 }

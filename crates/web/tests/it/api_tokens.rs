@@ -276,16 +276,19 @@ engine_tests! {
         assert_eq!(forged.status(), 403);
         // A refused form keeps what was typed and says what is wrong, linked to the fields.
         let refused = app.client.post(app.url("/account/tokens"))
-            .form(&[("csrf_token", csrf.as_str()), ("name", "   "), ("days", "366")])
+            .form(&[("csrf_token", csrf.as_str()), ("name", "   "), ("days", "366"), ("password", PASSWORD)])
             .send().await.unwrap();
         assert_eq!(refused.status(), 422);
-        let text = visible_text(&refused.text().await.unwrap());
+        let html = refused.text().await.unwrap();
+        assert!(!html.contains(PASSWORD), "the password typed is never sent back");
+        let text = visible_text(&html);
         for message in ["Donnez au jeton un nom", "Choisissez au moins un droit", "de 1 à 365"] {
             assert!(text.contains(message), "{message}: {text}");
         }
+        assert!(!text.contains("mot de passe actuel est incorrect"), "{text}");
         assert!(store::api_tokens::list_of_user(&app.state.db, camille).await.unwrap().is_empty());
         let created = app.client.post(app.url("/account/tokens"))
-            .form(&[("csrf_token", csrf.as_str()), ("name", "export de nuit"), ("scopes", "cases:read"), ("scopes", "persons:read"), ("days", "30")])
+            .form(&[("csrf_token", csrf.as_str()), ("name", "export de nuit"), ("scopes", "cases:read"), ("scopes", "persons:read"), ("days", "30"), ("password", PASSWORD)])
             .send().await.unwrap();
         assert_eq!(created.status(), 200);
         assert_eq!(created.headers()["cache-control"], "no-store");
@@ -375,6 +378,99 @@ engine_tests! {
         assert!(events_of(&app, AuditAction::TokenRevoked).await.is_empty());
         let list = visible_text(&app.get("/account/tokens").await.text().await.unwrap());
         assert!(!list.contains("test token"), "nor is it listed to anyone else: {list}");
+    }
+
+    /// Security review M3: a session left open must not mint a credential that outlives it.
+    async fn creating_a_token_asks_for_the_current_password_and_counts_wrong_ones_as_failed_sign_ins(db) {
+        let app = TestApp::spawn(db).await;
+        let camille = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let org = organisations::find_by_slug(&app.state.db, "ccas-a").await.unwrap().unwrap();
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let page = app.get("/account/tokens").await.text().await.unwrap();
+        assert!(page.contains(r#"<label for="current-password">Mot de passe actuel</label>"#), "{page}");
+        assert!(!page.contains("second-factor-code"), "no code asked without a second factor");
+        let csrf = csrf_in(&page).unwrap();
+        let create = |password: &'static str| {
+            let app = &app;
+            let csrf = csrf.clone();
+            async move {
+                app.client.post(app.url("/account/tokens"))
+                    .form(&[("csrf_token", csrf.as_str()), ("name", "export"), ("scopes", "all"), ("days", "30"), ("password", password)])
+                    .send().await.unwrap()
+            }
+        };
+        // A wrong or missing password: a clear field error, nothing created, recorded like a
+        // failed sign-in.
+        for wrong in ["not the password", ""] {
+            let res = create(wrong).await;
+            assert_eq!(res.status(), 422, "{wrong:?}");
+            let html = res.text().await.unwrap();
+            assert!(html.contains(r##"<a href="#current-password">Le mot de passe actuel est incorrect.</a>"##), "{html}");
+            assert!(html.contains(r#"aria-invalid="true""#));
+            assert!(html.contains(r#"value="export""#), "what was typed is kept");
+        }
+        assert!(store::api_tokens::list_of_user(&app.state.db, camille).await.unwrap().is_empty());
+        assert!(events_of(&app, AuditAction::TokenCreated).await.is_empty());
+        let failed = events_of(&app, AuditAction::LoginFailed).await;
+        assert_eq!(failed.len(), 2);
+        assert_eq!((failed[0].actor(), failed[0].organisation()), (Some(camille), Some(org.id)));
+        assert_eq!(failed[0].details.as_deref(), Some(r#"{"reauthentication":"api_token","wrong":"password"}"#));
+        assert_eq!(accounts::find_user(&app.state.db, camille).await.unwrap().unwrap().failed_logins, 2);
+        // The right one creates the token, and forgets the failures, as a sign-in does.
+        let res = create(PASSWORD).await;
+        assert_eq!(res.status(), 200);
+        shown_token(&res.text().await.unwrap());
+        // Guessing draws on the sign-in allowance (5 in tests): the sixth try is refused unread,
+        // and so is the sign-in form.
+        for _ in 0..5 {
+            assert_eq!(create("guess").await.status(), 422);
+        }
+        let blocked = create(PASSWORD).await;
+        assert_eq!(blocked.status(), 429);
+        assert!(visible_text(&blocked.text().await.unwrap()).contains("Trop de tentatives"));
+        assert_eq!(store::api_tokens::list_of_user(&app.state.db, camille).await.unwrap().len(), 1, "nothing more created");
+        let sign_in = app.sign_in_with(&TestApp::new_client(), "camille@x.example", PASSWORD).await;
+        assert_eq!(sign_in.status(), 429, "one allowance for the account, wherever its password is typed");
+    }
+
+    async fn with_a_second_factor_creating_a_token_also_asks_for_a_code(db) {
+        let app = TestApp::spawn(db).await;
+        let camille = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        // The second factor turned on from the account page.
+        let page = app.get("/account/second-factor").await.text().await.unwrap();
+        let marker = "class=\"secret-key\">";
+        let at = page.find(marker).unwrap() + marker.len();
+        let key: String = page[at..at + page[at..].find('<').unwrap()].chars().filter(|c| !c.is_whitespace()).collect();
+        let secret = data_encoding::BASE32_NOPAD.decode(key.as_bytes()).unwrap();
+        let step = domain::totp::step_at(Ts::now().get().unix_timestamp());
+        let csrf = csrf_in(&page).unwrap();
+        let code = domain::totp::code_for_step(&secret, step - 1);
+        let enrolled = app.client.post(app.url("/account/second-factor")).form(&[("csrf_token", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
+        assert_eq!(enrolled.status(), 200);
+        let page = app.get("/account/tokens").await.text().await.unwrap();
+        assert!(page.contains(r#"<input id="second-factor-code" name="code""#), "{page}");
+        let csrf = csrf_in(&page).unwrap();
+        let create = |code: String| {
+            let app = &app;
+            let csrf = csrf.clone();
+            async move {
+                app.client.post(app.url("/account/tokens"))
+                    .form(&[("csrf_token", csrf.as_str()), ("name", "export"), ("scopes", "all"), ("days", "30"), ("password", PASSWORD), ("code", code.as_str())])
+                    .send().await.unwrap()
+            }
+        };
+        let res = create("000000".to_owned()).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(r##"<a href="#second-factor-code">"##), "{html}");
+        assert!(visible_text(&html).contains("Ce code n'est pas valable."), "{html}");
+        assert!(store::api_tokens::list_of_user(&app.state.db, camille).await.unwrap().is_empty());
+        let failed = events_of(&app, AuditAction::LoginFailed).await;
+        assert!(failed[0].details.as_deref().unwrap().contains(r#""wrong":"second_factor""#), "{failed:?}");
+        let res = create(domain::totp::code_for_step(&secret, step)).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(store::api_tokens::list_of_user(&app.state.db, camille).await.unwrap().len(), 1);
     }
 
     async fn the_openapi_document_describes_me_with_a_bearer_security_scheme(db) {

@@ -22,6 +22,15 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
     })
 }
 
+/// Every `Set-Cookie` of a response.
+fn cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
 async fn audit_actions(app: &TestApp) -> Vec<AuditAction> {
     let filter = store::audit::AuditFilter::new(store::audit::AuditScope::Everything);
     let page = store::audit::search(&app.state.db, &filter, None, 1000).await.unwrap();
@@ -78,6 +87,112 @@ engine_tests! {
         app.sign_in("camille@x.example", PASSWORD).await;
         let home = visible_text(&app.get("/").await.text().await.unwrap());
         assert!(home.contains("Une tentative de connexion a échoué sur votre compte"), "{home}");
+    }
+
+    /// Security review L6: an organisation's managers and DPO see the failed sign-ins of their
+    /// members' accounts in their own log.
+    async fn failed_sign_ins_of_a_member_are_written_to_their_organisations_logs(db) {
+        let app = TestApp::spawn(db).await;
+        let camille = app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.create_user("dpo@x.example", PASSWORD, Some(("ccas-a", Role::Dpo))).await;
+        app.create_user("manager.b@x.example", PASSWORD, Some(("ccas-b", Role::Manager))).await;
+        let admin = app.create_user("admin@x.example", PASSWORD, None).await;
+        let org = |slug: &'static str| {
+            let db = app.state.db.clone();
+            async move { store::organisations::find_by_slug(&db, slug).await.unwrap().unwrap().id }
+        };
+        let (a, b) = (org("ccas-a").await, org("ccas-b").await);
+        accounts::insert_membership(&app.state.db, domain::MembershipId::new(), camille, b, Role::Worker, Ts::now()).await.unwrap();
+        for email in ["camille@x.example", "nobody@x.example", "admin@x.example"] {
+            assert_eq!(app.sign_in_with(&TestApp::new_client(), email, "not the password").await.status(), 422);
+        }
+        let failed = |who: Option<domain::UserId>| {
+            let app = &app;
+            async move {
+                let filter = store::audit::AuditFilter { action: Some(AuditAction::LoginFailed), ..store::audit::AuditFilter::new(store::audit::AuditScope::Everything) };
+                let events = store::audit::search(&app.state.db, &filter, None, 1000).await.unwrap().events;
+                let mut chains: Vec<Option<domain::OrganisationId>> = events.iter().filter(|e| e.actor() == who).map(|e| e.organisation()).collect();
+                chains.sort();
+                chains
+            }
+        };
+        let mut expected = vec![Some(a), Some(b)];
+        expected.sort();
+        assert_eq!(failed(Some(camille)).await, expected, "in each organisation of the account, not the instance's");
+        assert_eq!(failed(None).await, [None], "an unknown address: the instance's log");
+        assert_eq!(failed(Some(admin)).await, [None], "an account in no organisation: the instance's log");
+        // The DPO finds it in the organisation's log.
+        app.sign_in("dpo@x.example", PASSWORD).await;
+        let token = csrf_in(&app.get("/admin/audit").await.text().await.unwrap()).unwrap();
+        let found = app.client.post(app.url("/admin/audit")).form(&[("csrf_token", token.as_str()), ("action", "login_failed")]).send().await.unwrap();
+        let found = visible_text(&found.text().await.unwrap());
+        assert!(found.contains("camille@x.example"), "{found}");
+        assert!(!found.contains("nobody@x.example") && !found.contains("admin@x.example"), "{found}");
+        // A wrong second-factor code is a failed sign-in of the account too.
+        store::second_factor::begin_enrolment(&app.state.db, camille, "sealed").await.unwrap();
+        store::second_factor::enable(&app.state.db, camille, 1, Ts::now()).await.unwrap();
+        let browser = TestApp::new_client();
+        let res = app.sign_in_with(&browser, "camille@x.example", PASSWORD).await;
+        assert_eq!(res.headers()["location"], "/login/second-factor");
+        let token = app.csrf_token(&browser, "/login/second-factor").await;
+        let wrong = browser.post(app.url("/login/second-factor")).form(&[("csrf_token", token.as_str()), ("code", "123456")]).send().await.unwrap();
+        assert_eq!(wrong.status(), 422);
+        let mut expected = vec![Some(a), Some(a), Some(b), Some(b)];
+        expected.sort();
+        assert_eq!(failed(Some(camille)).await, expected);
+        assert!(store::audit::verify(&app.state.db).await.unwrap().is_intact());
+    }
+
+    /// Security review L4: over https the session cookie carries the `__Host-` prefix, which
+    /// browsers accept only from a secure page, for the whole host (`Path=/`), without `Domain`.
+    async fn over_https_the_session_cookie_is_host_prefixed(db) {
+        let config = web::WebConfig { base_url: "https://passerelle.example.org".into(), ..test_config() };
+        let app = TestApp::spawn_configured(db, config, Routes::new()).await;
+        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        // Secure cookies are not sent back over the test's plain http: the browser's part is
+        // played by hand.
+        let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let form = browser.get(app.url("/login")).send().await.unwrap();
+        let csrf_cookie = cookies(&form).into_iter().find(|c| c.starts_with("passerelle_csrf=")).unwrap();
+        let token = csrf_in(&form.text().await.unwrap()).unwrap();
+        let res = browser
+            .post(app.url("/login"))
+            .header("cookie", csrf_cookie.split(';').next().unwrap())
+            .form(&[("csrf_token", token.as_str()), ("email", "camille@x.example"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let set = cookies(&res);
+        let session = set.iter().find(|c| c.starts_with("__Host-passerelle_session=")).expect("a __Host- session cookie");
+        for part in ["; Path=/;", "; Secure", "; HttpOnly", "; SameSite=Lax"] {
+            assert!(session.contains(part), "{part} in {session}");
+        }
+        assert!(!session.to_lowercase().contains("domain="), "{session}");
+        assert!(!set.iter().any(|c| c.starts_with("passerelle_session=")), "{set:?}");
+        let value = session.split(';').next().unwrap().trim_start_matches("__Host-passerelle_session=").to_owned();
+        let home = browser.get(app.url("/")).header("cookie", format!("__Host-passerelle_session={value}")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        // The unprefixed name, which a sibling host or a plain-http page could set, opens nothing.
+        let planted = browser.get(app.url("/")).header("cookie", format!("passerelle_session={value}")).send().await.unwrap();
+        assert_eq!(planted.status(), 303);
+        assert_eq!(planted.headers()["location"], "/login");
+        // Signing out removes it under the same name.
+        let page = browser.get(app.url("/account")).header("cookie", format!("__Host-passerelle_session={value}")).send().await.unwrap();
+        let token = csrf_in(&page.text().await.unwrap()).unwrap();
+        let out = browser.post(app.url("/logout")).header("cookie", format!("__Host-passerelle_session={value}")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        assert!(cookies(&out).iter().any(|c| c.starts_with("__Host-passerelle_session=;") && c.contains("Max-Age=0")), "{:?}", cookies(&out));
+    }
+
+    async fn over_plain_http_the_session_cookie_keeps_its_name_without_secure(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        let res = app.sign_in_with(&app.client, "camille@x.example", PASSWORD).await;
+        let set = cookies(&res);
+        let session = set.iter().find(|c| c.starts_with("passerelle_session=")).expect("the plain name");
+        assert!(session.contains("; Path=/;") && !session.contains("Secure"), "{session}");
+        assert!(!set.iter().any(|c| c.starts_with("__Host-")), "a __Host- cookie needs https: {set:?}");
+        assert_eq!(app.get("/").await.status(), 200);
     }
 
     async fn a_disabled_account_cannot_sign_in_and_loses_its_sessions(db) {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use domain::accounts::{LinkToken, Role};
+use domain::ids::InvitationId;
 use domain::policy::{self, ActiveMembership, Actor, Decision};
 use domain::{
     ApiTokenId, HouseholdId, HouseholdMemberId, MembershipId, OrganisationId, PersonId, TeamId,
@@ -23,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 50;
+const KNOWN_ROUTES: usize = 52;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -47,6 +48,9 @@ enum Param {
     Team,
     /// An API token: only its owner may act on it, so "A's id" is the visitor's own token.
     ApiToken,
+    /// An invitation: only its invitee answers it, so "A's id" is the visitor's own (already
+    /// expired, so that answering it changes nothing the other checks rely on).
+    Invitation,
     /// A one-time link (set or reset a password). The token is the credential itself, on a
     /// public route, and names no organisation: there is no cross-organisation variant.
     LinkToken,
@@ -77,6 +81,7 @@ impl Param {
             Param::Membership
                 | Param::Team
                 | Param::ApiToken
+                | Param::Invitation
                 | Param::Person
                 | Param::Household
                 | Param::HouseholdMember
@@ -93,6 +98,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "membership_id") => Some(Param::Membership),
         (_, "team_id") => Some(Param::Team),
         (path, "id") if path.starts_with("/account/tokens/") => Some(Param::ApiToken),
+        (_, "invitation_id") => Some(Param::Invitation),
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
@@ -179,6 +185,10 @@ struct Visitor {
     own_token: Option<ApiTokenId>,
     /// A token of another user of A: never the visitor's to revoke.
     others_token: ApiTokenId,
+    /// The visitor's own invitation (none for nobody).
+    own_invitation: Option<InvitationId>,
+    /// An invitation of another user: never the visitor's to answer.
+    others_invitation: InvitationId,
     /// Whether the user is also a member of B (then switching to B is legitimate).
     member_of_b: bool,
 }
@@ -208,6 +218,10 @@ impl Plan {
                 (_, Some(own)) => own.to_string(),
                 (None, None) => visitor.others_token.to_string(),
                 (Some(_), None) => return None,
+            },
+            Param::Invitation => match visitor.own_invitation {
+                Some(own) => own.to_string(),
+                None => visitor.others_invitation.to_string(),
             },
             Param::LinkToken => self.link_token.clone(),
             Param::Asset => "app.css".to_owned(),
@@ -239,6 +253,10 @@ impl Plan {
                 ));
                 list
             }
+            Param::Invitation => vec![(
+                "invitation of another user".to_owned(),
+                visitor.others_invitation.to_string(),
+            )],
             Param::Person => labelled(&self.b.persons),
             Param::Household => labelled(&self.b.households),
             Param::HouseholdMember => labelled(&self.b.household_members),
@@ -437,7 +455,8 @@ async fn session_in_a(plan: &Plan, email: &str) -> (reqwest::Client, String, ser
     let a = plan.a.organisation.to_string();
     let in_a = described["organisation"]["id"].as_str() == Some(a.as_str());
     if !described["organisation"].is_null() && !in_a {
-        // The first organisation by name is active after sign-in: switch to A.
+        // The organisation last switched to, or the first by name, is active after sign-in:
+        // switch to A.
         let res = client
             .post(plan.url("/account/organisation"))
             .form(&[("csrf_token", token(client.clone()).await), ("organisation_id", a)])
@@ -696,6 +715,32 @@ engine_tests! {
             ids
         };
 
+        // Invitations into the demo's third organisation: one per visitor, already expired
+        // (answering it changes nothing), and a pending one of B's worker that nobody else
+        // may answer.
+        let org_c = org("dept-haute-vallee").await;
+        let invite = |user: UserId, expires_at: Ts| async move {
+            let id = InvitationId::new();
+            let link = LinkToken::generate();
+            let mut tx = db.begin_write().await.unwrap();
+            let new = store::invitations::NewInvitation {
+                id,
+                organisation_id: org_c,
+                user_id: user,
+                role: Role::Worker,
+                teams: &[],
+                invited_name: "Matrix",
+                link_hash: &link.hash(),
+                invited_by: None,
+                expires_at,
+            };
+            store::invitations::insert(&mut tx, &new, Ts::now()).await.unwrap();
+            tx.commit().await.unwrap();
+            id
+        };
+        let others_invitation = invite(user_id(&app, b_worker).await, in_days(3)).await;
+        let expired = Ts::from(Ts::now().get() - time::Duration::minutes(1));
+
         let plan = Arc::new(Plan {
             base: app.url(""),
             routes,
@@ -720,6 +765,8 @@ engine_tests! {
             csrf,
             own_token: None,
             others_token: manager_token,
+            own_invitation: None,
+            others_invitation,
             member_of_b: false,
         });
         for (role, email) in &emails {
@@ -736,9 +783,12 @@ engine_tests! {
                 Role::Worker => Some(worker_token),
                 _ => Some(app.api_token(actor.user_id, ORG_A, "all", in_days(30)).await.0),
             };
+            let own_invitation = Some(invite(actor.user_id, expired).await);
             visitors.push(Visitor {
                 name: role.as_str().to_owned(),
                 email: Some(email.clone()),
+                own_invitation,
+                others_invitation,
                 others_token: if *role == Role::Manager { worker_token } else { manager_token },
                 member_of_b: b_members.contains(&actor.user_id),
                 actor: Some(actor),

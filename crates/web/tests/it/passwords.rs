@@ -205,12 +205,18 @@ engine_tests! {
 
     async fn a_new_link_makes_every_earlier_one_worthless(db) {
         let (app, _, _) = manager_app(db).await;
-        // An invitation whose link was lost, then two reset links.
-        let invited = post(&app, &app.client, "/admin/users/invite", &[
+        // An invitation whose link was lost, replaced by inviting again; then two reset links.
+        let invite = || post(&app, &app.client, "/admin/users/invite", &[
             ("email", "nouvelle@x.example"), ("name", "Nouvelle Collègue"), ("role", "worker"),
-        ]).await;
-        assert_eq!(invited.status(), 200);
-        let invitation = link_path(&invited.text().await.unwrap());
+        ]);
+        let lost = invite().await;
+        assert_eq!(lost.status(), 200);
+        let lost = link_path(&lost.text().await.unwrap());
+        let invitation = invite().await;
+        assert_eq!(invitation.status(), 200);
+        let invitation = link_path(&invitation.text().await.unwrap());
+        assert_eq!(app.get(&lost).await.status(), 404, "the lost link was replaced");
+        assert_eq!(use_link(&app, &invitation, OTHER_PASSWORD).await, 303);
         let user = accounts::find_user_by_email(&app.state.db, "nouvelle@x.example").await.unwrap().unwrap();
         let id = membership_id(&app, "ccas-a", user.id).await;
         let first = link_path(&reset_link(&app, id).await.text().await.unwrap());
