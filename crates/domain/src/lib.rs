@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod duplicates;
 pub mod ids;
+pub mod import;
 pub mod intake;
 pub mod lists;
 pub mod organisations;

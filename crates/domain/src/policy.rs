@@ -117,6 +117,11 @@ pub const FLAG_HANDLERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
 /// Who merges two records of the same person, and undoes merges: the organisation's managers.
 pub const PERSON_MERGERS: Rule = Rule::Roles(&[Role::Manager]);
 
+/// Who imports persons and households from a spreadsheet: the organisation's managers, who
+/// bring in the files the organisation kept before (every field of the file, the situation
+/// included, since it is the organisation's record that moves in).
+pub const PERSON_IMPORTERS: Rule = Rule::Roles(&[Role::Manager]);
+
 /// What `actor` may do with persons of its active organisation. A record of another
 /// organisation is never reachable: the store only looks inside the active one.
 pub fn person_access(actor: &Actor) -> PersonAccess {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::http::Method;
 use axum::{Extension, Json};
 use domain::api_tokens::Scope;
-use domain::policy::Rule;
+use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, Rule};
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::SESSION_COOKIE;
 use crate::middleware::{ApiErrorBody, ApiErrorDetail};
+use crate::persons::api as persons;
 use crate::routes::{RouteRule, Routes};
 
 /// The access rule of every API route, by method and path as in the OpenAPI document, with
@@ -29,6 +30,18 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
     (Method::GET, "/api/v1", Rule::Public, None),
     (Method::GET, "/api/v1/openapi.json", Rule::Public, None),
     (Method::GET, "/api/v1/me", Rule::SignedIn, None),
+    (Method::POST, "/api/v1/persons", PERSON_EDITORS, Some(Scope::PersonsWrite)),
+    (Method::POST, "/api/v1/persons/search", PERSON_FINDERS, Some(Scope::PersonsRead)),
+    (Method::GET, "/api/v1/persons/{person_id}", PERSON_FINDERS, Some(Scope::PersonsRead)),
+    (Method::PATCH, "/api/v1/persons/{person_id}", PERSON_EDITORS, Some(Scope::PersonsWrite)),
+    (Method::POST, "/api/v1/households", PERSON_EDITORS, Some(Scope::PersonsWrite)),
+    (Method::GET, "/api/v1/households/{household_id}", PERSON_FINDERS, Some(Scope::PersonsRead)),
+    (
+        Method::POST,
+        "/api/v1/households/{household_id}/members",
+        PERSON_EDITORS,
+        Some(Scope::PersonsWrite),
+    ),
 ];
 
 #[derive(OpenApi)]
@@ -40,7 +53,11 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
     ),
     modifiers(&SecuritySchemes),
     components(schemas(ApiErrorBody, ApiErrorDetail)),
-    tags((name = "meta", description = "About this API"))
+    tags(
+        (name = "meta", description = "About this API"),
+        (name = "persons", description = "Persons' records: register, read (audited), change with the version read, search"),
+        (name = "households", description = "Households: who lives with whom, and since when")
+    )
 )]
 struct ApiDoc;
 
@@ -82,6 +99,12 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(index))
         .routes(routes!(openapi_json))
         .routes(routes!(me::me))
+        .routes(routes!(persons::create))
+        .routes(routes!(persons::search))
+        .routes(routes!(persons::show, persons::update))
+        .routes(routes!(persons::create_household))
+        .routes(routes!(persons::show_household))
+        .routes(routes!(persons::add_member))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

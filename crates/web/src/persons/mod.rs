@@ -5,6 +5,7 @@
 //! answers "not found", like an unknown one. What each role may see and change comes from
 //! [`domain::policy::person_access`]; every opening of a record is an audit event.
 
+pub(crate) mod api;
 mod form;
 mod households;
 mod merge;

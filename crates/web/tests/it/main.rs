@@ -11,5 +11,6 @@ mod matrix;
 mod notifications;
 mod passwords;
 mod persons;
+mod persons_api;
 mod settings;
 mod shell;

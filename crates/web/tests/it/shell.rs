@@ -99,6 +99,16 @@ engine_tests! {
             assert_ne!(app.get(&concrete).await.status(), 404, "documented path {path} is routed");
         }
         assert!(paths.contains_key("/api/v1") && paths.contains_key("/api/v1/openapi.json"));
+        for path in [
+            "/api/v1/persons",
+            "/api/v1/persons/search",
+            "/api/v1/persons/{person_id}",
+            "/api/v1/households",
+            "/api/v1/households/{household_id}",
+            "/api/v1/households/{household_id}/members",
+        ] {
+            assert!(paths.contains_key(path), "{path} is documented");
+        }
         assert!(doc["components"]["schemas"]["ApiErrorBody"].is_object());
     }
 
