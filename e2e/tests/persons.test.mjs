@@ -122,7 +122,7 @@ describe('persons and households', () => {
       assert.match(await page.locator('.notice:visible').innerText(), /La personne est enregistrée/);
       const facts = await page.locator('.facts').allInnerTexts();
       assert.match(facts.join('\n'), /Saint-Étienne/);
-      assert.match(facts.join('\n'), /RSA : 607[.,]75 € par mois/);
+      assert.match(facts.join('\n'), /RSA : 607,75 € par mois/);
       assert.match(await page.locator('.missing').innerText(), /Ce qui manque/);
       await assertAccessible(page, 'persons-04-person-created-fr');
 
@@ -212,7 +212,7 @@ describe('persons and households', () => {
       // "Hénaff" with an m for the n, "Zoé" without its accent.
       await page.getByLabel('Trouver une personne').pressSequentially('hemaff zoe', { delay: 40 });
       await page.waitForFunction(() => {
-        const status = document.querySelector('#results .results-status')?.textContent.trim();
+        const status = document.querySelector('#results-status')?.textContent.trim();
         const input = document.getElementById('q');
         return status === 'Une personne trouvée' && input.value === 'hemaff zoe';
       });
@@ -228,10 +228,10 @@ describe('persons and households', () => {
       assert.match(found[0][1], new RegExp(`${french(ZOE_BIRTH)} \\(${ageToday(ZOE_BIRTH)} ans\\)`));
       await assertAccessible(page, 'persons-10-live-search-fr');
 
-      // Emptied: the stale results go.
+      // Emptied: the count goes, and the recent list comes back as the page first showed it.
       await page.getByLabel('Trouver une personne').fill('');
-      await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 0
-        && document.querySelector('#results .results-status')?.textContent.trim() === '');
+      await page.waitForFunction(() => document.querySelector('#results-status')?.textContent.trim() === ''
+        && document.querySelector('#results-caption')?.textContent.trim() === 'Personnes enregistrées ou modifiées récemment');
     } finally {
       await context.close();
     }

@@ -69,6 +69,13 @@ pub fn value_label(t: &Tr, lists: &Lists, list: ListName, code: &str) -> String 
         })
 }
 
+/// A monthly amount as the user's language writes it ("607,75" in French, "607.75" in
+/// English); both parse back.
+pub fn amount(t: &Tr, cents: i64) -> String {
+    let plain = domain::persons::format_amount(cents);
+    if t.lang() == "fr" { plain.replace('.', ",") } else { plain }
+}
+
 /// The message for a refused value.
 pub fn problem_message(t: &Tr, lists: &Lists, problem: &Problem) -> String {
     match problem {
@@ -187,7 +194,11 @@ fn field_view(
                 .map(|v| OptionView {
                     label: value_label(t, lists, ListName::Resources, &v.code),
                     selected: form.resources.contains_key(&v.code),
-                    amount: form.resources.get(&v.code).cloned().unwrap_or_default(),
+                    amount: form
+                        .resources
+                        .get(&v.code)
+                        .map(|a| if t.lang() == "fr" { a.replace('.', ",") } else { a.clone() })
+                        .unwrap_or_default(),
                     code: v.code,
                 })
                 .collect(),

@@ -80,7 +80,7 @@ pub struct FragmentChrome {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "persons/results.html")]
+#[template(path = "persons/results_fragment.html")]
 pub struct ResultsFragment {
     chrome: FragmentChrome,
     searched: bool,
@@ -120,9 +120,14 @@ pub async fn search(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     let query: String = form.q.chars().take(200).collect();
-    let hits = store::persons::search(&state.db, org, &query, RESULTS).await?;
-    let hits: Vec<HitView> = hits.iter().map(HitView::new).collect();
     let searched = !query.trim().is_empty();
+    // An emptied box shows the recent list again, as the page first did.
+    let hits = if searched {
+        store::persons::search(&state.db, org, &query, RESULTS).await?
+    } else {
+        store::persons::recent(&state.db, org, RESULTS as i64).await?
+    };
+    let hits: Vec<HitView> = hits.iter().map(HitView::new).collect();
     if headers.contains_key("hx-request") {
         let chrome = FragmentChrome { t: ctx.t };
         return Ok(ResultsFragment { chrome, searched, hits }.into_response());
@@ -475,7 +480,7 @@ fn shown_value(t: &Tr, lists: &Lists, field: Field, person: &PersonRecord) -> St
                 match r.amount_cents {
                     Some(c) => t.msg_args(
                         "person-resource-amount",
-                        &[("resource", &label), ("amount", &persons::format_amount(c))],
+                        &[("resource", &label), ("amount", &form::amount(t, c))],
                     ),
                     None => label,
                 }

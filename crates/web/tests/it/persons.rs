@@ -184,7 +184,7 @@ engine_tests! {
         assert_eq!(stored.record.resources.len(), 1);
         assert_eq!(stored.record.phones, vec!["0612345678"]);
         let page = worker.get(app.url(&format!("/persons/{id}"))).send().await.unwrap().text().await.unwrap();
-        assert!(visible_text(&page).contains("RSA : 607.75 € par mois"), "{}", visible_text(&page));
+        assert!(visible_text(&page).contains("RSA : 607,75 € par mois"), "{}", visible_text(&page));
     }
 
     async fn a_household_is_built_from_the_persons_page_and_keeps_its_history(db) {
