@@ -54,6 +54,8 @@ pub struct SessionUser {
     /// The role of the user's membership of the active organisation, if it is still enabled.
     pub role: Option<String>,
     pub organisation_name: Option<String>,
+    /// The active organisation's time zone (IANA name), in which pages show times.
+    pub organisation_time_zone: Option<String>,
     /// The active organisation's idle timeout and second-factor rule.
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
@@ -79,7 +81,7 @@ pub async fn find<'c>(
         "SELECT s.user_id, s.active_organisation_id, s.created_at, s.last_seen_at, s.expires_at, \
          s.failed_logins_before, u.email, u.display_name, u.instance_admin, \
          u.disabled_at AS user_disabled_at, m.role, o.name AS organisation_name, \
-         o.session_idle_minutes, o.session_absolute_hours, o.require_second_factor, \
+         o.time_zone AS organisation_time_zone, o.session_idle_minutes, o.session_absolute_hours, o.require_second_factor, \
          (u.totp_enabled_at IS NOT NULL) AS has_second_factor, \
          (SELECT count(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) \
            AS unread_notifications, s.rotation_due \

@@ -121,6 +121,8 @@ async fn load(
         display_name: row.display_name,
         email: row.email,
         organisation_name: Some(row.organisation_name),
+        // The API speaks UTC (RFC 3339); pages use the organisation's zone.
+        time_zone: None,
         failed_logins_before: 0,
         unread_notifications: 0,
         session_idle: state.config.session_idle,

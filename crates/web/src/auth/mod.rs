@@ -45,6 +45,8 @@ pub struct SignedIn {
     pub display_name: String,
     pub email: String,
     pub organisation_name: Option<String>,
+    /// The active organisation's time zone, in which pages show times (`None`: UTC).
+    pub time_zone: Option<String>,
     pub failed_logins_before: i64,
     /// Set when the request was authenticated by an API token rather than a session cookie.
     pub via_token: Option<TokenGrant>,
@@ -258,6 +260,7 @@ async fn load(
         display_name: row.display_name,
         email: row.email,
         organisation_name: row.organisation_name.filter(|_| row.role.is_some()),
+        time_zone: row.organisation_time_zone.filter(|_| row.role.is_some()),
         failed_logins_before: row.failed_logins_before,
         via_token: None,
         unread_notifications: row.unread_notifications,

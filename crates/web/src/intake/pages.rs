@@ -371,7 +371,7 @@ pub async fn queue(
                 kind,
                 what,
                 team: team.unwrap_or_default(),
-                since: crate::dates::utc_minutes(since),
+                since: crate::dates::for_user(since, &signed_in),
                 note: note.unwrap_or_default(),
                 item_id: id,
                 version,

@@ -85,7 +85,7 @@ pub async fn index(
     let lines = list
         .iter()
         .map(|n| Line {
-            when: crate::dates::utc_minutes(n.created_at),
+            when: crate::dates::for_user(n.created_at, &signed_in),
             text: text(&ctx.t, n),
             unread: n.read_at.is_none(),
         })

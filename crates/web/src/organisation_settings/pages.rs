@@ -145,7 +145,15 @@ pub async fn save(
         letterhead_signatory: &form.letterhead_signatory,
         letterhead_footer: &form.letterhead_footer,
     };
-    let settings = match OrganisationSettings::parse(&input) {
+    // A well-formed name is not enough: times are shown in this zone, so it must exist.
+    let parsed = OrganisationSettings::parse(&input).and_then(|s| {
+        if crate::dates::known_zone(s.time_zone.as_str()) {
+            Ok(s)
+        } else {
+            Err(vec![("time_zone", SettingsProblem::TimeZone)])
+        }
+    });
+    let settings = match parsed {
         Ok(s) => s,
         Err(problems) => {
             let errors = problems

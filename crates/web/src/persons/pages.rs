@@ -575,7 +575,11 @@ pub async fn show(
         households.extend(super::households::of_person(&state, t, &lists, org, merged).await?);
     }
     let manager = signed_in.actor.role() == Some(domain::accounts::Role::Manager);
-    let readers = if manager { Some(readers(&state, org, id).await?) } else { None };
+    let readers = if manager {
+        Some(readers(&state, org, id, signed_in.time_zone.as_deref()).await?)
+    } else {
+        None
+    };
     let merges = if manager {
         let mut views = Vec::new();
         for m in store::merges::active_into(&state.db, org, id).await? {
@@ -587,7 +591,7 @@ pub async fn show(
                 merge_id: m.id,
                 label: t.msg_args(
                     "merge-merged-item",
-                    &[("name", &name), ("date", &crate::dates::utc_minutes(m.merged_at))],
+                    &[("name", &name), ("date", &crate::dates::for_user(m.merged_at, &signed_in))],
                 ),
             });
         }
@@ -622,7 +626,7 @@ pub async fn show(
                 team: f.team_name.clone().unwrap_or_default(),
                 note: f.note.clone().unwrap_or_default(),
                 version: f.version,
-                raised: crate::dates::utc_minutes(f.raised_at),
+                raised: crate::dates::for_user(f.raised_at, &signed_in),
             }
         })
         .collect();
@@ -633,7 +637,7 @@ pub async fn show(
             t.msg_args(
                 "visit-line",
                 &[
-                    ("date", &crate::dates::utc_minutes(v.created_at)),
+                    ("date", &crate::dates::for_user(v.created_at, &signed_in)),
                     ("reason", &v.reason),
                     ("outcome", &t.msg(&format!("intake-outcome-{}", v.outcome))),
                 ],
@@ -676,6 +680,7 @@ async fn readers(
     state: &AppState,
     org: OrganisationId,
     id: PersonId,
+    zone: Option<&str>,
 ) -> Result<Vec<ReaderView>, WebError> {
     let filter = store::audit::AuditFilter {
         subject_id: Some(id.as_uuid()),
@@ -698,7 +703,7 @@ async fn readers(
                     actors.iter().find(|a| a.id.as_uuid() == u).map(|a| a.display_name.clone())
                 })
                 .unwrap_or_default(),
-            when: crate::dates::utc_minutes(e.occurred_at),
+            when: crate::dates::local_minutes(e.occurred_at, zone),
         })
         .collect())
 }

@@ -244,6 +244,7 @@ engine_tests! {
         let text = visible_text(&page);
         assert!(text.contains("Qui a ouvert ce dossier"), "{text}");
         assert!(text.contains("Test User"), "the worker's opening is listed");
+        assert!(text.contains(" CET") || text.contains(" CEST"), "in the organisation's zone (Europe/Paris): {text}");
         assert!(!page.contains("name=\"own_words\""));
         assert!(!text.contains("Situation"), "the manager does not see the situation");
     }

@@ -70,6 +70,12 @@ engine_tests! {
         assert!(html.contains("value=\"Nouveau nom\"") && html.contains("value=\"Paris\""), "what was typed is kept");
         let stored = app.get("/admin/organisation").await.text().await.unwrap();
         assert!(stored.contains("value=\"ccas-a\""), "nothing was saved");
+        // Well formed but unknown: refused too, since every time is shown in this zone.
+        let res = app.client.post(app.url("/admin/organisation"))
+            .form(&fields(&[("time_zone", "Europe/Valbourg")], &csrf, &version))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 422);
+        assert!(visible_text(&res.text().await.unwrap()).contains("Indiquez un fuseau horaire IANA"));
     }
 
     async fn a_stale_form_shows_both_versions_and_overwrites_nothing(db) {
