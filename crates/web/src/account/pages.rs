@@ -98,8 +98,8 @@ pub(super) async fn account_page(
         .map(|s| SessionLine {
             current: hex::encode(&s.id) == current,
             device: s.device,
-            started: crate::dates::for_user(s.created_at, &signed_in),
-            last_seen: crate::dates::for_user(s.last_seen_at, &signed_in),
+            started: crate::dates::for_user(s.created_at, signed_in),
+            last_seen: crate::dates::for_user(s.last_seen_at, signed_in),
         })
         .collect();
     let factor = second_factor::state(&state.db, user_id).await?;

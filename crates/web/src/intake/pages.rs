@@ -136,15 +136,7 @@ async fn visit_page(
         label: team.name,
     }));
     Ok(VisitPage {
-        person: HitView::new(&store::persons::SearchHit {
-            id: p.id,
-            birth_name: p.record.birth_name,
-            used_name: p.record.used_name,
-            first_names: p.record.first_names,
-            birth_date: p.record.birth_date,
-            town: p.record.town,
-            score: 0,
-        }),
+        person: HitView::of_person(&p),
         reason: typed.reason.to_owned(),
         note: typed.note.to_owned(),
         flag_note: typed.flag_note.to_owned(),

@@ -225,15 +225,7 @@ pub async fn show(
     let mut hits = Vec::new();
     if let Some(p) = q.added {
         let person = pages::load(&state, org, p).await?;
-        hits.push(HitView::new(&store::persons::SearchHit {
-            id: person.id,
-            birth_name: person.record.birth_name,
-            used_name: person.record.used_name,
-            first_names: person.record.first_names,
-            birth_date: person.record.birth_date,
-            town: person.record.town,
-            score: 0,
-        }));
+        hits.push(HitView::of_person(&person));
     }
     let typed = Typed {
         query: String::new(),
@@ -320,15 +312,7 @@ pub async fn add_member(
             hits: match person {
                 Some(p) => {
                     let found = pages::load(&state, org, p).await?;
-                    vec![HitView::new(&store::persons::SearchHit {
-                        id: found.id,
-                        birth_name: found.record.birth_name,
-                        used_name: found.record.used_name,
-                        first_names: found.record.first_names,
-                        birth_date: found.record.birth_date,
-                        town: found.record.town,
-                        score: 0,
-                    })]
+                    vec![HitView::of_person(&found)]
                 }
                 None => vec![],
             },

@@ -24,18 +24,6 @@ use crate::auth::SignedIn;
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
 
-fn hit(p: &store::persons::Person) -> HitView {
-    HitView::new(&store::persons::SearchHit {
-        id: p.id,
-        birth_name: p.record.birth_name.clone(),
-        used_name: p.record.used_name.clone(),
-        first_names: p.record.first_names.clone(),
-        birth_date: p.record.birth_date,
-        town: p.record.town.clone(),
-        score: 0,
-    })
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "persons/merge_find.html")]
 pub struct FindPage {
@@ -70,7 +58,7 @@ async fn find_page(
     let suggestions = store::persons::similar(&state.db, org, &person.record, Some(id))
         .await?
         .iter()
-        .map(|s| hit(&s.person))
+        .map(|s| HitView::of_person(&s.person))
         .collect();
     let searched = !query.trim().is_empty();
     let hits = if searched {
@@ -85,7 +73,7 @@ async fn find_page(
     };
     Ok(FindPage {
         chrome: Chrome::new(ctx, state, Nav::Persons),
-        person: hit(&person),
+        person: HitView::of_person(&person),
         query,
         searched,
         hits,
@@ -190,8 +178,8 @@ pub async fn compare(
         compare_rows(&ctx.t, &access, &kept.record.to_form(), &other.record.to_form(), None);
     Ok(ComparePage {
         chrome: Chrome::new(ctx, &state, Nav::Persons),
-        kept: hit(&kept),
-        other: hit(&other),
+        kept: HitView::of_person(&kept),
+        other: HitView::of_person(&other),
         kept_version: kept.version,
         other_version: other.version,
         rows,
@@ -253,8 +241,8 @@ pub async fn merge(
         let (rows, same) = compare_rows(&ctx.t, &access, &kept_form, &other_form, Some(&pairs));
         ComparePage {
             chrome: Chrome::new(ctx, &state, Nav::Persons),
-            kept: hit(&kept),
-            other: hit(&other),
+            kept: HitView::of_person(&kept),
+            other: HitView::of_person(&other),
             kept_version: kept.version,
             other_version: other.version,
             rows,

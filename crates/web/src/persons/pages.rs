@@ -43,6 +43,19 @@ pub struct HitView {
 }
 
 impl HitView {
+    /// A stored record as a list shows it.
+    pub fn of_person(p: &Person) -> HitView {
+        HitView::new(&SearchHit {
+            id: p.id,
+            birth_name: p.record.birth_name.clone(),
+            used_name: p.record.used_name.clone(),
+            first_names: p.record.first_names.clone(),
+            birth_date: p.record.birth_date,
+            town: p.record.town.clone(),
+            score: 0,
+        })
+    }
+
     pub fn new(hit: &SearchHit) -> HitView {
         let family = hit.used_name.clone().or_else(|| hit.birth_name.clone());
         let name = [family.as_deref(), hit.first_names.as_deref()]
@@ -185,15 +198,7 @@ fn duplicate_views(t: &Tr, similar: &[store::persons::Similar]) -> Vec<Duplicate
         .iter()
         .map(|s| DuplicateView {
             id: s.person.id,
-            hit: HitView::new(&store::persons::SearchHit {
-                id: s.person.id,
-                birth_name: s.person.record.birth_name.clone(),
-                used_name: s.person.record.used_name.clone(),
-                first_names: s.person.record.first_names.clone(),
-                birth_date: s.person.record.birth_date,
-                town: s.person.record.town.clone(),
-                score: 0,
-            }),
+            hit: HitView::of_person(&s.person),
             score: s.similarity.score,
             reasons: s
                 .similarity
