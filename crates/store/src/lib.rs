@@ -17,6 +17,7 @@ pub mod dialect;
 pub mod error;
 pub mod home;
 pub mod households;
+pub mod import;
 pub mod intake;
 pub mod invitations;
 pub mod lists;
