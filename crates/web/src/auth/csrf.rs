@@ -2,17 +2,20 @@
 //!
 //! A signed-in user's token is an HMAC of their session id; before sign-in, of a random value
 //! kept in its own cookie. Forms carry it in a hidden `csrf_token` field, htmx in the
-//! `X-CSRF-Token` header. A request whose token is missing or wrong is refused before any
-//! handler runs, so it changes nothing. API requests authenticated by a bearer token are the
-//! one exception (see [`protect`]).
+//! `X-CSRF-Token` header. A file upload (`multipart/form-data`) carries the field as its first
+//! part: only that part is read here, and the body is handed on unread past it. A request whose
+//! token is missing or wrong is refused before any handler runs, so it changes nothing. API
+//! requests authenticated by a bearer token are the one exception (see [`protect`]).
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
+use http_body_util::BodyExt;
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -25,8 +28,10 @@ use crate::i18n::cookie_value;
 pub const CSRF_COOKIE: &str = "passerelle_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
-/// Forms larger than this are not read here (file uploads send the header instead).
+/// Forms larger than this are not read here (file uploads are multipart, read differently).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// How much of a multipart body is read to find its first part, the token.
+const MAX_MULTIPART_PREFIX: usize = 16 * 1024;
 
 /// The token the current request's forms must carry.
 #[derive(Debug, Clone)]
@@ -113,6 +118,9 @@ async fn provided_token(req: Request) -> (Option<String>, Option<Request>) {
     if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return (Some(v.to_owned()), Some(req));
     }
+    if let Some(boundary) = multipart_boundary(req.headers()) {
+        return multipart_token(req, &boundary).await;
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -127,4 +135,120 @@ async fn provided_token(req: Request) -> (Option<String>, Option<Request>) {
         .ok()
         .and_then(|fields| fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
     (token, Some(Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The boundary of a `multipart/form-data` body, if the request has one.
+fn multipart_boundary(headers: &axum::http::HeaderMap) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (mime, params) = content_type.split_once(';')?;
+    if !mime.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params
+        .split(';')
+        .find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_owned())
+        })
+        // RFC 2046: 1 to 70 characters.
+        .filter(|b| (1..=70).contains(&b.len()))
+}
+
+/// What the start of a multipart body says about its first part.
+#[derive(Debug, PartialEq, Eq)]
+enum FirstPart {
+    /// Not all of it read yet.
+    Incomplete,
+    /// The `csrf_token` field, with its value.
+    Token(String),
+    /// Something else, or not multipart as announced.
+    NoToken,
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn first_part(buf: &[u8], boundary: &str) -> FirstPart {
+    let delimiter = format!("--{boundary}");
+    let Some(start) = find(buf, delimiter.as_bytes()) else { return FirstPart::Incomplete };
+    let after = &buf[start + delimiter.len()..];
+    let Some(headers_end) = find(after, b"\r\n\r\n") else { return FirstPart::Incomplete };
+    let value = &after[headers_end + 4..];
+    let Some(value_end) = find(value, format!("\r\n{delimiter}").as_bytes()) else {
+        return FirstPart::Incomplete;
+    };
+    let Ok(headers) = std::str::from_utf8(&after[..headers_end]) else { return FirstPart::NoToken };
+    let is_token = headers.lines().any(|line| {
+        let Some((name, params)) = line.split_once(':') else { return false };
+        name.trim().eq_ignore_ascii_case("content-disposition")
+            && params.split(';').any(|p| p.trim() == format!("name=\"{CSRF_FIELD}\""))
+            && !params.contains("filename")
+    });
+    match (is_token, std::str::from_utf8(&value[..value_end])) {
+        (true, Ok(token)) => FirstPart::Token(token.to_owned()),
+        _ => FirstPart::NoToken,
+    }
+}
+
+/// The token from the first part of a multipart body. Only the frames up to the end of that
+/// part are read (a few hundred bytes): the body handed on is what was read, followed by the
+/// rest of the stream as it arrives, so a large file is never held here.
+async fn multipart_token(req: Request, boundary: &str) -> (Option<String>, Option<Request>) {
+    let (parts, mut body) = req.into_parts();
+    let mut prefix: Vec<u8> = Vec::new();
+    let token = loop {
+        match first_part(&prefix, boundary) {
+            FirstPart::Token(t) => break Some(t),
+            FirstPart::NoToken => break None,
+            FirstPart::Incomplete if prefix.len() > MAX_MULTIPART_PREFIX => break None,
+            FirstPart::Incomplete => {}
+        }
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    prefix.extend_from_slice(&data);
+                }
+            }
+            Some(Err(_)) => return (None, None),
+            None => break None,
+        }
+    };
+    let read = Bytes::from(prefix);
+    let rest = body.into_data_stream();
+    let body = futures_util::stream::once(async move { Ok::<_, axum::Error>(read) }).chain(rest);
+    (token, Some(Request::from_parts(parts, Body::from_stream(body))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nNom\r\n--XyZ--\r\n";
+
+    #[test]
+    fn the_token_is_the_first_part_once_it_is_complete() {
+        assert_eq!(first_part(BODY, "XyZ"), FirstPart::Token("abc123".into()));
+        for cut in [0, 10, 50, 60] {
+            assert_eq!(first_part(&BODY[..cut], "XyZ"), FirstPart::Incomplete, "{cut}");
+        }
+        let file_first = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf_token\"\r\n\r\nx\r\n--XyZ--";
+        assert_eq!(first_part(file_first, "XyZ"), FirstPart::NoToken);
+    }
+
+    #[test]
+    fn the_boundary_is_read_from_the_content_type() {
+        let mut headers = axum::http::HeaderMap::new();
+        let mut with = |ct: &str| {
+            headers.insert(header::CONTENT_TYPE, ct.parse().unwrap());
+            multipart_boundary(&headers)
+        };
+        assert_eq!(with("multipart/form-data; boundary=XyZ").as_deref(), Some("XyZ"));
+        assert_eq!(
+            with("Multipart/Form-Data; charset=utf-8; Boundary=\"a b\"").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(with("application/x-www-form-urlencoded"), None);
+        assert_eq!(with("multipart/form-data"), None);
+    }
 }
