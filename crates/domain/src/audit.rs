@@ -93,6 +93,8 @@ audit_actions! {
     /// A TOTP secret was made and stored for the user to scan; the factor is still off until
     /// a first code confirms it (`second_factor_enabled`).
     SecondFactorEnrolmentStarted => "second_factor_enrolment_started",
+    /// Persons and households imported from a file (the details hold counts only).
+    Import => "import",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -205,7 +207,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 28);
+        assert_eq!(AuditAction::ALL.len(), 29);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

@@ -8,10 +8,13 @@
 pub(crate) mod api;
 mod form;
 mod households;
+pub mod import;
 mod merge;
 mod pages;
 
-use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, PERSON_MERGERS};
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, PERSON_IMPORTERS, PERSON_MERGERS};
 
 pub use form::value_label as list_label;
 pub use pages::HitView;
@@ -25,6 +28,13 @@ pub fn router() -> Routes {
         .post("/persons/search", PERSON_FINDERS, pages::search)
         .get("/persons/new", PERSON_EDITORS, pages::new_form)
         .post("/persons/new", PERSON_EDITORS, pages::create)
+        .get("/persons/import", PERSON_IMPORTERS, import::form)
+        .post(
+            "/persons/import",
+            PERSON_IMPORTERS,
+            import::upload.layer(DefaultBodyLimit::max(import::BODY_LIMIT)),
+        )
+        .post("/persons/import/{upload_id}", PERSON_IMPORTERS, import::review)
         .get("/persons/{person_id}", PERSON_FINDERS, pages::show)
         .get("/persons/{person_id}/edit", PERSON_EDITORS, pages::edit_form)
         .post("/persons/{person_id}/edit", PERSON_EDITORS, pages::update)

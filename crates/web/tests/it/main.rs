@@ -6,6 +6,7 @@ mod api_tokens;
 mod audit;
 mod auth;
 mod helpers;
+mod import;
 mod intake;
 mod matrix;
 mod notifications;

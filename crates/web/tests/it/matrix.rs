@@ -70,6 +70,8 @@ enum Param {
     Flag,
     /// A visit recorded at the desk.
     Visit,
+    /// A file uploaded for an import (only its sender reads it back).
+    Upload,
 }
 
 impl Param {
@@ -88,6 +90,7 @@ impl Param {
                 | Param::Merge
                 | Param::Flag
                 | Param::Visit
+                | Param::Upload
         )
     }
 }
@@ -106,6 +109,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "merge_id") => Some(Param::Merge),
         (_, "flag_id") => Some(Param::Flag),
         (_, "visit_id") => Some(Param::Visit),
+        (_, "upload_id") => Some(Param::Upload),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
@@ -154,6 +158,8 @@ struct OrgIds {
     merge: uuid::Uuid,
     flag: uuid::Uuid,
     visit: uuid::Uuid,
+    /// Uploaded by the manager visitor, the one role that imports.
+    upload: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -169,6 +175,7 @@ struct ForeignIds {
     merges: Vec<(&'static str, uuid::Uuid)>,
     flags: Vec<(&'static str, uuid::Uuid)>,
     visits: Vec<(&'static str, uuid::Uuid)>,
+    uploads: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -232,6 +239,7 @@ impl Plan {
             Param::Merge => self.a.merge.to_string(),
             Param::Flag => self.a.flag.to_string(),
             Param::Visit => self.a.visit.to_string(),
+            Param::Upload => self.a.upload.to_string(),
         })
     }
 
@@ -263,6 +271,7 @@ impl Plan {
             Param::Merge => labelled(&self.b.merges),
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
+            Param::Upload => labelled(&self.b.uploads),
             Param::LinkToken | Param::Asset | Param::Language => vec![],
         }
     }
@@ -670,6 +679,9 @@ engine_tests! {
             merge: a_merge,
             flag: a_flag,
             visit: a_visit,
+            upload: store::import::save_upload(db, org_a, user_id(&app, manager).await, "matrice.csv", b"Nom\nMatrice\n", Ts::now())
+                .await
+                .unwrap(),
             organisation: org_a,
             // The manager's own membership: every change to it is refused (no lock-out), so
             // the manager reaches each member route without changing anything.
@@ -706,6 +718,12 @@ engine_tests! {
             merges: vec![("merge of B", b_merge)],
             flags: vec![("urgency flag of B", b_flag)],
             visits: vec![("visit of B", b_visit)],
+            uploads: vec![(
+                "import upload of B",
+                store::import::save_upload(db, org_b, user_id(&app, b_worker).await, "b.csv", b"Nom\nB\n", Ts::now())
+                    .await
+                    .unwrap(),
+            )],
         };
         let b_members: Vec<UserId> = {
             let mut ids = Vec::new();
