@@ -4,6 +4,7 @@
 mod admin_cmd;
 mod audit_cmd;
 mod config;
+mod import_cmd;
 mod token_cmd;
 
 use std::path::PathBuf;
@@ -70,6 +71,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Import persons and households from a spreadsheet.
+    Import {
+        #[command(subcommand)]
+        command: import_cmd::ImportCommand,
     },
 }
 
@@ -227,6 +233,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let db = open(&settings).await?;
             db.migrate().await?;
             let result = token_cmd::run(&db, command).await;
+            db.close().await;
+            result
+        }
+        Command::Import { command } => {
+            let db = open(&settings).await?;
+            db.migrate().await?;
+            let result = import_cmd::run(&db, command).await;
             db.close().await;
             result
         }

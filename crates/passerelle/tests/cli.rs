@@ -572,3 +572,59 @@ engine_tests! {
         assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
     }
 }
+
+engine_tests! {
+    async fn import_persons_reports_in_english_refuses_a_file_with_errors_and_never_doubles_people(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let env = [("PASSERELLE_DATABASE_URL", db.url.as_str()), ("PASSERELLE_SECRET_KEY", KEY)];
+        let ok = |out: &Output| {
+            assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        ok(&run(dir.path(), &["org", "create", "--slug", "ccas-test", "--name", "CCAS de Test"], &env));
+        let persons = || async {
+            let conn = db.connect().await;
+            let org = store::organisations::find_by_slug(&conn, "ccas-test").await.unwrap().unwrap();
+            let n = store::persons::count(&conn, org.id).await.unwrap();
+            conn.close().await;
+            n
+        };
+
+        // Two bad lines: the report names them, nothing is written, the exit code says so.
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "Nom;Prénom;Date de naissance;Téléphone\nMartin;Sophie;01/01/2090;06 12 34 56 78\nDurand;Paul;12/03/1985;06 12\nPetit;Luc;;\n").unwrap();
+        let out = run(dir.path(), &["import", "persons", "bad.csv", "--org", "ccas-test"], &env);
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = one_line_error(&out);
+        assert!(err.contains("bad.csv: 2 line(s) refused; nothing was imported"), "{err}");
+        assert!(report.contains("2 lines with errors"), "{report}");
+        assert!(report.contains("line 2, Birth date (column \"Date de naissance\"): A birth date cannot be in the future."), "{report}");
+        assert!(report.contains("line 3, Phone numbers (column \"Téléphone\"): Line 1 is not a phone number"), "{report}");
+        assert!(!report.contains("line 4"), "{report}");
+        assert_eq!(persons().await, 0);
+
+        // A clean file with a household, one column mapped by hand.
+        let clean = dir.path().join("clean.csv");
+        std::fs::write(&clean, "Foyer;Nom;Prénom;Née le;Col X;Lien;Remarque\nF1;Haddad;Nadia;01/01/1985;Valbourg;;à revoir\nF1;Haddad;Inès;02/05/2015;Valbourg;Enfant mineur;\n").unwrap();
+        let args = ["import", "persons", "clean.csv", "--org", "ccas-test", "--map", "Col X=town"];
+        let dry = ok(&run(dir.path(), &[&args[..], &["--dry-run"]].concat(), &env));
+        assert!(dry.contains("\"Col X\" → Town"), "{dry}");
+        assert!(dry.contains("Ignored columns (not imported): \"Remarque\"."), "{dry}");
+        assert!(dry.contains("Ready to import: 2 persons and one household."), "{dry}");
+        assert_eq!(persons().await, 0, "a dry run writes nothing");
+        let done = ok(&run(dir.path(), &args, &env));
+        assert!(done.contains("Imported: 2 persons and one household."), "{done}");
+        assert_eq!(persons().await, 2);
+
+        // Again: both rows are flagged, nobody is doubled.
+        let again = ok(&run(dir.path(), &args, &env));
+        assert!(again.contains("line 2: Possible duplicate of Haddad Nadia, born 01/01/1985, already registered."), "{again}");
+        assert!(again.contains("Imported: no person and no household."), "{again}");
+        assert_eq!(persons().await, 2);
+
+        let unknown = one_line_error(&run(dir.path(), &["import", "persons", "clean.csv", "--org", "ccas-test", "--map", "Col Y=town"], &env));
+        assert!(unknown.contains("--map \"Col Y=town\": the file has no column \"Col Y\""), "{unknown}");
+        let verify = run(dir.path(), &["audit", "verify"], &env);
+        assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    }
+}
