@@ -7,6 +7,7 @@
 //! membership manages no organisation's people. Every change is written in one transaction
 //! with its audit event, whose details hold role names and ids, never names or addresses.
 
+mod lists;
 mod passwords;
 mod teams;
 mod users;
@@ -45,6 +46,10 @@ pub fn router() -> Routes {
         .post("/admin/teams", MANAGE, teams::create)
         .get("/admin/teams/{team_id}", MANAGE, teams::show)
         .post("/admin/teams/{team_id}", MANAGE, teams::rename)
+        .get("/admin/lists", MANAGE, lists::index)
+        .get("/admin/lists/{list}", MANAGE, lists::show)
+        .post("/admin/lists/{list}", MANAGE, lists::save)
+        .post("/admin/lists/{list}/values", MANAGE, lists::add)
 }
 
 /// The organisation the manager acts in. The route's rule guarantees one; without it, nothing
@@ -109,4 +114,5 @@ fn one_of(fields: &[(String, String)], name: &str) -> String {
 pub enum Section {
     Users,
     Teams,
+    Lists,
 }

@@ -131,7 +131,8 @@ fn admin_routes(membership: MembershipId, team: TeamId) -> Vec<(reqwest::Method,
             let path = r
                 .path
                 .replace("{membership_id}", &membership.to_string())
-                .replace("{team_id}", &team.to_string());
+                .replace("{team_id}", &team.to_string())
+                .replace("{list}", "housing_situation");
             let method = if r.method == axum::http::Method::GET {
                 reqwest::Method::GET
             } else {
@@ -412,7 +413,7 @@ engine_tests! {
         app.create_user("admin@x.example", PASSWORD, None).await;
         visitors.push(("admin".into(), "admin@x.example".into()));
         let routes = admin_routes(target_membership, accueil);
-        assert_eq!(routes.len(), 14);
+        assert_eq!(routes.len(), 18);
         for (who, email) in &visitors {
             let client = TestApp::new_client();
             assert_eq!(app.sign_in_with(&client, email, PASSWORD).await.status(), 303);

@@ -58,6 +58,9 @@ enum Param {
     Asset,
     /// `/language/{tag}`: a fixed language.
     Language,
+    /// `/admin/lists/{list}…`: a fixed value list; every organisation has every list, so the
+    /// list names no organisation's record.
+    ValueList,
     /// A person of the organisation.
     Person,
     /// A household of the organisation.
@@ -105,6 +108,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
+        (path, "list") if path.starts_with("/admin/lists/") => Some(Param::ValueList),
         (_, "person_id" | "other_id") => Some(Param::Person),
         (_, "merge_id") => Some(Param::Merge),
         (_, "flag_id") => Some(Param::Flag),
@@ -233,6 +237,7 @@ impl Plan {
             Param::LinkToken => self.link_token.clone(),
             Param::Asset => "app.css".to_owned(),
             Param::Language => "fr".to_owned(),
+            Param::ValueList => "housing_situation".to_owned(),
             Param::Person => self.a.person.to_string(),
             Param::Household => self.a.household.to_string(),
             Param::HouseholdMember => self.a.household_member.to_string(),
@@ -272,7 +277,7 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
-            Param::LinkToken | Param::Asset | Param::Language => vec![],
+            Param::LinkToken | Param::Asset | Param::Language | Param::ValueList => vec![],
         }
     }
 }
