@@ -3,6 +3,7 @@
 
 mod admin_cmd;
 mod audit_cmd;
+mod bench_cmd;
 mod config;
 mod import_cmd;
 mod token_cmd;
@@ -77,6 +78,9 @@ enum Command {
         #[command(subcommand)]
         command: import_cmd::ImportCommand,
     },
+    /// Generate a benchmark data set into an empty database (see BENCHMARKS.md).
+    #[command(long_about = bench_cmd::LONG_ABOUT)]
+    BenchData(bench_cmd::Args),
 }
 
 #[derive(Subcommand)]
@@ -145,7 +149,7 @@ enum DemoCommand {
 
 /// A failure to report in one line.
 #[derive(Debug)]
-struct Failure(String);
+pub(crate) struct Failure(pub(crate) String);
 
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Self {
@@ -184,7 +188,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => None,
     };
     let settings = Settings::load(cli.config.as_deref(), &env, &Overrides { bind })?;
-    init_logging(&settings.log);
+    if matches!(cli.command, Command::BenchData(_)) {
+        // Its INSERTs of thousands of rows are slow by design: sqlx would log each one
+        // (all of its text) as a slow statement.
+        init_logging(&format!("{},sqlx::query=error", settings.log));
+    } else {
+        init_logging(&settings.log);
+    }
     match cli.command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
         Command::Migrate => {
@@ -253,6 +263,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 Err(Failure("the audit log does not verify: see the BROKEN chain(s) above".into()))
             }
         }
+        Command::BenchData(args) => bench_cmd::run(settings, args).await,
         Command::Demo { command: DemoCommand::Seed { seed } } => {
             let settings = settings.for_demo();
             let db = open(&settings).await?;
@@ -277,7 +288,7 @@ fn init_logging(filter: &str) {
 }
 
 /// Connects, creating the data folder for SQLite.
-async fn open(settings: &Settings) -> Result<Db, Failure> {
+pub(crate) async fn open(settings: &Settings) -> Result<Db, Failure> {
     if let Some(path) = settings.sqlite_path()
         && let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
@@ -352,7 +363,11 @@ fn print_demo(settings: &Settings, summary: &store::demo::DemoSummary) {
     for (slug, name) in &summary.organisations {
         println!("  - {name} [{slug}]");
     }
-    println!("  {} teams in all. Every name and place in the demo is fictitious.", summary.teams);
+    println!("  {} teams in all.", summary.teams);
+    println!(
+        "  {} households, {} persons. Every name and place in the demo is fictitious.",
+        summary.households, summary.persons
+    );
     println!("Demo accounts (password for all: {}):", store::demo::DEMO_PASSWORD);
     for (email, role, org) in &summary.accounts {
         println!("  {email:<38} {role:<14} {org}");

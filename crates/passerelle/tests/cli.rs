@@ -300,6 +300,34 @@ async fn the_demo_has_its_own_database_and_never_touches_the_configured_one() {
     let again = run(dir.path(), &["demo", "seed"], &env);
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(again.status.success() && text.contains("already present"), "{text}");
+
+    // Every organisation follows its fictitious households, the ones the seed always gives.
+    let population = store::demo::households(store::demo::DEFAULT_SEED);
+    let persons: usize = population.iter().flatten().map(|h| h.members.len()).sum();
+    assert!(printed.contains(&format!("330 households, {persons} persons")), "{printed}");
+    let url = format!("sqlite://{}", dir.path().join("data/demo/passerelle.db").display());
+    let demo = store::Db::connect(&url, &store::db::PoolOptions::default()).await.unwrap();
+    for (slug, households) in
+        ["ccas-valbourg", "dept-haute-vallee", "le-relais"].iter().zip(&population)
+    {
+        let org = store::organisations::find_by_slug(&demo, slug).await.unwrap().unwrap();
+        let expected: usize = households.iter().map(|h| h.members.len()).sum();
+        assert_eq!(store::persons::count(&demo, org.id).await.unwrap(), expected as i64, "{slug}");
+        let family = &households[0];
+        let stored = store::persons::find(&demo, org.id, family.members[0].person_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.record, family.members[0].record, "{slug}");
+        let members = store::households::members(&demo, family.id).await.unwrap();
+        assert_eq!(members.len(), family.members.len(), "{slug}");
+        assert_eq!(members[0].relationship, "self");
+        // Found the way reception looks for them.
+        let name = stored.record.display_name();
+        let hits = store::persons::search(&demo, org.id, &name, 20).await.unwrap();
+        assert!(hits.iter().any(|h| h.id == stored.id), "{slug}: {name}");
+    }
+    demo.close().await;
 }
 
 /// A browser's cookie jar and the anti-forgery token of the page it last read.
@@ -445,7 +473,7 @@ fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "migrate", "check", "demo", "audit", "token"] {
+    for command in ["serve", "migrate", "check", "demo", "audit", "token", "bench-data"] {
         assert!(text.contains(command), "{text}");
     }
 }
@@ -627,4 +655,94 @@ engine_tests! {
         let verify = run(dir.path(), &["audit", "verify"], &env);
         assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
     }
+}
+
+/// (organisations, persons, households, memberships, search terms) in the database.
+async fn bench_counts(db: &store::Db) -> [i64; 5] {
+    let q = "SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM persons), \
+             (SELECT count(*) FROM households), (SELECT count(*) FROM household_members), \
+             (SELECT count(*) FROM person_terms)";
+    let row: (i64, i64, i64, i64, i64) = match db {
+        store::Db::Sqlite(p) => sqlx::query_as(q).fetch_one(p).await.unwrap(),
+        store::Db::Postgres(p) => sqlx::query_as(q).fetch_one(p).await.unwrap(),
+    };
+    [row.0, row.1, row.2, row.3, row.4]
+}
+
+fn bench_data(dir: &Path, url: &str, seed: &str) -> Output {
+    run(dir, &["bench-data", "--size", "xs", "--seed", seed, "--database-url", url], &[])
+}
+
+engine_tests! {
+    async fn bench_data_fills_an_empty_database_the_same_way_for_a_seed_and_refuses_one_with_data(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = bench_data(dir.path(), &db.url, "7");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("Generated 200 persons in "), "{text}");
+        assert!(text.contains("cases, timeline events and documents are not generated yet"), "{text}");
+
+        let conn = db.connect().await;
+        let [orgs, persons, households, members, terms] = bench_counts(&conn).await;
+        assert_eq!((orgs, persons, members), (1, 200, 200));
+        assert!((25..=200).contains(&households), "{households}");
+        assert!(terms > 200 * 10, "{terms}");
+        let org = store::organisations::find_by_slug(&conn, store::bench_data::SLUG).await.unwrap().unwrap();
+
+        // A generated person reads back like one registered through the form: version 1, its
+        // revision, its household.
+        let (first, first_text) = store::bench_data::first_person(&conn, org.id).await.unwrap().unwrap();
+        let person = store::persons::find(&conn, org.id, first).await.unwrap().unwrap();
+        assert_eq!(person.version, 1);
+        let revision = store::persons::revision(&conn, org.id, first, 1).await.unwrap().unwrap();
+        assert_eq!(revision, person.record.to_form());
+        let household = store::households::of_person(&conn, org.id, first).await.unwrap();
+        assert_eq!(household[0].relationship, "self");
+
+        // The benchmark queries are drawn from the data and each finds someone.
+        let queries = store::bench_data::queries(&conn, org.id, 20, 1).await.unwrap();
+        assert_eq!(queries.len(), 20);
+        assert_eq!(queries, store::bench_data::queries(&conn, org.id, 20, 1).await.unwrap());
+        for q in &queries {
+            let hits = store::persons::search(&conn, org.id, q, 10).await.unwrap();
+            assert!(!hits.is_empty(), "{q}");
+            assert!(store::bench_data::raw_candidates(&conn, org.id, q).await.unwrap() >= hits.len(), "{q}");
+        }
+        let printed = run(dir.path(), &["bench-data", "--queries", "20", "--seed", "1", "--database-url", &db.url], &[]);
+        assert_eq!(String::from_utf8_lossy(&printed.stdout).lines().collect::<Vec<_>>(), queries);
+
+        // A database that holds data is refused in one line, and left as it was.
+        let again = bench_data(dir.path(), &db.url, "7");
+        let err = one_line_error(&again);
+        assert_eq!(again.status.code(), Some(1));
+        assert!(err.contains("already holds data (1 organisation(s), 200 person(s))"), "{err}");
+        assert_eq!(bench_counts(&conn).await, [orgs, persons, households, members, terms]);
+        conn.close().await;
+
+        // The same seed gives the same data; another seed, other data.
+        for (seed, same) in [("7", true), ("8", false)] {
+            let fresh = db.empty_like().await.unwrap();
+            let out = bench_data(dir.path(), &fresh.url, seed);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let conn = fresh.connect().await;
+            let org = store::organisations::find_by_slug(&conn, store::bench_data::SLUG).await.unwrap().unwrap();
+            let other = store::bench_data::first_person(&conn, org.id).await.unwrap().unwrap();
+            assert_eq!(other == (first, first_text.clone()), same, "seed {seed}: {other:?}");
+            if same {
+                assert_eq!(bench_counts(&conn).await, [orgs, persons, households, members, terms]);
+            }
+            conn.close().await;
+        }
+    }
+}
+
+#[test]
+fn bench_data_without_a_size_or_with_an_unknown_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["bench-data"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--size"));
+    let out = run(dir.path(), &["bench-data", "--size", "XL"], &[]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected S, M or L"));
+    assert!(!dir.path().join("data").exists(), "nothing was created");
 }

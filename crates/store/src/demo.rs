@@ -1,8 +1,16 @@
 //! Demo data: realistic, clearly fictitious, the same on every run for a given seed.
 //!
 //! Every place and name here is invented (Valbourg, the Haute-Vallée). Later features add
-//! their own records to [`seed`], drawing from the same random stream so that the whole data
+//! their own records to [`seed`], drawing from the seed's random streams so that the whole data
 //! set stays deterministic.
+//!
+//! Each organisation has its households of fictitious persons ([`population`]): 150 for the
+//! CCAS, 120 for the département, 60 for the association, written in one transaction per
+//! organisation with the bulk writer of [`crate::bench_data`].
+
+mod names;
+pub mod population;
+mod situation;
 
 use domain::accounts::{Email, Role};
 use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
@@ -10,13 +18,18 @@ use domain::passwords::{HashParams, hash_password};
 use domain::{MembershipId, OrganisationId, TeamId, UserId};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use time::Duration;
 use time::macros::datetime;
 use uuid::Uuid;
 
-use crate::{Db, StoreError, Ts, accounts, organisations, teams};
+use crate::{Db, StoreError, Ts, accounts, bench_data, organisations, persons, teams};
+use population::{Area, Generator, Household, Phones};
 
 /// The seed `serve --demo` and `demo seed` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 2026;
+
+/// How many households each demo organisation follows, in the order of [`ORGANISATIONS`].
+const HOUSEHOLDS: [usize; 3] = [150, 120, 60];
 
 /// The organisations of the demo, each with its teams.
 const ORGANISATIONS: &[(&str, &str, &[&str])] = &[
@@ -139,6 +152,9 @@ pub struct DemoSummary {
     pub teams: usize,
     /// (e-mail, role, organisation slug or "instance") of every demo account.
     pub accounts: Vec<(String, String, String)>,
+    /// Households and persons in all organisations.
+    pub households: usize,
+    pub persons: usize,
 }
 
 /// A deterministic UUID v7: the timestamp and the random bits both come from the demo's
@@ -174,10 +190,39 @@ pub fn generate(seed: u64) -> (Vec<NewOrganisation>, Vec<NewTeam>, Ts) {
     (orgs, all_teams, created)
 }
 
-/// Writes the demo data set in one transaction, unless it is there already. Demo passwords
-/// are hashed with `params`.
+/// The households of every demo organisation for a seed, in the order of the organisations,
+/// without touching a database. Registered between the organisations' creation and mid-2026.
+pub fn households(seed: u64) -> Vec<Vec<Household>> {
+    let first = Ts::from(datetime!(2026-01-06 08:30 UTC));
+    let span = Duration::days(175);
+    HOUSEHOLDS
+        .iter()
+        .enumerate()
+        .map(|(i, &count)| {
+            let area = if i == 1 { Area::HauteVallee } else { Area::Valbourg };
+            // The organisations' and accounts' ids come from stream 0 (of the seed and of the
+            // seed + 1); the households from streams 16 on, one per organisation.
+            let mut g = Generator::new(
+                seed,
+                16 + i as u64,
+                first,
+                span / count as i32,
+                area,
+                Phones::Fiction,
+            );
+            (0..count).map(|_| g.household(None)).collect()
+        })
+        .collect()
+}
+
+/// Writes the demo data set, unless it is there already: organisations, teams and accounts in
+/// one transaction, then each organisation's households in one more. Demo passwords are hashed
+/// with `params`.
 pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary, StoreError> {
     let (orgs, new_teams, created_at) = generate(seed);
+    let population = households(seed);
+    let households = population.iter().map(Vec::len).sum();
+    let persons = population.iter().flatten().map(|h| h.members.len()).sum();
     let summary = |created| DemoSummary {
         created,
         organisations: orgs
@@ -192,15 +237,40 @@ pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary,
                 (a.email.to_owned(), a.role.as_str().to_owned(), org.to_owned())
             })
             .collect(),
+        households,
+        persons,
     };
-    if organisations::find_by_slug(db, orgs[0].slug.as_str()).await?.is_some() {
-        return Ok(summary(false));
+    let present = organisations::find_by_slug(db, orgs[0].slug.as_str()).await?.is_some();
+    if !present {
+        write_organisations_and_accounts(db, seed, params, &orgs, &new_teams, created_at).await?;
     }
+    let mut wrote = !present;
+    for (org, org_households) in orgs.iter().zip(&population) {
+        let mut tx = db.begin_write().await?;
+        // Also fills a demo database made before the demo had persons, or one whose seeding
+        // stopped between two organisations.
+        if persons::count(&mut tx, org.id).await? == 0 {
+            bench_data::write_households(&mut tx, org.id, org_households).await?;
+            wrote = true;
+        }
+        tx.commit().await?;
+    }
+    Ok(summary(wrote))
+}
+
+async fn write_organisations_and_accounts(
+    db: &Db,
+    seed: u64,
+    params: HashParams,
+    orgs: &[NewOrganisation],
+    new_teams: &[NewTeam],
+    created_at: Ts,
+) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    for org in &orgs {
+    for org in orgs {
         organisations::insert(&mut tx, org, created_at).await?;
     }
-    for team in &new_teams {
+    for team in new_teams {
         teams::insert(&mut tx, team, created_at).await?;
     }
     // The ids keep coming from the same generator, after the organisations' and teams'.
@@ -241,8 +311,7 @@ pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary,
             }
         }
     }
-    tx.commit().await?;
-    Ok(summary(true))
+    tx.commit().await
 }
 
 #[cfg(test)]
@@ -264,6 +333,40 @@ mod tests {
         );
         assert_ne!(a[0].id, c[0].id);
         assert_eq!(a[0].id.as_uuid().get_version_num(), 7);
+    }
+
+    #[test]
+    fn every_organisation_has_its_households_the_same_for_the_same_seed() {
+        let a = households(DEFAULT_SEED);
+        assert_eq!(a.iter().map(Vec::len).collect::<Vec<_>>(), HOUSEHOLDS);
+        assert_eq!(a, households(DEFAULT_SEED));
+        let other = households(DEFAULT_SEED + 1);
+        assert_ne!(a[0][0].members[0].record, other[0][0].members[0].record);
+        assert_ne!(a[0][0].members[0].record, a[1][0].members[0].record);
+        let persons: Vec<_> = a.iter().flatten().flat_map(|h| &h.members).collect();
+        assert!((700..1100).contains(&persons.len()), "{}", persons.len());
+        let mut ids: Vec<_> = persons.iter().map(|m| m.person_id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), persons.len(), "person ids are unique");
+        // Registered after the organisations were created, and never in the future.
+        let (_, _, created) = generate(DEFAULT_SEED);
+        assert!(a.iter().flatten().all(|h| h.created_at > created));
+        assert!(
+            a.iter()
+                .flatten()
+                .all(|h| h.created_at.get().date() <= time::macros::date!(2026 - 06 - 30))
+        );
+        // The CCAS's households live in Valbourg, most of them.
+        let in_valbourg =
+            a[0].iter().filter(|h| h.members[0].record.town.as_deref() == Some("Valbourg")).count();
+        assert!(in_valbourg > 90, "{in_valbourg}");
+        // Names with accents, hyphens, particles, and in Hangul.
+        let names: Vec<String> = persons.iter().map(|m| m.record.display_name()).collect();
+        assert!(names.iter().any(|n| n.contains('é') || n.contains('è')));
+        assert!(names.iter().any(|n| n.contains('-')));
+        assert!(names.iter().any(|n| n.contains("Le ") || n.contains("N'") || n.contains("D'")));
+        assert!(names.iter().any(|n| n.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))));
     }
 
     #[test]

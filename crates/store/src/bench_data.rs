@@ -1,0 +1,763 @@
+//! Generated data sets for benchmarks (`passerelle bench-data`), and the bulk writer the demo
+//! shares.
+//!
+//! [`generate`] fills an empty database with one organisation and S, M or L persons in
+//! households drawn by [`crate::demo::population`], the same people the demo shows, from a
+//! seed. Only persons and households exist so far: the cases, timeline events and documents of
+//! the data sets in `shared/BENCHMARKS.md` come with their features.
+//!
+//! Rows are written the way [`crate::persons::insert`] and [`crate::households`] write them
+//! (record, resources, revision 1, search terms from [`domain::search::person_terms`];
+//! households and their memberships), but many rows per INSERT and thousands of persons per
+//! transaction. Statement texts are built from fixed fragments and placeholder numbers only;
+//! every value is bound.
+
+use std::time::{Duration, Instant};
+
+use domain::organisations::{DisplayName, NewOrganisation, Slug};
+use domain::search::{self, Term};
+use domain::{OrganisationId, PersonId};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::{Database, Encode, Type};
+use time::macros::datetime;
+use time::{Date, Duration as Span};
+use uuid::Uuid;
+
+use crate::demo::population::{Area, Generator, Household, Phones};
+use crate::persons::searchable;
+use crate::{Db, StoreError, Ts, Tx, organisations};
+
+/// How much data to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// 200 persons: for tests of the generator itself.
+    Xs,
+    S,
+    M,
+    L,
+}
+
+impl Size {
+    /// `xs`, `s`, `m` or `l`, in either case.
+    pub fn parse(s: &str) -> Option<Size> {
+        match s.to_ascii_lowercase().as_str() {
+            "xs" => Some(Size::Xs),
+            "s" => Some(Size::S),
+            "m" => Some(Size::M),
+            "l" => Some(Size::L),
+            _ => None,
+        }
+    }
+
+    pub fn persons(self) -> usize {
+        match self {
+            Size::Xs => 200,
+            Size::S => 10_000,
+            Size::M => 100_000,
+            Size::L => 1_000_000,
+        }
+    }
+}
+
+/// The organisation that holds the generated data.
+pub const SLUG: &str = "banc-essai";
+const NAME: &str = "Banc d'essai (données générées)";
+
+/// Persons written per transaction: large enough that commits cost nothing, small enough that
+/// SQLite's write-ahead log stays in the tens of megabytes.
+const PERSONS_PER_TRANSACTION: usize = 10_000;
+
+/// What [`generate`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub organisation_id: OrganisationId,
+    pub persons: usize,
+    pub households: usize,
+    pub terms: usize,
+    pub elapsed: Duration,
+}
+
+/// Why [`generate`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchDataError {
+    #[error(
+        "the database already holds data ({organisations} organisation(s), {persons} person(s)); \
+         bench-data only fills an empty, migrated database"
+    )]
+    NotEmpty { organisations: i64, persons: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How many organisations and persons the database holds.
+pub async fn contents(db: &Db) -> Result<(i64, i64), StoreError> {
+    Ok(sql!(
+        as (i64, i64),
+        fetch_one,
+        db,
+        "SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM persons)"
+    )?)
+}
+
+/// Fills an empty, migrated database with one organisation ([`SLUG`]) and `size` persons in
+/// households, the same for the same seed. `progress` is told how many persons are written
+/// after each transaction.
+pub async fn generate(
+    db: &Db,
+    size: Size,
+    seed: u64,
+    mut progress: impl FnMut(usize),
+) -> Result<Summary, BenchDataError> {
+    let started = Instant::now();
+    let (organisations, persons) = contents(db).await?;
+    if organisations > 0 || persons > 0 {
+        return Err(BenchDataError::NotEmpty { organisations, persons });
+    }
+    let created = Ts::from(datetime!(2016-07-01 08:00 UTC));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let org = NewOrganisation {
+        id: OrganisationId::from_uuid(uuid_at(&mut rng, created)),
+        slug: Slug::parse(SLUG).expect("the bench slug is valid"),
+        name: DisplayName::parse(NAME).expect("the bench name is valid"),
+        time_zone: "Europe/Paris".to_owned(),
+    };
+    organisations::insert(db, &org, created).await?;
+
+    // Registrations spread over the ten years up to mid-2026 (2.7 persons a household).
+    let target = size.persons();
+    let expected_households = (target as i64 * 10 / 27).max(1);
+    let step = Span::days(3_652) / expected_households as i32;
+    let mut generator = Generator::new(
+        seed,
+        POPULATION_STREAM,
+        Ts::from(created.get() + Span::days(1)),
+        step.max(Span::milliseconds(1)),
+        Area::HauteVallee,
+        Phones::Spread,
+    );
+    // The term index is rebuilt once at the end: kept up to date row by row, it costs a random
+    // page of a large index per term (most of the time of L), and a sort is much cheaper.
+    let index = drop_term_index(db).await?;
+    let filled = fill(db, org.id, target, &mut generator, &mut progress).await;
+    restore_term_index(db, index).await?;
+    let (written, households, terms) = filled?;
+    if db.engine() == crate::Engine::Postgres {
+        // What autovacuum would do within the minute: statistics and the visibility map, so a
+        // benchmark starts from the steady state.
+        sql!(
+            execute,
+            db,
+            "VACUUM (ANALYZE) persons, person_terms, person_resources, \
+             person_revisions, households, household_members"
+        )
+        .map_err(StoreError::from)?;
+    }
+    Ok(Summary {
+        organisation_id: org.id,
+        persons: written,
+        households,
+        terms,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Writes `target` persons in households, a transaction every [`PERSONS_PER_TRANSACTION`]:
+/// (persons, households, search terms) written.
+async fn fill(
+    db: &Db,
+    organisation_id: OrganisationId,
+    target: usize,
+    generator: &mut Generator,
+    progress: &mut impl FnMut(usize),
+) -> Result<(usize, usize, usize), StoreError> {
+    let (mut written, mut households, mut terms) = (0, 0, 0);
+    while written < target {
+        let mut batch = Vec::new();
+        let mut in_batch = 0;
+        while in_batch < PERSONS_PER_TRANSACTION && written + in_batch < target {
+            let mut h = generator.household(None);
+            h.members.truncate(target - written - in_batch);
+            in_batch += h.members.len();
+            batch.push(h);
+        }
+        let mut tx = db.begin_write().await?;
+        if let Tx::Sqlite(t) = &mut tx {
+            // SQLite's default page cache (2 MB) is smaller than what a batch changes: pages
+            // would be spilled to the log and read back. A maximum, allocated as needed, for
+            // this connection only.
+            sqlx::query(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
+                .execute(&mut **t)
+                .await?;
+        }
+        terms += write_households(&mut tx, organisation_id, &batch).await?;
+        tx.commit().await?;
+        written += in_batch;
+        households += batch.len();
+        progress(written);
+    }
+    Ok((written, households, terms))
+}
+
+const TERM_INDEX: &str = "person_terms_lookup_idx";
+
+/// Drops the term index, returning its definition as the database holds it (so nothing here
+/// repeats the migrations).
+async fn drop_term_index(db: &Db) -> Result<Option<String>, StoreError> {
+    let definition: Option<String> = match db.engine() {
+        crate::Engine::Sqlite => sql!(
+            scalar String,
+            fetch_optional,
+            db,
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1",
+            TERM_INDEX,
+        )?,
+        crate::Engine::Postgres => sql!(
+            scalar String,
+            fetch_optional,
+            db,
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1",
+            TERM_INDEX,
+        )?,
+    };
+    if definition.is_some() {
+        sql!(execute, db, "DROP INDEX person_terms_lookup_idx")?;
+    }
+    Ok(definition)
+}
+
+/// Creates the term index again from the definition [`drop_term_index`] read.
+async fn restore_term_index(db: &Db, definition: Option<String>) -> Result<(), StoreError> {
+    if let Some(definition) = definition {
+        sql!(execute, db, definition.as_str())?;
+    }
+    Ok(())
+}
+
+/// SQLite page cache while generating, in KiB.
+const SQLITE_CACHE_KIB: i64 = 1 << 20;
+
+/// The random stream of the seed the persons are drawn from (stream 0 gives the ids of the
+/// organisation).
+const POPULATION_STREAM: u64 = 1;
+
+fn uuid_at(rng: &mut ChaCha8Rng, at: Ts) -> Uuid {
+    let millis = (at.get().unix_timestamp_nanos() / 1_000_000) as u64;
+    let random: [u8; 10] = rng.random();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk writing
+
+/// A value to bind; borrowed, so a batch's rows are bound without copying their text.
+#[derive(Debug, Clone, Copy)]
+enum V<'a> {
+    Uuid(Uuid),
+    Text(Option<&'a str>),
+    Date(Option<Date>),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bool(bool),
+    Ts(Ts),
+}
+
+fn bind_values<'q, DB>(
+    mut query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    values: &[V<'q>],
+) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    Uuid: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    Option<Date>: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    bool: Encode<'q, DB> + Type<DB>,
+    Ts: Encode<'q, DB> + Type<DB>,
+{
+    for v in values {
+        query = match *v {
+            V::Uuid(x) => query.bind(x),
+            V::Text(x) => query.bind(x),
+            V::Date(x) => query.bind(x),
+            V::Int(x) => query.bind(x),
+            V::OptInt(x) => query.bind(x),
+            V::Bool(x) => query.bind(x),
+            V::Ts(x) => query.bind(x),
+        };
+    }
+    query
+}
+
+/// One table's multi-row INSERT: `head` up to `VALUES `, then rows of `width` values each,
+/// written by `tuple` from the number of the row's first placeholder.
+///
+/// No placeholder appears twice (a value needed twice is bound twice): SQLite looks a repeated
+/// one up among all those of the statement, which makes long statements quadratic.
+struct Insert<F: Fn(usize) -> String> {
+    head: &'static str,
+    width: usize,
+    tuple: F,
+    /// Fewer rows a statement when they are long (revision snapshots).
+    rows_divisor: usize,
+}
+
+impl<F: Fn(usize) -> String> Insert<F> {
+    async fn run<'a>(&self, tx: &mut Tx, values: &[V<'a>]) -> Result<(), StoreError> {
+        debug_assert_eq!(values.len() % self.width, 0);
+        let budget = match tx {
+            Tx::Sqlite(_) => SQLITE_VALUES,
+            Tx::Postgres(_) => POSTGRES_VALUES,
+        };
+        let rows_per_statement = (budget / self.width / self.rows_divisor).max(1);
+        for chunk in values.chunks(self.width * rows_per_statement) {
+            let rows = chunk.len() / self.width;
+            let mut text = String::with_capacity(self.head.len() + rows * self.width * 8);
+            text.push_str(self.head);
+            for r in 0..rows {
+                if r > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(&(self.tuple)(1 + r * self.width));
+            }
+            // Full statements come back every batch: keep them prepared. A batch's last,
+            // shorter one would only crowd the statement cache.
+            let keep = rows == rows_per_statement;
+            match tx {
+                Tx::Sqlite(t) => {
+                    // Numbered placeholders cost SQLite a walk of the list of those already
+                    // seen, when compiling and again when sqlx asks each one's name to bind it:
+                    // quadratic, most of the time of a 500-value statement. Each appears once,
+                    // in order, so anonymous ones bind the same values.
+                    let text = anonymous_placeholders(&text);
+                    bind_values(sqlx::query(&text), chunk)
+                        .persistent(keep)
+                        .execute(&mut **t)
+                        .await?;
+                }
+                Tx::Postgres(t) => {
+                    bind_values(sqlx::query(&text), chunk)
+                        .persistent(keep)
+                        .execute(&mut **t)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Values bound per statement. SQLite compiles a long VALUES list in more than linear time (a
+/// demo seed costs 5 times more CPU with 4 000 values a statement than with 500); PostgreSQL
+/// rather pays a round trip per statement. Both are far below the engines' limits (32 766 and
+/// 65 535 values).
+const SQLITE_VALUES: usize = 500;
+const POSTGRES_VALUES: usize = 500;
+
+/// The text with each `$NNN` replaced by `?`.
+fn anonymous_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' {
+            out.push('?');
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `$a, $b, …` for `n` placeholders from `first`.
+fn placeholders(first: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 7);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('$');
+        s.push_str(&(first + i).to_string());
+    }
+    s
+}
+
+/// Writes households, their members' records (resources, revision 1, search terms) and
+/// memberships, as [`crate::persons::insert`] and [`crate::households`] would one by one, in
+/// multi-row statements. Returns how many search terms were written.
+pub(crate) async fn write_households(
+    tx: &mut Tx,
+    organisation_id: OrganisationId,
+    households: &[Household],
+) -> Result<usize, StoreError> {
+    let org = V::Uuid(organisation_id.as_uuid());
+    let persons: Vec<_> =
+        households.iter().flat_map(|h| h.members.iter().map(move |m| (h, m))).collect();
+
+    // What the rows borrow: phones as one text, revision snapshots, search terms.
+    let phones: Vec<Option<String>> = persons
+        .iter()
+        .map(|(_, m)| (!m.record.phones.is_empty()).then(|| m.record.phones.join("\n")))
+        .collect();
+    let snapshots: Vec<String> = persons
+        .iter()
+        .map(|(_, m)| serde_json::to_string(&m.record.to_form()).expect("a form always serialises"))
+        .collect();
+    let terms: Vec<Vec<Term>> =
+        persons.iter().map(|(_, m)| search::person_terms(&searchable(&m.record))).collect();
+
+    const PERSON_WIDTH: usize = 31;
+    let mut values = Vec::with_capacity(persons.len() * PERSON_WIDTH);
+    for (i, (h, m)) in persons.iter().enumerate() {
+        fn t(s: &Option<String>) -> Option<&str> {
+            s.as_deref()
+        }
+        let r = &m.record;
+        values.extend([
+            org,
+            V::Uuid(m.person_id.as_uuid()),
+            V::Text(t(&r.birth_name)),
+            V::Text(t(&r.used_name)),
+            V::Text(t(&r.first_names)),
+            V::Date(r.birth_date),
+            V::Text(t(&r.birth_place)),
+            V::Text(t(&r.sex)),
+            V::Text(t(&r.nationality)),
+            V::Text(t(&r.residence_status)),
+            V::Text(t(&r.languages)),
+            V::Bool(r.interpreter_needed),
+            V::Text(phones[i].as_deref()),
+            V::Text(t(&r.email)),
+            V::Text(t(&r.address_line1)),
+            V::Text(t(&r.address_line2)),
+            V::Text(t(&r.postcode)),
+            V::Text(t(&r.town)),
+            V::Text(t(&r.country)),
+            V::Text(t(&r.benefit_office_number)),
+            V::Text(t(&r.employment_service_id)),
+            V::Text(t(&r.housing_situation)),
+            V::Text(t(&r.family_situation)),
+            V::Text(t(&r.protection_measure)),
+            V::Text(t(&r.protector_name)),
+            V::Text(t(&r.protector_contact)),
+            V::Date(r.protection_start),
+            V::Date(r.protection_review),
+            V::Text(t(&r.own_words)),
+            V::Ts(h.created_at),
+            V::Ts(h.created_at),
+        ]);
+    }
+    Insert {
+        head: "INSERT INTO persons (organisation_id, id, birth_name, used_name, first_names, \
+               birth_date, birth_place, sex, nationality, residence_status, languages, \
+               interpreter_needed, phones, email, address_line1, address_line2, postcode, town, \
+               country, benefit_office_number, employment_service_id, housing_situation, \
+               family_situation, protection_measure, protector_name, protector_contact, \
+               protection_start, protection_review, own_words, created_at, updated_at, \
+               created_by, version) VALUES ",
+        width: PERSON_WIDTH,
+        tuple: |p| format!("({}, NULL, 1)", placeholders(p, PERSON_WIDTH)),
+        rows_divisor: 1,
+    }
+    .run(tx, &values)
+    .await?;
+
+    values.clear();
+    for h in households {
+        values.extend([org, V::Uuid(h.id.as_uuid()), V::Ts(h.created_at), V::Ts(h.created_at)]);
+    }
+    Insert {
+        head: "INSERT INTO households (organisation_id, id, created_at, updated_at, name, \
+               created_by, version) VALUES ",
+        width: 4,
+        tuple: |p| format!("({}, NULL, NULL, 1)", placeholders(p, 4)),
+        rows_divisor: 1,
+    }
+    .run(tx, &values)
+    .await?;
+
+    values.clear();
+    for (h, m) in &persons {
+        values.extend([
+            V::Uuid(m.membership_id.as_uuid()),
+            V::Uuid(h.id.as_uuid()),
+            V::Uuid(m.person_id.as_uuid()),
+            V::Text(Some(m.relationship)),
+            V::Date(m.from_date),
+            V::Date(m.to_date),
+            V::Ts(h.created_at),
+            V::Ts(h.created_at),
+        ]);
+    }
+    Insert {
+        head: "INSERT INTO household_members (id, household_id, person_id, relationship, \
+               from_date, to_date, created_at, updated_at, version) VALUES ",
+        width: 8,
+        tuple: |p| format!("({}, 1)", placeholders(p, 8)),
+        rows_divisor: 1,
+    }
+    .run(tx, &values)
+    .await?;
+
+    values.clear();
+    for (_, m) in &persons {
+        for r in &m.record.resources {
+            values.extend([
+                V::Uuid(m.person_id.as_uuid()),
+                V::Text(Some(&r.code)),
+                V::OptInt(r.amount_cents),
+            ]);
+        }
+    }
+    Insert {
+        head: "INSERT INTO person_resources (person_id, code, amount_cents) VALUES ",
+        width: 3,
+        tuple: |p| format!("({})", placeholders(p, 3)),
+        rows_divisor: 1,
+    }
+    .run(tx, &values)
+    .await?;
+
+    values.clear();
+    for ((h, m), snapshot) in persons.iter().zip(&snapshots) {
+        values.extend([
+            V::Uuid(m.person_id.as_uuid()),
+            V::Text(Some(snapshot)),
+            V::Ts(h.created_at),
+        ]);
+    }
+    Insert {
+        head: "INSERT INTO person_revisions (person_id, snapshot, changed_at, version, \
+               changed_by) VALUES ",
+        width: 3,
+        tuple: |p| format!("({}, 1, NULL)", placeholders(p, 3)),
+        // The snapshots are long: fewer of them a statement.
+        rows_divisor: 4,
+    }
+    .run(tx, &values)
+    .await?;
+
+    values.clear();
+    let mut term_rows = 0;
+    for ((_, m), person_terms) in persons.iter().zip(&terms) {
+        term_rows += person_terms.len();
+        for term in person_terms {
+            values.extend([
+                org,
+                V::Uuid(m.person_id.as_uuid()),
+                V::Text(Some(&term.text)),
+                V::Int(term.kind),
+            ]);
+        }
+    }
+    Insert {
+        head: "INSERT INTO person_terms (organisation_id, person_id, term, kind) VALUES ",
+        width: 4,
+        tuple: |p| format!("({})", placeholders(p, 4)),
+        rows_divisor: 1,
+    }
+    .run(tx, &values)
+    .await?;
+    Ok(term_rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries for the search benchmarks
+
+/// `count` searches as reception types them, drawn from persons of the organisation (spread
+/// over its records, the same for the same seed): full names as written and without accents
+/// in the other order, a typo, the first letters of both names, a family name alone, a birth
+/// date, a phone written another way, a name with a birth date.
+pub async fn queries(
+    db: &Db,
+    organisation_id: OrganisationId,
+    count: usize,
+    seed: u64,
+) -> Result<Vec<String>, StoreError> {
+    let end = |last: bool| {
+        // min() and max() of a UUID column are not portable; the index gives both ends.
+        let sql = if last {
+            "SELECT id FROM persons WHERE organisation_id = $1 ORDER BY id DESC LIMIT 1"
+        } else {
+            "SELECT id FROM persons WHERE organisation_id = $1 ORDER BY id LIMIT 1"
+        };
+        async move { sql!(scalar Uuid, fetch_optional, db, sql, organisation_id.as_uuid()) }
+    };
+    let (Some(lo), Some(hi)) = (end(false).await?, end(true).await?) else { return Ok(vec![]) };
+    let (lo, hi) = (lo.as_u128(), hi.as_u128());
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(QUERY_STREAM);
+    let mut out = Vec::with_capacity(count);
+    let mut attempts = 0;
+    while out.len() < count && attempts < count * 20 {
+        attempts += 1;
+        // Ids are UUID v7 in registration order: a random id between the first and the last
+        // lands on a random person, found through the primary key.
+        let at = Uuid::from_u128(lo + rng.random_range(0..=hi - lo));
+        let row: Option<QueryPerson> = sql!(
+            as QueryPerson,
+            fetch_optional,
+            db,
+            "SELECT birth_name, used_name, first_names, birth_date, phones FROM persons \
+             WHERE organisation_id = $1 AND id >= $2 ORDER BY id LIMIT 1",
+            organisation_id.as_uuid(),
+            at,
+        )?;
+        if let Some(p) = row
+            && let Some(q) = query_for(&p, out.len(), &mut rng)
+        {
+            out.push(q);
+        }
+    }
+    Ok(out)
+}
+
+const QUERY_STREAM: u64 = 7;
+
+#[derive(sqlx::FromRow)]
+struct QueryPerson {
+    birth_name: Option<String>,
+    used_name: Option<String>,
+    first_names: Option<String>,
+    birth_date: Option<Date>,
+    phones: Option<String>,
+}
+
+/// The `n`-th query of the mix for one person, or `None` when the person lacks what it needs.
+fn query_for(p: &QueryPerson, n: usize, rng: &mut ChaCha8Rng) -> Option<String> {
+    let family = p.used_name.as_deref().or(p.birth_name.as_deref())?;
+    let first = p.first_names.as_deref()?.split(' ').next()?;
+    let plain = |s: &str| search::words(s).join(" ");
+    let date =
+        p.birth_date.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year()));
+    Some(match n % 10 {
+        0 => format!("{first} {family}"),
+        1 => format!("{} {}", plain(family), plain(first)),
+        2 => format!("{} {first}", typo(family, rng).or_else(|| typo(first, rng))?),
+        3 => {
+            let head = |s: &str, n: usize| plain(s).chars().take(n).collect::<String>();
+            format!("{} {}", head(family, 4), head(first, 3))
+        }
+        4 => plain(family),
+        5 => date?,
+        6 => {
+            let written = p.phones.as_deref()?.lines().next()?;
+            let national = national_digits(written)?;
+            // Typed another way than it was written: digits only, or in pairs.
+            if written.contains(' ') { national } else { spaced(&national) }
+        }
+        7 => format!("{family} {}", date?),
+        8 => format!("{} {}", plain(first), typo(&plain(family), rng)?),
+        _ => family.to_uppercase(),
+    })
+}
+
+/// The word with one letter replaced (never the first), if it has 5 letters or more.
+fn typo(s: &str, rng: &mut ChaCha8Rng) -> Option<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+    if letters < search::TYPO_MIN_LEN || chars.iter().any(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    let at = rng.random_range(1..chars.len());
+    let mut out = chars.clone();
+    out[at] = if chars[at] == 'e' { 'a' } else { 'e' };
+    Some(out.into_iter().collect())
+}
+
+/// A French number as ten digits from 0 ("+33 (0)6 12…" → "0612…").
+fn national_digits(written: &str) -> Option<String> {
+    let digits: String = written.chars().filter(char::is_ascii_digit).collect();
+    let national = match digits.strip_prefix("33") {
+        Some(rest) if written.trim_start().starts_with('+') => {
+            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
+        }
+        _ => digits,
+    };
+    (national.len() == 10).then_some(national)
+}
+
+fn spaced(digits: &str) -> String {
+    let bytes: Vec<char> = digits.chars().collect();
+    bytes.chunks(2).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
+/// The candidate query of [`crate::persons::search`] alone: the plan, then the index query,
+/// without reading the records nor ranking them. For benchmarks, to compare the search with
+/// the raw index lookup in the same run. Returns how many candidates the index gave.
+pub async fn raw_candidates(
+    db: &Db,
+    organisation_id: OrganisationId,
+    query: &str,
+) -> Result<usize, StoreError> {
+    let plan = search::plan(query);
+    let Some((sql, args)) = crate::persons::candidate_query(organisation_id, &plan) else {
+        return Ok(0);
+    };
+    let ids: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, db, &sql, args)?;
+    Ok(ids.len())
+}
+
+/// The first person of the organisation (lowest id), for checking that a seed gives the same
+/// data twice.
+pub async fn first_person(
+    db: &Db,
+    organisation_id: OrganisationId,
+) -> Result<Option<(PersonId, String)>, StoreError> {
+    type Row = (Uuid, Option<String>, Option<String>, Option<Date>);
+    let row: Option<Row> = sql!(
+        as Row,
+        fetch_optional,
+        db,
+        "SELECT id, birth_name, first_names, birth_date FROM persons \
+         WHERE organisation_id = $1 ORDER BY id LIMIT 1",
+        organisation_id.as_uuid(),
+    )?;
+    Ok(row.map(|(id, family, first, born)| {
+        let text = [family, first, born.map(|d| d.to_string())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (PersonId::from_uuid(id), text)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_in_either_case() {
+        assert_eq!(Size::parse("S"), Some(Size::S));
+        assert_eq!(Size::parse("m"), Some(Size::M));
+        assert_eq!(Size::parse("xs").map(Size::persons), Some(200));
+        assert_eq!(Size::parse("XL"), None);
+        assert_eq!(Size::L.persons(), 1_000_000);
+    }
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(anonymous_placeholders("($1, $2, NULL), ($13, 1)"), "(?, ?, NULL), (?, 1)");
+    }
+
+    #[test]
+    fn a_typo_changes_one_letter_after_the_first() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..50 {
+            let t = typo("Lefebvre", &mut rng).unwrap();
+            assert_eq!(t.chars().count(), 8);
+            assert!(t.starts_with('L'));
+            assert_eq!(t.chars().zip("Lefebvre".chars()).filter(|(a, b)| a != b).count(), 1);
+        }
+        assert_eq!(typo("Roux", &mut rng), None);
+        assert_eq!(spaced("0639981234"), "06 39 98 12 34");
+        assert_eq!(national_digits("+33 (0)6 39 98 12 34").as_deref(), Some("0639981234"));
+        assert_eq!(national_digits("+33639981234").as_deref(), Some("0639981234"));
+        assert_eq!(national_digits("06.39.98.12.34").as_deref(), Some("0639981234"));
+    }
+}
