@@ -98,6 +98,27 @@ describe('front desk, urgencies and merges', () => {
     }
   });
 
+  test('the desk, the visit form, the queue and the merge pages pass axe in English too', async () => {
+    for (const [who, pages] of [
+      [RECEPTION, ['/intake', `${new URL(personUrl).pathname}/visit`, '/queue']],
+      [WORKER, ['/queue', new URL(personUrl).pathname]],
+      [MANAGER, [`${new URL(personUrl).pathname}/merge`]],
+    ]) {
+      const context = await newContext(browser, { locale: 'en-GB' });
+      try {
+        const page = await context.newPage();
+        await signIn(page, server.baseUrl, who, DEMO_PASSWORD);
+        for (const path of pages) {
+          await page.goto(url(path));
+          assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+          await assertAccessible(page, `en-${who.split('@')[0]}-${path.split('/').filter(Boolean).slice(-1)[0]}`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('the manager is warned of a duplicate, merges the two records and undoes it', async () => {
     const context = await newContext(browser, { locale: 'fr-FR' });
     try {
