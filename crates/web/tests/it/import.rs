@@ -242,7 +242,7 @@ engine_tests! {
         }
         sheet.write_string(1, 0, "Lévêque").unwrap();
         sheet.write_string(1, 1, "Irène").unwrap();
-        sheet.write_datetime_with_format(1, 2, &ExcelDateTime::from_ymd(1985, 3, 12).unwrap(), &date).unwrap();
+        sheet.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(1985, 3, 12).unwrap(), &date).unwrap();
         sheet.write_number(1, 3, 612_345_678.0).unwrap();
         sheet.write_string(1, 4, "F").unwrap();
         sheet.write_string(1, 5, "Célibataire").unwrap();
