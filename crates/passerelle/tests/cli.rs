@@ -669,6 +669,32 @@ async fn bench_counts(db: &store::Db) -> [i64; 5] {
     [row.0, row.1, row.2, row.3, row.4]
 }
 
+/// Whether the term index and (on PostgreSQL) the terms' foreign keys are in place: bench-data
+/// takes them out of the way while it loads.
+async fn term_checks_in_place(db: &store::Db) -> bool {
+    match db {
+        store::Db::Sqlite(p) => {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'person_terms_lookup_idx'",
+            )
+            .fetch_one(p)
+            .await
+            .unwrap();
+            n == 1
+        }
+        store::Db::Postgres(p) => {
+            let (index, keys): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT count(*) FROM pg_indexes WHERE indexname = 'person_terms_lookup_idx'), \
+                        (SELECT count(*) FROM pg_constraint WHERE conrelid = 'person_terms'::regclass AND contype = 'f')",
+            )
+            .fetch_one(p)
+            .await
+            .unwrap();
+            index == 1 && keys == 2
+        }
+    }
+}
+
 fn bench_data(dir: &Path, url: &str, seed: &str) -> Output {
     run(dir, &["bench-data", "--size", "xs", "--seed", seed, "--database-url", url], &[])
 }
@@ -687,6 +713,7 @@ engine_tests! {
         assert_eq!((orgs, persons, members), (1, 200, 200));
         assert!((25..=200).contains(&households), "{households}");
         assert!(terms > 200 * 10, "{terms}");
+        assert!(term_checks_in_place(&conn).await, "the term index and keys are back");
         let org = store::organisations::find_by_slug(&conn, store::bench_data::SLUG).await.unwrap().unwrap();
 
         // A generated person reads back like one registered through the form: version 1, its
