@@ -74,6 +74,8 @@ struct Round {
     raw: [f64; 3],
     /// Median latency per query kind: (search, raw).
     by_kind: Vec<(f64, f64)>,
+    /// Median latency per query: (search, raw).
+    by_query: Vec<(f64, f64)>,
 }
 
 fn percentiles(samples: Vec<f64>) -> [f64; 3] {
@@ -91,6 +93,7 @@ async fn round(
     let mut search = Vec::new();
     let mut raw = Vec::new();
     let mut kind_samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(vec![], vec![]); KINDS.len()];
+    let mut query_samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(vec![], vec![]); queries.len()];
     for _ in 0..passes {
         for (i, q) in queries.iter().enumerate() {
             let mut times = [0.0; 2];
@@ -108,6 +111,8 @@ async fn round(
             search.push(times[1]);
             kind_samples[i % KINDS.len()].0.push(times[1]);
             kind_samples[i % KINDS.len()].1.push(times[0]);
+            query_samples[i].0.push(times[1]);
+            query_samples[i].1.push(times[0]);
         }
     }
     let by_kind = kind_samples
@@ -120,7 +125,11 @@ async fn round(
             }
         })
         .collect();
-    Ok(Round { search: percentiles(search), raw: percentiles(raw), by_kind })
+    let by_query = query_samples
+        .into_iter()
+        .map(|(s, r)| (quantile(&sorted(s), 0.5), quantile(&sorted(r), 0.5)))
+        .collect();
+    Ok(Round { search: percentiles(search), raw: percentiles(raw), by_kind, by_query })
 }
 
 async fn bench(db: &Db, full: bool, generate: Option<(Size, u64)>) -> BenchResult<()> {
@@ -204,6 +213,16 @@ async fn bench(db: &Db, full: bool, generate: Option<(Size, u64)>) -> BenchResul
             "  {name:<26} search {s:7.2} ms  raw {r:7.2} ms  candidates {:6.1}  results {:5.1}",
             candidates as f64 / n as f64,
             hits as f64 / n as f64
+        );
+    }
+    println!("\nslowest queries (last round's medians):");
+    let mut slowest: Vec<(usize, (f64, f64))> = last.by_query.iter().copied().enumerate().collect();
+    slowest.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    for (i, (s, r)) in slowest.into_iter().take(5) {
+        println!(
+            "  {:<40} search {s:7.2} ms  raw {r:7.2} ms  ({})",
+            format!("{:?}", queries[i]),
+            KINDS[i % KINDS.len()]
         );
     }
     Ok(())

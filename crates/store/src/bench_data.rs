@@ -154,16 +154,22 @@ pub async fn generate(
     }
     drop(ddl);
     let (written, households, terms) = filled?;
-    if db.engine() == crate::Engine::Postgres {
-        // What autovacuum would do within the minute: statistics and the visibility map, so a
-        // benchmark starts from the steady state.
-        sql!(
+    // Statistics, so a benchmark starts from the steady state: on PostgreSQL what autovacuum
+    // would do within the minute (with the visibility map); on SQLite what `PRAGMA optimize`
+    // does when the server's connections open.
+    match db.engine() {
+        crate::Engine::Postgres => sql!(
             execute,
             db,
             "VACUUM (ANALYZE) persons, person_terms, person_resources, \
              person_revisions, households, household_members"
-        )?;
-    }
+        )?,
+        crate::Engine::Sqlite => {
+            let mut ddl = DdlConnection::acquire(db).await?;
+            sql!(execute, ddl.exec(), "PRAGMA analysis_limit = 400")?;
+            sql!(execute, ddl.exec(), "ANALYZE")?
+        }
+    };
     Ok(Summary {
         organisation_id: org.id,
         persons: written,

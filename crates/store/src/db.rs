@@ -143,6 +143,7 @@ impl Db {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(options.max_connections)
                     .acquire_timeout(options.acquire_timeout)
+                    .after_connect(|conn, _| Box::pin(optimize_sqlite(conn)))
                     .connect_with(opts)
                     .await
                     .map_err(connect_err)?;
@@ -278,6 +279,19 @@ pub fn redact_url(url: &str) -> String {
 
 /// The innermost, most useful cause of a connection failure ("Connection refused", "database
 /// \"x\" does not exist"), without sqlx's wrapping.
+/// What SQLite asks of applications that keep connections open: table statistics brought up
+/// to date when a connection opens, reading at most a few hundred rows per index
+/// (`analysis_limit`), so the planner knows which index is selective once an organisation has
+/// grown. Statistics only help: a database that cannot take them (read-only, busy beyond the
+/// timeout) is used as it is.
+async fn optimize_sqlite(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Executor as _;
+    if let Err(e) = conn.execute("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002").await {
+        tracing::warn!(error = %e, "SQLite statistics not refreshed");
+    }
+    Ok(())
+}
+
 fn connect_reason(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Io(io) => io.to_string(),

@@ -8,7 +8,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::sql::Arg;
-use crate::{Exec, StoreError, Ts};
+use crate::{Db, Exec, StoreError, Ts};
 
 /// A stored person: the record, and what the storage adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -395,8 +395,12 @@ pub struct SearchHit {
 const CANDIDATES: i64 = 300;
 
 /// The candidate query for a plan: driven by its most selective slot, every other slot an
-/// `EXISTS` on the person's own terms. The text is made of fixed fragments; only placeholder
-/// numbers are formatted in, every value is bound.
+/// `EXISTS` on the person's own terms. The driving slot is a `UNION ALL` of one index lookup per
+/// way a term can match (a prefix range, a set of words, a set of typo variants): each branch
+/// is a range or an `IN` on the term index whatever the planner knows of the data, where one
+/// `OR` of them led SQLite without table statistics to read every term of the organisation.
+/// The text is made of fixed fragments; only placeholder numbers are formatted in, every value
+/// is bound.
 pub(crate) fn candidate_query(
     organisation_id: OrganisationId,
     plan: &Plan,
@@ -404,15 +408,27 @@ pub(crate) fn candidate_query(
     let driver = plan.driver()?;
     let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
     let driver_slot = &plan.slots[driver];
-    let cond = slot_condition("d", driver_slot, &mut args);
+    let branches: Vec<String> = slot_conditions("t", driver_slot, &mut args)
+        .into_iter()
+        .map(|cond| {
+            format!(
+                "SELECT t.person_id, t.term, t.kind FROM person_terms t \
+                 WHERE t.organisation_id = $1 AND {cond}"
+            )
+        })
+        .collect();
+    if branches.is_empty() {
+        return None;
+    }
     let mut sql =
-        format!("SELECT d.person_id FROM person_terms d WHERE d.organisation_id = $1 AND ({cond})");
+        format!("SELECT d.person_id FROM ({}) d WHERE 1 = 1", branches.join(" UNION ALL "));
     for (i, slot) in plan.slots.iter().enumerate() {
         if i == driver {
             continue;
         }
         let alias = format!("e{i}");
-        let cond = slot_condition(&alias, slot, &mut args);
+        let conds = slot_conditions(&alias, slot, &mut args);
+        let cond = if conds.is_empty() { "1 = 0".to_owned() } else { conds.join(" OR ") };
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM person_terms {alias} WHERE {alias}.person_id = d.person_id AND ({cond}))"
         ));
@@ -433,7 +449,9 @@ pub(crate) fn candidate_query(
     Some((sql, args))
 }
 
-fn slot_condition(alias: &str, slot: &Slot, args: &mut Vec<Arg>) -> String {
+/// The ways a term of `slot` can match, one condition each (none when the slot has nothing to
+/// look up).
+fn slot_conditions(alias: &str, slot: &Slot, args: &mut Vec<Arg>) -> Vec<String> {
     let mut ors = Vec::new();
     if let Some(prefix) = &slot.prefix {
         args.push(Arg::Text(prefix.clone()));
@@ -459,7 +477,7 @@ fn slot_condition(alias: &str, slot: &Slot, args: &mut Vec<Arg>) -> String {
     };
     set(search::KIND_WORD, &slot.words, &mut ors);
     set(search::KIND_DELETION, &slot.deletions, &mut ors);
-    if ors.is_empty() { "1 = 0".to_owned() } else { ors.join(" OR ") }
+    ors
 }
 
 /// The persons of the organisation matching `query`, best first, at most `limit`; merged
@@ -600,6 +618,37 @@ pub async fn count<'c>(
         "SELECT count(*) FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL",
         organisation_id.as_uuid(),
     )?)
+}
+
+/// How the database would run the candidate query of `query`, one line per step of its plan
+/// (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL): for tests and for an
+/// administrator finding out why a search is slow.
+pub async fn search_plan(
+    db: &Db,
+    organisation_id: OrganisationId,
+    query: &str,
+) -> Result<Vec<String>, StoreError> {
+    let plan = search::plan(query);
+    let Some((sql, args)) = candidate_query(organisation_id, &plan) else {
+        return Ok(vec![]);
+    };
+    Ok(match db.engine() {
+        crate::Engine::Sqlite => {
+            let rows: Vec<(i64, i64, i64, String)> = sql!(
+                dyn as (i64, i64, i64, String),
+                fetch_all,
+                db,
+                &format!("EXPLAIN QUERY PLAN {sql}"),
+                args
+            )?;
+            rows.into_iter().map(|r| r.3).collect()
+        }
+        crate::Engine::Postgres => {
+            let rows: Vec<(String,)> =
+                sql!(dyn as (String,), fetch_all, db, &format!("EXPLAIN {sql}"), args)?;
+            rows.into_iter().map(|r| r.0).collect()
+        }
+    })
 }
 
 /// A record that looks like the one being registered, with how alike they are.
