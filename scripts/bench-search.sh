@@ -11,9 +11,13 @@
 #     another way), each POSTed once to warm up; then RUNS times (default 3), for 1 and for 16
 #     concurrent clients: each client POSTs /persons/search (form: csrf_token, q; HX-Request:
 #     true, as the live search sends it) for the queries in turn from its own starting point,
-#     PASSES times (default 5) through the 100, on a kept-alive connection. Reports p50, p95,
-#     p99, requests/s and statuses per run, the server's VmRSS sampled every 50 ms during the
-#     16-client runs and its VmHWM (peak resident memory) at the end, then medians and spread.
+#     PASSES times (default 5) through the 100, on a kept-alive connection. In the 1-client
+#     runs each request is preceded by the raw index query of the same search, timed inside
+#     `passerelle bench-data --time-raw` (a process kept open beside the server, with its own
+#     connection pool): the ratio of the route to the raw query is measured in the same run,
+#     query by query. Reports p50, p95, p99, requests/s and statuses per run, the server's VmRSS
+#     sampled every 50 ms during the 16-client runs and its VmHWM (peak resident memory) at the
+#     end, then medians and spread.
 # The client is Python's standard library (http.client, one thread per client) on the same
 # 2 cores as the server: at 16 clients it takes CPU from the server, which lowers requests/s.
 #   scripts/bench-search.sh [SIZE] [SEED]           S (default), M or L; SQLite in a scratch folder
@@ -126,12 +130,22 @@ try:
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "HX-Request": "true"}
     bodies = [urllib.parse.urlencode({"csrf_token": token, "q": q}) for q in queries]
 
-    def client(offset, passes, out, stop_at):
+    raw_proc = subprocess.Popen([bin_, "bench-data", "--time-raw"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def raw_time(q):
+        raw_proc.stdin.write(q + "\n")
+        raw_proc.stdin.flush()
+        return float(raw_proc.stdout.readline().split()[0])
+
+    def client(offset, passes, out, stop_at, raw=None):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         n = len(bodies)
         for i in range(passes * n):
             if time.perf_counter() > stop_at:
                 break
+            if raw is not None:
+                raw.append(raw_time(queries[(offset + i) % n]))
             body = bodies[(offset + i) % n]
             t = time.perf_counter()
             conn.request("POST", "/persons/search", body=body, headers=headers)
@@ -142,8 +156,9 @@ try:
 
     def run(clients, passes):
         results = [[] for _ in range(clients)]
+        raw = [] if clients == 1 else None
         stop_at = time.perf_counter() + RUN_SECONDS
-        threads = [threading.Thread(target=client, args=(i * len(bodies) // clients, passes, results[i], stop_at))
+        threads = [threading.Thread(target=client, args=(i * len(bodies) // clients, passes, results[i], stop_at, raw))
                    for i in range(clients)]
         rss, sampling = [], [True]
         def sample():
@@ -163,8 +178,13 @@ try:
         statuses = {}
         for x in flat:
             statuses[x[1]] = statuses.get(x[1], 0) + 1
-        return {"n": len(flat), "p50": pct(lat, .5), "p95": pct(lat, .95), "p99": pct(lat, .99),
-                "rps": len(flat) / wall, "statuses": statuses, "rss": max(rss) if rss else float("nan")}
+        res = {"n": len(flat), "p50": pct(lat, .5), "p95": pct(lat, .95), "p99": pct(lat, .99),
+               "rps": len(flat) / wall, "statuses": statuses, "rss": max(rss) if rss else float("nan")}
+        if raw:
+            for p, key in ((.5, "p50"), (.95, "p95"), (.99, "p99")):
+                res["raw " + key] = pct(raw, p)
+                res["ratio " + key] = res[key] / res["raw " + key]
+        return res
 
     # Warm-up: every query once, sequentially.
     warm = run(1, 1)
@@ -177,14 +197,27 @@ try:
             print(f"run {r + 1}, {clients:2} client(s): {res['n']} requests, p50 {res['p50']:.2f} ms, "
                   f"p95 {res['p95']:.2f} ms, p99 {res['p99']:.2f} ms, {res['rps']:.0f} requests/s, "
                   f"statuses {res['statuses']}, VmRSS max {res['rss']:.1f} MiB")
+            if "raw p50" in res:
+                print(f"       raw index query: p50 {res['raw p50']:.2f} ms, p95 {res['raw p95']:.2f} ms, "
+                      f"p99 {res['raw p99']:.2f} ms; route / raw: p50 {res['ratio p50']:.2f}x, "
+                      f"p95 {res['ratio p95']:.2f}x, p99 {res['ratio p99']:.2f}x")
     hwm = status_field(server.pid, "VmHWM")
     print(f"\nmedian over {RUNS} runs (min - max):")
     for clients in (1, 16):
-        for key, unit in (("p50", "ms"), ("p95", "ms"), ("p99", "ms"), ("rps", "requests/s"), ("rss", "MiB VmRSS max")):
+        keys = [("p50", "ms"), ("p95", "ms"), ("p99", "ms"), ("rps", "requests/s"), ("rss", "MiB VmRSS max")]
+        if clients == 1:
+            keys += [("raw p50", "ms"), ("raw p95", "ms"), ("raw p99", "ms"),
+                     ("ratio p50", "x"), ("ratio p95", "x"), ("ratio p99", "x")]
+        for key, unit in keys:
             v = [x[key] for x in per[clients]]
-            print(f"  {clients:2} client(s) {key:4} {statistics.median(v):8.2f} {unit} ({min(v):.2f} - {max(v):.2f})")
+            print(f"  {clients:2} client(s) {key:9} {statistics.median(v):8.2f} {unit} ({min(v):.2f} - {max(v):.2f})")
     print(f"  server VmHWM after all runs: {hwm:.1f} MiB")
 finally:
+    try:
+        raw_proc.stdin.close()
+        raw_proc.wait(timeout=30)
+    except NameError:
+        pass
     server.terminate()
     server.wait(timeout=30)
 PY

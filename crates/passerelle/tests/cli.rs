@@ -737,6 +737,29 @@ engine_tests! {
         }
         let printed = run(dir.path(), &["bench-data", "--queries", "20", "--seed", "1", "--database-url", &db.url], &[]);
         assert_eq!(String::from_utf8_lossy(&printed.stdout).lines().collect::<Vec<_>>(), queries);
+        // --time-raw answers each query read with its time and the raw query's candidates.
+        let mut timer = passerelle(dir.path(), &["bench-data", "--time-raw", "--database-url", &db.url], &[])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let input = format!("{}\nzzzzqqqq\n", queries[..3].join("\n"));
+        std::io::Write::write_all(&mut timer.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        let timed = timer.wait_with_output().unwrap();
+        assert!(timed.status.success());
+        let answers: Vec<(f64, usize)> = String::from_utf8_lossy(&timed.stdout)
+            .lines()
+            .map(|l| {
+                let (ms, n) = l.split_once(' ').unwrap();
+                (ms.parse().unwrap(), n.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(answers.len(), 4, "{answers:?}");
+        for (q, (ms, n)) in queries[..3].iter().zip(&answers) {
+            assert!(*ms > 0.0);
+            assert_eq!(*n, store::bench_data::raw_candidates(&conn, org.id, q).await.unwrap(), "{q}");
+        }
+        assert_eq!(answers[3].1, 0);
 
         // A database that holds data is refused in one line, and left as it was.
         let again = bench_data(dir.path(), &db.url, "7");
