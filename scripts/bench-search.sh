@@ -18,6 +18,11 @@
 #     query by query. Reports p50, p95, p99, requests/s and statuses per run, the server's VmRSS
 #     sampled every 50 ms during the 16-client runs and its VmHWM (peak resident memory) at the
 #     end, then medians and spread.
+#  4. creating a person with the duplicate check (POST /persons/new, 1 client), RUNS times: 50
+#     persons nobody resembles (a new name and birth date: the check finds nothing, the person
+#     is written with its audit event and search terms; 303 expected), and 50 namesakes of
+#     people in the data set (the first names and family name of a "first family" query: the
+#     page comes back with the similar records to look at; 200 expected, nothing written).
 # The client is Python's standard library (http.client, one thread per client) on the same
 # 2 cores as the server: at 16 clients it takes CPU from the server, which lowers requests/s.
 #   scripts/bench-search.sh [SIZE] [SEED]           S (default), M or L; SQLite in a scratch folder
@@ -201,6 +206,38 @@ try:
                 print(f"       raw index query: p50 {res['raw p50']:.2f} ms, p95 {res['raw p95']:.2f} ms, "
                       f"p99 {res['raw p99']:.2f} ms; route / raw: p50 {res['ratio p50']:.2f}x, "
                       f"p95 {res['ratio p95']:.2f}x, p99 {res['ratio p99']:.2f}x")
+    new_token = csrf(opener, "/persons/new")
+    namesakes = [q.split(" ", 1) for q in queries[0::10] if " " in q]
+
+    def create(fields):
+        form = urllib.parse.urlencode({"csrf_token": new_token, **fields})
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        t = time.perf_counter()
+        conn.request("POST", "/persons/new", body=form, headers={k: v for k, v in headers.items() if k != "HX-Request"})
+        r = conn.getresponse()
+        page = r.read().decode()
+        ms = (time.perf_counter() - t) * 1000
+        conn.close()
+        return ms, r.status, page
+
+    creates = {"new": [], "namesake": []}
+    for r in range(RUNS):
+        fresh, warned = [], []
+        for i in range(50):
+            ms, status, _ = create({"birth_name": f"Zzbench{os.getpid()}x{r}x{i}", "first_names": "Quentinette",
+                                    "birth_date": f"{1 + i % 28:02}/0{1 + r % 9}/19{40 + i % 50}"})
+            if status != 303:
+                sys.exit(f"creating a person nobody resembles: {status}")
+            fresh.append(ms)
+            first, family = namesakes[i % len(namesakes)]
+            ms, status, page = create({"birth_name": family, "first_names": first})
+            if status != 200 or "distinct_from" not in page:
+                sys.exit(f"a namesake of {first} {family}: {status}, no duplicate warning")
+            warned.append(ms)
+        creates["new"].append(fresh)
+        creates["namesake"].append(warned)
+        print(f"run {r + 1}, create: new person p50 {pct(fresh, .5):.2f} ms, p95 {pct(fresh, .95):.2f} ms; "
+              f"namesake warned p50 {pct(warned, .5):.2f} ms, p95 {pct(warned, .95):.2f} ms")
     hwm = status_field(server.pid, "VmHWM")
     print(f"\nmedian over {RUNS} runs (min - max):")
     for clients in (1, 16):
@@ -211,6 +248,10 @@ try:
         for key, unit in keys:
             v = [x[key] for x in per[clients]]
             print(f"  {clients:2} client(s) {key:9} {statistics.median(v):8.2f} {unit} ({min(v):.2f} - {max(v):.2f})")
+    for kind, runs in creates.items():
+        for p, key in ((.5, "p50"), (.95, "p95")):
+            v = [pct(x, p) for x in runs]
+            print(f"  create, {kind:8} {key} {statistics.median(v):8.2f} ms ({min(v):.2f} - {max(v):.2f})")
     print(f"  server VmHWM after all runs: {hwm:.1f} MiB")
 finally:
     try:
