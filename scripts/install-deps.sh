@@ -63,6 +63,13 @@ postgres_answers() {
     && psql "postgres://postgres@127.0.0.1:5432/postgres" -qtAc 'SELECT 1' >/dev/null 2>&1
 }
 
+ensure_pg_client() {
+  # passerelle backup/restore call pg_dump and pg_restore; a server elsewhere leaves them missing.
+  command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1 && return 0
+  echo "install-deps: installing postgresql-client" >&2
+  apt_install postgresql-client
+}
+
 ensure_poppler() {
   command -v pdftotext >/dev/null 2>&1 && return 0
   echo "install-deps: installing poppler-utils" >&2
@@ -83,6 +90,7 @@ ensure_npm_modules() {
 
 main() {
   ensure_postgres
+  ensure_pg_client
   ensure_chromium
   ensure_fonts
   ensure_poppler

@@ -46,6 +46,10 @@ struct FileSettings {
     argon2_iterations: Option<String>,
     sign_in_attempts_per_account: Option<String>,
     sign_in_attempts_per_address: Option<String>,
+    backup_key: Option<String>,
+    backup_key_file: Option<String>,
+    /// A number (`35`) or a string (`"35"`), as administrators will write either.
+    backup_retention_days: Option<toml::Value>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -75,6 +79,12 @@ pub struct Settings {
     /// back-off.
     pub sign_in_attempts_per_account: i64,
     pub sign_in_attempts_per_address: i64,
+    /// The secret `passerelle backup` encrypts with and `passerelle restore` opens with; no
+    /// backup is written without one.
+    pub backup_key: Option<SecretString>,
+    /// Finished backups older than this many days are deleted from the backup folder after
+    /// each new backup; 0 keeps every backup.
+    pub backup_retention_days: u32,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -108,6 +118,14 @@ const ATTEMPTS_ACCOUNT: Key =
     Key { env: "PASSERELLE_SIGN_IN_ATTEMPTS_PER_ACCOUNT", file: "sign_in_attempts_per_account" };
 const ATTEMPTS_ADDRESS: Key =
     Key { env: "PASSERELLE_SIGN_IN_ATTEMPTS_PER_ADDRESS", file: "sign_in_attempts_per_address" };
+const BACKUP_KEY: Key = Key { env: "PASSERELLE_BACKUP_KEY", file: "backup_key" };
+const BACKUP_KEY_FILE: Key = Key { env: "PASSERELLE_BACKUP_KEY_FILE", file: "backup_key_file" };
+const BACKUP_RETENTION: Key =
+    Key { env: "PASSERELLE_BACKUP_RETENTION_DAYS", file: "backup_retention_days" };
+/// How long backups are kept unless configured: five weeks, so a month-end problem noticed a
+/// few days late can still be undone, and data erased at a person's request is gone from every
+/// backup within 35 days (what the privacy notice says).
+pub const DEFAULT_BACKUP_RETENTION_DAYS: u32 = 35;
 
 /// Every environment variable Passerelle reads, for the documentation test.
 pub const ENV_VARS: &[&str] = &[
@@ -125,6 +143,9 @@ pub const ENV_VARS: &[&str] = &[
     ARGON2_ITERATIONS.env,
     ATTEMPTS_ACCOUNT.env,
     ATTEMPTS_ADDRESS.env,
+    BACKUP_KEY.env,
+    BACKUP_KEY_FILE.env,
+    BACKUP_RETENTION.env,
 ];
 
 struct Layers<'a> {
@@ -149,6 +170,12 @@ impl Layers<'_> {
             "argon2_iterations" => f.argon2_iterations.clone(),
             "sign_in_attempts_per_account" => f.sign_in_attempts_per_account.clone(),
             "sign_in_attempts_per_address" => f.sign_in_attempts_per_address.clone(),
+            "backup_key" => f.backup_key.clone(),
+            "backup_key_file" => f.backup_key_file.clone(),
+            "backup_retention_days" => f.backup_retention_days.as_ref().map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
             "trusted_proxies" => f.trusted_proxies.as_ref().map(|v| match v {
                 toml::Value::Array(items) => items
                     .iter()
@@ -352,6 +379,29 @@ impl Settings {
         let sign_in_attempts_per_account = attempts(&ATTEMPTS_ACCOUNT, 5)?;
         let sign_in_attempts_per_address = attempts(&ATTEMPTS_ADDRESS, 50)?;
 
+        let backup_key = match layers.secret(&BACKUP_KEY, &BACKUP_KEY_FILE)? {
+            Some(raw) if raw.value.chars().count() < MIN_SECRET_KEY_CHARS => {
+                return Err(ConfigError(format!(
+                    "{}: the backup key must be at least {MIN_SECRET_KEY_CHARS} characters (generate one with: openssl rand -hex 32)",
+                    raw.origin
+                )));
+            }
+            Some(raw) => Some(SecretString::from(raw.value)),
+            None => None,
+        };
+        let backup_retention_days = match layers.get(&BACKUP_RETENTION) {
+            Some(raw) => match raw.value.trim().parse::<u32>() {
+                Ok(n) if n <= 3650 => n,
+                _ => {
+                    return Err(invalid(
+                        &raw,
+                        "a whole number of days from 0 (keep every backup) to 3650",
+                    ));
+                }
+            },
+            None => DEFAULT_BACKUP_RETENTION_DAYS,
+        };
+
         Ok(Settings {
             database_url,
             engine,
@@ -364,6 +414,8 @@ impl Settings {
             password_hashing,
             sign_in_attempts_per_account,
             sign_in_attempts_per_address,
+            backup_key,
+            backup_retention_days,
             sources,
         })
     }
@@ -633,6 +685,30 @@ mod tests {
             .to_string();
         assert!(
             e.contains("PASSERELLE_SIGN_IN_ATTEMPTS_PER_ADDRESS") && e.contains("1 to 10000"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_backup_key_is_optional_long_and_never_echoed_and_retention_defaults_to_35_days() {
+        let s = load_with(&[], None).unwrap();
+        assert!(s.backup_key.is_none());
+        assert_eq!(s.backup_retention_days, 35);
+        let e =
+            load_with(&[("PASSERELLE_BACKUP_KEY", "short-canary")], None).unwrap_err().to_string();
+        assert!(e.contains("PASSERELLE_BACKUP_KEY") && e.contains("at least 32"), "{e}");
+        assert!(!e.contains("short-canary"), "{e}");
+        let key = "b".repeat(40);
+        let s =
+            load_with(&[], Some(&format!("backup_key = \"{key}\"\nbackup_retention_days = 7\n")))
+                .unwrap();
+        assert_eq!(s.backup_key.unwrap().expose_secret(), key);
+        assert_eq!(s.backup_retention_days, 7);
+        let e = load_with(&[("PASSERELLE_BACKUP_RETENTION_DAYS", "35d")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("PASSERELLE_BACKUP_RETENTION_DAYS") && e.contains("0 (keep every"),
             "{e}"
         );
     }

@@ -3,6 +3,7 @@
 
 mod admin_cmd;
 mod audit_cmd;
+mod backup;
 mod bench_cmd;
 mod config;
 mod import_cmd;
@@ -77,6 +78,21 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: import_cmd::ImportCommand,
+    },
+    /// Write an encrypted backup of the database (and of the data folder's secret key) into a
+    /// new folder inside DIR, while the server runs; then delete this folder's backups older
+    /// than PASSERELLE_BACKUP_RETENTION_DAYS (35 by default).
+    Backup {
+        /// Folder in which each backup gets its own passerelle-backup-YYYYMMDDTHHMMSSZ folder.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Restore a backup into an empty database and data folder: every file is verified
+    /// before anything is written, and the audit log after.
+    Restore {
+        /// The backup's own folder (passerelle-backup-…).
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
     },
     /// Generate a benchmark data set into an empty database (see BENCHMARKS.md).
     #[command(long_about = bench_cmd::LONG_ABOUT)]
@@ -188,9 +204,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => None,
     };
     let settings = Settings::load(cli.config.as_deref(), &env, &Overrides { bind })?;
-    if matches!(cli.command, Command::BenchData(_)) {
-        // Its INSERTs of thousands of rows are slow by design: sqlx would log each one
-        // (all of its text) as a slow statement.
+    if matches!(cli.command, Command::BenchData(_) | Command::Backup { .. }) {
+        // Its INSERTs of thousands of rows (a backup's VACUUM INTO) are slow by design: sqlx
+        // would log each one (all of its text) as a slow statement.
         init_logging(&format!("{},sqlx::query=error", settings.log));
     } else {
         init_logging(&settings.log);
@@ -264,6 +280,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::BenchData(args) => bench_cmd::run(settings, args).await,
+        Command::Backup { to } => backup::backup(&settings, &to).await,
+        Command::Restore { from } => backup::restore(&settings, &from).await,
         Command::Demo { command: DemoCommand::Seed { seed } } => {
             let settings = settings.for_demo();
             let db = open(&settings).await?;

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use testkit::engine_tests;
 
+mod backup;
+
 const KEY: &str = "cli-test-secret-key-0123456789abcdef0123";
 
 fn passerelle(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -473,7 +475,9 @@ fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "migrate", "check", "demo", "audit", "token", "bench-data"] {
+    for command in
+        ["serve", "migrate", "check", "demo", "audit", "token", "bench-data", "backup", "restore"]
+    {
         assert!(text.contains(command), "{text}");
     }
 }

@@ -11,6 +11,7 @@ mod sql;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod bench_data;
 pub mod db;
 pub mod demo;
