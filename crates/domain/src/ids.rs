@@ -92,6 +92,10 @@ typed_id!(
     /// One person's membership of a household, with its dates.
     HouseholdMemberId
 );
+typed_id!(
+    /// A background job (a row of the job queue).
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ pub mod duplicates;
 pub mod ids;
 pub mod import;
 pub mod intake;
+pub mod jobs;
 pub mod lists;
 pub mod organisations;
 pub mod passwords;
@@ -19,6 +20,6 @@ pub mod search;
 pub mod totp;
 
 pub use ids::{
-    ApiTokenId, HouseholdId, HouseholdMemberId, MembershipId, OrganisationId, PersonId, TeamId,
-    UserId,
+    ApiTokenId, HouseholdId, HouseholdMemberId, JobId, MembershipId, OrganisationId, PersonId,
+    TeamId, UserId,
 };

@@ -20,6 +20,17 @@ pub async fn table_exists<'c>(exec: impl Into<Exec<'c>>, name: &str) -> Result<b
     Ok(n > 0)
 }
 
+/// What a query that claims rows appends to its `SELECT … FOR` the rows to take: on PostgreSQL,
+/// rows another server's transaction holds are skipped rather than waited for, so several
+/// workers claim different jobs at once; SQLite has one writer at a time, whose statement is
+/// atomic, and no row locks to skip.
+pub(crate) fn skip_locked(exec: &Exec<'_>) -> &'static str {
+    match exec {
+        Exec::SqlitePool(_) | Exec::SqliteConn(_) => "",
+        Exec::PgPool(_) | Exec::PgConn(_) => " FOR UPDATE SKIP LOCKED",
+    }
+}
+
 /// The engine's name and version, as `passerelle check` prints it.
 pub async fn server_version(db: &Db) -> Result<String, StoreError> {
     Ok(match db {

@@ -398,3 +398,24 @@ pub async fn withdraw_pending_of_user(
         user_id.as_uuid(),
     )?)
 }
+
+/// Deletes the invitations that expired unanswered before `now`, with their teams: they can no
+/// longer be answered, nobody sees them, and they hold the name the manager typed. Answered
+/// ones stay (they tell how a membership began). Returns how many went.
+#[tracing::instrument(skip_all)]
+pub async fn purge_expired<'c>(exec: impl Into<Exec<'c>>, now: Ts) -> Result<u64, StoreError> {
+    let mut exec = exec.into();
+    sql!(
+        execute,
+        &mut exec,
+        "DELETE FROM invitation_teams WHERE invitation_id IN \
+         (SELECT id FROM invitations WHERE answered_at IS NULL AND expires_at <= $1)",
+        now,
+    )?;
+    Ok(sql!(
+        execute,
+        exec,
+        "DELETE FROM invitations WHERE answered_at IS NULL AND expires_at <= $1",
+        now
+    )?)
+}

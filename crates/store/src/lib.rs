@@ -22,6 +22,7 @@ pub mod households;
 pub mod import;
 pub mod intake;
 pub mod invitations;
+pub mod jobs;
 pub mod lists;
 pub mod merges;
 pub mod notifications;

@@ -237,3 +237,10 @@ pub async fn mark_rotation_due<'c>(
         organisation_id.as_uuid(),
     )?)
 }
+
+/// Deletes the sessions past their absolute expiry: no request can use them any more.
+/// Returns how many went.
+#[tracing::instrument(skip_all)]
+pub async fn purge_expired<'c>(exec: impl Into<Exec<'c>>, now: Ts) -> Result<u64, StoreError> {
+    Ok(sql!(execute, exec, "DELETE FROM sessions WHERE expires_at <= $1", now)?)
+}
