@@ -479,6 +479,21 @@ impl Plan {
         best.map(|(i, _)| i)
     }
 
+    /// The slots that could drive as well as [`Plan::driver`]'s choice by what the text alone
+    /// says: every name slot when a name drives, since how common a name is depends on the
+    /// people registered ("Fatou Michel": Michel is the longer word and the more common one).
+    /// Only the driver when a date, a phone or a number drives. Empty for an empty plan.
+    pub fn driver_rivals(&self) -> Vec<usize> {
+        let Some(driver) = self.driver() else { return vec![] };
+        let is_name = |slot: &Slot| slot.prefix.as_deref().is_some_and(|p| !p.contains(':'));
+        if !is_name(&self.slots[driver]) {
+            return vec![driver];
+        }
+        let mut rivals = vec![driver];
+        rivals.extend((0..self.slots.len()).filter(|&i| i != driver && is_name(&self.slots[i])));
+        rivals
+    }
+
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
@@ -1131,6 +1146,23 @@ mod tests {
         // On a tie, the first.
         let p = plan("anne paul");
         assert_eq!(p.driver(), Some(0));
+    }
+
+    #[test]
+    fn name_slots_are_rivals_for_driving_dates_and_phones_are_not() {
+        let prefixes = |q: &str| -> Vec<Option<String>> {
+            let p = plan(q);
+            p.driver_rivals().into_iter().map(|i| p.slots[i].prefix.clone()).collect()
+        };
+        // The text's choice first, then the other names in order.
+        assert_eq!(prefixes("fatou michel"), [Some("michel".into()), Some("fatou".into())]);
+        assert_eq!(prefixes("sop martinez mar").len(), 3);
+        // A date or a phone drives alone: they are rare whatever the data.
+        assert_eq!(prefixes("martin 12/03/1985"), [None]);
+        assert_eq!(prefixes("martinez 06 12 34 56 78"), [Some("t:0612345678".into())]);
+        // A short number beside a name: only the name is a name.
+        assert_eq!(prefixes("12 dupont"), [Some("dupont".into())]);
+        assert!(plan("").driver_rivals().is_empty());
     }
 
     // --- Names --------------------------------------------------------------------------------

@@ -741,8 +741,8 @@ fn spaced(digits: &str) -> String {
     bytes.chunks(2).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
 }
 
-/// The candidate query of [`crate::persons::search`] alone: the plan, then the index query,
-/// without reading the records nor ranking them. For benchmarks, to compare the search with
+/// The index work of [`crate::persons::search`] alone: the plan, the choice of the driving
+/// slot and the candidate query, without reading the records nor ranking them. For benchmarks, to compare the search with
 /// the raw index lookup in the same run. Returns how many candidates the index gave.
 pub async fn raw_candidates(
     db: &Db,
@@ -750,11 +750,7 @@ pub async fn raw_candidates(
     query: &str,
 ) -> Result<usize, StoreError> {
     let plan = search::plan(query);
-    let Some((sql, args)) = crate::persons::candidate_query(organisation_id, &plan) else {
-        return Ok(0);
-    };
-    let ids: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, db, &sql, args)?;
-    Ok(ids.len())
+    Ok(crate::persons::candidates(&mut db.into(), organisation_id, &plan).await?.len())
 }
 
 /// The first person of the organisation (lowest id), for checking that a seed gives the same

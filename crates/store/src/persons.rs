@@ -401,11 +401,11 @@ const CANDIDATES: i64 = 300;
 /// `OR` of them led SQLite without table statistics to read every term of the organisation.
 /// The text is made of fixed fragments; only placeholder numbers are formatted in, every value
 /// is bound.
-pub(crate) fn candidate_query(
+fn candidate_query(
     organisation_id: OrganisationId,
     plan: &Plan,
+    driver: usize,
 ) -> Option<(String, Vec<Arg>)> {
-    let driver = plan.driver()?;
     let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
     let driver_slot = &plan.slots[driver];
     let branches: Vec<String> = slot_conditions("t", driver_slot, &mut args)
@@ -449,6 +449,67 @@ pub(crate) fn candidate_query(
     Some((sql, args))
 }
 
+/// How many index entries each rival slot may read while the driver is chosen: enough to tell
+/// a rare name from a common one, few enough to cost a fraction of a millisecond.
+const DRIVER_PROBE: i64 = 400;
+
+/// The slot that drives the candidate query. Among the slots the text alone cannot rank
+/// (names: [`Plan::driver_rivals`]), the one matching the fewest terms of the organisation,
+/// counted up to [`DRIVER_PROBE`] each in one round trip; the text's choice on a tie. Every
+/// other slot is then checked person by person, so a common name driving ("Michel" in "Fatou
+/// Michel") costs one check per Michel.
+async fn choose_driver(
+    exec: &mut Exec<'_>,
+    organisation_id: OrganisationId,
+    plan: &Plan,
+) -> Result<Option<usize>, StoreError> {
+    let rivals = plan.driver_rivals();
+    if rivals.len() < 2 {
+        return Ok(rivals.first().copied());
+    }
+    let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
+    let mut counts = Vec::new();
+    for &i in &rivals {
+        let lookups: Vec<String> = slot_conditions("t", &plan.slots[i], &mut args)
+            .into_iter()
+            .map(|cond| {
+                format!(
+                    "SELECT 1 AS one FROM person_terms t WHERE t.organisation_id = $1 AND {cond}"
+                )
+            })
+            .collect();
+        args.push(Arg::Int(DRIVER_PROBE));
+        counts.push(format!(
+            "SELECT CAST({i} AS BIGINT), count(*) FROM ({} LIMIT ${}) c{i}",
+            lookups.join(" UNION ALL "),
+            args.len()
+        ));
+    }
+    let sql = counts.join(" UNION ALL ");
+    let found: Vec<(i64, i64)> = sql!(dyn as (i64, i64), fetch_all, &mut *exec, &sql, args)?;
+    // Rivals come in the text's order of preference: the first of the smallest counts wins.
+    Ok(rivals.into_iter().min_by_key(|&i| {
+        found.iter().find(|(slot, _)| *slot == i as i64).map_or(i64::MAX, |(_, n)| *n)
+    }))
+}
+
+/// The candidates of a plan from the term index, best first: the driver chosen, then the
+/// candidate query. Empty for a plan with nothing to look up.
+pub(crate) async fn candidates(
+    exec: &mut Exec<'_>,
+    organisation_id: OrganisationId,
+    plan: &Plan,
+) -> Result<Vec<Uuid>, StoreError> {
+    let Some(driver) = choose_driver(exec, organisation_id, plan).await? else {
+        return Ok(vec![]);
+    };
+    let Some((sql, args)) = candidate_query(organisation_id, plan, driver) else {
+        return Ok(vec![]);
+    };
+    let found: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, &mut *exec, &sql, args)?;
+    Ok(found.into_iter().map(|(id,)| id).collect())
+}
+
 /// The ways a term of `slot` can match, one condition each (none when the slot has nothing to
 /// look up).
 fn slot_conditions(alias: &str, slot: &Slot, args: &mut Vec<Arg>) -> Vec<String> {
@@ -490,14 +551,8 @@ pub async fn search<'c>(
     limit: usize,
 ) -> Result<Vec<SearchHit>, StoreError> {
     let plan = search::plan(query);
-    let Some((sql, args)) = candidate_query(organisation_id, &plan) else {
-        return Ok(vec![]);
-    };
     let mut exec = exec.into();
-    let ids: Vec<Uuid> = sql!(dyn as (Uuid,), fetch_all, &mut exec, &sql, args)?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+    let ids = candidates(&mut exec, organisation_id, &plan).await?;
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -620,6 +675,18 @@ pub async fn count<'c>(
     )?)
 }
 
+/// The words of the slot that would drive the search of `query` (its prefix), for tests and
+/// for an administrator finding out why a search is slow.
+pub async fn search_driver(
+    db: &Db,
+    organisation_id: OrganisationId,
+    query: &str,
+) -> Result<Option<String>, StoreError> {
+    let plan = search::plan(query);
+    let driver = choose_driver(&mut db.into(), organisation_id, &plan).await?;
+    Ok(driver.and_then(|d| plan.slots[d].prefix.clone()))
+}
+
 /// How the database would run the candidate query of `query`, one line per step of its plan
 /// (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL): for tests and for an
 /// administrator finding out why a search is slow.
@@ -629,7 +696,8 @@ pub async fn search_plan(
     query: &str,
 ) -> Result<Vec<String>, StoreError> {
     let plan = search::plan(query);
-    let Some((sql, args)) = candidate_query(organisation_id, &plan) else {
+    let driver = choose_driver(&mut db.into(), organisation_id, &plan).await?;
+    let Some((sql, args)) = driver.and_then(|d| candidate_query(organisation_id, &plan, d)) else {
         return Ok(vec![]);
     };
     Ok(match db.engine() {
@@ -671,10 +739,7 @@ pub async fn similar<'c>(
     let mut ids: Vec<Uuid> = Vec::new();
     // Candidates by name (typos included)…
     let plan = search::plan(&domain::duplicates::name_query(rec));
-    if let Some((sql, args)) = candidate_query(organisation_id, &plan) {
-        let found: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, &mut exec, &sql, args)?;
-        ids.extend(found.into_iter().map(|(id,)| id));
-    }
+    ids.extend(candidates(&mut exec, organisation_id, &plan).await?);
     // …and by the identifiers people share only with themselves.
     let strong: Vec<String> = domain::duplicates::terms_of(rec)
         .into_iter()

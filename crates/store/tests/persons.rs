@@ -416,3 +416,26 @@ async fn search_lookups_use_the_term_index_without_statistics() {
         }
     }
 }
+
+engine_tests! {
+    /// Which of two names drives the search depends on how common each is here: the rarer one,
+    /// so the other is checked on few people.
+    async fn the_rarer_name_drives_the_search(db) {
+        let db = db.migrated().await;
+        let org = org(&db, "drivers").await;
+        for i in 0..30 {
+            add(&db, org, &[("birth_name", &format!("Michel{i:02}x")), ("first_names", "Paul")]).await;
+            add(&db, org, &[("birth_name", "Michel"), ("first_names", "Jean")]).await;
+        }
+        let fatou = add(&db, org, &[("birth_name", "Michel"), ("first_names", "Fatou")]).await;
+        assert_eq!(persons::search_driver(&db, org, "fatou michel").await.unwrap().as_deref(), Some("fatou"));
+        // The text alone would pick the longer word: without data, michel.
+        let empty = org_other(&db).await;
+        assert_eq!(persons::search_driver(&db, empty, "fatou michel").await.unwrap().as_deref(), Some("michel"));
+        // Either way, the same people are found.
+        let hits = persons::search(&db, org, "fatou michel", 10).await.unwrap();
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [fatou]);
+        // A date drives alone, however many share the name.
+        assert_eq!(persons::search_driver(&db, org, "michel 12/03/1985").await.unwrap(), None);
+    }
+}
