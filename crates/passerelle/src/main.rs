@@ -342,7 +342,10 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             settings.sign_in_attempts_per_address,
         ),
     };
-    let app = web::Application::build(config, db, settings.bind).await.map_err(|e| {
+    // Housekeeping forgets sign-in counters once both policies' windows are over; they share
+    // their window length today, the address policy stands for both.
+    let throttle = config.throttle_address;
+    let app = web::Application::build(config, db.clone(), settings.bind).await.map_err(|e| {
         let hint = match e.kind() {
             std::io::ErrorKind::AddrInUse => {
                 " (the address is already in use: is Passerelle already running? choose another with --bind or PASSERELLE_BIND)"
@@ -361,11 +364,20 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     if let Some(summary) = &demo_summary {
         print_demo(&settings, summary);
     }
+    // Background jobs run beside the web server, on both engines (one worker on SQLite).
+    let registry =
+        store::jobs::housekeeping::register(store::jobs::runner::Registry::new(), throttle);
+    let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());
+    let runner = store::jobs::runner::Runner::new(db, registry, options).spawn();
     println!("Passerelle listening on http://{}", app.local_addr());
     tracing::info!(address = %app.local_addr(), "listening");
-    app.run_until_stopped(web::startup::shutdown_signal())
-        .await
-        .map_err(|e| Failure(format!("the server stopped: {e}")))
+    // On a signal the runner stops first (it finishes the jobs in hand for a few seconds while
+    // requests are still served), then the web server drains and closes the database.
+    let shutdown = async move {
+        web::startup::shutdown_signal().await;
+        runner.stop().await;
+    };
+    app.run_until_stopped(shutdown).await.map_err(|e| Failure(format!("the server stopped: {e}")))
 }
 
 fn describe_database(settings: &Settings) -> String {

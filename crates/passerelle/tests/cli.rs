@@ -800,3 +800,91 @@ fn bench_data_without_a_size_or_with_an_unknown_one_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected S, M or L"));
     assert!(!dir.path().join("data").exists(), "nothing was created");
 }
+
+/// Runs `sql` (no parameters) on a PostgreSQL pool and returns the first column as i64.
+async fn pg_count(pool: &sqlx::PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Kill the server during a job: after a restart the job completes, once (issue 5). On
+/// PostgreSQL, where the test can hold a job half-way through: it locks the sessions table, so
+/// the purge of expired sessions that the server runs at start waits inside its transaction —
+/// and the server is killed (SIGKILL) there. SQLite has no lock a test can hold on one table
+/// only; the store's tests kill a runner mid-way on both engines.
+#[tokio::test]
+async fn a_server_killed_during_a_job_completes_it_once_after_a_restart() {
+    let Some(test_db) = testkit::TestDb::postgres().await else { return };
+    let db = test_db.migrated().await;
+    let store::Db::Postgres(pool) = &db else { unreachable!("a PostgreSQL test database") };
+    // An account with an expired session and a live one.
+    let user = domain::UserId::new();
+    let email = domain::accounts::Email::parse("camille.martin@valbourg.example").unwrap();
+    let name = domain::organisations::DisplayName::parse("Camille Martin").unwrap();
+    let new = store::accounts::NewUser {
+        id: user,
+        email: &email,
+        display_name: &name,
+        instance_admin: false,
+    };
+    let now = store::Ts::now();
+    store::accounts::insert_user(&db, &new, now).await.unwrap();
+    for (hash, expires) in [([1u8; 32], -60), ([2u8; 32], 3600)] {
+        let session = store::sessions::NewSession {
+            id_hash: &hash,
+            user_id: user,
+            active_organisation_id: None,
+            expires_at: store::Ts::from(now.get() + time::Duration::seconds(expires)),
+            device: "test",
+            failed_logins_before: 0,
+        };
+        store::sessions::insert(&db, &session, now).await.unwrap();
+    }
+
+    let mut lock = pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE").execute(&mut *lock).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("PASSERELLE_DATABASE_URL", test_db.url.as_str()), ("PASSERELLE_SECRET_KEY", KEY)];
+    let mut server = Server::start(dir.path(), &["serve", "--bind", "127.0.0.1:0"], &env);
+    // The purge has begun: its job is running and its statement waits for the lock; the other
+    // housekeeping jobs, which the lock does not hold, are done.
+    let purge_running =
+        "SELECT count(*) FROM jobs WHERE kind = 'purge_sessions' AND state = 'running'";
+    let waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                   AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM sessions%'";
+    let others = "SELECT count(*) FROM jobs WHERE kind <> 'purge_sessions' AND state = 'done' AND attempts = 1";
+    let other_jobs = store::jobs::housekeeping::SCHEDULES.len() as i64 - 1;
+    let started = std::time::Instant::now();
+    while pg_count(pool, purge_running).await != 1
+        || pg_count(pool, waiting).await != 1
+        || pg_count(pool, others).await != other_jobs
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "the purge never started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    lock.rollback().await.unwrap();
+    // The killed server's lease (five minutes) would expire by itself; let it have expired.
+    sqlx::query("UPDATE jobs SET locked_until = now() WHERE kind = 'purge_sessions'")
+        .execute(pool)
+        .await
+        .unwrap();
+
+    let server = Server::start(dir.path(), &["serve", "--bind", "127.0.0.1:0"], &env);
+    let done = "SELECT count(*) FROM jobs WHERE kind = 'purge_sessions' AND state = 'done'";
+    let started = std::time::Instant::now();
+    while pg_count(pool, done).await != 1 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the purge never completed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(server.terminate().success());
+    // Once: one job for the period (the restarted server did not enqueue another), done at
+    // its second attempt, and its effect.
+    assert_eq!(pg_count(pool, "SELECT count(*) FROM jobs WHERE kind = 'purge_sessions'").await, 1);
+    assert_eq!(pg_count(pool, "SELECT attempts FROM jobs WHERE kind = 'purge_sessions'").await, 2);
+    assert_eq!(pg_count(pool, "SELECT count(*) FROM sessions").await, 1, "the expired one went");
+    let live = "SELECT count(*) FROM sessions WHERE expires_at > now()";
+    assert_eq!(pg_count(pool, live).await, 1, "the live one stayed");
+    // The other housekeeping jobs ran once, in the first server's life, and not again.
+    assert_eq!(pg_count(pool, "SELECT count(*) FROM jobs").await, other_jobs + 1);
+}
