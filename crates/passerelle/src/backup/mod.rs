@@ -129,6 +129,7 @@ async fn backup_db(
             folder.display()
         )));
     }
+    remove_leftovers(to, ".passerelle-backup-", ".partial");
     let partial = to.join(format!(".{name}.partial"));
     create_private_dir(&partial)
         .map_err(|e| Failure(format!("cannot write in the backup folder {}: {e}", to.display())))?;
@@ -170,6 +171,7 @@ async fn write_backup(
             // removed as soon as it is sealed.
             let parent =
                 path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            remove_leftovers(parent, ".passerelle-backup-", ".db");
             let snapshot = parent.join(format!(".passerelle-backup-{backup_id}.db"));
             let cleanup = RemoveOnDrop(snapshot.clone());
             create_private_file(&snapshot).map_err(|e| {
@@ -833,6 +835,29 @@ impl<T: Read> Read for Hashing<T> {
     }
 }
 
+/// Removes what a backup killed half-way left behind (its guards never ran): above all a
+/// snapshot in clear beside the database. Only entries a day old, so a backup running at the
+/// same moment keeps its own.
+fn remove_leftovers(dir: &Path, prefix: &str, suffix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day));
+        if name.starts_with(prefix) && name.ends_with(suffix) && old {
+            let path = entry.path();
+            let removed =
+                if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+            if removed.is_ok() {
+                tracing::warn!(path = %path.display(), "removed what an interrupted backup left");
+            }
+        }
+    }
+}
+
 struct RemoveOnDrop(PathBuf);
 
 impl Drop for RemoveOnDrop {
@@ -911,6 +936,25 @@ mod tests {
             ("postgres://postgres@127.0.0.1:5432/p".to_owned(), None)
         );
         assert_eq!(split_password("postgres://h/p"), ("postgres://h/p".to_owned(), None));
+    }
+
+    #[test]
+    fn what_an_interrupted_backup_left_is_removed_after_a_day_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let age = |path: &Path, hours: u64| {
+            let then = std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600);
+            File::options().write(true).open(path).unwrap().set_modified(then).unwrap();
+        };
+        let stale = dir.path().join(".passerelle-backup-0190.db");
+        let running = dir.path().join(".passerelle-backup-0191.db");
+        let database = dir.path().join("passerelle.db");
+        for p in [&stale, &running, &database] {
+            fs::write(p, "x").unwrap();
+        }
+        age(&stale, 25);
+        age(&database, 25);
+        remove_leftovers(dir.path(), ".passerelle-backup-", ".db");
+        assert!(!stale.exists() && running.exists() && database.exists());
     }
 
     #[test]
