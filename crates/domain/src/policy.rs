@@ -122,6 +122,11 @@ pub const PERSON_MERGERS: Rule = Rule::Roles(&[Role::Manager]);
 /// included, since it is the organisation's record that moves in).
 pub const PERSON_IMPORTERS: Rule = Rule::Roles(&[Role::Manager]);
 
+/// Who sees the background jobs of the instance and retries or cancels them: instance
+/// administrators. Jobs belong to no organisation (housekeeping, and later deliveries for all of
+/// them), and their page shows kinds, keys (ids) and errors, never a person's data.
+pub const JOB_ADMINS: Rule = Rule::InstanceAdmin;
+
 /// What `actor` may do with persons of its active organisation. A record of another
 /// organisation is never reachable: the store only looks inside the active one.
 pub fn person_access(actor: &Actor) -> PersonAccess {

@@ -24,6 +24,7 @@ pub enum Nav {
     Admin,
     Notifications,
     Audit,
+    Jobs,
     None,
 }
 

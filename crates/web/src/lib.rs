@@ -16,6 +16,7 @@ pub mod errors;
 pub mod home;
 pub mod i18n;
 pub mod intake;
+pub mod jobs;
 pub mod language;
 pub mod middleware;
 pub mod notifications;

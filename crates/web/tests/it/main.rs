@@ -8,6 +8,7 @@ mod auth;
 mod helpers;
 mod import;
 mod intake;
+mod jobs;
 mod lists_admin;
 mod matrix;
 mod notifications;

@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 52;
+const KNOWN_ROUTES: usize = 55;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -75,6 +75,9 @@ enum Param {
     Visit,
     /// A file uploaded for an import (only its sender reads it back).
     Upload,
+    /// A background job: the instance's, of no organisation, so there is no cross-organisation
+    /// variant.
+    Job,
 }
 
 impl Param {
@@ -114,6 +117,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "flag_id") => Some(Param::Flag),
         (_, "visit_id") => Some(Param::Visit),
         (_, "upload_id") => Some(Param::Upload),
+        (_, "job_id") => Some(Param::Job),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
@@ -211,6 +215,8 @@ struct Plan {
     a: OrgIds,
     b: ForeignIds,
     link_token: String,
+    /// A queued job (the administrator's retry or cancel of it answers, whatever it does).
+    job: domain::JobId,
 }
 
 impl Plan {
@@ -245,6 +251,7 @@ impl Plan {
             Param::Flag => self.a.flag.to_string(),
             Param::Visit => self.a.visit.to_string(),
             Param::Upload => self.a.upload.to_string(),
+            Param::Job => self.job.to_string(),
         })
     }
 
@@ -277,7 +284,11 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
-            Param::LinkToken | Param::Asset | Param::Language | Param::ValueList => vec![],
+            Param::LinkToken
+            | Param::Asset
+            | Param::Language
+            | Param::ValueList
+            | Param::Job => vec![],
         }
     }
 }
@@ -764,12 +775,20 @@ engine_tests! {
         let others_invitation = invite(user_id(&app, b_worker).await, in_days(3)).await;
         let expired = Ts::from(Ts::now().get() - time::Duration::minutes(1));
 
+        let job = {
+            let mut tx = db.begin_write().await.unwrap();
+            let job = store::jobs::NewJob::new(domain::jobs::kinds::PURGE_SESSIONS, "matrix");
+            let id = store::jobs::enqueue(&mut tx, &job, Ts::now()).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
+            id
+        };
         let plan = Arc::new(Plan {
             base: app.url(""),
             routes,
             a,
             b,
             link_token: link.expose().to_owned(),
+            job,
         });
 
         // Each visitor's session (checked through /api/v1/me) and API token in A.

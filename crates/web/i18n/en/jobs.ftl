@@ -1,0 +1,31 @@
+# Background jobs, for the instance's administrators (web::jobs).
+nav-jobs = Background jobs
+
+jobs-title = Background jobs
+jobs-intro = Work the servers do outside requests: housekeeping now, reminders and messages later. A failed job is tried again after a wait that doubles each time; after its last attempt it stays here, dead, until you retry it. Cancel stops a job that has not started.
+jobs-states-nav = Job states
+jobs-state-queued = Queued
+jobs-state-running = Running
+jobs-state-failed = Waiting for a retry
+jobs-state-dead = Dead
+jobs-state-cancelled = Cancelled
+jobs-state-done = Done
+jobs-none = No job in this state.
+jobs-caption = Jobs: { $state }, newest first
+jobs-col-kind = Kind
+jobs-col-key = Key
+jobs-col-attempts = Attempts
+jobs-col-run-at = Runs at
+jobs-col-locked-until = Held until
+jobs-col-finished-at = Finished
+jobs-col-error = Last error
+jobs-col-actions = Actions
+jobs-attempts-of = { $attempts } of { $max }
+jobs-retry = Retry
+jobs-cancel = Cancel
+jobs-next-page = Older jobs
+jobs-first-page = Newest jobs
+jobs-notice-retried = The job is queued again, with all its attempts.
+jobs-notice-cancelled = The job is cancelled: it will not run.
+jobs-notice-unchanged = Nothing changed: the job had moved on meanwhile (a server took it, or another administrator acted).
+jobs-notice-duplicate = Nothing changed: another job of the same kind and key is waiting and will do this work.

@@ -1,0 +1,31 @@
+# Tâches de fond, pour les administrateurs de l'instance (web::jobs).
+nav-jobs = Tâches de fond
+
+jobs-title = Tâches de fond
+jobs-intro = Le travail que les serveurs font en dehors des requêtes : l'entretien aujourd'hui, les rappels et les messages demain. Une tâche en échec est reprise après une attente qui double à chaque fois ; après sa dernière tentative, elle reste ici, abandonnée, jusqu'à ce que vous la relanciez. Annuler arrête une tâche qui n'a pas commencé.
+jobs-states-nav = États des tâches
+jobs-state-queued = En attente
+jobs-state-running = En cours
+jobs-state-failed = En attente d'une nouvelle tentative
+jobs-state-dead = Abandonnées
+jobs-state-cancelled = Annulées
+jobs-state-done = Terminées
+jobs-none = Aucune tâche dans cet état.
+jobs-caption = Tâches : { $state }, les plus récentes d'abord
+jobs-col-kind = Type
+jobs-col-key = Clé
+jobs-col-attempts = Tentatives
+jobs-col-run-at = Prévue à
+jobs-col-locked-until = Réservée jusqu'à
+jobs-col-finished-at = Terminée à
+jobs-col-error = Dernière erreur
+jobs-col-actions = Actions
+jobs-attempts-of = { $attempts } sur { $max }
+jobs-retry = Relancer
+jobs-cancel = Annuler
+jobs-next-page = Tâches plus anciennes
+jobs-first-page = Tâches les plus récentes
+jobs-notice-retried = La tâche est remise en file, avec toutes ses tentatives.
+jobs-notice-cancelled = La tâche est annulée : elle ne s'exécutera pas.
+jobs-notice-unchanged = Rien n'a changé : la tâche avait évolué entre-temps (un serveur l'a prise, ou un autre administrateur a agi).
+jobs-notice-duplicate = Rien n'a changé : une autre tâche du même type et de la même clé attend et fera ce travail.
