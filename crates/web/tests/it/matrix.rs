@@ -284,11 +284,9 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
-            Param::LinkToken
-            | Param::Asset
-            | Param::Language
-            | Param::ValueList
-            | Param::Job => vec![],
+            Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
+                vec![]
+            }
         }
     }
 }
