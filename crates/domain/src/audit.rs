@@ -95,6 +95,8 @@ audit_actions! {
     SecondFactorEnrolmentStarted => "second_factor_enrolment_started",
     /// Persons and households imported from a file (the details hold counts only).
     Import => "import",
+    /// Someone opened a case's page (its timeline, or its metadata only).
+    CaseFileRead => "case_file_read",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -207,7 +209,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 29);
+        assert_eq!(AuditAction::ALL.len(), 30);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

@@ -97,6 +97,15 @@ typed_id!(
     JobId
 );
 
+typed_id!(
+    /// A case (accompagnement): a person followed by a team, with a referent.
+    CaseId
+);
+typed_id!(
+    /// An entry of a case's timeline: a note, or a change of the case's status.
+    CaseEntryId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,12 +6,14 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod cases;
 pub mod duplicates;
 pub mod ids;
 pub mod import;
 pub mod intake;
 pub mod jobs;
 pub mod lists;
+pub mod markup;
 pub mod organisations;
 pub mod passwords;
 pub mod persons;
@@ -20,6 +22,6 @@ pub mod search;
 pub mod totp;
 
 pub use ids::{
-    ApiTokenId, HouseholdId, HouseholdMemberId, JobId, MembershipId, OrganisationId, PersonId,
-    TeamId, UserId,
+    ApiTokenId, CaseEntryId, CaseId, HouseholdId, HouseholdMemberId, JobId, MembershipId,
+    OrganisationId, PersonId, TeamId, UserId,
 };

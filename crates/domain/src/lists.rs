@@ -13,10 +13,16 @@ pub enum ListName {
     ProtectionMeasure,
     Relationship,
     UrgencyFlag,
+    /// How a contact happened (the type of a case note), §2.7.
+    ContactMedium,
+    /// Who sent the person to the organisation, §2.8.
+    OrientationSource,
+    /// Why a case was closed, §2.9.
+    CaseClosureReason,
 }
 
 impl ListName {
-    pub const ALL: [ListName; 7] = [
+    pub const ALL: [ListName; 10] = [
         ListName::Sex,
         ListName::HousingSituation,
         ListName::FamilySituation,
@@ -24,6 +30,9 @@ impl ListName {
         ListName::ProtectionMeasure,
         ListName::Relationship,
         ListName::UrgencyFlag,
+        ListName::ContactMedium,
+        ListName::OrientationSource,
+        ListName::CaseClosureReason,
     ];
 
     /// The list's name in storage and in message keys.
@@ -36,6 +45,9 @@ impl ListName {
             ListName::ProtectionMeasure => "protection_measure",
             ListName::Relationship => "relationship",
             ListName::UrgencyFlag => "urgency_flag",
+            ListName::ContactMedium => "contact_medium",
+            ListName::OrientationSource => "orientation_source",
+            ListName::CaseClosureReason => "case_closure_reason",
         }
     }
 
@@ -132,6 +144,50 @@ impl ListName {
                 "energy_cut",
                 "health_emergency",
                 "child_at_risk",
+            ],
+            ListName::ContactMedium => &[
+                "in_person_appointment",
+                "walk_in",
+                "phone",
+                "home_visit",
+                "external_appointment",
+                "postal_mail",
+                "email",
+                "video_call",
+                "third_party",
+                "text_message",
+                "group_session",
+                "other",
+            ],
+            ListName::OrientationSource => &[
+                "self_referral",
+                "elected_official",
+                "departement",
+                "association",
+                "third_party_report",
+                "official_office",
+                "caf_msa",
+                "france_travail",
+                "mission_locale",
+                "health_service",
+                "social_landlord",
+                "school",
+                "justice",
+                "siao_115",
+                "other",
+            ],
+            ListName::CaseClosureReason => &[
+                "goals_achieved",
+                "autonomy",
+                "handed_over",
+                "moved_away",
+                "person_ended",
+                "lost_contact",
+                "not_eligible",
+                "entered_institution",
+                "protection_officer",
+                "deceased",
+                "other",
             ],
         }
     }

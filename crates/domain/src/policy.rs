@@ -155,6 +155,146 @@ pub fn person_access(actor: &Actor) -> PersonAccess {
     }
 }
 
+/// Who opens cases: workers (for the persons they will follow) and managers (who assign them).
+pub const CASE_OPENERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+/// Who may reach a case page; [`case_access`] decides for each case what they see.
+pub const CASE_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Supervisor]);
+/// Who may change a case's status (pause, close, reopen); [`case_access`] decides per case.
+pub const CASE_STATUS_CHANGERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+/// Who writes notes (and keeps drafts of them); [`case_access`] decides per case.
+pub const NOTE_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
+
+/// What the policy needs to know of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseFacts<'a> {
+    pub organisation_id: OrganisationId,
+    pub team_id: TeamId,
+    pub referent_id: Option<UserId>,
+    pub co_referents: &'a [UserId],
+}
+
+/// What an actor may do with one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaseAccess {
+    /// Reach the case page: the person, the team, the referents, the status.
+    pub metadata: bool,
+    /// Read the timeline (notes), subject to each note's confidentiality.
+    pub content: bool,
+    /// Write notes.
+    pub write: bool,
+    /// Change the status (pause, close, reopen).
+    pub manage: bool,
+    /// The actor is the referent or a co-referent (and a worker): reads "referents only" notes.
+    pub referent: bool,
+    /// The actor supervises the case's team: sees the previous versions of corrected notes.
+    pub supervisor: bool,
+}
+
+/// What `actor` may do with a case (DOMAIN.md §3.1, issue 4 point 7). Workers who follow the
+/// case (referent, co-referents) and the workers of its team read and write it; the team's
+/// supervisors read it; managers see its metadata and change its status, and its content only
+/// if they also supervise its team. Everyone else (reception, DPO, peer mediators, partners,
+/// workers of other teams, instance admins) gets nothing here: at most, on the person's page,
+/// that the person is followed ([`sees_who_follows`]). Another organisation's case: nothing.
+pub fn case_access(actor: &Actor, case: &CaseFacts<'_>) -> CaseAccess {
+    let Some(m) = actor.membership.as_ref() else { return CaseAccess::default() };
+    if m.organisation_id != case.organisation_id {
+        return CaseAccess::default();
+    }
+    let me = actor.user_id;
+    let follows = case.referent_id == Some(me) || case.co_referents.contains(&me);
+    let supervises = m.supervised_teams.contains(&case.team_id);
+    let reads =
+        CaseAccess { metadata: true, content: true, supervisor: supervises, ..Default::default() };
+    match m.role {
+        // A membership's teams include those it supervises: being "in" the team by
+        // supervision gives a supervisor's rights, not a worker's.
+        Role::Worker if follows || m.teams.contains(&case.team_id) => {
+            CaseAccess { write: true, manage: true, referent: follows, ..reads }
+        }
+        Role::Supervisor if supervises => reads,
+        Role::Manager => CaseAccess {
+            metadata: true,
+            content: supervises,
+            manage: true,
+            supervisor: supervises,
+            ..Default::default()
+        },
+        _ => CaseAccess::default(),
+    }
+}
+
+/// Whether `actor` sees, on a person's page, that the person is followed and by whom (name,
+/// birth date, referent, team: what avoids opening a second case or registering them twice),
+/// for cases they may not open.
+pub fn sees_who_follows(actor: &Actor) -> bool {
+    person_access(actor).find
+}
+
+/// Whether `actor`, with `access` to the case, may read a note of `author` at `level`. An
+/// author-only note is for its author alone, an administrator or manager included.
+pub fn may_read_note(
+    actor: &Actor,
+    access: &CaseAccess,
+    author: Option<UserId>,
+    level: crate::cases::Confidentiality,
+) -> bool {
+    use crate::cases::Confidentiality::*;
+    let own = author == Some(actor.user_id);
+    access.content
+        && match level {
+            Normal => true,
+            Referents => access.referent || own,
+            Author => own,
+        }
+}
+
+/// Whether `actor` may see the earlier versions of a corrected note: its author and the
+/// supervisors of the case's team, among those who may read it.
+pub fn may_see_note_versions(
+    actor: &Actor,
+    access: &CaseAccess,
+    author: Option<UserId>,
+    level: crate::cases::Confidentiality,
+) -> bool {
+    may_read_note(actor, access, author, level)
+        && (author == Some(actor.user_id) || access.supervisor)
+}
+
+/// Whether `actor` may correct or delete a note: its author, while they may write the case.
+pub fn may_change_note(actor: &Actor, access: &CaseAccess, author: Option<UserId>) -> bool {
+    access.write && author == Some(actor.user_id)
+}
+
+/// The notes a timeline query may return for `actor`, as [`may_read_note`] decides, in a form
+/// the store can put in SQL (so that pages of the timeline count only visible entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteVisibility {
+    pub viewer: UserId,
+    /// "Referents only" notes of others are visible.
+    pub referents_level: bool,
+}
+
+/// The note filter for `actor`, or `None` when they may read no note of the case.
+pub fn note_visibility(actor: &Actor, access: &CaseAccess) -> Option<NoteVisibility> {
+    access
+        .content
+        .then_some(NoteVisibility { viewer: actor.user_id, referents_level: access.referent })
+}
+
+impl NoteVisibility {
+    /// The same decision as [`may_read_note`], for a note the filter let through.
+    pub fn admits(&self, author: Option<UserId>, level: crate::cases::Confidentiality) -> bool {
+        use crate::cases::Confidentiality::*;
+        let own = author == Some(self.viewer);
+        match level {
+            Normal => true,
+            Referents => self.referents_level || own,
+            Author => own,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +374,175 @@ mod tests {
         assert!(reception.reads(crate::persons::Group::Contact));
         assert!(!reception.reads(crate::persons::Group::Situation));
         assert!(!reception.edits(crate::persons::Group::Situation));
+    }
+
+    fn member(role: Role, teams: &[TeamId], supervised: &[TeamId], org: OrganisationId) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: teams.to_vec(),
+                supervised_teams: supervised.to_vec(),
+            }),
+        }
+    }
+
+    #[test]
+    fn case_access_follows_the_role_and_the_relation_to_the_case() {
+        let org = OrganisationId::new();
+        let (team, other_team) = (TeamId::new(), TeamId::new());
+        let referent = member(Role::Worker, &[other_team], &[], org);
+        let co_referent = member(Role::Worker, &[], &[], org);
+        let co = [co_referent.user_id];
+        let case = CaseFacts {
+            organisation_id: org,
+            team_id: team,
+            referent_id: Some(referent.user_id),
+            co_referents: &co,
+        };
+        // who → metadata, content, write, manage, referent, supervisor
+        let table: Vec<(&str, Actor, [bool; 6])> = vec![
+            ("referent", referent.clone(), [true, true, true, true, true, false]),
+            ("co-referent", co_referent.clone(), [true, true, true, true, true, false]),
+            (
+                "worker of the team",
+                member(Role::Worker, &[team], &[], org),
+                [true, true, true, true, false, false],
+            ),
+            ("worker of another team", member(Role::Worker, &[other_team], &[], org), [false; 6]),
+            (
+                "supervisor of the team",
+                member(Role::Supervisor, &[team], &[team], org),
+                [true, true, false, false, false, true],
+            ),
+            // A supervisor only a member of the team (not supervising it) reads nothing.
+            (
+                "supervisor not supervising it",
+                member(Role::Supervisor, &[team], &[], org),
+                [false; 6],
+            ),
+            (
+                "supervisor of another team",
+                member(Role::Supervisor, &[other_team], &[other_team], org),
+                [false; 6],
+            ),
+            (
+                "manager",
+                member(Role::Manager, &[], &[], org),
+                [true, false, false, true, false, false],
+            ),
+            (
+                "manager supervising the team",
+                member(Role::Manager, &[team], &[team], org),
+                [true, true, false, true, false, true],
+            ),
+            ("reception of the team", member(Role::Reception, &[team], &[], org), [false; 6]),
+            ("dpo", member(Role::Dpo, &[], &[], org), [false; 6]),
+            ("peer mediator", member(Role::PeerMediator, &[team], &[], org), [false; 6]),
+            ("partner", member(Role::Partner, &[team], &[], org), [false; 6]),
+            (
+                "worker of the team in another organisation",
+                member(Role::Worker, &[team], &[], OrganisationId::new()),
+                [false; 6],
+            ),
+            (
+                "manager of another organisation",
+                member(Role::Manager, &[], &[], OrganisationId::new()),
+                [false; 6],
+            ),
+            ("instance admin", actor(None, true), [false; 6]),
+        ];
+        for (who, a, expected) in table {
+            let c = case_access(&a, &case);
+            let got = [c.metadata, c.content, c.write, c.manage, c.referent, c.supervisor];
+            assert_eq!(got, expected, "{who}");
+            // The route rules let in everyone the case lets in.
+            if c.metadata {
+                assert_eq!(check(CASE_READERS, Some(&a)), Decision::Allow, "{who}");
+            }
+            if c.write {
+                assert_eq!(check(NOTE_WRITERS, Some(&a)), Decision::Allow, "{who}");
+            }
+            if c.manage {
+                assert_eq!(check(CASE_STATUS_CHANGERS, Some(&a)), Decision::Allow, "{who}");
+            }
+        }
+        // A referent who is not (or no longer) a worker has no referent's rights.
+        let former = Actor {
+            membership: Some(ActiveMembership {
+                role: Role::Reception,
+                ..referent.membership.clone().unwrap()
+            }),
+            ..referent.clone()
+        };
+        assert_eq!(case_access(&former, &case), CaseAccess::default());
+        // Who sees only that the person is followed.
+        for (role, sees) in [
+            (Role::Reception, true),
+            (Role::Worker, true),
+            (Role::Supervisor, true),
+            (Role::Manager, true),
+            (Role::Dpo, false),
+            (Role::PeerMediator, false),
+            (Role::Partner, false),
+        ] {
+            assert_eq!(sees_who_follows(&member(role, &[], &[], org)), sees, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn notes_are_read_by_confidentiality_level() {
+        use crate::cases::Confidentiality::{self, *};
+        let org = OrganisationId::new();
+        let team = TeamId::new();
+        let author = member(Role::Worker, &[team], &[], org);
+        let referent = member(Role::Worker, &[], &[], org);
+        let colleague = member(Role::Worker, &[team], &[], org);
+        let supervisor = member(Role::Supervisor, &[team], &[team], org);
+        let manager = member(Role::Manager, &[], &[], org);
+        let supervising_manager = member(Role::Manager, &[team], &[team], org);
+        let case = CaseFacts {
+            organisation_id: org,
+            team_id: team,
+            referent_id: Some(referent.user_id),
+            co_referents: &[],
+        };
+        let by = Some(author.user_id);
+        // who → normal, referents only, author only; then previous versions of a normal note
+        let table: [(&str, &Actor, [bool; 4]); 6] = [
+            ("author", &author, [true, true, true, true]),
+            ("referent", &referent, [true, true, false, false]),
+            ("colleague of the team", &colleague, [true, false, false, false]),
+            ("supervisor", &supervisor, [true, false, false, true]),
+            ("manager", &manager, [false, false, false, false]),
+            ("manager supervising", &supervising_manager, [true, false, false, true]),
+        ];
+        for (who, a, expected) in table {
+            let access = case_access(a, &case);
+            let levels: [Confidentiality; 3] = [Normal, Referents, Author];
+            let got = levels.map(|l| may_read_note(a, &access, by, l));
+            assert_eq!(got[..], expected[..3], "{who}");
+            assert_eq!(may_see_note_versions(a, &access, by, Normal), expected[3], "{who}");
+            // The store's filter decides as the function does.
+            for (level, read) in levels.iter().zip(got) {
+                let filtered = note_visibility(a, &access).is_some_and(|v| v.admits(by, *level));
+                assert_eq!(filtered, read, "{who} {level:?}");
+            }
+        }
+        // An instance admin who is also a member acting in the organisation reads no one
+        // else's private note.
+        let admin = Actor { instance_admin: true, ..colleague.clone() };
+        let access = case_access(&admin, &case);
+        assert!(!may_read_note(&admin, &access, by, Author));
+        // Only the author changes a note, while they may write the case.
+        assert!(may_change_note(&author, &case_access(&author, &case), by));
+        assert!(!may_change_note(&colleague, &case_access(&colleague, &case), by));
+        assert!(!may_change_note(
+            &supervisor,
+            &case_access(&supervisor, &case),
+            Some(supervisor.user_id)
+        ));
     }
 }

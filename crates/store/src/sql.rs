@@ -99,6 +99,7 @@ pub(crate) enum Arg {
     Text(String),
     Ts(crate::Ts),
     Int(i64),
+    Bool(bool),
 }
 
 /// Binds `args` in order, as `$1, $2…`.
@@ -112,6 +113,7 @@ where
     String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     crate::Ts: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     for arg in args {
         query = match arg {
@@ -119,6 +121,7 @@ where
             Arg::Text(v) => query.bind(v),
             Arg::Ts(v) => query.bind(v),
             Arg::Int(v) => query.bind(v),
+            Arg::Bool(v) => query.bind(v),
         };
     }
     query
@@ -135,6 +138,7 @@ where
     String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     crate::Ts: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     for arg in args {
         query = match arg {
@@ -142,6 +146,7 @@ where
             Arg::Text(v) => query.bind(v),
             Arg::Ts(v) => query.bind(v),
             Arg::Int(v) => query.bind(v),
+            Arg::Bool(v) => query.bind(v),
         };
     }
     query

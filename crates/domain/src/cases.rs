@@ -1,0 +1,487 @@
+//! Cases (accompagnements) and the notes of their timeline: what a case is opened with, how its
+//! status moves (open, paused, closed with a reason, reopened), and what a note must hold.
+//! Who may see and change them is in [`crate::policy`].
+
+use time::{Date, PrimitiveDateTime, Time};
+
+/// Where a case is in its life. A closed case can be reopened; every change is a timeline
+/// entry, so the history stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseStatus {
+    Open,
+    /// Suspended for a while (hospital stay, the person asked for a pause), still assigned.
+    Paused,
+    Closed,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 3] = [CaseStatus::Open, CaseStatus::Paused, CaseStatus::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Paused => "paused",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|c| c.as_str() == s.trim())
+    }
+
+    /// Whether the person is being followed (for "this person is followed by…").
+    pub fn active(self) -> bool {
+        self != CaseStatus::Closed
+    }
+}
+
+/// Why a status change was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusProblem {
+    /// The case is already in that status.
+    Unchanged,
+    /// A closed case is reopened first; it is not paused.
+    NotAllowed,
+    /// Closing needs a reason from the closure list.
+    ClosureReasonRequired,
+}
+
+/// Checks a change of status: `to` differs from `from`, closing names a reason, a closed case
+/// only reopens.
+pub fn change_status(
+    from: CaseStatus,
+    to: CaseStatus,
+    closure_reason: Option<&str>,
+) -> Result<(), StatusProblem> {
+    match (from, to) {
+        _ if from == to => Err(StatusProblem::Unchanged),
+        (CaseStatus::Closed, CaseStatus::Paused) => Err(StatusProblem::NotAllowed),
+        (_, CaseStatus::Closed) if closure_reason.is_none_or(|r| r.trim().is_empty()) => {
+            Err(StatusProblem::ClosureReasonRequired)
+        }
+        _ => Ok(()),
+    }
+}
+
+pub const REASON_MAX: usize = 2_000;
+
+/// A refused value of the case form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseProblem {
+    ReasonRequired,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacters,
+    TeamRequired,
+    ReferentRequired,
+    /// The referent cannot also be a co-referent.
+    ReferentIsCoReferent,
+}
+
+/// Parses the reason of a new case; `team_chosen` and `referent_chosen` say whether a team and
+/// a referent of the organisation were picked (the caller checks they exist).
+pub fn parse_opening(
+    reason: &str,
+    team_chosen: bool,
+    referent_chosen: bool,
+    referent_among_co_referents: bool,
+) -> Result<String, Vec<(&'static str, CaseProblem)>> {
+    let mut problems = Vec::new();
+    let reason = reason.trim().replace("\r\n", "\n");
+    if reason.is_empty() {
+        problems.push(("reason", CaseProblem::ReasonRequired));
+    } else if reason.chars().count() > REASON_MAX {
+        problems.push(("reason", CaseProblem::TooLong { max: REASON_MAX }));
+    } else if has_control(&reason) {
+        problems.push(("reason", CaseProblem::ControlCharacters));
+    }
+    if !team_chosen {
+        problems.push(("team", CaseProblem::TeamRequired));
+    }
+    if !referent_chosen {
+        problems.push(("referent", CaseProblem::ReferentRequired));
+    } else if referent_among_co_referents {
+        problems.push(("co_referents", CaseProblem::ReferentIsCoReferent));
+    }
+    if problems.is_empty() { Ok(reason) } else { Err(problems) }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// Who may read a note, besides the rules of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confidentiality {
+    /// Everyone who may read the case.
+    Normal,
+    /// The referent and co-referents (and the author).
+    Referents,
+    /// The author alone, an administrator included (a private synthesis).
+    Author,
+}
+
+impl Confidentiality {
+    pub const ALL: [Confidentiality; 3] =
+        [Confidentiality::Normal, Confidentiality::Referents, Confidentiality::Author];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidentiality::Normal => "normal",
+            Confidentiality::Referents => "referents",
+            Confidentiality::Author => "author",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Confidentiality> {
+        Confidentiality::ALL.into_iter().find(|c| c.as_str() == s.trim())
+    }
+}
+
+/// The note type that is not a contact with the person: a review of the case by the team. The
+/// other types are the codes of the contact medium list (`ListName::ContactMedium`).
+pub const CASE_REVIEW: &str = "case_review";
+
+pub const BODY_MAX: usize = 20_000;
+pub const PLACE_MAX: usize = 200;
+pub const PARTICIPANTS_MAX: usize = 500;
+pub const DURATION_MAX: i64 = 24 * 60;
+pub const DELETE_REASON_MAX: usize = 500;
+
+/// A note form as typed, every field a string: also what a draft keeps, valid or not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoteInput {
+    /// `yyyy-mm-dd` (a date input) or `dd/mm/yyyy`, in the organisation's time zone.
+    pub date: String,
+    /// `hh:mm`, in the organisation's time zone.
+    pub time: String,
+    pub duration: String,
+    pub place: String,
+    pub participants: String,
+    pub note_type: String,
+    pub confidentiality: String,
+    pub body: String,
+}
+
+impl NoteInput {
+    /// Whether nothing worth keeping was typed (a draft of it is not kept).
+    pub fn is_blank(&self) -> bool {
+        [&self.duration, &self.place, &self.participants, &self.body]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }
+}
+
+/// A valid note, its date still local: the caller turns it into UTC in the organisation's
+/// zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub occurred_local: PrimitiveDateTime,
+    pub duration_minutes: Option<i64>,
+    pub place: Option<String>,
+    pub participants: Option<String>,
+    pub note_type: String,
+    pub confidentiality: Confidentiality,
+    pub body: String,
+}
+
+/// A refused value of the note form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteProblem {
+    DateRequired,
+    DateInvalid,
+    TimeInvalid,
+    /// Later than now: notes record what happened.
+    InFuture,
+    DurationInvalid {
+        max: i64,
+    },
+    TypeRequired,
+    ConfidentialityRequired,
+    BodyRequired,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacters,
+}
+
+/// Parses a note form; `type_known` says whether a note type code may be chosen (a contact
+/// medium of the organisation's list, or [`CASE_REVIEW`]).
+pub fn parse_note(
+    input: &NoteInput,
+    type_known: impl Fn(&str) -> bool,
+) -> Result<Note, Vec<(&'static str, NoteProblem)>> {
+    let mut problems = Vec::new();
+    let date = match crate::persons::parse_date(&input.date) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            problems.push(("date", NoteProblem::DateRequired));
+            None
+        }
+        Err(_) => {
+            problems.push(("date", NoteProblem::DateInvalid));
+            None
+        }
+    };
+    let time = match parse_time(&input.time) {
+        Some(t) => Some(t),
+        None => {
+            problems.push(("time", NoteProblem::TimeInvalid));
+            None
+        }
+    };
+    let duration = input.duration.trim();
+    let duration_minutes = if duration.is_empty() {
+        None
+    } else {
+        match duration.parse::<i64>() {
+            Ok(m) if (0..=DURATION_MAX).contains(&m) => Some(m),
+            _ => {
+                problems.push(("duration", NoteProblem::DurationInvalid { max: DURATION_MAX }));
+                None
+            }
+        }
+    };
+    let mut text = |field: &'static str, value: &str, max: usize| -> Option<String> {
+        let v = value.trim().replace("\r\n", "\n");
+        if v.chars().count() > max {
+            problems.push((field, NoteProblem::TooLong { max }));
+        } else if has_control(&v) {
+            problems.push((field, NoteProblem::ControlCharacters));
+        }
+        (!v.is_empty()).then_some(v)
+    };
+    let place = text("place", &input.place, PLACE_MAX);
+    let participants = text("participants", &input.participants, PARTICIPANTS_MAX);
+    let body = text("body", &input.body, BODY_MAX);
+    if body.is_none() {
+        problems.push(("body", NoteProblem::BodyRequired));
+    }
+    let note_type = input.note_type.trim();
+    if note_type.is_empty() || !type_known(note_type) {
+        problems.push(("note_type", NoteProblem::TypeRequired));
+    }
+    let confidentiality = Confidentiality::parse(&input.confidentiality);
+    if confidentiality.is_none() {
+        problems.push(("confidentiality", NoteProblem::ConfidentialityRequired));
+    }
+    match (date, time, confidentiality, body) {
+        (Some(date), Some(time), Some(confidentiality), Some(body)) if problems.is_empty() => {
+            Ok(Note {
+                occurred_local: PrimitiveDateTime::new(date, time),
+                duration_minutes,
+                place,
+                participants,
+                note_type: note_type.to_owned(),
+                confidentiality,
+                body,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// `hh:mm` (or `hh:mm:ss`, `hhhmm`), as time inputs and people write it.
+pub fn parse_time(raw: &str) -> Option<Time> {
+    let v = raw.trim().to_ascii_lowercase();
+    let mut parts = v.split([':', 'h']);
+    let h: u8 = parts.next()?.parse().ok()?;
+    let m: u8 = match parts.next() {
+        Some("") | None => 0,
+        Some(m) if m.len() == 2 => m.parse().ok()?,
+        Some(_) => return None,
+    };
+    let s: u8 = match parts.next() {
+        Some(s) if s.len() == 2 => s.parse().ok()?,
+        None => 0,
+        Some(_) => return None,
+    };
+    Time::from_hms(h, m, s).ok()
+}
+
+/// `hh:mm`.
+pub fn hh_mm(t: Time) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// How far ahead of the server's clock a note's time may be: a phone's clock a little fast, a
+/// note typed on the minute.
+pub const FUTURE_TOLERANCE: time::Duration = time::Duration::minutes(10);
+
+/// Whether a note dated `occurred` (UTC) may be saved at `now`.
+pub fn not_in_future(
+    occurred: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Result<(), NoteProblem> {
+    if occurred > now + FUTURE_TOLERANCE { Err(NoteProblem::InFuture) } else { Ok(()) }
+}
+
+/// Parses the reason given for deleting a note: required, it stays on the timeline.
+pub fn parse_delete_reason(raw: &str) -> Result<String, NoteProblem> {
+    let v = raw.trim().replace("\r\n", "\n");
+    if v.is_empty() {
+        Err(NoteProblem::BodyRequired)
+    } else if v.chars().count() > DELETE_REASON_MAX {
+        Err(NoteProblem::TooLong { max: DELETE_REASON_MAX })
+    } else if has_control(&v) {
+        Err(NoteProblem::ControlCharacters)
+    } else {
+        Ok(v)
+    }
+}
+
+/// A local date for forms: `yyyy-mm-dd`.
+pub fn form_date(d: Date) -> String {
+    crate::persons::iso_date(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime, time};
+
+    fn input(pairs: &[(&str, &str)]) -> NoteInput {
+        let mut n = NoteInput {
+            date: "2026-11-20".into(),
+            time: "14:30".into(),
+            note_type: "home_visit".into(),
+            confidentiality: "normal".into(),
+            body: "Visite : **loyer** payé.".into(),
+            ..Default::default()
+        };
+        for (k, v) in pairs {
+            let v = (*v).to_owned();
+            match *k {
+                "date" => n.date = v,
+                "time" => n.time = v,
+                "duration" => n.duration = v,
+                "place" => n.place = v,
+                "participants" => n.participants = v,
+                "note_type" => n.note_type = v,
+                "confidentiality" => n.confidentiality = v,
+                "body" => n.body = v,
+                _ => panic!("{k}"),
+            }
+        }
+        n
+    }
+
+    fn known(code: &str) -> bool {
+        ["home_visit", "phone", CASE_REVIEW].contains(&code)
+    }
+
+    #[test]
+    fn a_note_has_a_local_date_and_time_a_type_a_level_and_a_body() {
+        let n =
+            parse_note(&input(&[("duration", " 45 "), ("place", " Domicile ")]), known).unwrap();
+        assert_eq!(n.occurred_local, datetime!(2026-11-20 14:30));
+        assert_eq!(n.duration_minutes, Some(45));
+        assert_eq!(n.place.as_deref(), Some("Domicile"));
+        assert_eq!(n.participants, None);
+        assert_eq!(n.confidentiality, Confidentiality::Normal);
+        let n = parse_note(&input(&[("date", "20/11/2026"), ("time", "9h05")]), known).unwrap();
+        assert_eq!(n.occurred_local, datetime!(2026-11-20 09:05));
+        assert!(parse_note(&input(&[("note_type", CASE_REVIEW)]), known).is_ok());
+    }
+
+    #[test]
+    fn every_refused_field_is_named() {
+        let all = parse_note(
+            &NoteInput { duration: "2000".into(), time: "25:00".into(), ..Default::default() },
+            known,
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = all.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            ["date", "time", "duration", "body", "note_type", "confidentiality"],
+            "{all:?}"
+        );
+        assert_eq!(
+            parse_note(&input(&[("date", "31/02/2026")]), known).unwrap_err(),
+            vec![("date", NoteProblem::DateInvalid)]
+        );
+        assert_eq!(
+            parse_note(&input(&[("note_type", "carrier_pigeon")]), known).unwrap_err(),
+            vec![("note_type", NoteProblem::TypeRequired)]
+        );
+        assert_eq!(
+            parse_note(&input(&[("duration", "-5")]), known).unwrap_err(),
+            vec![("duration", NoteProblem::DurationInvalid { max: DURATION_MAX })]
+        );
+        assert_eq!(
+            parse_note(&input(&[("body", &"x".repeat(BODY_MAX + 1))]), known).unwrap_err(),
+            vec![("body", NoteProblem::TooLong { max: BODY_MAX })]
+        );
+        assert_eq!(
+            parse_note(&input(&[("place", "a\u{0}b")]), known).unwrap_err(),
+            vec![("place", NoteProblem::ControlCharacters)]
+        );
+        assert_eq!(
+            parse_note(&input(&[("confidentiality", "secret")]), known).unwrap_err(),
+            vec![("confidentiality", NoteProblem::ConfidentialityRequired)]
+        );
+    }
+
+    #[test]
+    fn times_and_the_future() {
+        assert_eq!(parse_time("07:05"), Some(time!(07:05)));
+        assert_eq!(parse_time("7h"), Some(time!(07:00)));
+        assert_eq!(parse_time("14:30:00"), Some(time!(14:30)));
+        assert_eq!(parse_time("14:3"), None);
+        assert_eq!(parse_time(""), None);
+        let now = datetime!(2026-11-26 10:00 UTC);
+        assert!(not_in_future(datetime!(2026-11-26 10:09 UTC), now).is_ok());
+        assert_eq!(not_in_future(datetime!(2026-11-26 10:11 UTC), now), Err(NoteProblem::InFuture));
+        assert_eq!(form_date(date!(2026 - 01 - 02)), "2026-01-02");
+    }
+
+    #[test]
+    fn a_case_closes_with_a_reason_and_reopens() {
+        use CaseStatus::*;
+        assert_eq!(change_status(Open, Paused, None), Ok(()));
+        assert_eq!(change_status(Paused, Open, None), Ok(()));
+        assert_eq!(change_status(Open, Closed, None), Err(StatusProblem::ClosureReasonRequired));
+        assert_eq!(
+            change_status(Open, Closed, Some(" ")),
+            Err(StatusProblem::ClosureReasonRequired)
+        );
+        assert_eq!(change_status(Paused, Closed, Some("moved_away")), Ok(()));
+        assert_eq!(change_status(Closed, Open, None), Ok(()), "reopening");
+        assert_eq!(change_status(Closed, Paused, None), Err(StatusProblem::NotAllowed));
+        assert_eq!(change_status(Open, Open, None), Err(StatusProblem::Unchanged));
+        for s in CaseStatus::ALL {
+            assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
+        }
+        for c in Confidentiality::ALL {
+            assert_eq!(Confidentiality::parse(c.as_str()), Some(c));
+        }
+    }
+
+    #[test]
+    fn a_case_opens_with_a_reason_a_team_and_a_referent() {
+        assert_eq!(
+            parse_opening("  Dettes de loyer \r\n", true, true, false).unwrap(),
+            "Dettes de loyer"
+        );
+        assert_eq!(
+            parse_opening("", false, false, false).unwrap_err(),
+            vec![
+                ("reason", CaseProblem::ReasonRequired),
+                ("team", CaseProblem::TeamRequired),
+                ("referent", CaseProblem::ReferentRequired)
+            ]
+        );
+        assert_eq!(
+            parse_opening("x", true, true, true).unwrap_err(),
+            vec![("co_referents", CaseProblem::ReferentIsCoReferent)]
+        );
+        assert_eq!(
+            parse_opening(&"x".repeat(REASON_MAX + 1), true, true, false).unwrap_err(),
+            vec![("reason", CaseProblem::TooLong { max: REASON_MAX })]
+        );
+        assert!(parse_delete_reason("  ").is_err());
+        assert_eq!(parse_delete_reason(" doublon ").unwrap(), "doublon");
+    }
+}

@@ -1,0 +1,173 @@
+//! The case overview runs a bounded number of queries whatever the case's history: the
+//! statements sqlx logs are counted (a global subscriber, so this test has a binary of its own
+//! and runs the engines one after the other) for a case with no note and with 200.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use domain::accounts::{Email, Role};
+use domain::cases::Confidentiality;
+use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
+use domain::policy::{ActiveMembership, Actor, case_access, note_visibility};
+use domain::{CaseId, MembershipId, OrganisationId, PersonId, TeamId, UserId};
+use store::cases::{NewCase, NoteRecord};
+use store::{Db, Ts, accounts, organisations, persons, teams};
+use testkit::TestDb;
+use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
+use tracing::{Event, Metadata, Subscriber};
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static QUERIES: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts the statements sqlx logs (target `sqlx::query`), on every thread: SQLite runs its
+/// statements on a worker thread of its own.
+struct QueryCounter;
+
+impl Subscriber for QueryCounter {
+    fn register_callsite(&self, m: &'static Metadata<'static>) -> Interest {
+        if m.target() == "sqlx::query" { Interest::always() } else { Interest::never() }
+    }
+    fn enabled(&self, m: &Metadata<'_>) -> bool {
+        m.target() == "sqlx::query"
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, _: &Event<'_>) {
+        if COUNTING.load(Ordering::SeqCst) {
+            QUERIES.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+fn now() -> Ts {
+    Ts::now()
+}
+
+async fn worker(db: &Db, org: OrganisationId, team: TeamId) -> Actor {
+    let id = UserId::new();
+    let email = Email::parse("worker@overview.example").unwrap();
+    let name = DisplayName::parse("Worker").unwrap();
+    let new = accounts::NewUser { id, email: &email, display_name: &name, instance_admin: false };
+    accounts::insert_user(db, &new, now()).await.unwrap();
+    let m = MembershipId::new();
+    accounts::insert_membership(db, m, id, org, Role::Worker, now()).await.unwrap();
+    accounts::add_membership_team(db, m, team, false).await.unwrap();
+    Actor {
+        user_id: id,
+        instance_admin: false,
+        membership: Some(ActiveMembership {
+            organisation_id: org,
+            role: Role::Worker,
+            teams: vec![team],
+            supervised_teams: vec![],
+        }),
+    }
+}
+
+/// The queries of one opening of the overview: the case (with its co-referents), then what
+/// the page shows.
+async fn overview_queries(db: &Db, org: OrganisationId, id: CaseId, reader: &Actor) -> usize {
+    QUERIES.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let case = store::cases::find(db, org, id).await.unwrap().unwrap();
+    let co = case.co_referent_ids();
+    let access = case_access(reader, &case.facts(&co));
+    let o = store::cases::overview(
+        db,
+        &case,
+        note_visibility(reader, &access),
+        None,
+        None,
+        5,
+        20,
+        Some(reader.user_id),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    COUNTING.store(false, Ordering::SeqCst);
+    assert!(o.timeline.entries.len() <= 20);
+    QUERIES.load(Ordering::SeqCst)
+}
+
+async fn run(test_db: TestDb) {
+    let db = test_db.migrated().await;
+    let new = NewOrganisation {
+        id: OrganisationId::new(),
+        slug: Slug::parse("overview-queries").unwrap(),
+        name: DisplayName::parse("Overview").unwrap(),
+        time_zone: "Europe/Paris".into(),
+    };
+    let org = organisations::insert(&db, &new, now()).await.unwrap().id;
+    let team = NewTeam {
+        id: TeamId::new(),
+        organisation_id: org,
+        name: DisplayName::parse("Insertion").unwrap(),
+    };
+    let team = teams::insert(&db, &team, now()).await.unwrap().id;
+    let reader = worker(&db, org, team).await;
+    let person = PersonId::new();
+    let rec = domain::persons::PersonRecord {
+        birth_name: Some("Martin".into()),
+        ..Default::default()
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    persons::insert(&mut tx, org, person, &rec, None, now()).await.unwrap();
+    let id = CaseId::new();
+    let case = NewCase {
+        id,
+        organisation_id: org,
+        person_id: person,
+        household_id: None,
+        team_id: team,
+        referent_id: reader.user_id,
+        co_referents: &[],
+        reason: "Test",
+        orientation_source: None,
+        opened_by: reader.user_id,
+    };
+    store::cases::open(&mut tx, &case, now()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Once to open the pool's connections (a new connection runs statements of its own).
+    overview_queries(&db, org, id, &reader).await;
+    let empty = overview_queries(&db, org, id, &reader).await;
+
+    let mut tx = db.begin_write().await.unwrap();
+    for i in 0..200 {
+        let note = NoteRecord {
+            occurred_at: Ts::from(Ts::now().get() - time::Duration::hours(i)),
+            duration_minutes: Some(30),
+            place: None,
+            participants: None,
+            note_type: "phone".into(),
+            confidentiality: if i % 7 == 0 {
+                Confidentiality::Referents
+            } else {
+                Confidentiality::Normal
+            },
+            body: format!("Note {i}"),
+        };
+        store::cases::add_note(&mut tx, org, id, &note, reader.user_id, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let full = overview_queries(&db, org, id, &reader).await;
+    eprintln!("case overview on {:?}: {empty} queries with no note, {full} with 200", test_db.engine);
+    assert_eq!(empty, full, "the same queries whatever the history");
+    assert!(full <= 10, "{full} queries");
+    assert!(full >= 8, "the counter sees the queries ({full})");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_overview_runs_the_same_few_queries_with_no_note_and_with_200() {
+    tracing::subscriber::set_global_default(QueryCounter).expect("one subscriber in this binary");
+    run(TestDb::sqlite().await).await;
+    if let Some(pg) = TestDb::postgres().await {
+        run(pg).await;
+    }
+}
