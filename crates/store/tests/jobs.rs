@@ -568,3 +568,97 @@ async fn set_next_run(db: &Db, at: Ts) {
     }
     .unwrap();
 }
+
+mod purges {
+    use domain::accounts::{Email, Role};
+    use domain::ids::InvitationId;
+    use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
+    use domain::{OrganisationId, TeamId, UserId};
+    use store::{Db, Ts, accounts, invitations, organisations, sessions, teams};
+    use testkit::engine_tests;
+    use time::Duration;
+
+    use super::scalar;
+
+    async fn user(db: &Db, email: &str) -> UserId {
+        let id = UserId::new();
+        let email = Email::parse(email).unwrap();
+        let name = DisplayName::parse("Camille Martin").unwrap();
+        let new =
+            accounts::NewUser { id, email: &email, display_name: &name, instance_admin: false };
+        accounts::insert_user(db, &new, Ts::now()).await.unwrap();
+        id
+    }
+
+    fn minutes(from: Ts, n: i64) -> Ts {
+        Ts::from(from.get() + Duration::minutes(n))
+    }
+
+    engine_tests! {
+        async fn the_purges_forget_expired_sessions_and_unanswered_invitations_and_keep_the_rest(db) {
+            let db = db.migrated().await;
+            let now = Ts::now();
+            let camille = user(&db, "camille@valbourg.example").await;
+            for (byte, expires) in [(1u8, -1), (2, 60)] {
+                let session = sessions::NewSession {
+                    id_hash: &[byte; 32],
+                    user_id: camille,
+                    active_organisation_id: None,
+                    expires_at: minutes(now, expires),
+                    device: "test",
+                    failed_logins_before: 0,
+                };
+                sessions::insert(&db, &session, now).await.unwrap();
+            }
+            let org = organisations::insert(
+                &db,
+                &NewOrganisation {
+                    id: OrganisationId::new(),
+                    slug: Slug::parse("ccas-a").unwrap(),
+                    name: DisplayName::parse("CCAS A").unwrap(),
+                    time_zone: "Europe/Paris".into(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+            let team = NewTeam { id: TeamId::new(), organisation_id: org.id, name: DisplayName::parse("Accueil").unwrap() };
+            let team = teams::insert(&db, &team, now).await.unwrap().id;
+            // Expired unanswered (with a team), expired but answered, pending: one invitee each.
+            for (i, expires) in [-1, -1, 60].into_iter().enumerate() {
+                let invitee = user(&db, &format!("invitee{i}@valbourg.example")).await;
+                let id = InvitationId::new();
+                let new = invitations::NewInvitation {
+                    id,
+                    organisation_id: org.id,
+                    user_id: invitee,
+                    role: Role::Worker,
+                    teams: &[(team, false)],
+                    invited_name: "Typed Name",
+                    link_hash: &[i as u8; 32],
+                    invited_by: None,
+                    expires_at: minutes(now, expires),
+                };
+                let mut tx = db.begin_write().await.unwrap();
+                invitations::insert(&mut tx, &new, minutes(now, -120)).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+            // The second (expired) one was declined in time.
+            crate::raw(
+                &db,
+                "UPDATE invitations SET answered_at = created_at, answer = 'declined' \
+                 WHERE id = (SELECT id FROM invitations ORDER BY id LIMIT 1 OFFSET 1)",
+            )
+            .await;
+
+            assert_eq!(sessions::purge_expired(&db, now).await.unwrap(), 1);
+            assert_eq!(scalar(&db, "SELECT count(*) FROM sessions").await, 1, "the live session stays");
+            assert_eq!(invitations::purge_expired(&db, now).await.unwrap(), 1);
+            assert_eq!(scalar(&db, "SELECT count(*) FROM invitations").await, 2, "answered and pending stay");
+            assert_eq!(scalar(&db, "SELECT count(*) FROM invitation_teams").await, 2, "with their teams");
+            // Twice is once: nothing more to forget.
+            assert_eq!(sessions::purge_expired(&db, now).await.unwrap(), 0);
+            assert_eq!(invitations::purge_expired(&db, now).await.unwrap(), 0);
+        }
+    }
+}
