@@ -431,6 +431,21 @@ async fn check(settings: Settings) -> Result<(), Failure> {
         }
     };
     println!("  secret key:      {key}");
+    println!(
+        "  backup key:      {}",
+        if settings.backup_key.is_some() {
+            "set by configuration"
+        } else {
+            "not set: passerelle backup needs PASSERELLE_BACKUP_KEY or PASSERELLE_BACKUP_KEY_FILE"
+        }
+    );
+    println!(
+        "  backups kept:    {}",
+        match settings.backup_retention_days {
+            0 => "every one".to_owned(),
+            n => format!("{n} days"),
+        }
+    );
     println!("Database: {} ({})", settings.engine.name(), describe_database(&settings));
     if let Some(path) = settings.sqlite_path()
         && !path.exists()

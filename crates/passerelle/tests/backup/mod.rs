@@ -319,6 +319,12 @@ engine_tests! {
         let e = one_line_error(&run(scratch.path(), &to, &source.env_with(&[])));
         assert!(e.contains("no backup key") && e.contains("PASSERELLE_BACKUP_KEY"), "{e}");
         assert!(!backups.exists(), "nothing is written without a key");
+        let check = run(scratch.path(), &["check"], &source.env_with(&[]));
+        let text = String::from_utf8_lossy(&check.stdout).into_owned();
+        assert!(text.contains("backup key:      not set") && text.contains("backups kept:    35 days"), "{text}");
+        let check = run(scratch.path(), &["check"], &with_key(&source));
+        let text = String::from_utf8_lossy(&check.stdout).into_owned();
+        assert!(text.contains("backup key:      set by configuration") && !text.contains(BACKUP_KEY), "{text}");
 
         // Backups of another time, and a folder that is not one, beside the new backup.
         let old = backups.join("passerelle-backup-20200101T000000Z");
@@ -384,8 +390,34 @@ engine_tests! {
         // The intact backup still restores into the empty target.
         let out = restore(&folder, &with_key(&target));
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+        // A database a newer Passerelle migrated further: its backup is refused by this one.
+        sqlx_execute(
+            &conn,
+            "INSERT INTO _sqlx_migrations \
+             (version, description, success, checksum, execution_time) \
+             SELECT 99999, 'from the future', success, checksum, execution_time \
+             FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+        )
+        .await;
+        let newer = scratch.path().join("newer");
+        let out = run(scratch.path(), &["backup", "--to", newer.to_str().unwrap()], &with_key(&source));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let later_target_db = empty_target(&db).await;
+        let later_target = Instance::target(&later_target_db, &scratch.path().join("later"));
+        let e = one_line_error(&restore(&the_backup(&newer), &with_key(&later_target)));
+        assert!(e.contains("newer Passerelle") && e.contains("migration 99999"), "{e}");
+        assert!(later_target.is_untouched().await);
         conn.close().await;
     }
+}
+
+async fn sqlx_execute(db: &store::Db, sql: &str) {
+    match db {
+        store::Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(drop),
+        store::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(drop),
+    }
+    .unwrap();
 }
 
 fn copy_folder(from: &Path, to: &Path) {
