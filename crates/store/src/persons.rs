@@ -420,19 +420,6 @@ fn candidate_query(
     if branches.is_empty() {
         return None;
     }
-    let mut sql =
-        format!("SELECT d.person_id FROM ({}) d WHERE 1 = 1", branches.join(" UNION ALL "));
-    for (i, slot) in plan.slots.iter().enumerate() {
-        if i == driver {
-            continue;
-        }
-        let alias = format!("e{i}");
-        let conds = slot_conditions(&alias, slot, &mut args);
-        let cond = if conds.is_empty() { "1 = 0".to_owned() } else { conds.join(" OR ") };
-        sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM person_terms {alias} WHERE {alias}.person_id = d.person_id AND ({cond}))"
-        ));
-    }
     // Exact words first, then prefixes, then typo variants, so the limit cuts the weakest.
     let exact = match &driver_slot.prefix {
         Some(p) => {
@@ -441,17 +428,33 @@ fn candidate_query(
         }
         None => String::new(),
     };
+    // One row a person before the other slots are checked: a name matches a person through
+    // several of its typo variants, and each check is a lookup.
+    let mut sql = format!(
+        "SELECT g.person_id FROM (SELECT d.person_id, \
+         MIN(CASE {exact}WHEN d.kind = 0 THEN 1 ELSE 2 END) AS rank FROM ({}) d \
+         GROUP BY d.person_id) g WHERE 1 = 1",
+        branches.join(" UNION ALL ")
+    );
+    for (i, slot) in plan.slots.iter().enumerate() {
+        if i == driver {
+            continue;
+        }
+        let alias = format!("e{i}");
+        let conds = slot_conditions(&alias, slot, &mut args);
+        let cond = if conds.is_empty() { "1 = 0".to_owned() } else { conds.join(" OR ") };
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM person_terms {alias} WHERE {alias}.person_id = g.person_id AND ({cond}))"
+        ));
+    }
     args.push(Arg::Int(CANDIDATES));
-    sql.push_str(&format!(
-        " GROUP BY d.person_id ORDER BY MIN(CASE {exact}WHEN d.kind = 0 THEN 1 ELSE 2 END), d.person_id LIMIT ${}",
-        args.len()
-    ));
+    sql.push_str(&format!(" ORDER BY g.rank, g.person_id LIMIT ${}", args.len()));
     Some((sql, args))
 }
 
 /// How many index entries each rival slot may read while the driver is chosen: enough to tell
 /// a rare name from a common one, few enough to cost a fraction of a millisecond.
-const DRIVER_PROBE: i64 = 400;
+const DRIVER_PROBE: i64 = 5000;
 
 /// The slot that drives the candidate query. Among the slots the text alone cannot rank
 /// (names: [`Plan::driver_rivals`]), the one matching the fewest terms of the organisation,
