@@ -383,6 +383,23 @@ engine_tests! {
         assert_eq!(state_of(&db, ok).await.state, JobState::Done);
     }
 
+    async fn a_runner_whose_handle_is_dropped_stops_taking_jobs(db) {
+        let db = db.migrated().await;
+        let registry = Registry::new().handle("test.effect", |_ctx| async { Ok(()) });
+        let before = enqueue(&db, NewJob::new("test.effect", "before"), Ts::now()).await.unwrap();
+        let handle = Runner::new(db.clone(), registry, quick(1)).spawn();
+        wait_until(StdDuration::from_secs(30), "the runner works", || async {
+            state_of(&db, before).await.state == JobState::Done
+        })
+        .await;
+        drop(handle);
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+        let after = enqueue(&db, NewJob::new("test.effect", "after"), Ts::now()).await.unwrap();
+        // Twenty-five poll intervals: a runner still going would have taken it.
+        tokio::time::sleep(StdDuration::from_millis(500)).await;
+        assert_eq!(state_of(&db, after).await.state, JobState::Queued);
+    }
+
     async fn two_runners_share_1000_queued_jobs_without_running_any_twice(db) {
         let pool = db.migrated().await;
         effect_tables(&pool).await;

@@ -172,7 +172,8 @@ pub struct Runner {
     worker: String,
 }
 
-/// A started runner.
+/// A started runner. Dropping it stops the runner as [`RunnerHandle::stop`] does, without
+/// waiting for it.
 pub struct RunnerHandle {
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
@@ -226,10 +227,15 @@ impl Runner {
             if claimed > 0 && free > 0 {
                 continue;
             }
-            tokio::select! {
-                _ = stop.changed() => {}
-                Some(_) = in_hand.join_next(), if !in_hand.is_empty() => {}
-                () = tokio::time::sleep(self.options.poll_interval) => {}
+            let handle_dropped = tokio::select! {
+                changed = stop.changed() => changed.is_err(),
+                Some(_) = in_hand.join_next(), if !in_hand.is_empty() => false,
+                () = tokio::time::sleep(self.options.poll_interval) => false,
+            };
+            // A dropped handle can no longer stop the runner: take it as the stop, rather than
+            // wake at once on every turn of the loop.
+            if handle_dropped {
+                break;
             }
         }
         // Let the jobs in hand finish, for a while; the rest are dropped (aborted) and their
