@@ -326,6 +326,20 @@ engine_tests! {
         let text = String::from_utf8_lossy(&check.stdout).into_owned();
         assert!(text.contains("backup key:      set by configuration") && !text.contains(BACKUP_KEY), "{text}");
 
+        if db.engine == Engine::Postgres {
+            // A machine without PostgreSQL's client tools: one line saying what to install.
+            let empty_path = scratch.path().join("no-tools");
+            std::fs::create_dir_all(&empty_path).unwrap();
+            let env = source.env_with(&[
+                ("PASSERELLE_BACKUP_KEY", BACKUP_KEY),
+                ("PATH", empty_path.to_str().unwrap()),
+            ]);
+            let e = one_line_error(&run(scratch.path(), &to, &env));
+            assert!(e.contains("pg_dump was not found") && e.contains("postgresql-client-"), "{e}");
+            let left: Vec<_> = std::fs::read_dir(&backups).unwrap().flatten().map(|e| e.file_name()).collect();
+            assert!(left.is_empty(), "a failed backup leaves nothing: {left:?}");
+        }
+
         // Backups of another time, and a folder that is not one, beside the new backup.
         let old = backups.join("passerelle-backup-20200101T000000Z");
         std::fs::create_dir_all(&old).unwrap();
