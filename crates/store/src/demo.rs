@@ -8,6 +8,7 @@
 //! CCAS, 120 for the département, 60 for the association, written in one transaction per
 //! organisation with the bulk writer of [`crate::bench_data`].
 
+mod cases;
 mod names;
 pub mod population;
 mod situation;
@@ -48,6 +49,13 @@ const ORGANISATIONS: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("le-relais", "Association Le Relais", &["Équipe de rue", "Café social", "Pairs aidants"]),
+];
+
+/// Who follows the demo cases of an organisation: (organisation, team, referent's e-mail, how
+/// many cases). Kept modest: a handful of persons with a history to click through.
+const CASE_FOLLOWERS: &[(&str, &str, &str, usize)] = &[
+    ("ccas-valbourg", "Pôle insertion", "karim.benali@valbourg.example", 8),
+    ("le-relais", "Équipe de rue", "min-jun.kim@lerelais.example", 4),
 ];
 
 /// The one password of every demo account. Demo only: the demo database is never real data.
@@ -252,6 +260,25 @@ pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary,
         if persons::count(&mut tx, org.id).await? == 0 {
             bench_data::write_households(&mut tx, org.id, org_households).await?;
             wrote = true;
+        }
+        tx.commit().await?;
+    }
+    for (slug, team, referent, count) in CASE_FOLLOWERS {
+        let Some(i) = orgs.iter().position(|o| o.slug.as_str() == *slug) else { continue };
+        let org = orgs[i].id;
+        let mut tx = db.begin_write().await?;
+        if crate::cases::count(&mut tx, org).await? == 0 {
+            let team = teams::list_for_organisation(&mut tx, org)
+                .await?
+                .into_iter()
+                .find(|t| t.name == *team)
+                .map(|t| t.id);
+            let referent = accounts::find_user_by_email(&mut tx, referent).await?.map(|u| u.id);
+            if let (Some(team), Some(referent)) = (team, referent) {
+                let followers = cases::Followers { team, referent, co_referent: None };
+                cases::write(&mut tx, seed, org, &population[i], &followers, *count).await?;
+                wrote = true;
+            }
         }
         tx.commit().await?;
     }

@@ -112,10 +112,8 @@ async fn run(test_db: TestDb) {
     let team = teams::insert(&db, &team, now()).await.unwrap().id;
     let reader = worker(&db, org, team).await;
     let person = PersonId::new();
-    let rec = domain::persons::PersonRecord {
-        birth_name: Some("Martin".into()),
-        ..Default::default()
-    };
+    let rec =
+        domain::persons::PersonRecord { birth_name: Some("Martin".into()), ..Default::default() };
     let mut tx = db.begin_write().await.unwrap();
     persons::insert(&mut tx, org, person, &rec, None, now()).await.unwrap();
     let id = CaseId::new();
@@ -157,7 +155,10 @@ async fn run(test_db: TestDb) {
     }
     tx.commit().await.unwrap();
     let full = overview_queries(&db, org, id, &reader).await;
-    eprintln!("case overview on {:?}: {empty} queries with no note, {full} with 200", test_db.engine);
+    eprintln!(
+        "case overview on {:?}: {empty} queries with no note, {full} with 200",
+        test_db.engine
+    );
     assert_eq!(empty, full, "the same queries whatever the history");
     assert!(full <= 10, "{full} queries");
     assert!(full >= 8, "the counter sees the queries ({full})");

@@ -39,6 +39,42 @@ pub fn known_zone(zone: &str) -> bool {
     jiff::tz::TimeZone::get(zone).is_ok()
 }
 
+/// The instant a local date and time of `zone` names (UTC when the zone is unknown). A time
+/// that does not exist (the hour skipped in spring) or exists twice (the hour repeated in
+/// autumn) is taken as the clocks' "compatible" reading: later, and earlier, respectively.
+pub fn local_to_utc(local: time::PrimitiveDateTime, zone: Option<&str>) -> Option<Ts> {
+    let tz = zone.and_then(|z| jiff::tz::TimeZone::get(z).ok()).unwrap_or(jiff::tz::TimeZone::UTC);
+    let dt = jiff::civil::DateTime::new(
+        i16::try_from(local.year()).ok()?,
+        u8::from(local.month()) as i8,
+        local.day() as i8,
+        local.hour() as i8,
+        local.minute() as i8,
+        0,
+        0,
+    )
+    .ok()?;
+    let seconds = dt.to_zoned(tz).ok()?.timestamp().as_second();
+    time::OffsetDateTime::from_unix_timestamp(seconds).ok().map(Ts::from)
+}
+
+/// The local date and time of `ts` in `zone` (UTC when the zone is unknown), to fill a form.
+pub fn utc_to_local(ts: Ts, zone: Option<&str>) -> time::PrimitiveDateTime {
+    let t = ts.get();
+    let utc = time::PrimitiveDateTime::new(t.date(), t.time());
+    let Some(tz) = zone.and_then(|z| jiff::tz::TimeZone::get(z).ok()) else { return utc };
+    let Ok(instant) = jiff::Timestamp::new(t.unix_timestamp(), 0) else { return utc };
+    let dt = instant.to_zoned(tz).datetime();
+    let month = time::Month::try_from(dt.month() as u8).ok();
+    let date = month
+        .and_then(|m| time::Date::from_calendar_date(dt.year().into(), m, dt.day() as u8).ok());
+    let time = time::Time::from_hms(dt.hour() as u8, dt.minute() as u8, 0).ok();
+    match (date, time) {
+        (Some(d), Some(t)) => time::PrimitiveDateTime::new(d, t),
+        _ => utc,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +98,21 @@ mod tests {
         assert_eq!(local_minutes(summer, Some("Mars/Olympus")), "2026-07-01 10:00 UTC");
         assert_eq!(local_minutes(summer, None), "2026-07-01 10:00 UTC");
         assert!(known_zone("America/Cayenne") && !known_zone("Europe/Valbourg"));
+    }
+
+    #[test]
+    fn local_times_become_utc_in_the_organisations_zone() {
+        use time::macros::datetime;
+        let paris = Some("Europe/Paris");
+        let winter = local_to_utc(datetime!(2026-11-20 14:30), paris).unwrap();
+        assert_eq!(winter, Ts::from(datetime!(2026-11-20 13:30 UTC)));
+        let summer = local_to_utc(datetime!(2026-07-01 14:30), paris).unwrap();
+        assert_eq!(summer, Ts::from(datetime!(2026-07-01 12:30 UTC)));
+        // 02:30 does not exist on 29 March 2026 in Paris: read as 03:30 CEST.
+        let gap = local_to_utc(datetime!(2026-03-29 02:30), paris).unwrap();
+        assert_eq!(gap, Ts::from(datetime!(2026-03-29 01:30 UTC)));
+        assert_eq!(utc_to_local(winter, paris), datetime!(2026-11-20 14:30));
+        assert_eq!(utc_to_local(summer, Some("Indian/Reunion")), datetime!(2026-07-01 16:30));
+        assert_eq!(utc_to_local(summer, None), datetime!(2026-07-01 12:30));
     }
 }

@@ -32,6 +32,7 @@ pub fn routes() -> Routes {
         .merge(organisation_settings::router())
         .merge(crate::persons::router())
         .merge(crate::intake::router())
+        .merge(crate::cases::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())

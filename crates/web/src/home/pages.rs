@@ -17,6 +17,7 @@ pub struct HomePage {
     organisations: Vec<OrganisationSummary>,
     membership_line: Option<String>,
     failed_logins: i64,
+    drafts: Vec<crate::cases::DraftLine>,
 }
 
 /// The signed-in user's starting page. Instance administrators see every organisation; others
@@ -46,7 +47,9 @@ pub async fn index(
         _ if !actor.instance_admin => Some(ctx.t.msg("home-no-organisation")),
         _ => None,
     };
+    let drafts = crate::cases::drafts_for_home(&state, &signed_in, &ctx.t).await?;
     Ok(HomePage {
+        drafts,
         failed_logins: signed_in.failed_logins_before,
         chrome: Chrome::new(ctx, &state, Nav::Home),
         counts,

@@ -426,6 +426,7 @@ pub struct ShowPage {
     can_record_visit: bool,
     can_handle_flags: bool,
     flag_notice: Option<String>,
+    cases: crate::cases::PersonCases,
 }
 
 /// An urgency flag as the person's page shows it.
@@ -658,7 +659,9 @@ pub async fn show(
         _ => None,
     };
     let name = person.record.display_name();
+    let cases = crate::cases::person_cases(&state, &signed_in, t, org, id).await?;
     Ok(ShowPage {
+        cases,
         flags,
         visits,
         can_record_visit: crate::chrome::allows(domain::policy::PERSON_EDITORS, &signed_in),

@@ -5,6 +5,7 @@ mod admin;
 mod api_tokens;
 mod audit;
 mod auth;
+mod cases;
 mod helpers;
 mod import;
 mod intake;

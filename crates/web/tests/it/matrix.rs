@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 55;
+const KNOWN_ROUTES: usize = 67;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -78,6 +78,10 @@ enum Param {
     /// A background job: the instance's, of no organisation, so there is no cross-organisation
     /// variant.
     Job,
+    /// A case (accompagnement), of the team of the organisation's demo worker.
+    Case,
+    /// A note of that case, written by the demo worker.
+    CaseEntry,
 }
 
 impl Param {
@@ -97,6 +101,8 @@ impl Param {
                 | Param::Flag
                 | Param::Visit
                 | Param::Upload
+                | Param::Case
+                | Param::CaseEntry
         )
     }
 }
@@ -118,6 +124,8 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "visit_id") => Some(Param::Visit),
         (_, "upload_id") => Some(Param::Upload),
         (_, "job_id") => Some(Param::Job),
+        (_, "case_id") => Some(Param::Case),
+        (_, "entry_id") => Some(Param::CaseEntry),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
@@ -168,6 +176,8 @@ struct OrgIds {
     visit: uuid::Uuid,
     /// Uploaded by the manager visitor, the one role that imports.
     upload: uuid::Uuid,
+    case: domain::CaseId,
+    case_entry: domain::CaseEntryId,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -184,6 +194,8 @@ struct ForeignIds {
     flags: Vec<(&'static str, uuid::Uuid)>,
     visits: Vec<(&'static str, uuid::Uuid)>,
     uploads: Vec<(&'static str, uuid::Uuid)>,
+    cases: Vec<(&'static str, domain::CaseId)>,
+    case_entries: Vec<(&'static str, domain::CaseEntryId)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -252,6 +264,8 @@ impl Plan {
             Param::Visit => self.a.visit.to_string(),
             Param::Upload => self.a.upload.to_string(),
             Param::Job => self.job.to_string(),
+            Param::Case => self.a.case.to_string(),
+            Param::CaseEntry => self.a.case_entry.to_string(),
         })
     }
 
@@ -284,6 +298,8 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
+            Param::Case => labelled(&self.b.cases),
+            Param::CaseEntry => labelled(&self.b.case_entries),
             Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
                 vec![]
             }
@@ -333,6 +349,45 @@ async fn person_with_household(
             .unwrap();
     tx.commit().await.unwrap();
     (person, household, member, merge, flag, visit)
+}
+
+/// A case of `person` in `team`, followed by `referent`, with a note the referent wrote and
+/// corrected once: the ids the matrix fills in for cases and notes.
+async fn case_with_note(
+    db: &store::Db,
+    org: OrganisationId,
+    person: PersonId,
+    team: TeamId,
+    referent: UserId,
+) -> (domain::CaseId, domain::CaseEntryId) {
+    let id = domain::CaseId::new();
+    let mut tx = db.begin_write().await.unwrap();
+    let new = store::cases::NewCase {
+        id,
+        organisation_id: org,
+        person_id: person,
+        household_id: None,
+        team_id: team,
+        referent_id: referent,
+        co_referents: &[],
+        reason: "Matrice",
+        orientation_source: None,
+        opened_by: referent,
+    };
+    store::cases::open(&mut tx, &new, Ts::now()).await.unwrap();
+    let note = store::cases::NoteRecord {
+        occurred_at: Ts::now(),
+        duration_minutes: None,
+        place: None,
+        participants: None,
+        note_type: "phone".into(),
+        confidentiality: domain::cases::Confidentiality::Normal,
+        body: "Matrice".into(),
+    };
+    let entry = store::cases::add_note(&mut tx, org, id, &note, referent, Ts::now()).await.unwrap();
+    assert!(store::cases::correct_note(&mut tx, org, entry, 1, &note, Ts::now()).await.unwrap());
+    tx.commit().await.unwrap();
+    (id, entry)
 }
 
 /// The form a state-changing request sends: harmless values that the handler refuses, or that
@@ -686,6 +741,15 @@ engine_tests! {
             person_with_household(db, org_a).await;
         let (b_person, b_household, b_member, b_merge, b_flag, b_visit) =
             person_with_household(db, org_b).await;
+        // A's case is in the demo worker's team, which the demo supervisor supervises.
+        let a_worker = &emails.iter().find(|(r, _)| *r == Role::Worker).unwrap().1;
+        let (a_case, a_entry) = case_with_note(
+            db, org_a, a_person, team(&app, org_a, "Pôle insertion").await, user_id(&app, a_worker).await,
+        ).await;
+        let (b_case, b_entry) = case_with_note(
+            db, org_b, b_person, team(&app, org_b, "Équipe de rue").await,
+            user_id(&app, "min-jun.kim@lerelais.example").await,
+        ).await;
         let a = OrgIds {
             person: a_person,
             household: a_household,
@@ -693,6 +757,8 @@ engine_tests! {
             merge: a_merge,
             flag: a_flag,
             visit: a_visit,
+            case: a_case,
+            case_entry: a_entry,
             upload: store::import::save_upload(db, org_a, user_id(&app, manager).await, "matrice.csv", b"Nom\nMatrice\n", Ts::now())
                 .await
                 .unwrap(),
@@ -732,6 +798,8 @@ engine_tests! {
             merges: vec![("merge of B", b_merge)],
             flags: vec![("urgency flag of B", b_flag)],
             visits: vec![("visit of B", b_visit)],
+            cases: vec![("case of B", b_case)],
+            case_entries: vec![("note of a case of B", b_entry)],
             uploads: vec![(
                 "import upload of B",
                 store::import::save_upload(db, org_b, user_id(&app, b_worker).await, "b.csv", b"Nom\nB\n", Ts::now())
