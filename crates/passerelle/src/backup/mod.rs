@@ -413,10 +413,11 @@ fn prune(dir: &Path, days: u32, now: OffsetDateTime, keep: &Path) -> Result<Vec<
 pub async fn restore(settings: &Settings, from: &Path) -> Result<(), Failure> {
     let started = Instant::now();
     let secret = settings.backup_key.clone().ok_or_else(no_key)?;
-    // Everything is read and authenticated before anything is written.
+    // Everything is read and authenticated before anything is written: first the manifest,
+    // then (once the target is known to be empty, which is quick to learn) every file.
     let (manifest, keys) = {
         let from = from.to_path_buf();
-        blocking(move || check_backup(&secret, &from)).await?
+        blocking(move || open_manifest(&secret, &from)).await?
     };
     let keys = Arc::new(keys);
     if manifest.engine != engine_code(settings.engine) {
@@ -429,6 +430,10 @@ pub async fn restore(settings: &Settings, from: &Path) -> Result<(), Failure> {
         )));
     }
     check_target(settings, &manifest).await?;
+    {
+        let (keys, manifest, from) = (keys.clone(), manifest.clone(), from.to_path_buf());
+        blocking(move || check_files(&keys, &manifest, &from)).await?;
+    }
 
     let from = from.to_path_buf();
     let target = match settings.sqlite_path() {
@@ -501,9 +506,8 @@ pub async fn restore(settings: &Settings, from: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Reads the manifest, checks the key and the manifest's tag, then reads every file through:
-/// size, SHA-256 and every chunk's tag.
-fn check_backup(secret: &SecretString, from: &Path) -> Result<(Manifest, Keys), String> {
+/// Reads the manifest and checks the key and the manifest's tag.
+fn open_manifest(secret: &SecretString, from: &Path) -> Result<(Manifest, Keys), String> {
     if !from.is_dir() {
         return Err(format!("{} is not a folder", from.display()));
     }
@@ -565,12 +569,17 @@ fn check_backup(secret: &SecretString, from: &Path) -> Result<(Manifest, Keys), 
     if manifest.file(database).is_none() {
         return Err(format!("the manifest lists no {database}: the backup is incomplete"));
     }
+    Ok((manifest, keys))
+}
+
+/// Reads every file of the backup through: size, SHA-256 and every chunk's tag.
+fn check_files(keys: &Keys, manifest: &Manifest, from: &Path) -> Result<(), String> {
     for entry in &manifest.files {
         if !manifest::is_known_file(&entry.name) {
             return Err(format!("the manifest lists an unexpected file {:?}", entry.name));
         }
         let (plain_size, size, sha256) =
-            open_sealed(&keys, &manifest, from, &entry.name, io::sink())?;
+            open_sealed(keys, manifest, from, &entry.name, io::sink())?;
         if size != entry.size || sha256 != entry.sha256 || plain_size != entry.plain_size {
             return Err(format!(
                 "{} does not match the manifest (size or SHA-256): nothing was restored",
@@ -578,7 +587,7 @@ fn check_backup(secret: &SecretString, from: &Path) -> Result<(Manifest, Keys), 
             ));
         }
     }
-    Ok((manifest, keys))
+    Ok(())
 }
 
 /// Opens one sealed file of the backup into `out`; returns the plaintext size, and the sealed
