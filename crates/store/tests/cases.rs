@@ -329,3 +329,33 @@ engine_tests! {
         assert_eq!(cases::drafts_of(&db, w.org, w.colleague.user_id).await.unwrap().len(), 1);
     }
 }
+
+engine_tests! {
+    async fn the_demo_follows_a_few_persons_with_a_history_once(db) {
+        let db = db.migrated().await;
+        let params = domain::passwords::HashParams { memory_kib: 64, iterations: 1, parallelism: 1 };
+        store::demo::seed(&db, store::demo::DEFAULT_SEED, params).await.unwrap();
+        let ccas = organisations::find_by_slug(&db, "ccas-valbourg").await.unwrap().unwrap().id;
+        let relais = organisations::find_by_slug(&db, "le-relais").await.unwrap().unwrap().id;
+        assert_eq!(cases::count(&db, ccas).await.unwrap(), 8);
+        assert_eq!(cases::count(&db, relais).await.unwrap(), 4);
+        // Seeding again adds nothing.
+        store::demo::seed(&db, store::demo::DEFAULT_SEED, params).await.unwrap();
+        assert_eq!(cases::count(&db, ccas).await.unwrap(), 8);
+        // Each case has notes, and the second one was paused after them.
+        let karim = accounts::find_user_by_email(&db, "karim.benali@valbourg.example").await.unwrap().unwrap().id;
+        let population = store::demo::households(store::demo::DEFAULT_SEED);
+        let mut paused = 0;
+        for household in population[0].iter().take(8) {
+            let all = cases::of_person(&db, ccas, household.members[0].person_id).await.unwrap();
+            assert_eq!(all.len(), 1);
+            let c = &all[0];
+            assert_eq!(c.referent(), Some(karim));
+            let vis = domain::policy::NoteVisibility { viewer: karim, referents_level: true };
+            let page = cases::timeline(&db, ccas, c.id, Some(vis), None, None, 50).await.unwrap();
+            assert!(page.entries.iter().filter(|e| e.is_note()).count() >= 3, "{}", c.reason);
+            paused += usize::from(c.status() == CaseStatus::Paused);
+        }
+        assert_eq!(paused, 1);
+    }
+}
