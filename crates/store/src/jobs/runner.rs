@@ -352,7 +352,12 @@ async fn run_one(db: Db, lease: Lease, handler: Arc<HandlerFn>, options: RunnerO
     let now = Ts::now();
     match result {
         Ok(()) => match super::complete(&db, &lease, now).await {
-            Ok(_) => tracing::info!(job_id = %id, kind = %kind, attempt, "job done"),
+            Ok(true) => tracing::info!(job_id = %id, kind = %kind, attempt, "job done"),
+            // Finished by the handler in its own transaction (or, rarely, taken by another
+            // worker after a lost lease: then that worker's outcome stands).
+            Ok(false) => {
+                tracing::info!(job_id = %id, kind = %kind, attempt, "job finished by its handler")
+            }
             Err(e) => {
                 tracing::warn!(job_id = %id, error = %JobError::from(e), "cannot mark the job done; it will run again")
             }
