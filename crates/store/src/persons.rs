@@ -394,48 +394,79 @@ pub struct SearchHit {
 /// How many candidates the index hands to the ranking at most.
 const CANDIDATES: i64 = 300;
 
-/// The candidate query for a plan: driven by its most selective slot, every other slot an
-/// `EXISTS` on the person's own terms. The driving slot is a `UNION ALL` of one index lookup per
-/// way a term can match (a prefix range, a set of words, a set of typo variants): each branch
-/// is a range or an `IN` on the term index whatever the planner knows of the data, where one
-/// `OR` of them led SQLite without table statistics to read every term of the organisation.
-/// The text is made of fixed fragments; only placeholder numbers are formatted in, every value
-/// is bound.
-fn candidate_query(
+/// The ways the driving slot's terms can match a person, best first: the exact word, a longer
+/// word it starts, another word it stands for (a letter less, a joined name, a date or a
+/// number), a typo variant. The candidates are looked up tier by tier and the lookup stops as
+/// soon as it has [`CANDIDATES`]: a common name typed exactly never reads its typo variants
+/// (six a person), where ranking every way of matching at once read them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Exact,
+    Longer,
+    Words,
+    Variants,
+}
+
+impl Tier {
+    const ALL: [Tier; 4] = [Tier::Exact, Tier::Longer, Tier::Words, Tier::Variants];
+
+    /// The condition on the driving slot's term, None when the slot has nothing of this tier.
+    fn condition(self, slot: &Slot, args: &mut Vec<Arg>) -> Option<String> {
+        let mut set = |kind: i64, terms: &[String]| {
+            if terms.is_empty() {
+                return None;
+            }
+            let ps: Vec<String> = terms
+                .iter()
+                .map(|t| {
+                    args.push(Arg::Text(t.clone()));
+                    format!("${}", args.len())
+                })
+                .collect();
+            Some(format!("t.kind = {kind} AND t.term IN ({})", ps.join(", ")))
+        };
+        match self {
+            Tier::Exact => slot.prefix.as_ref().map(|p| {
+                args.push(Arg::Text(p.clone()));
+                format!("t.kind = 0 AND t.term = ${}", args.len())
+            }),
+            Tier::Longer => slot.prefix.as_ref().map(|p| {
+                args.push(Arg::Text(p.clone()));
+                // Terms are compared byte-wise on both engines (COLLATE "C" on PostgreSQL):
+                // every longer term starting with the prefix sorts after it and before the
+                // prefix followed by U+10FFFF.
+                args.push(Arg::Text(format!("{p}\u{10FFFF}")));
+                format!("t.kind = 0 AND t.term > ${} AND t.term < ${}", args.len() - 1, args.len())
+            }),
+            Tier::Words => set(search::KIND_WORD, &slot.words),
+            Tier::Variants => set(search::KIND_DELETION, &slot.deletions),
+        }
+    }
+
+    /// How many rows a tier's query may return: a person matches through several typo
+    /// variants, and only new persons count.
+    fn limit(self) -> i64 {
+        match self {
+            Tier::Variants => CANDIDATES * 6,
+            _ => CANDIDATES,
+        }
+    }
+}
+
+/// The query of one tier: persons whose driving slot matches in that tier and who answer every
+/// other slot, each an `EXISTS` on the person's own terms. Each lookup is a range or an `IN`
+/// on the term index whatever the planner knows of the data. The text is made of fixed
+/// fragments; only placeholder numbers are formatted in, every value is bound.
+fn tier_query(
     organisation_id: OrganisationId,
     plan: &Plan,
     driver: usize,
+    tier: Tier,
 ) -> Option<(String, Vec<Arg>)> {
     let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
-    let driver_slot = &plan.slots[driver];
-    let branches: Vec<String> = slot_conditions("t", driver_slot, &mut args)
-        .into_iter()
-        .map(|cond| {
-            format!(
-                "SELECT t.person_id, t.term, t.kind FROM person_terms t \
-                 WHERE t.organisation_id = $1 AND {cond}"
-            )
-        })
-        .collect();
-    if branches.is_empty() {
-        return None;
-    }
-    // Exact words first, then prefixes, then typo variants, so the limit cuts the weakest.
-    let exact = match &driver_slot.prefix {
-        Some(p) => {
-            args.push(Arg::Text(p.clone()));
-            format!("WHEN d.kind = 0 AND d.term = ${} THEN 0 ", args.len())
-        }
-        None => String::new(),
-    };
-    // One row a person before the other slots are checked: a name matches a person through
-    // several of its typo variants, and each check is a lookup.
-    let mut sql = format!(
-        "SELECT g.person_id FROM (SELECT d.person_id, \
-         MIN(CASE {exact}WHEN d.kind = 0 THEN 1 ELSE 2 END) AS rank FROM ({}) d \
-         GROUP BY d.person_id) g WHERE 1 = 1",
-        branches.join(" UNION ALL ")
-    );
+    let cond = tier.condition(&plan.slots[driver], &mut args)?;
+    let mut sql =
+        format!("SELECT t.person_id FROM person_terms t WHERE t.organisation_id = $1 AND {cond}");
     for (i, slot) in plan.slots.iter().enumerate() {
         if i == driver {
             continue;
@@ -444,11 +475,11 @@ fn candidate_query(
         let conds = slot_conditions(&alias, slot, &mut args);
         let cond = if conds.is_empty() { "1 = 0".to_owned() } else { conds.join(" OR ") };
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM person_terms {alias} WHERE {alias}.person_id = g.person_id AND ({cond}))"
+            " AND EXISTS (SELECT 1 FROM person_terms {alias} WHERE {alias}.person_id = t.person_id AND ({cond}))"
         ));
     }
-    args.push(Arg::Int(CANDIDATES));
-    sql.push_str(&format!(" ORDER BY g.rank, g.person_id LIMIT ${}", args.len()));
+    args.push(Arg::Int(tier.limit()));
+    sql.push_str(&format!(" LIMIT ${}", args.len()));
     Some((sql, args))
 }
 
@@ -506,11 +537,20 @@ pub(crate) async fn candidates(
     let Some(driver) = choose_driver(exec, organisation_id, plan).await? else {
         return Ok(vec![]);
     };
-    let Some((sql, args)) = candidate_query(organisation_id, plan, driver) else {
-        return Ok(vec![]);
-    };
-    let found: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, &mut *exec, &sql, args)?;
-    Ok(found.into_iter().map(|(id,)| id).collect())
+    let mut found: Vec<Uuid> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for tier in Tier::ALL {
+        let Some((sql, args)) = tier_query(organisation_id, plan, driver, tier) else {
+            continue;
+        };
+        let rows: Vec<(Uuid,)> = sql!(dyn as (Uuid,), fetch_all, &mut *exec, &sql, args)?;
+        found.extend(rows.into_iter().map(|(id,)| id).filter(|id| seen.insert(*id)));
+        if found.len() >= CANDIDATES as usize {
+            found.truncate(CANDIDATES as usize);
+            break;
+        }
+    }
+    Ok(found)
 }
 
 /// The ways a term of `slot` can match, one condition each (none when the slot has nothing to
@@ -690,8 +730,8 @@ pub async fn search_driver(
     Ok(driver.and_then(|d| plan.slots[d].prefix.clone()))
 }
 
-/// How the database would run the candidate query of `query`, one line per step of its plan
-/// (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL): for tests and for an
+/// How the database would run the candidate queries of `query` (one a tier), one line per step
+/// of their plans (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL): for tests and for an
 /// administrator finding out why a search is slow.
 pub async fn search_plan(
     db: &Db,
@@ -699,27 +739,33 @@ pub async fn search_plan(
     query: &str,
 ) -> Result<Vec<String>, StoreError> {
     let plan = search::plan(query);
-    let driver = choose_driver(&mut db.into(), organisation_id, &plan).await?;
-    let Some((sql, args)) = driver.and_then(|d| candidate_query(organisation_id, &plan, d)) else {
+    let Some(driver) = choose_driver(&mut db.into(), organisation_id, &plan).await? else {
         return Ok(vec![]);
     };
-    Ok(match db.engine() {
-        crate::Engine::Sqlite => {
-            let rows: Vec<(i64, i64, i64, String)> = sql!(
-                dyn as (i64, i64, i64, String),
-                fetch_all,
-                db,
-                &format!("EXPLAIN QUERY PLAN {sql}"),
-                args
-            )?;
-            rows.into_iter().map(|r| r.3).collect()
-        }
-        crate::Engine::Postgres => {
-            let rows: Vec<(String,)> =
-                sql!(dyn as (String,), fetch_all, db, &format!("EXPLAIN {sql}"), args)?;
-            rows.into_iter().map(|r| r.0).collect()
-        }
-    })
+    let mut lines = Vec::new();
+    for tier in Tier::ALL {
+        let Some((sql, args)) = tier_query(organisation_id, &plan, driver, tier) else {
+            continue;
+        };
+        lines.extend(match db.engine() {
+            crate::Engine::Sqlite => {
+                let rows: Vec<(i64, i64, i64, String)> = sql!(
+                    dyn as (i64, i64, i64, String),
+                    fetch_all,
+                    db,
+                    &format!("EXPLAIN QUERY PLAN {sql}"),
+                    args
+                )?;
+                rows.into_iter().map(|r| r.3).collect::<Vec<_>>()
+            }
+            crate::Engine::Postgres => {
+                let rows: Vec<(String,)> =
+                    sql!(dyn as (String,), fetch_all, db, &format!("EXPLAIN {sql}"), args)?;
+                rows.into_iter().map(|r| r.0).collect()
+            }
+        });
+    }
+    Ok(lines)
 }
 
 /// A record that looks like the one being registered, with how alike they are.
