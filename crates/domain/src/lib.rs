@@ -13,6 +13,7 @@ pub mod import;
 pub mod intake;
 pub mod jobs;
 pub mod lists;
+pub mod mail;
 pub mod markup;
 pub mod organisations;
 pub mod passwords;

@@ -25,6 +25,7 @@ pub mod intake;
 pub mod invitations;
 pub mod jobs;
 pub mod lists;
+pub mod mail;
 pub mod merges;
 pub mod notifications;
 pub mod organisations;

@@ -1,10 +1,11 @@
 //! In-app notifications: written in the transaction of what causes them, listed newest first,
-//! counted unread for the bell in the header.
+//! counted unread for the bell in the header. A user who chose e-mail for a kind also gets
+//! the e-mail job enqueued in that same transaction (see [`crate::mail`]).
 
 use domain::{OrganisationId, UserId};
 use uuid::Uuid;
 
-use crate::{Exec, StoreError, Ts};
+use crate::{Exec, StoreError, Ts, Tx};
 
 /// What a notification is about. The codes are stored: never rename one, only add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,18 +68,17 @@ pub struct NewNotification {
     pub details: Option<String>,
 }
 
+/// Writes the notification in `tx`, the transaction of its cause, and — when its user chose
+/// e-mail for its kind — the job that e-mails it: both exist if and only if `tx` commits.
 #[tracing::instrument(skip_all)]
-pub async fn insert<'c>(
-    exec: impl Into<Exec<'c>>,
-    n: &NewNotification,
-    now: Ts,
-) -> Result<(), StoreError> {
+pub async fn insert(tx: &mut Tx, n: &NewNotification, now: Ts) -> Result<(), StoreError> {
+    let id = Uuid::now_v7();
     sql!(
         execute,
-        exec,
+        &mut *tx,
         "INSERT INTO notifications (id, user_id, organisation_id, kind, actor_user_id, details, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        Uuid::now_v7(),
+        id,
         n.user_id.as_uuid(),
         n.organisation_id.map(|o| o.as_uuid()),
         n.kind.as_str(),
@@ -86,6 +86,7 @@ pub async fn insert<'c>(
         n.details.as_deref(),
         now,
     )?;
+    crate::mail::enqueue_for_notification(tx, id, n.user_id, n.kind, now).await?;
     Ok(())
 }
 
