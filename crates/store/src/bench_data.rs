@@ -750,7 +750,8 @@ pub async fn raw_candidates(
     query: &str,
 ) -> Result<usize, StoreError> {
     let plan = search::plan(query);
-    Ok(crate::persons::candidates(&mut db.into(), organisation_id, &plan).await?.len())
+    // As the search page asks (25 results).
+    Ok(crate::persons::candidates(&mut db.into(), organisation_id, &plan, 25).await?.len())
 }
 
 /// The first person of the organisation (lowest id), for checking that a seed gives the same

@@ -394,6 +394,10 @@ pub struct SearchHit {
 /// How many candidates the index hands to the ranking at most.
 const CANDIDATES: i64 = 300;
 
+/// Below how many namesakes the duplicate check also looks at typo variants of the name (the
+/// search page's length: more namesakes than that, and the birth date decides).
+const SIMILAR_BY_NAME: usize = 25;
+
 /// The ways the driving slot's terms can match a person, best first: the exact word, a longer
 /// word it starts, another word it stands for (a letter less, a joined name, a date or a
 /// number), a typo variant. The candidates are looked up tier by tier and the lookup stops as
@@ -528,11 +532,15 @@ async fn choose_driver(
 }
 
 /// The candidates of a plan from the term index, best first: the driver chosen, then the
-/// candidate query. Empty for a plan with nothing to look up.
+/// tiers in order until [`CANDIDATES`] are found. Typo variants are a fallback: looked up only
+/// while fewer than `enough` persons match what was typed, so two common names typed right
+/// ("François Laurent") do not read the variants of every François. Empty for a plan with
+/// nothing to look up.
 pub(crate) async fn candidates(
     exec: &mut Exec<'_>,
     organisation_id: OrganisationId,
     plan: &Plan,
+    enough: usize,
 ) -> Result<Vec<Uuid>, StoreError> {
     let Some(driver) = choose_driver(exec, organisation_id, plan).await? else {
         return Ok(vec![]);
@@ -540,6 +548,9 @@ pub(crate) async fn candidates(
     let mut found: Vec<Uuid> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for tier in Tier::ALL {
+        if tier == Tier::Variants && found.len() >= enough {
+            break;
+        }
         let Some((sql, args)) = tier_query(organisation_id, plan, driver, tier) else {
             continue;
         };
@@ -595,7 +606,7 @@ pub async fn search<'c>(
 ) -> Result<Vec<SearchHit>, StoreError> {
     let plan = search::plan(query);
     let mut exec = exec.into();
-    let ids = candidates(&mut exec, organisation_id, &plan).await?;
+    let ids = candidates(&mut exec, organisation_id, &plan, limit).await?;
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -788,7 +799,21 @@ pub async fn similar<'c>(
     let mut ids: Vec<Uuid> = Vec::new();
     // Candidates by name (typos included)…
     let plan = search::plan(&domain::duplicates::name_query(rec));
-    ids.extend(candidates(&mut exec, organisation_id, &plan).await?);
+    ids.extend(candidates(&mut exec, organisation_id, &plan, SIMILAR_BY_NAME).await?);
+    // With a birth date, the date drives a second lookup that keeps every typo variant: a
+    // "Dupond" born the same day as the "Dupont" being registered is found however many
+    // Duponts there are.
+    if let Some(born) = rec.birth_date {
+        let query = format!(
+            "{} {}",
+            domain::duplicates::name_query(rec),
+            domain::persons::french_date(born)
+        );
+        let dated = search::plan(&query);
+        if dated.driver_rivals().len() == 1 {
+            ids.extend(candidates(&mut exec, organisation_id, &dated, CANDIDATES as usize).await?);
+        }
+    }
     // …and by the identifiers people share only with themselves.
     let strong: Vec<String> = domain::duplicates::terms_of(rec)
         .into_iter()

@@ -439,3 +439,31 @@ engine_tests! {
         assert_eq!(persons::search_driver(&db, org, "michel 12/03/1985").await.unwrap(), None);
     }
 }
+
+engine_tests! {
+    /// Typo variants are a fallback of the search: with more exact namesakes than a page holds
+    /// they are not looked up, with fewer they are. The duplicate check still finds a typo of
+    /// the name born the same day, however many namesakes there are.
+    async fn typo_variants_when_few_match_and_the_birth_date_for_duplicates(db) {
+        let db = db.migrated().await;
+        let org = org(&db, "variants").await;
+        let typo = add(&db, org, &[("birth_name", "Laurant"), ("first_names", "François"), ("birth_date", "12/03/1985")]).await;
+        let exact = add(&db, org, &[("birth_name", "Laurent"), ("first_names", "François")]).await;
+        let found = |hits: Vec<persons::SearchHit>| hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+        let hits = found(persons::search(&db, org, "francois laurent", 25).await.unwrap());
+        assert!(hits.contains(&exact) && hits.contains(&typo), "{hits:?}");
+        for _ in 0..30 {
+            add(&db, org, &[("birth_name", "Laurent"), ("first_names", "François")]).await;
+        }
+        let hits = found(persons::search(&db, org, "francois laurent", 25).await.unwrap());
+        assert_eq!(hits.len(), 25);
+        assert!(!hits.contains(&typo), "31 exact namesakes fill the page before any typo");
+        // Asked for more than there are exact namesakes, the search looks at variants again.
+        let hits = found(persons::search(&db, org, "francois laurent", 40).await.unwrap());
+        assert!(hits.contains(&typo), "{hits:?}");
+        // Registering a "François Laurent" born on the typo's birth date: the typo is similar.
+        let new = record(&[("birth_name", "Laurent"), ("first_names", "François"), ("birth_date", "12/03/1985")]);
+        let similar = persons::similar(&db, org, &new, None).await.unwrap();
+        assert!(similar.iter().any(|s| s.person.id == typo), "{:?}", similar.len());
+    }
+}
