@@ -50,6 +50,9 @@ struct FileSettings {
     backup_key_file: Option<String>,
     /// A number (`35`) or a string (`"35"`), as administrators will write either.
     backup_retention_days: Option<toml::Value>,
+    smtp_url: Option<String>,
+    smtp_password_file: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -85,6 +88,8 @@ pub struct Settings {
     /// Finished backups older than this many days are deleted from the backup folder after
     /// each new backup; 0 keeps every backup.
     pub backup_retention_days: u32,
+    /// SMTP and the sender, when e-mail is configured; without it nothing is sent.
+    pub mail: Option<web::mail::MailConfig>,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -122,6 +127,10 @@ const BACKUP_KEY: Key = Key { env: "PASSERELLE_BACKUP_KEY", file: "backup_key" }
 const BACKUP_KEY_FILE: Key = Key { env: "PASSERELLE_BACKUP_KEY_FILE", file: "backup_key_file" };
 const BACKUP_RETENTION: Key =
     Key { env: "PASSERELLE_BACKUP_RETENTION_DAYS", file: "backup_retention_days" };
+const SMTP_URL: Key = Key { env: "PASSERELLE_SMTP_URL", file: "smtp_url" };
+const SMTP_PASSWORD_FILE: Key =
+    Key { env: "PASSERELLE_SMTP_PASSWORD_FILE", file: "smtp_password_file" };
+const MAIL_FROM: Key = Key { env: "PASSERELLE_MAIL_FROM", file: "mail_from" };
 /// How long backups are kept unless configured: five weeks, so a month-end problem noticed a
 /// few days late can still be undone, and data erased at a person's request is gone from every
 /// backup within 35 days (what the privacy notice says).
@@ -146,6 +155,9 @@ pub const ENV_VARS: &[&str] = &[
     BACKUP_KEY.env,
     BACKUP_KEY_FILE.env,
     BACKUP_RETENTION.env,
+    SMTP_URL.env,
+    SMTP_PASSWORD_FILE.env,
+    MAIL_FROM.env,
 ];
 
 struct Layers<'a> {
@@ -172,6 +184,9 @@ impl Layers<'_> {
             "sign_in_attempts_per_address" => f.sign_in_attempts_per_address.clone(),
             "backup_key" => f.backup_key.clone(),
             "backup_key_file" => f.backup_key_file.clone(),
+            "smtp_url" => f.smtp_url.clone(),
+            "smtp_password_file" => f.smtp_password_file.clone(),
+            "mail_from" => f.mail_from.clone(),
             "backup_retention_days" => f.backup_retention_days.as_ref().map(|v| match v {
                 toml::Value::String(s) => s.clone(),
                 other => other.to_string(),
@@ -218,6 +233,52 @@ impl Layers<'_> {
             (None, None) => Ok(None),
         }
     }
+}
+
+/// E-mail: an SMTP URL and a sender, both or neither. The URL is a secret as a whole (it may
+/// hold the password), so no message quotes it.
+fn mail_settings(layers: &Layers<'_>) -> Result<Option<web::mail::MailConfig>, ConfigError> {
+    let url = layers.get(&SMTP_URL);
+    let from = layers.get(&MAIL_FROM);
+    let password_file = layers.get(&SMTP_PASSWORD_FILE);
+    let Some(url) = url else {
+        if let Some(raw) = from.or(password_file) {
+            return Err(ConfigError(format!(
+                "{} is set but {} is not: set both to send e-mail, or neither",
+                raw.origin, SMTP_URL.env
+            )));
+        }
+        return Ok(None);
+    };
+    let value = url.value.trim().to_owned();
+    web::mail::check_smtp_url(&value)
+        .map_err(|why| ConfigError(format!("{}: {why}", url.origin)))?;
+    let Some(from) = from else {
+        return Err(ConfigError(format!(
+            "{} is set but {} is not: the sender's address is needed, such as Passerelle <passerelle@example.org>",
+            url.origin, MAIL_FROM.env
+        )));
+    };
+    if !web::mail::is_valid_sender(from.value.trim()) {
+        return Err(invalid(
+            &from,
+            "an e-mail address, such as Passerelle <passerelle@example.org>",
+        ));
+    }
+    let password = match password_file {
+        Some(f) => {
+            let text = std::fs::read_to_string(&f.value).map_err(|e| {
+                ConfigError(format!("{} = {:?}: cannot read the file: {e}", f.origin, f.value))
+            })?;
+            Some(SecretString::from(text.trim_end_matches(['\r', '\n']).to_owned()))
+        }
+        None => None,
+    };
+    Ok(Some(web::mail::MailConfig {
+        smtp_url: SecretString::from(value),
+        password,
+        from: from.value.trim().to_owned(),
+    }))
 }
 
 fn invalid(raw: &Raw, expected: &str) -> ConfigError {
@@ -402,6 +463,8 @@ impl Settings {
             None => DEFAULT_BACKUP_RETENTION_DAYS,
         };
 
+        let mail = mail_settings(&layers)?;
+
         Ok(Settings {
             database_url,
             engine,
@@ -416,6 +479,7 @@ impl Settings {
             sign_in_attempts_per_address,
             backup_key,
             backup_retention_days,
+            mail,
             sources,
         })
     }
@@ -759,6 +823,63 @@ mod tests {
         assert_eq!(s.engine, Engine::Sqlite);
         assert_eq!(s.database_url, "sqlite://data/demo/passerelle.db");
         assert!(s.configured_secret_key.is_none());
+    }
+
+    #[test]
+    fn email_needs_a_url_and_a_sender_and_never_shows_the_password() {
+        use secrecy::ExposeSecret;
+        assert!(load_with(&[], None).unwrap().mail.is_none());
+        let s = load_with(
+            &[
+                ("PASSERELLE_SMTP_URL", "smtps://mailer:pw-canary@smtp.example.org:465"),
+                ("PASSERELLE_MAIL_FROM", "Passerelle <passerelle@example.org>"),
+            ],
+            None,
+        )
+        .unwrap();
+        let mail = s.mail.expect("configured");
+        assert_eq!(mail.from, "Passerelle <passerelle@example.org>");
+        assert!(!format!("{mail:?}").contains("pw-canary"));
+
+        let e = load_with(&[("PASSERELLE_SMTP_URL", "smtp://localhost:25")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PASSERELLE_MAIL_FROM"), "{e}");
+        let e =
+            load_with(&[("PASSERELLE_MAIL_FROM", "p@example.org")], None).unwrap_err().to_string();
+        assert!(e.contains("PASSERELLE_SMTP_URL"), "{e}");
+        let e = load_with(
+            &[
+                ("PASSERELLE_SMTP_URL", "http://u:pw-canary@smtp.example.org"),
+                ("PASSERELLE_MAIL_FROM", "p@example.org"),
+            ],
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PASSERELLE_SMTP_URL") && !e.contains("pw-canary"), "{e}");
+        let e = load_with(
+            &[("PASSERELLE_SMTP_URL", "smtp://localhost"), ("PASSERELLE_MAIL_FROM", "nobody")],
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PASSERELLE_MAIL_FROM"), "{e}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("smtp.password");
+        std::fs::write(&file, "from-a-file\n").unwrap();
+        let s = load_with(
+            &[
+                ("PASSERELLE_SMTP_URL", "smtp://mailer@localhost:587?tls=required"),
+                ("PASSERELLE_SMTP_PASSWORD_FILE", file.to_str().unwrap()),
+                ("PASSERELLE_MAIL_FROM", "p@example.org"),
+            ],
+            None,
+        )
+        .unwrap();
+        let password = s.mail.unwrap().password.unwrap();
+        assert_eq!(password.expose_secret(), "from-a-file");
     }
 }
 

@@ -341,6 +341,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         throttle_address: store::throttle::ThrottlePolicy::new(
             settings.sign_in_attempts_per_address,
         ),
+        mail: settings.mail.clone(),
     };
     // Housekeeping forgets sign-in counters once both policies' windows are over; they share
     // their window length today, the address policy stands for both.
@@ -367,6 +368,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     // Background jobs run beside the web server, on both engines (one worker on SQLite).
     let registry =
         store::jobs::housekeeping::register(store::jobs::runner::Registry::new(), throttle);
+    let registry = web::mail::jobs::register(registry, mail_jobs(&settings, &app, &db)?);
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());
     let runner = store::jobs::runner::Runner::new(db, registry, options).spawn();
     println!("Passerelle listening on http://{}", app.local_addr());
@@ -378,6 +380,32 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         runner.stop().await;
     };
     app.run_until_stopped(shutdown).await.map_err(|e| Failure(format!("the server stopped: {e}")))
+}
+
+/// The e-mail jobs' dependencies: without SMTP configured they send nothing.
+fn mail_jobs(
+    settings: &Settings,
+    app: &web::Application,
+    db: &store::Db,
+) -> Result<web::mail::jobs::MailJobs, Failure> {
+    let mailer: Option<std::sync::Arc<dyn web::mail::Mailer>> = match &settings.mail {
+        Some(config) => {
+            let mailer = web::mail::smtp::SmtpMailer::new(config)
+                .map_err(|e| Failure(format!("configuration: {e}")))?;
+            tracing::info!(smtp = %web::mail::redacted(&config.smtp_url), "e-mail through SMTP");
+            Some(std::sync::Arc::new(mailer))
+        }
+        None => {
+            tracing::info!("e-mail is not configured: notifications stay in the app");
+            None
+        }
+    };
+    Ok(web::mail::jobs::MailJobs {
+        db: db.clone(),
+        i18n: app.state().i18n.clone(),
+        base_url: app.state().config.base_url.clone(),
+        mailer,
+    })
 }
 
 fn describe_database(settings: &Settings) -> String {
@@ -444,6 +472,13 @@ async fn check(settings: Settings) -> Result<(), Failure> {
         match settings.backup_retention_days {
             0 => "every one".to_owned(),
             n => format!("{n} days"),
+        }
+    );
+    println!(
+        "  e-mail:          {}",
+        match &settings.mail {
+            Some(mail) => format!("{} from {}", web::mail::redacted(&mail.smtp_url), mail.from),
+            None => "not configured: notifications stay in the app".to_owned(),
         }
     );
     println!("Database: {} ({})", settings.engine.name(), describe_database(&settings));

@@ -253,3 +253,22 @@ pub async fn digest_notifications<'c>(
         limit,
     )?)
 }
+
+/// Records the language the user's e-mails are written in (a language tag such as `fr`).
+#[tracing::instrument(skip_all)]
+pub async fn set_preferred_locale<'c>(
+    exec: impl Into<Exec<'c>>,
+    user: UserId,
+    tag: &str,
+    now: Ts,
+) -> Result<(), StoreError> {
+    sql!(
+        execute,
+        exec,
+        "UPDATE users SET preferred_locale = $1, updated_at = $2 WHERE id = $3",
+        tag,
+        now,
+        user.as_uuid(),
+    )?;
+    Ok(())
+}

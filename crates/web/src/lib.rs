@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod intake;
 pub mod jobs;
 pub mod language;
+pub mod mail;
 pub mod middleware;
 pub mod notifications;
 pub mod organisation_settings;
@@ -57,6 +58,8 @@ pub struct WebConfig {
     pub throttle_account: store::throttle::ThrottlePolicy,
     /// Sign-in attempts evaluated per client address before back-off.
     pub throttle_address: store::throttle::ThrottlePolicy,
+    /// SMTP, when e-mail is configured (the jobs page says whether it is).
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl WebConfig {

@@ -60,6 +60,8 @@ pub struct JobsPage {
     /// Whether this is a later page (then a link back to the first).
     later_page: bool,
     notice: Option<&'static str>,
+    /// Whether e-mail is configured (the panel from `templates/mail/status_panel.html`).
+    mail_status: crate::mail::MailStatus,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +141,7 @@ pub async fn index(
         later_page: before.is_some(),
         notice,
         states,
+        mail_status: crate::mail::MailStatus::of(&state.config),
         chrome: Chrome::new(ctx, &state, Nav::Jobs),
     })
 }

@@ -3,6 +3,8 @@
 
 mod pages;
 
+pub(crate) use pages::text;
+
 use domain::policy::Rule;
 
 use crate::routes::Routes;

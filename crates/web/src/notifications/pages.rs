@@ -28,8 +28,9 @@ pub struct NotificationsPage {
     unread: i64,
 }
 
-/// The sentence a person reads for a notification.
-fn text(t: &Tr, n: &Notification) -> String {
+/// The sentence a person reads for a notification, in the app and in its e-mail (which
+/// therefore shows nothing the app does not).
+pub(crate) fn text(t: &Tr, n: &Notification) -> String {
     let organisation = n.organisation_name.clone().unwrap_or_default();
     let actor = n.actor_name.clone().unwrap_or_else(|| t.msg("notification-someone"));
     match n.kind() {

@@ -73,6 +73,7 @@ pub fn test_config() -> WebConfig {
         password_hashing: CHEAP,
         throttle_account: store::throttle::ThrottlePolicy::new(5),
         throttle_address: store::throttle::ThrottlePolicy::new(50),
+        mail: None,
     }
 }
 

@@ -11,6 +11,7 @@ mod import;
 mod intake;
 mod jobs;
 mod lists_admin;
+mod mail;
 mod matrix;
 mod notifications;
 mod passwords;
