@@ -231,6 +231,15 @@ pub fn sees_who_follows(actor: &Actor) -> bool {
     person_access(actor).find
 }
 
+/// Whether `actor` sees, on a person's page, who opened the file lately: those who answer for
+/// it — the organisation's managers, and the referent and co-referents of one of the person's
+/// open or paused cases (`answers_for_a_case`). The data protection officer reads the same
+/// from the audit search.
+pub fn sees_file_readers(actor: &Actor, answers_for_a_case: bool) -> bool {
+    actor.role() == Some(Role::Manager)
+        || (answers_for_a_case && actor.role() == Some(Role::Worker))
+}
+
 /// Whether `actor`, with `access` to the case, may read a note of `author` at `level`. An
 /// author-only note is for its author alone, an administrator or manager included.
 pub fn may_read_note(
@@ -489,6 +498,17 @@ mod tests {
             (Role::Partner, false),
         ] {
             assert_eq!(sees_who_follows(&member(role, &[], &[], org)), sees, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn managers_and_those_who_answer_for_a_case_see_who_opened_the_file() {
+        let org = OrganisationId::new();
+        for role in Role::ALL {
+            let actor = member(role, &[], &[], org);
+            assert_eq!(sees_file_readers(&actor, false), role == Role::Manager, "{role:?}");
+            let referent = matches!(role, Role::Manager | Role::Worker);
+            assert_eq!(sees_file_readers(&actor, true), referent, "{role:?}");
         }
     }
 

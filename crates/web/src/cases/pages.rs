@@ -839,6 +839,8 @@ pub struct PersonCases {
     /// Active cases the reader may not open: only that the person is followed, by whom.
     pub followed: Vec<String>,
     pub can_open: bool,
+    /// Whether the reader is the referent or a co-referent of one of the open or paused cases.
+    pub answers_for: bool,
 }
 
 /// The cases panel of a person's page (two queries).
@@ -853,9 +855,11 @@ pub async fn person_cases(
     let actor = &signed_in.actor;
     let mut rows = Vec::new();
     let mut followed = Vec::new();
+    let mut answers_for = false;
     for c in &all {
         let co = c.co_referent_ids();
         let access = policy::case_access(actor, &c.facts(&co));
+        answers_for |= access.referent && c.status().active();
         let referent = c.referent_name.clone().unwrap_or_else(|| t.msg("case-no-referent"));
         if access.metadata {
             rows.push(CaseRow {
@@ -880,6 +884,7 @@ pub async fn person_cases(
         rows,
         followed,
         can_open: crate::chrome::allows(policy::CASE_OPENERS, signed_in),
+        answers_for,
     })
 }
 

@@ -581,7 +581,8 @@ pub async fn show(
         households.extend(super::households::of_person(&state, t, &lists, org, merged).await?);
     }
     let manager = signed_in.actor.role() == Some(domain::accounts::Role::Manager);
-    let readers = if manager {
+    let cases = crate::cases::person_cases(&state, &signed_in, t, org, id).await?;
+    let readers = if domain::policy::sees_file_readers(&signed_in.actor, cases.answers_for) {
         Some(readers(&state, org, id, signed_in.time_zone.as_deref()).await?)
     } else {
         None
@@ -659,7 +660,6 @@ pub async fn show(
         _ => None,
     };
     let name = person.record.display_name();
-    let cases = crate::cases::person_cases(&state, &signed_in, t, org, id).await?;
     Ok(ShowPage {
         cases,
         flags,

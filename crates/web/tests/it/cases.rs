@@ -204,6 +204,10 @@ engine_tests! {
         }
         let html = w.worker.page(&app, &format!("/persons/{}", w.person)).await;
         assert!(html.contains(&format!("href=\"{case_path}\"")));
+        // The referent sees who opened the person's file; a colleague of the team does not.
+        assert!(visible_text(&html).contains("Qui a ouvert ce dossier"));
+        let colleague = w.colleague.page(&app, &format!("/persons/{}", w.person)).await;
+        assert!(!visible_text(&colleague).contains("Qui a ouvert ce dossier"));
         // Every read of the case page was audited: worker, colleague, supervisor, manager.
         assert_eq!(audit_reads(&app, &w.case).await, 4);
     }
