@@ -35,3 +35,4 @@ mail-kind-membership_disabled = My access to an organisation is disabled
 mail-kind-password_reset_link_created = A link to choose a new password is created for me
 mail-kind-urgency_raised = An urgency flag is raised for a person my team follows
 mail-kind-invitation_received = I am invited into an organisation
+mail-prefs-language = Language of the e-mails

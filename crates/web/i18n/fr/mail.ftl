@@ -35,3 +35,4 @@ mail-kind-membership_disabled = Mon accès à une structure est désactivé
 mail-kind-password_reset_link_created = Un lien pour choisir un nouveau mot de passe est créé pour moi
 mail-kind-urgency_raised = Une urgence est signalée pour une personne suivie par mon équipe
 mail-kind-invitation_received = Je suis invité·e dans une structure
+mail-prefs-language = Langue des e-mails

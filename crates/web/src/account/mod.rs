@@ -3,6 +3,7 @@
 //! the second step of signing in), keeping a session alive.
 
 mod invitations;
+mod mail_preferences;
 mod pages;
 mod password;
 mod second_factor;
@@ -22,6 +23,8 @@ pub fn router() -> Routes {
         .post("/account/invitations/{invitation_id}/decline", Rule::SignedIn, invitations::decline)
         .post("/account/keep-alive", Rule::SignedIn, pages::keep_alive)
         .post("/account/password", Rule::SignedIn, password::change)
+        .get("/account/notifications", Rule::SignedIn, mail_preferences::show)
+        .post("/account/notifications", Rule::SignedIn, mail_preferences::save)
         .get("/account/second-factor", Rule::SignedIn, second_factor::manage)
         .post("/account/second-factor", Rule::SignedIn, second_factor::enrol)
         .post("/account/second-factor/disable", Rule::SignedIn, second_factor::disable)

@@ -247,4 +247,68 @@ engine_tests! {
         assert!(en.contains("Email is configured: notifications are sent through smtps://smtp.example.org:465 from passerelle@example.org"), "{en}");
         assert!(!html.contains("pw-canary") && !html.contains("mailer:"));
     }
+
+    async fn a_user_chooses_email_per_kind_on_the_account_page_and_the_next_notification_is_queued(test_db) {
+        let app = TestApp::spawn(test_db).await;
+        let actor = app.create_user("worker@example.org", PASSWORD, Some(("ccas", Role::Worker))).await;
+        let u = app.create_user("me@example.org", PASSWORD, Some(("ccas", Role::Worker))).await;
+        app.sign_in("me@example.org", PASSWORD).await;
+
+        let fr = app.get_lang("/account/notifications", "fr").await.text().await.unwrap();
+        assert!(fr.contains("Aussi par e-mail, tout de suite"), "{fr}");
+        assert!(visible_text(&fr).contains("pas encore configuré"), "the page says e-mail is off");
+        let en = app.get_lang("/account/notifications", "en").await.text().await.unwrap();
+        assert!(en.contains("Also in a daily e-mail digest"));
+        // In the app only, checked for every kind until chosen otherwise.
+        assert_eq!(en.matches("value=\"in_app\" checked").count(), NotificationKind::ALL.len());
+
+        // Without the anti-forgery token, nothing changes.
+        let res = app.client.post(app.url("/account/notifications"))
+            .form(&[("kind-urgency_raised", "email")]).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        assert_eq!(mail::delivery_for(&app.state.db, u, NotificationKind::UrgencyRaised).await.unwrap(), Delivery::InApp);
+
+        let csrf = crate::helpers::csrf_in(&en).unwrap();
+        let res = app.client.post(app.url("/account/notifications"))
+            .form(&[("csrf_token", csrf.as_str()), ("kind-urgency_raised", "email"), ("kind-role_changed", "digest"),
+                    ("kind-no_such_kind", "email"), ("kind-invitation_received", "carrier-pigeon"), ("language", "en")])
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/account/notifications?saved=1");
+        let prefs = mail::preferences(&app.state.db, u).await.unwrap();
+        for (kind, d) in prefs {
+            let expected = match kind {
+                NotificationKind::UrgencyRaised => Delivery::Email,
+                NotificationKind::RoleChanged => Delivery::Digest,
+                _ => Delivery::InApp,
+            };
+            assert_eq!(d, expected, "{kind:?}");
+        }
+        let page = app.get_lang("/account/notifications?saved=1", "en").await.text().await.unwrap();
+        assert!(page.contains("Your choices are saved."));
+        assert!(page.contains("id=\"urgency_raised-email\" name=\"kind-urgency_raised\" type=\"radio\" value=\"email\" checked"));
+
+        // The change is audited, with codes only.
+        let filter = store::audit::AuditFilter {
+            action: Some(domain::audit::AuditAction::RecordUpdated),
+            subject_id: Some(u.as_uuid()),
+            ..store::audit::AuditFilter::new(store::audit::AuditScope::Everything)
+        };
+        let events = store::audit::search(&app.state.db, &filter, None, 10).await.unwrap().events;
+        assert_eq!(events.len(), 1);
+        let details = events[0].details.clone().unwrap();
+        assert!(details.contains("urgency_raised=email") && details.contains("language=en"), "{details}");
+        assert!(!details.contains("me@example.org"));
+
+        // Saving the same choices again changes nothing and audits nothing.
+        let csrf = crate::helpers::csrf_in(&page).unwrap();
+        app.client.post(app.url("/account/notifications"))
+            .form(&[("csrf_token", csrf.as_str()), ("kind-urgency_raised", "email"), ("language", "en")])
+            .send().await.unwrap();
+        assert_eq!(store::audit::search(&app.state.db, &filter, None, 10).await.unwrap().events.len(), 1);
+
+        urgency(&app, u, actor).await;
+        let queued = jobs::list(&app.state.db, JobState::Queued, None, 10).await.unwrap();
+        assert_eq!(queued.jobs.iter().filter(|j| j.kind == kinds::NOTIFICATION).count(), 1);
+    }
 }
