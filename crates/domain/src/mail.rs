@@ -60,6 +60,22 @@ pub mod kinds {
     pub const ALL: &[&str] = &[NOTIFICATION, DIGEST, DIGEST_USER];
 }
 
+/// The daily digest's period, in minutes.
+pub const DIGEST_EVERY_MINUTES: i64 = 24 * 60;
+
+/// The hour (UTC) the daily digest goes out: 17:00 in Paris in winter, 18:00 in summer — the
+/// end of a working day, when the day's notifications are all in.
+pub const DIGEST_HOUR_UTC: u8 = 16;
+
+/// The first digest after `now`: the next [`DIGEST_HOUR_UTC`] o'clock, never `now` itself, so
+/// that a server started in the morning does not send a digest of half a day.
+pub fn first_digest_after(now: time::OffsetDateTime) -> time::OffsetDateTime {
+    let now = now.to_offset(time::UtcOffset::UTC);
+    let today =
+        now.replace_time(time::Time::from_hms(DIGEST_HOUR_UTC, 0, 0).expect("a valid hour"));
+    if today > now { today } else { today + time::Duration::days(1) }
+}
+
 /// The key under which a notification's e-mail is recorded as sent (and its job enqueued).
 pub fn notification_key(notification_id: uuid::Uuid) -> String {
     notification_id.to_string()
@@ -91,6 +107,23 @@ mod tests {
             assert!(crate::jobs::is_valid_kind(kind), "{kind}");
             assert!(!crate::jobs::kinds::ALL.contains(kind), "{kind}");
         }
+    }
+
+    #[test]
+    fn the_first_digest_is_at_the_next_digest_hour() {
+        use time::macros::datetime;
+        assert_eq!(
+            first_digest_after(datetime!(2026-03-02 09:12 UTC)),
+            datetime!(2026-03-02 16:00 UTC)
+        );
+        assert_eq!(
+            first_digest_after(datetime!(2026-03-02 16:00 UTC)),
+            datetime!(2026-03-03 16:00 UTC)
+        );
+        assert_eq!(
+            first_digest_after(datetime!(2026-03-02 23:30 +02:00)),
+            datetime!(2026-03-03 16:00 UTC)
+        );
     }
 
     #[test]

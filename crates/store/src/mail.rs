@@ -272,3 +272,25 @@ pub async fn set_preferred_locale<'c>(
     )?;
     Ok(())
 }
+
+/// Records the daily digest's schedule, first due at the next digest hour after `now`
+/// ([`domain::mail::first_digest_after`]), unless it is already recorded: called before the
+/// job runner starts, which would otherwise make it due at once.
+#[tracing::instrument(skip_all)]
+pub async fn anchor_digest_schedule<'c>(
+    exec: impl Into<Exec<'c>>,
+    now: Ts,
+) -> Result<(), StoreError> {
+    let first = Ts::from(domain::mail::first_digest_after(now.get()));
+    sql!(
+        execute,
+        exec,
+        "INSERT INTO job_schedules (name, every_minutes, next_run_at, updated_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+        kinds::DIGEST,
+        domain::mail::DIGEST_EVERY_MINUTES,
+        first,
+        now,
+    )?;
+    Ok(())
+}

@@ -152,4 +152,22 @@ engine_tests! {
         notifications::mark_all_read(&db, u, at(8)).await.unwrap();
         assert!(mail::digest_notifications(&db, u, at(0), at(60), 100).await.unwrap().is_empty());
     }
+
+    async fn the_digest_is_first_due_at_the_digest_hour_and_an_anchor_never_moves_it(test_db) {
+        let db = test_db.migrated().await;
+        let schedule = jobs::Schedule::new(kinds::DIGEST, domain::mail::DIGEST_EVERY_MINUTES);
+        // 09:00 UTC: first due at 16:00 the same day.
+        mail::anchor_digest_schedule(&db, at(0)).await.unwrap();
+        // A later start (another server, a restart) keeps it; so does the runner's own record.
+        mail::anchor_digest_schedule(&db, at(120)).await.unwrap();
+        jobs::ensure_schedule(&db, &schedule, at(120)).await.unwrap();
+        assert_eq!(jobs::enqueue_if_due(&db, &schedule, at(6 * 60 + 59)).await.unwrap(), None);
+        let period = jobs::enqueue_if_due(&db, &schedule, at(7 * 60)).await.unwrap().unwrap();
+        assert_eq!(period.due, Ts::from(datetime!(2026-03-02 16:00 UTC)));
+        assert!(period.job.is_some());
+        // Then once a day.
+        assert_eq!(jobs::enqueue_if_due(&db, &schedule, at(30 * 60)).await.unwrap(), None);
+        let next = jobs::enqueue_if_due(&db, &schedule, at(31 * 60)).await.unwrap().unwrap();
+        assert_eq!(next.due, Ts::from(datetime!(2026-03-03 16:00 UTC)));
+    }
 }

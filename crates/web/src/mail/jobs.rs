@@ -20,8 +20,10 @@ use crate::i18n::{I18n, Locale, Tr};
 /// The most notifications one digest lists (the rest are in the app).
 pub const DIGEST_MAX_ITEMS: i64 = 50;
 
-/// The digest's period: once a day, one server enqueues it (the job schedule).
-pub const DIGEST_SCHEDULE: Schedule = Schedule::new(kinds::DIGEST, 24 * 60);
+/// The digest's period: once a day, one server enqueues it (the job schedule). Its first time
+/// is set by [`store::mail::anchor_digest_schedule`], else it is due when the runner starts.
+pub const DIGEST_SCHEDULE: Schedule =
+    Schedule::new(kinds::DIGEST, domain::mail::DIGEST_EVERY_MINUTES);
 
 /// What the mail jobs need.
 #[derive(Clone)]
