@@ -126,4 +126,117 @@ mod tests {
         );
         assert_eq!(user_of("smtp://smtp.example.org"), None);
     }
+
+    /// A one-connection SMTP sink on loopback: answers like a server, keeps what it was told.
+    async fn sink() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            let mut said = Vec::new();
+            write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+            let mut in_data = false;
+            while let Some(line) = lines.next_line().await.unwrap() {
+                said.push(line.clone());
+                let reply: &[u8] = if in_data {
+                    if line == "." {
+                        in_data = false;
+                        b"250 queued\r\n"
+                    } else {
+                        continue;
+                    }
+                } else {
+                    match line.split(' ').next().unwrap_or_default().to_ascii_uppercase().as_str() {
+                        "EHLO" => b"250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n",
+                        "AUTH" => b"235 authenticated\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.unwrap();
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    }
+                };
+                write.write_all(reply).await.unwrap();
+            }
+            said
+        });
+        (port, task)
+    }
+
+    #[tokio::test]
+    async fn the_smtp_mailer_speaks_smtp_to_a_server_on_loopback() {
+        use base64_sink::decode;
+        let (port, task) = sink().await;
+        let config = MailConfig {
+            smtp_url: secrecy::SecretString::from(format!("smtp://mailer@127.0.0.1:{port}")),
+            password: Some(secrecy::SecretString::from("from-the-file".to_owned())),
+            from: "Passerelle <passerelle@example.org>".into(),
+        };
+        let mailer = SmtpMailer::new(&config).unwrap();
+        let email = OutgoingEmail {
+            to_address: "camille@example.org".into(),
+            to_name: "Camille, \"Martin\"".into(),
+            lang: "fr",
+            subject: "Nouvelle notification — CCAS".into(),
+            text: "Bonjour Camille,\n\nUne urgence.".into(),
+            html: "<p>Bonjour Camille,</p>".into(),
+        };
+        mailer.send(&email).await.unwrap();
+        drop(mailer);
+        let said = tokio::time::timeout(std::time::Duration::from_secs(5), task)
+            .await
+            .expect("the client ends the session")
+            .unwrap();
+        let all = said.join("\n");
+        assert!(said[0].starts_with("EHLO "), "{all}");
+        // AUTH PLAIN with the URL's user and the file's password.
+        let auth = said.iter().find(|l| l.starts_with("AUTH PLAIN")).expect(&all);
+        let plain = decode(auth.trim_start_matches("AUTH PLAIN ").trim());
+        assert_eq!(plain, b"\0mailer\0from-the-file");
+        assert!(
+            said.contains(&"MAIL FROM:<passerelle@example.org>".to_owned())
+                || all.contains("MAIL FROM:<passerelle@example.org>"),
+            "{all}"
+        );
+        assert!(all.contains("RCPT TO:<camille@example.org>"), "{all}");
+        assert!(all.contains("multipart/alternative"), "{all}");
+        assert!(all.contains("text/plain") && all.contains("text/html"), "{all}");
+        // The display name survives its comma and quotes (encoded, as headers want).
+        let to = said.iter().find(|l| l.starts_with("To: ")).expect(&all);
+        let encoded = to
+            .trim_start_matches("To: =?utf-8?b?")
+            .split_once("?=")
+            .map(|(b64, _)| b64)
+            .expect(&all);
+        assert_eq!(decode(encoded), b"Camille, 'Martin'");
+        assert!(to.ends_with("<camille@example.org>"), "{to}");
+    }
+
+    /// Just enough base64 to read an AUTH PLAIN line (no dependency for a test).
+    mod base64_sink {
+        pub fn decode(s: &str) -> Vec<u8> {
+            let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut bits = 0u32;
+            let mut n = 0;
+            let mut out = Vec::new();
+            for c in s.bytes().filter(|&c| c != b'=') {
+                let v = alphabet.iter().position(|&a| a == c).expect("base64") as u32;
+                bits = (bits << 6) | v;
+                n += 6;
+                if n >= 8 {
+                    n -= 8;
+                    out.push((bits >> n) as u8);
+                    bits &= (1 << n) - 1;
+                }
+            }
+            out
+        }
+    }
 }
