@@ -336,6 +336,62 @@ pub fn form_date(d: Date) -> String {
     crate::persons::iso_date(d)
 }
 
+/// The bounds of the reason given to open a case in an emergency (break the glass).
+pub const EMERGENCY_REASON_MIN: usize = 10;
+pub const EMERGENCY_REASON_MAX: usize = 500;
+
+/// What is wrong with the reason given to open a case in an emergency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmergencyReasonProblem {
+    Required,
+    TooShort { min: usize },
+    TooLong { max: usize },
+    ControlCharacters,
+}
+
+/// The reason to open a case in an emergency, trimmed: 10 to 500 characters.
+pub fn parse_emergency_reason(typed: &str) -> Result<String, EmergencyReasonProblem> {
+    let reason = typed.trim();
+    let n = reason.chars().count();
+    if n == 0 {
+        Err(EmergencyReasonProblem::Required)
+    } else if n < EMERGENCY_REASON_MIN {
+        Err(EmergencyReasonProblem::TooShort { min: EMERGENCY_REASON_MIN })
+    } else if n > EMERGENCY_REASON_MAX {
+        Err(EmergencyReasonProblem::TooLong { max: EMERGENCY_REASON_MAX })
+    } else if has_control(reason) {
+        Err(EmergencyReasonProblem::ControlCharacters)
+    } else {
+        Ok(reason.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod emergency_reason_tests {
+    use super::*;
+
+    #[test]
+    fn an_emergency_reason_is_trimmed_and_bounded() {
+        use EmergencyReasonProblem::*;
+        let long = "é".repeat(501);
+        let max = "é".repeat(500);
+        let table: &[(&str, Result<&str, EmergencyReasonProblem>)] = &[
+            ("", Err(Required)),
+            ("   \n ", Err(Required)),
+            ("trop court", Ok("trop court")),
+            ("  court  ", Err(TooShort { min: 10 })),
+            ("  Appel du 115 : mise à l'abri  ", Ok("Appel du 115 : mise à l'abri")),
+            (&long, Err(TooLong { max: 500 })),
+            (&max, Ok(&max)),
+            ("Appel\u{7}du 115 ce soir", Err(ControlCharacters)),
+        ];
+        for (typed, expected) in table {
+            let got = parse_emergency_reason(typed);
+            assert_eq!(got.as_deref().map_err(|e| *e), *expected, "{typed:?}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,6 +188,8 @@ pub struct CaseAccess {
     pub referent: bool,
     /// The actor supervises the case's team: sees the previous versions of corrected notes.
     pub supervisor: bool,
+    /// The access comes from an emergency grant (break the glass), not the usual rules.
+    pub emergency: bool,
 }
 
 /// What `actor` may do with a case (DOMAIN.md §3.1, issue 4 point 7). Workers who follow the
@@ -222,6 +224,39 @@ pub fn case_access(actor: &Actor, case: &CaseFacts<'_>) -> CaseAccess {
         },
         _ => CaseAccess::default(),
     }
+}
+
+/// Who may reach the emergency access form of a case (break the glass);
+/// [`may_break_the_glass`] decides for each case.
+pub const CASE_EMERGENCY_OPENERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+
+/// Whether `actor` may open `case` in an emergency, giving a reason (break the glass, issue 4
+/// point 7): a worker or a supervisor of the case's organisation who may not read it by the
+/// usual rules (a worker of another team, a supervisor of another team). Never reception, the
+/// DPO, peer mediators, partners, managers (who see the metadata, and the content of the
+/// teams they supervise), nor anyone of another organisation.
+pub fn may_break_the_glass(actor: &Actor, case: &CaseFacts<'_>) -> bool {
+    let Some(m) = actor.membership.as_ref() else { return false };
+    m.organisation_id == case.organisation_id
+        && matches!(m.role, Role::Worker | Role::Supervisor)
+        && !case_access(actor, case).content
+}
+
+/// What `actor` may do with `case`, given whether they hold an emergency grant on it that is
+/// still running (`grant_active`). The usual access wins when it reads the content; otherwise
+/// an active grant of someone who may break the glass reads the case at normal confidentiality
+/// only, writes and manages nothing. A grant of someone who may no longer break the glass (their
+/// role changed) gives nothing.
+pub fn case_access_with_grant(
+    actor: &Actor,
+    case: &CaseFacts<'_>,
+    grant_active: bool,
+) -> CaseAccess {
+    let usual = case_access(actor, case);
+    if !grant_active || usual.content || !may_break_the_glass(actor, case) {
+        return usual;
+    }
+    CaseAccess { metadata: true, content: true, emergency: true, ..Default::default() }
 }
 
 /// Whether `actor` sees, on a person's page, that the person is followed and by whom (name,
@@ -498,6 +533,74 @@ mod tests {
             (Role::Partner, false),
         ] {
             assert_eq!(sees_who_follows(&member(role, &[], &[], org)), sees, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn who_may_break_the_glass_and_what_a_grant_gives() {
+        use crate::cases::Confidentiality::*;
+        let org = OrganisationId::new();
+        let (team, other_team) = (TeamId::new(), TeamId::new());
+        let referent = member(Role::Worker, &[team], &[], org);
+        let case = CaseFacts {
+            organisation_id: org,
+            team_id: team,
+            referent_id: Some(referent.user_id),
+            co_referents: &[],
+        };
+        // who → may break the glass
+        let table: Vec<(&str, Actor, bool)> = vec![
+            ("worker of another team", member(Role::Worker, &[other_team], &[], org), true),
+            ("worker of no team", member(Role::Worker, &[], &[], org), true),
+            (
+                "supervisor of another team",
+                member(Role::Supervisor, &[other_team], &[other_team], org),
+                true,
+            ),
+            ("referent", referent.clone(), false),
+            ("worker of the team", member(Role::Worker, &[team], &[], org), false),
+            ("supervisor of the team", member(Role::Supervisor, &[team], &[team], org), false),
+            ("reception", member(Role::Reception, &[], &[], org), false),
+            ("dpo", member(Role::Dpo, &[], &[], org), false),
+            ("peer mediator", member(Role::PeerMediator, &[], &[], org), false),
+            ("partner", member(Role::Partner, &[], &[], org), false),
+            ("manager", member(Role::Manager, &[], &[], org), false),
+            (
+                "manager supervising another team",
+                member(Role::Manager, &[other_team], &[other_team], org),
+                false,
+            ),
+            ("admin role", member(Role::Admin, &[], &[], org), false),
+            (
+                "worker of another organisation",
+                member(Role::Worker, &[], &[], OrganisationId::new()),
+                false,
+            ),
+            ("instance admin", actor(None, true), false),
+        ];
+        for (who, a, may) in table {
+            assert_eq!(may_break_the_glass(&a, &case), may, "{who}");
+            if may {
+                assert_eq!(check(CASE_EMERGENCY_OPENERS, Some(&a)), Decision::Allow, "{who}");
+            }
+            // Without a grant, the usual access.
+            assert_eq!(case_access_with_grant(&a, &case, false), case_access(&a, &case), "{who}");
+            let granted = case_access_with_grant(&a, &case, true);
+            if may {
+                // Normal notes, and the reader's own; nothing else, no writing, no managing.
+                assert!(granted.metadata && granted.content && granted.emergency, "{who}");
+                assert!(!granted.write && !granted.manage, "{who}");
+                assert!(!granted.referent && !granted.supervisor, "{who}");
+                assert!(may_read_note(&a, &granted, None, Normal), "{who}");
+                assert!(!may_read_note(&a, &granted, Some(referent.user_id), Referents), "{who}");
+                assert!(!may_read_note(&a, &granted, Some(referent.user_id), Author), "{who}");
+                assert!(!may_see_note_versions(&a, &granted, Some(referent.user_id), Normal));
+                assert!(!may_change_note(&a, &granted, Some(a.user_id)), "{who}");
+                assert_eq!(check(CASE_READERS, Some(&a)), Decision::Allow, "{who}");
+            } else {
+                // A grant changes nothing for those who may not break the glass.
+                assert_eq!(granted, case_access(&a, &case), "{who}");
+            }
         }
     }
 

@@ -13,6 +13,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod bench_data;
+pub mod case_emergency;
 pub mod cases;
 pub mod db;
 pub mod demo;

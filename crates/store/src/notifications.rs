@@ -27,10 +27,13 @@ pub enum NotificationKind {
     /// A manager invited the user's account into their organisation: the user answers from
     /// their account page.
     InvitationReceived,
+    /// Someone who may not open a case the user follows (referent or co-referent) opened it
+    /// in an emergency, with a reason; the details hold the case's id.
+    CaseEmergencyAccess,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::RoleChanged,
         NotificationKind::SecondFactorReset,
         NotificationKind::AddedToOrganisation,
@@ -38,6 +41,7 @@ impl NotificationKind {
         NotificationKind::PasswordResetLinkCreated,
         NotificationKind::UrgencyRaised,
         NotificationKind::InvitationReceived,
+        NotificationKind::CaseEmergencyAccess,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +53,7 @@ impl NotificationKind {
             NotificationKind::PasswordResetLinkCreated => "password_reset_link_created",
             NotificationKind::UrgencyRaised => "urgency_raised",
             NotificationKind::InvitationReceived => "invitation_received",
+            NotificationKind::CaseEmergencyAccess => "case_emergency_access",
         }
     }
 

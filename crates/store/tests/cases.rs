@@ -359,3 +359,42 @@ engine_tests! {
         assert_eq!(paused, 1);
     }
 }
+
+engine_tests! {
+    async fn an_emergency_grant_runs_for_a_day_and_only_for_its_user_and_case(db) {
+        use store::case_emergency::{self, NewGrant};
+        let db = db.migrated().await;
+        let w = world(&db, "glass").await;
+        let case = open_case(&db, &w, &[]).await;
+        let other_case = open_case(&db, &w, &[]).await;
+        let me = w.other_team_worker.user_id;
+        let new = NewGrant {
+            organisation_id: w.org,
+            case_id: case,
+            user_id: me,
+            reason: "Appel du 115 : mise à l'abri",
+        };
+        // Rolled back: nothing.
+        let mut tx = db.begin_write().await.unwrap();
+        case_emergency::grant(&mut tx, &new, at(10)).await.unwrap();
+        drop(tx);
+        assert_eq!(case_emergency::active(&db, w.org, case, me, at(11)).await.unwrap(), None);
+        // Committed: from now to 24 hours later, for this user and case only.
+        let mut tx = db.begin_write().await.unwrap();
+        let grant = case_emergency::grant(&mut tx, &new, at(10)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(grant.expires_at, at(10 + 24 * 60));
+        let found = case_emergency::active(&db, w.org, case, me, at(11)).await.unwrap();
+        assert_eq!(found.as_ref().map(|g| g.reason.as_str()), Some("Appel du 115 : mise à l'abri"));
+        assert_eq!(found.map(|g| g.id), Some(grant.id));
+        let near_end = at(10 + 24 * 60 - 1);
+        assert!(case_emergency::active(&db, w.org, case, me, near_end).await.unwrap().is_some());
+        let at_end = at(10 + 24 * 60);
+        assert_eq!(case_emergency::active(&db, w.org, case, me, at_end).await.unwrap(), None);
+        let colleague = w.colleague.user_id;
+        assert_eq!(case_emergency::active(&db, w.org, case, colleague, at(11)).await.unwrap(), None);
+        assert_eq!(case_emergency::active(&db, w.org, other_case, me, at(11)).await.unwrap(), None);
+        let elsewhere = OrganisationId::new();
+        assert_eq!(case_emergency::active(&db, elsewhere, case, me, at(11)).await.unwrap(), None);
+    }
+}

@@ -172,3 +172,17 @@ case-version-earlier = Written { $date }, replaced { $replaced }
 home-drafts-heading = Unfinished drafts
 home-draft-new = New note for { $name } (saved { $date })
 home-draft-edit = Correction of a note for { $name } (saved { $date })
+
+# Emergency access (break the glass).
+case-emergency-link = Emergency access
+case-emergency-title = Emergency access
+case-emergency-heading = Emergency access to the case of { $name }
+case-emergency-intro = You do not follow this person. In an emergency, you may read their case for 24 hours (notes of normal confidentiality, without writing anything). Your reason is recorded in the audit log and the referent is told.
+case-emergency-reason = Reason for emergency access
+case-emergency-reason-hint = Between 10 and 500 characters.
+case-emergency-submit = Open in an emergency
+case-emergency-error-required = Give the reason for emergency access.
+case-emergency-error-short = The reason must be at least { $min } characters long.
+case-emergency-banner = Emergency access until { $until }, because: { $reason }
+notification-case_emergency_access = { $actor } opened a case you follow in an emergency ({ $organisation }). The reason is in the audit log.
+mail-kind-case_emergency_access = Someone opens a case I follow in an emergency

@@ -172,3 +172,17 @@ case-version-earlier = Écrit le { $date }, remplacé le { $replaced }
 home-drafts-heading = Brouillons non terminés
 home-draft-new = Nouvelle note pour { $name } (enregistrée le { $date })
 home-draft-edit = Correction d'une note pour { $name } (enregistrée le { $date })
+
+# Accès d'urgence (bris de glace).
+case-emergency-link = Accès d'urgence
+case-emergency-title = Accès d'urgence
+case-emergency-heading = Accès d'urgence à l'accompagnement de { $name }
+case-emergency-intro = Vous n'accompagnez pas cette personne. En cas d'urgence, vous pouvez lire son accompagnement pendant 24 heures (les notes de confidentialité normale, sans rien écrire). Votre motif est enregistré dans le journal d'audit et la ou le référent·e est prévenu·e.
+case-emergency-reason = Motif de l'accès d'urgence
+case-emergency-reason-hint = Entre 10 et 500 caractères.
+case-emergency-submit = Accéder en urgence
+case-emergency-error-required = Indiquez le motif de l'accès d'urgence.
+case-emergency-error-short = Le motif doit compter au moins { $min } caractères.
+case-emergency-banner = Accès d'urgence jusqu'au { $until }, motivé : { $reason }
+notification-case_emergency_access = { $actor } a ouvert en urgence un accompagnement que vous suivez ({ $organisation }). Le motif est dans le journal d'audit.
+mail-kind-case_emergency_access = Quelqu'un ouvre en urgence un accompagnement que je suis

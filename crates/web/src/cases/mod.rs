@@ -7,11 +7,14 @@
 //! like an unknown one or another organisation's. Every opening of a case page is an audit
 //! event, every change too, in the transaction of the change.
 
+mod emergency;
 mod notes;
 mod pages;
 
 use domain::accounts::Role;
-use domain::policy::{CASE_OPENERS, CASE_READERS, CASE_STATUS_CHANGERS, NOTE_WRITERS, Rule};
+use domain::policy::{
+    CASE_EMERGENCY_OPENERS, CASE_OPENERS, CASE_READERS, CASE_STATUS_CHANGERS, NOTE_WRITERS, Rule,
+};
 
 pub use pages::{DraftLine, PersonCases, drafts_for_home, person_cases};
 
@@ -28,6 +31,8 @@ pub fn router() -> Routes {
         .post("/persons/{person_id}/cases/new", CASE_OPENERS, pages::open)
         .get("/cases/{case_id}", CASE_READERS, pages::show)
         .post("/cases/{case_id}/status", CASE_STATUS_CHANGERS, pages::change_status)
+        .get("/cases/{case_id}/emergency", CASE_EMERGENCY_OPENERS, emergency::form)
+        .post("/cases/{case_id}/emergency", CASE_EMERGENCY_OPENERS, emergency::grant)
         .get("/cases/{case_id}/notes/new", NOTE_WRITERS, notes::new_form)
         .post("/cases/{case_id}/notes/new", NOTE_WRITERS, notes::create)
         .post("/cases/{case_id}/notes/draft", NOTE_WRITERS, notes::save_draft)

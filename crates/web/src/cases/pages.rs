@@ -38,6 +38,8 @@ pub(super) fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebEr
 pub(super) struct Loaded {
     pub case: Case,
     pub access: CaseAccess,
+    /// The emergency grant the access comes from (break the glass), if it does.
+    pub emergency: Option<store::case_emergency::Grant>,
 }
 
 impl Loaded {
@@ -56,11 +58,20 @@ pub(super) async fn load(
     let org = organisation(signed_in)?;
     let case = store::cases::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     let co = case.co_referent_ids();
-    let access = policy::case_access(&signed_in.actor, &case.facts(&co));
+    let facts = case.facts(&co);
+    let actor = &signed_in.actor;
+    // A grant is looked for only where the policy says one could count.
+    let grant = if policy::may_break_the_glass(actor, &facts) {
+        store::case_emergency::active(&state.db, org, id, actor.user_id, Ts::now()).await?
+    } else {
+        None
+    };
+    let access = policy::case_access_with_grant(actor, &facts, grant.is_some());
     if !access.metadata {
         return Err(WebError::NotFound);
     }
-    Ok(Loaded { case, access })
+    let emergency = grant.filter(|_| access.emergency);
+    Ok(Loaded { case, access, emergency })
 }
 
 /// One option of a select, or one box of a group.
@@ -507,6 +518,8 @@ pub struct ShowPage {
     filtered: bool,
     older: Option<String>,
     notice: Option<String>,
+    /// "Emergency access until …, because: …", when the access comes from a grant.
+    emergency: Option<String>,
     errors: Vec<(&'static str, String)>,
 }
 
@@ -570,7 +583,8 @@ async fn show_page(
     let event = NewAuditEvent::new(AuditAction::CaseFileRead, Some(org))
         .by(signed_in.actor.user_id)
         .on("case", case.id.as_uuid())
-        .detail("content", loaded.access.content);
+        .detail("content", loaded.access.content)
+        .detail("emergency", loaded.access.emergency);
     audit_trail::record(&mut tx, meta, event).await?;
     tx.commit().await?;
 
@@ -679,7 +693,14 @@ async fn show_page(
             }
         }
     });
+    let emergency = loaded.emergency.as_ref().map(|g| {
+        t.msg_args(
+            "case-emergency-banner",
+            &[("until", &crate::dates::for_user(g.expires_at, signed_in)), ("reason", &g.reason)],
+        )
+    });
     Ok(ShowPage {
+        emergency,
         case_id: case.id,
         person_id: case.person_id,
         person_name: person.record.display_name(),
@@ -832,12 +853,19 @@ pub struct CaseRow {
     pub opened: String,
 }
 
+/// An active case the reader may not open: only that the person is followed, by whom, and
+/// where to open it in an emergency when the reader may break the glass.
+pub struct Followed {
+    pub text: String,
+    pub emergency: Option<CaseId>,
+}
+
 /// The cases of a person as the reader may see them.
 pub struct PersonCases {
     /// Cases the reader may open.
     pub rows: Vec<CaseRow>,
-    /// Active cases the reader may not open: only that the person is followed, by whom.
-    pub followed: Vec<String>,
+    /// Active cases the reader may not open.
+    pub followed: Vec<Followed>,
     pub can_open: bool,
     /// Whether the reader is the referent or a co-referent of one of the open or paused cases.
     pub answers_for: bool,
@@ -870,14 +898,16 @@ pub async fn person_cases(
                 opened: local_date(c.opened_at, signed_in),
             });
         } else if c.status().active() && policy::sees_who_follows(actor) {
-            followed.push(t.msg_args(
+            let text = t.msg_args(
                 "case-followed-by",
                 &[
                     ("referent", &referent),
                     ("team", &c.team_name),
                     ("date", &local_date(c.opened_at, signed_in)),
                 ],
-            ));
+            );
+            let emergency = policy::may_break_the_glass(actor, &c.facts(&co)).then_some(c.id);
+            followed.push(Followed { text, emergency });
         }
     }
     Ok(PersonCases {

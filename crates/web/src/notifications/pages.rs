@@ -73,6 +73,10 @@ pub(crate) fn text(t: &Tr, n: &Notification) -> String {
             "notification-invitation_received",
             &[("organisation", &organisation), ("actor", &actor)],
         ),
+        Some(NotificationKind::CaseEmergencyAccess) => t.msg_args(
+            "notification-case_emergency_access",
+            &[("organisation", &organisation), ("actor", &actor)],
+        ),
         None => t.msg("notification-unknown"),
     }
 }

@@ -154,6 +154,36 @@ async fn note(app: &TestApp, b: &Browser, case: &str, kind: &str, level: &str, b
     assert_eq!(res.status(), 303, "{}", visible_text(&res.text().await.unwrap()));
 }
 
+async fn set_emergency_expiry(app: &TestApp, when: Ts) {
+    let sql = "UPDATE case_emergency_access SET expires_at = $1";
+    match &app.state.db {
+        store::Db::Sqlite(p) => sqlx::query(sql).bind(when).execute(p).await.map(drop),
+        store::Db::Postgres(p) => sqlx::query(sql).bind(when).execute(p).await.map(drop),
+    }
+    .unwrap();
+}
+
+async fn emergency_events(app: &TestApp, case: &str) -> Vec<store::audit::AuditEvent> {
+    let org = store::organisations::find_by_slug(&app.state.db, ORG).await.unwrap().unwrap().id;
+    let filter = store::audit::AuditFilter {
+        subject_id: Some(case.parse().unwrap()),
+        action: Some(domain::audit::AuditAction::BreakTheGlass),
+        ..store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org))
+    };
+    store::audit::search(&app.state.db, &filter, None, 100).await.unwrap().events
+}
+
+async fn emergency_notifications(app: &TestApp, email: &str) -> usize {
+    let db = &app.state.db;
+    let user = store::accounts::find_user_by_email(db, email).await.unwrap().unwrap().id;
+    store::notifications::latest(db, user, 100)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|n| n.kind == "case_emergency_access")
+        .count()
+}
+
 async fn audit_reads(app: &TestApp, case: &str) -> usize {
     let org = store::organisations::find_by_slug(&app.state.db, ORG).await.unwrap().unwrap().id;
     let filter = store::audit::AuditFilter {
@@ -195,13 +225,17 @@ engine_tests! {
         }
         let unknown = format!("/cases/{}", domain::CaseId::new());
         assert_eq!(w.worker.get(&app, &unknown).await.status(), 404);
-        // Both see on the person's page that she is followed, and by whom, without a link.
+        // Both see on the person's page that she is followed, and by whom, without a link to
+        // the case; the worker of another team may ask for emergency access, reception not.
         for b in [&w.reception, &w.other_team] {
             let html = b.page(&app, &format!("/persons/{}", w.person)).await;
             let text = visible_text(&html);
             assert!(text.contains("Suivie par Test User (Insertion)"), "{text}");
-            assert!(!html.contains(&case_path));
+            assert!(!html.contains(&format!("href=\"{case_path}\"")));
         }
+        let emergency = format!("href=\"{case_path}/emergency\"");
+        assert!(w.other_team.page(&app, &format!("/persons/{}", w.person)).await.contains(&emergency));
+        assert!(!w.reception.page(&app, &format!("/persons/{}", w.person)).await.contains(&emergency));
         let html = w.worker.page(&app, &format!("/persons/{}", w.person)).await;
         assert!(html.contains(&format!("href=\"{case_path}\"")));
         // The referent sees who opened the person's file; a colleague of the team does not.
@@ -382,5 +416,73 @@ engine_tests! {
         let en = w.worker.client.get(app.url(&format!("/cases/{}", w.case))).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
         let en = visible_text(&en);
         assert!(en.contains("Timeline") && en.contains("Last contacts") && en.contains("Referred by") && en.contains("Social landlord"), "{en}");
+    }
+
+    async fn break_the_glass_reads_a_case_for_a_day_with_a_reason(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let case_path = format!("/cases/{}", w.case);
+        let glass = format!("{case_path}/emergency");
+        note(&app, &w.worker, &w.case, "home_visit", "normal", "Visite : **loyer** en retard").await;
+        note(&app, &w.worker, &w.case, "phone", "referents", "Violences évoquées au téléphone").await;
+        assert_eq!(w.other_team.get(&app, &case_path).await.status(), 404);
+        // Reception, and those who read the case already, may not break the glass.
+        for b in [&w.reception, &w.worker, &w.colleague, &w.supervisor, &w.manager] {
+            assert_eq!(b.get(&app, &glass).await.status(), 404);
+            let res = b.post(&app, &glass, &[("reason", "Appel du 115 : mise à l'abri ce soir")]).await;
+            assert_eq!(res.status(), 404);
+        }
+        // The form; an empty or short reason is refused, the text kept, nothing written.
+        let form = visible_text(&w.other_team.page(&app, &glass).await);
+        assert!(form.contains("Motif de l'accès d'urgence") && form.contains("Suivie par Test User"), "{form}");
+        let res = w.other_team.post(&app, &glass, &[("reason", "   ")]).await;
+        assert_eq!(res.status(), 422);
+        assert!(visible_text(&res.text().await.unwrap()).contains("Indiquez le motif"));
+        let res = w.other_team.post(&app, &glass, &[("reason", "  Urgent  ")]).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("  Urgent  </textarea>") && visible_text(&html).contains("au moins 10 caractères"), "{html}");
+        let en = w.other_team.client.post(app.url(&glass)).header("accept-language", "en")
+            .form(&[("csrf_token", w.other_team.csrf.as_str()), ("reason", "Urgent")]).send().await.unwrap();
+        assert_eq!(en.status(), 422);
+        assert!(visible_text(&en.text().await.unwrap()).contains("at least 10 characters"));
+        let res = w.other_team.post(&app, &glass, &[("reason", &"x".repeat(501))]).await;
+        assert_eq!(res.status(), 422);
+        assert!(emergency_events(&app, &w.case).await.is_empty());
+        assert_eq!(emergency_notifications(&app, "worker@cases.example").await, 0);
+        assert_eq!(w.other_team.get(&app, &case_path).await.status(), 404);
+
+        // With a reason: the case, normal notes only, read-only, under a banner.
+        let reason = "Appel du 115 : Mme Dupont à la rue ce soir";
+        let res = w.other_team.post(&app, &glass, &[("reason", &format!("  {reason} "))]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(location(&res), case_path);
+        let html = w.other_team.page(&app, &case_path).await;
+        let text = visible_text(&html);
+        assert!(text.contains("loyer") && !text.contains("Violences"), "{text}");
+        assert!(text.contains("Accès d'urgence jusqu'au") && text.contains(&format!("motivé : {reason}")), "{text}");
+        assert!(!html.contains("/notes/new") && !html.contains("/edit\""));
+        assert_eq!(w.other_team.get(&app, &format!("{case_path}/notes/new")).await.status(), 404);
+        let res = w.other_team.post(&app, &format!("{case_path}/status"), &[("version", "1"), ("status", "paused")]).await;
+        assert_eq!(res.status(), 404);
+        // The form again sends back to the case.
+        assert_eq!(w.other_team.get(&app, &glass).await.status(), 303);
+        // The audit event holds the reason; the read was audited; the referent is told.
+        let events = emergency_events(&app, &w.case).await;
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].reason.as_deref(), Some(reason));
+        assert_eq!(audit_reads(&app, &w.case).await, 1);
+        assert_eq!(emergency_notifications(&app, "worker@cases.example").await, 1);
+        assert_eq!(emergency_notifications(&app, "colleague@cases.example").await, 0);
+        let bell = visible_text(&w.worker.page(&app, "/notifications").await);
+        assert!(bell.contains("a ouvert en urgence un accompagnement que vous suivez"), "{bell}");
+        // In English.
+        let en = w.other_team.client.get(app.url(&case_path)).header("accept-language", "en").send().await.unwrap();
+        assert!(visible_text(&en.text().await.unwrap()).contains("Emergency access until"));
+
+        // Once expired, the access is gone.
+        set_emergency_expiry(&app, Ts::from(Ts::now().get() - time::Duration::minutes(1))).await;
+        assert_eq!(w.other_team.get(&app, &case_path).await.status(), 404);
+        assert_eq!(w.other_team.get(&app, &glass).await.status(), 200);
     }
 }

@@ -82,6 +82,9 @@ enum Param {
     Case,
     /// A note of that case, written by the demo worker.
     CaseEntry,
+    /// A case of A in a team of its own, which no visitor follows, supervises or works in:
+    /// the one the workers and supervisors may open in an emergency (break the glass).
+    EmergencyCase,
 }
 
 impl Param {
@@ -103,6 +106,7 @@ impl Param {
                 | Param::Upload
                 | Param::Case
                 | Param::CaseEntry
+                | Param::EmergencyCase
         )
     }
 }
@@ -124,6 +128,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "visit_id") => Some(Param::Visit),
         (_, "upload_id") => Some(Param::Upload),
         (_, "job_id") => Some(Param::Job),
+        (path, "case_id") if path.ends_with("/emergency") => Some(Param::EmergencyCase),
         (_, "case_id") => Some(Param::Case),
         (_, "entry_id") => Some(Param::CaseEntry),
         (_, "household_id") => Some(Param::Household),
@@ -178,6 +183,7 @@ struct OrgIds {
     upload: uuid::Uuid,
     case: domain::CaseId,
     case_entry: domain::CaseEntryId,
+    emergency_case: domain::CaseId,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -266,6 +272,7 @@ impl Plan {
             Param::Job => self.job.to_string(),
             Param::Case => self.a.case.to_string(),
             Param::CaseEntry => self.a.case_entry.to_string(),
+            Param::EmergencyCase => self.a.emergency_case.to_string(),
         })
     }
 
@@ -298,7 +305,7 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
-            Param::Case => labelled(&self.b.cases),
+            Param::Case | Param::EmergencyCase => labelled(&self.b.cases),
             Param::CaseEntry => labelled(&self.b.case_entries),
             Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
                 vec![]
@@ -750,7 +757,19 @@ engine_tests! {
             db, org_b, b_person, team(&app, org_b, "Équipe de rue").await,
             user_id(&app, "min-jun.kim@lerelais.example").await,
         ).await;
+        // A case of A in a team nobody is in, followed by the manager (who may not break the
+        // glass): the workers and supervisors of A may ask for emergency access to it.
+        let emergency_team = TeamId::new();
+        let new_team = domain::organisations::NewTeam {
+            id: emergency_team,
+            organisation_id: org_a,
+            name: domain::organisations::DisplayName::parse("Matrice urgence").unwrap(),
+        };
+        teams::insert(db, &new_team, Ts::now()).await.unwrap();
+        let (emergency_case, _) =
+            case_with_note(db, org_a, a_person, emergency_team, user_id(&app, manager).await).await;
         let a = OrgIds {
+            emergency_case,
             person: a_person,
             household: a_household,
             household_member: a_member,
