@@ -120,3 +120,81 @@ describe('cases, notes and drafts that survive the session', () => {
     }
   });
 });
+
+// Break-the-glass: a worker who does not follow a person reads, on the person's page, who
+// does, and may open the case in an emergency after giving a reason; the form and the case under
+// an emergency grant pass axe in French and English.
+describe('emergency access to a case the worker does not follow', () => {
+  let server;
+  let browser;
+  let dataDir;
+  let personPath;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'passerelle-e2e-emergency-'));
+    server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
+    browser = await launchBrowser();
+    // One of the worker's demo cases goes to another team and referent, as after a transfer.
+    const db = path.join(dataDir, 'demo', 'passerelle.db');
+    const karim = `(SELECT id FROM users WHERE email = '${WORKER}')`;
+    const sql = `
+      CREATE TEMP TABLE moved AS SELECT id, person_id FROM cases WHERE referent_id = ${karim} ORDER BY opened_at, id LIMIT 1;
+      DELETE FROM case_co_referents WHERE case_id IN (SELECT id FROM moved);
+      UPDATE cases SET referent_id = (SELECT id FROM users WHERE email = 'sophie.lambert@valbourg.example'),
+        team_id = (SELECT t.id FROM teams t WHERE t.name = 'Pôle seniors' AND t.organisation_id = cases.organisation_id)
+        WHERE id IN (SELECT id FROM moved);
+      SELECT lower(hex(person_id)) FROM moved;`;
+    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const hex = result.stdout.trim();
+    assert.match(hex, /^[0-9a-f]{32}$/);
+    personPath = `/persons/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('the reason is asked, then the case reads under a banner', async () => {
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, server.baseUrl, WORKER, DEMO_PASSWORD);
+      await page.goto(new URL(personPath, server.baseUrl).href);
+      await page.getByText(/Suivie par/).first().waitFor();
+      await page.getByRole('link', { name: "Accès d'urgence" }).first().click();
+      await page.getByLabel("Motif de l'accès d'urgence").waitFor();
+      await assertAccessible(page, 'case-emergency-form-fr');
+      // Too short: refused, the text kept, nothing granted.
+      await page.getByLabel("Motif de l'accès d'urgence").fill('urgent');
+      await page.getByRole('button', { name: 'Accéder en urgence' }).click();
+      await page.getByRole('alert').waitFor();
+      assert.equal(await page.getByLabel("Motif de l'accès d'urgence").inputValue(), 'urgent');
+      await assertAccessible(page, 'case-emergency-errors-fr');
+      // The same form in English.
+      const formUrl = page.url();
+      await page.goto(new URL('/language/en', server.baseUrl).href);
+      await page.goto(formUrl);
+      await page.getByLabel('Reason for emergency access').waitFor();
+      await assertAccessible(page, 'case-emergency-form-en');
+      await page.goto(new URL('/language/fr', server.baseUrl).href);
+      await page.goto(formUrl);
+      await page.getByLabel("Motif de l'accès d'urgence").fill('Appel du 115 cette nuit : la personne est à la rue avec ses enfants');
+      await page.getByRole('button', { name: 'Accéder en urgence' }).click();
+      await page.getByText(/Accès d'urgence jusqu'au/).waitFor();
+      assert.match(page.url(), /\/cases\/[0-9a-f-]{36}$/);
+      await assertAccessible(page, 'case-emergency-granted-fr');
+      await screenshot(page, 'case-emergency-granted-fr');
+      // In English, the banner and the case.
+      const caseUrl = page.url();
+      await page.goto(new URL('/language/en', server.baseUrl).href);
+      await page.goto(caseUrl);
+      await page.getByText(/Emergency access until/).waitFor();
+      await assertAccessible(page, 'case-emergency-granted-en');
+    } finally {
+      await context.close();
+    }
+  });
+});
