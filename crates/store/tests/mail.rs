@@ -47,7 +47,7 @@ fn urgency(user: UserId, org: OrganisationId) -> NewNotification {
         organisation_id: Some(org),
         kind: NotificationKind::UrgencyRaised,
         actor_user_id: None,
-        details: Some("eviction".into()),
+        details: Some("imminent_eviction".into()),
     }
 }
 
@@ -87,7 +87,7 @@ engine_tests! {
         assert_eq!(payload["notification_id"], shown[0].id.to_string());
         let to_send = mail::notification_to_send(&db, shown[0].id).await.unwrap().unwrap();
         assert_eq!(to_send.user_id, emailed);
-        assert_eq!(to_send.notification.details.as_deref(), Some("eviction"));
+        assert_eq!(to_send.notification.details.as_deref(), Some("imminent_eviction"));
         assert_eq!(notifications::unread_count(&db, in_app).await.unwrap(), 1);
     }
 

@@ -163,3 +163,59 @@ fn build(
 pub fn utc_day(ts: Ts) -> time::Date {
     ts.get().date()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::i18n::{I18n, Locale};
+
+    fn urgency() -> Notification {
+        Notification {
+            id: uuid::Uuid::nil(),
+            kind: "urgency_raised".into(),
+            organisation_name: Some("CCAS de Valbourg".into()),
+            actor_name: Some("Karim Benali".into()),
+            details: Some("imminent_eviction".into()),
+            created_at: Ts::from(time::macros::datetime!(2026-03-02 09:05 UTC)),
+            read_at: None,
+        }
+    }
+
+    #[test]
+    fn the_text_version_reads_as_a_letter_with_its_letterhead_and_links() {
+        let t = Tr::new(Arc::new(I18n::load()), Locale::Fr);
+        let letterhead = Letterhead {
+            organisation: Some("CCAS de Valbourg".into()),
+            address_lines: vec!["1 place de la Mairie".into(), "12000 Valbourg".into()],
+            signatory: Some("La directrice".into()),
+            footer: Some("Accueil du lundi au vendredi".into()),
+            time_zone: Some("Europe/Paris".into()),
+        };
+        let to = To { address: "claire@example.org", name: "Claire Fontaine" };
+        let email = notification(&t, &to, &urgency(), &letterhead, "https://p.example.org/");
+        assert_eq!(
+            email.text,
+            "CCAS de Valbourg\n1 place de la Mairie\n12000 Valbourg\n\nBonjour Claire Fontaine,\n\n\
+             Vous avez une nouvelle notification dans Passerelle :\n\n- 2026-03-02 10:05 CET\n  \
+             Karim Benali a signalé une urgence dans CCAS de Valbourg : Expulsion imminente. \
+             Voir la file de l'équipe.\n\nOuvrir mes notifications dans Passerelle\n\
+             https://p.example.org/notifications\n\nLa directrice\n\n--\nAccueil du lundi au \
+             vendredi\nVous recevez cet e-mail parce que vous l'avez demandé dans votre compte. \
+             Pour changer ce que vous recevez :\nhttps://p.example.org/account/notifications"
+        );
+    }
+
+    #[test]
+    fn without_an_organisation_the_email_has_no_letterhead_and_names_the_app() {
+        let t = Tr::new(Arc::new(I18n::load()), Locale::En);
+        let to = To { address: "claire@example.org", name: "Claire" };
+        let email = notification(&t, &to, &urgency(), &Letterhead::default(), "http://x");
+        assert_eq!(email.subject, "New notification — Passerelle");
+        assert!(email.text.starts_with("Hello Claire,"), "{}", email.text);
+        assert!(!email.html.contains("<header"));
+        // Times in UTC when no zone is known.
+        assert!(email.text.contains("2026-03-02 09:05 UTC"), "{}", email.text);
+    }
+}

@@ -94,7 +94,7 @@ async fn urgency(app: &TestApp, user: domain::UserId, actor: domain::UserId) {
         organisation_id: Some(org.id),
         kind: NotificationKind::UrgencyRaised,
         actor_user_id: Some(actor),
-        details: Some("eviction".into()),
+        details: Some("imminent_eviction".into()),
     };
     notifications::insert(&mut tx, &n, Ts::now()).await.unwrap();
     tx.commit().await.unwrap();
@@ -135,7 +135,7 @@ engine_tests! {
         assert_eq!(en_mail.lang, "en");
         assert_eq!(en_mail.subject, "New notification — CCAS de Saint-Denis");
         assert!(en_mail.text.contains("Hello Test User,"), "{}", en_mail.text);
-        assert!(en_mail.text.contains("raised an urgency flag in CCAS de Saint-Denis"), "{}", en_mail.text);
+        assert!(en_mail.text.contains("raised an urgency flag in CCAS de Saint-Denis: Imminent eviction."), "{}", en_mail.text);
         assert!(en_mail.text.contains("https://passerelle.example.org/notifications"));
         assert!(en_mail.html.contains("<html lang=\"en\">"));
         assert!(en_mail.html.contains("href=\"https://passerelle.example.org/notifications\""));
@@ -143,7 +143,7 @@ engine_tests! {
         assert_eq!(fr_mail.lang, "fr");
         assert_eq!(fr_mail.subject, "Nouvelle notification — CCAS de Saint-Denis");
         assert!(fr_mail.text.contains("Bonjour Test User,"), "{}", fr_mail.text);
-        assert!(fr_mail.text.contains("a signalé une urgence dans CCAS de Saint-Denis"), "{}", fr_mail.text);
+        assert!(fr_mail.text.contains("a signalé une urgence dans CCAS de Saint-Denis : Expulsion imminente."), "{}", fr_mail.text);
         // The letterhead, in both versions; escaped in HTML, as typed in text.
         for m in [en_mail, fr_mail] {
             assert!(m.text.contains("1 place de la Mairie\n93200 Saint-Denis"), "{}", m.text);
