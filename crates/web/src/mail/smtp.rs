@@ -128,7 +128,7 @@ mod tests {
     }
 
     /// A one-connection SMTP sink on loopback: answers like a server, keeps what it was told.
-    async fn sink() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+    async fn sink(rcpt_reply: &'static [u8]) -> (u16, tokio::task::JoinHandle<Vec<String>>) {
         use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -152,6 +152,7 @@ mod tests {
                     match line.split(' ').next().unwrap_or_default().to_ascii_uppercase().as_str() {
                         "EHLO" => b"250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n",
                         "AUTH" => b"235 authenticated\r\n",
+                        "RCPT" => rcpt_reply,
                         "DATA" => {
                             in_data = true;
                             b"354 go on\r\n"
@@ -173,7 +174,7 @@ mod tests {
     #[tokio::test]
     async fn the_smtp_mailer_speaks_smtp_to_a_server_on_loopback() {
         use base64_sink::decode;
-        let (port, task) = sink().await;
+        let (port, task) = sink(b"250 ok\r\n").await;
         let config = MailConfig {
             smtp_url: secrecy::SecretString::from(format!("smtp://mailer@127.0.0.1:{port}")),
             password: Some(secrecy::SecretString::from("from-the-file".to_owned())),
@@ -217,6 +218,26 @@ mod tests {
             .expect(&all);
         assert_eq!(decode(encoded), b"Camille, 'Martin'");
         assert!(to.ends_with("<camille@example.org>"), "{to}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_recipient_is_a_permanent_error_that_quotes_nothing_of_the_reply() {
+        let (port, _task) = sink(b"550 5.1.1 <camille@example.org>: no such user\r\n").await;
+        let config = MailConfig {
+            smtp_url: secrecy::SecretString::from(format!("smtp://127.0.0.1:{port}")),
+            password: None,
+            from: "passerelle@example.org".into(),
+        };
+        let email = OutgoingEmail {
+            to_address: "camille@example.org".into(),
+            to_name: "Camille".into(),
+            lang: "en",
+            subject: "s".into(),
+            text: "t".into(),
+            html: "<p>h</p>".into(),
+        };
+        let e = SmtpMailer::new(&config).unwrap().send(&email).await.unwrap_err();
+        assert_eq!(e.0, "permanent SMTP error 550");
     }
 
     /// Just enough base64 to read an AUTH PLAIN line (no dependency for a test).
