@@ -19,22 +19,20 @@
 //! order from one round to the next, each phase capped at `BENCH_PHASE_SECS` (default 30 s).
 //! Without `--bench` (as `cargo test --benches` runs it) it does a few events, as a smoke test.
 
-use std::error::Error;
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{BenchResult, cleanup, env_usize, quantile, scratch, sorted, spread};
 use domain::accounts::Email;
 use domain::audit::AuditAction;
 use domain::organisations::{DisplayName, NewOrganisation, Slug};
 use domain::{OrganisationId, UserId};
-use sqlx::Connection;
 use store::audit::{self, NewAuditEvent};
 use store::db::PoolOptions;
 use store::{Db, Ts, Tx, accounts, organisations};
 use uuid::Uuid;
 
-type BenchResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
-
-const POSTGRES_VAR: &str = "PASSERELLE_BENCH_POSTGRES_URL";
 const CHAINS: usize = 8;
 const CLIENTS: usize = 8;
 
@@ -44,27 +42,6 @@ const RAW_INSERT: &str = "INSERT INTO audit_events (id, chain_id, seq, organisat
      reason, details, prev_hash, hash) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 const FAKE_HASH: &str = "5f2b8c1e9a7d3f4b6c0e8a2d4f6b8c0e2a4d6f8b0c2e4a6d8f0b2c4e6a8d0f2b";
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// The value at quantile `q` (nearest rank) of sorted samples.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-/// Median and min – max of a few figures, one per round.
-fn spread(v: &[f64]) -> (f64, f64, f64) {
-    let s = sorted(v.to_vec());
-    (quantile(&s, 0.5), s[0], s[s.len() - 1])
-}
 
 /// Who writes: the organisation (whose chain the audited appends go to) and the actor.
 #[derive(Clone, Copy)]
@@ -227,75 +204,6 @@ async fn populate(db: &Db) -> BenchResult<Vec<Client>> {
     Ok(clients)
 }
 
-/// `postgres://host/db?x` → (`postgres://host`, `?x`).
-fn split_postgres_url(url: &str) -> (&str, &str) {
-    let (without_query, query) = match url.find('?') {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    let authority_start = without_query.find("://").map_or(0, |i| i + 3);
-    match without_query[authority_start..].find('/') {
-        Some(i) => (&without_query[..authority_start + i], query),
-        None => (without_query, query),
-    }
-}
-
-async fn admin_execute(admin_url: &str, statement: &str) -> BenchResult<()> {
-    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    sqlx::query(statement).execute(&mut conn).await?;
-    conn.close().await?;
-    Ok(())
-}
-
-struct Target {
-    url: String,
-    label: String,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    Folder(std::path::PathBuf),
-    Database { admin_url: String, name: String },
-}
-
-async fn target() -> BenchResult<Target> {
-    let tag = format!("{}_{}", std::process::id(), Uuid::now_v7().simple());
-    match std::env::var(POSTGRES_VAR).ok().filter(|v| !v.is_empty()) {
-        Some(admin_url) => {
-            let name = format!("passerelle_bench_audit_{tag}");
-            admin_execute(&admin_url, &format!("CREATE DATABASE {name}")).await?;
-            let (base, query) = split_postgres_url(&admin_url);
-            Ok(Target {
-                url: format!("{base}/{name}{query}"),
-                label: format!("PostgreSQL, fresh database {name}"),
-                cleanup: Cleanup::Database { admin_url, name },
-            })
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("passerelle-bench-audit-{tag}"));
-            std::fs::create_dir_all(&dir)?;
-            let path = dir.join("bench.db");
-            Ok(Target {
-                url: format!("sqlite:{}", path.display()),
-                label: format!("SQLite, {}", path.display()),
-                cleanup: Cleanup::Folder(dir),
-            })
-        }
-    }
-}
-
-async fn cleanup(cleanup: Cleanup) {
-    let result = match &cleanup {
-        Cleanup::Folder(dir) => std::fs::remove_dir_all(dir).map_err(Into::into),
-        Cleanup::Database { admin_url, name } => {
-            admin_execute(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await
-        }
-    };
-    if let Err(e) = result {
-        eprintln!("cleanup failed: {e}");
-    }
-}
-
 async fn bench(db: &Db, full: bool) -> BenchResult<()> {
     let (runs, events, cap) = if full {
         (
@@ -412,7 +320,7 @@ fn main() -> BenchResult<()> {
     let full = std::env::args().any(|a| a == "--bench");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let target = target().await?;
+        let target = scratch("audit").await?;
         println!("audit append bench on {}", target.label);
         let outcome = async {
             let db = Db::connect(&target.url, &PoolOptions::default()).await?;

@@ -16,96 +16,18 @@
 //! `BENCH_RUNS` (default 3) rounds of `BENCH_JOBS` jobs (default 2000). Without `--bench` (as
 //! `cargo test --benches` runs it) one round of 20 jobs, as a smoke test.
 
-use std::error::Error;
+mod common;
+
 use std::time::{Duration as StdDuration, Instant};
 
+use common::{BenchResult, Scratch, cleanup, env_usize, scratch, spread};
 use domain::jobs::JobState;
-use sqlx::Connection;
 use store::db::PoolOptions;
 use store::jobs::runner::{Registry, Runner, RunnerOptions};
 use store::jobs::{self, NewJob};
 use store::{Db, Ts};
-use uuid::Uuid;
 
-type BenchResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
-
-const POSTGRES_VAR: &str = "PASSERELLE_BENCH_POSTGRES_URL";
 const KIND: &str = "bench.noop";
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// Median, min and max of a few figures, one per round.
-fn spread(v: &[f64]) -> (f64, f64, f64) {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    (s[s.len() / 2], s[0], s[s.len() - 1])
-}
-
-/// `postgres://host/db?x` → (`postgres://host`, `?x`).
-fn split_postgres_url(url: &str) -> (&str, &str) {
-    let (without_query, query) = match url.find('?') {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    let authority_start = without_query.find("://").map_or(0, |i| i + 3);
-    match without_query[authority_start..].find('/') {
-        Some(i) => (&without_query[..authority_start + i], query),
-        None => (without_query, query),
-    }
-}
-
-async fn admin_execute(admin_url: &str, statement: &str) -> BenchResult<()> {
-    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    sqlx::query(statement).execute(&mut conn).await?;
-    conn.close().await?;
-    Ok(())
-}
-
-enum Cleanup {
-    Folder(std::path::PathBuf),
-    Database { admin_url: String, name: String },
-}
-
-/// The database URL, a label, and what to remove at the end.
-async fn target() -> BenchResult<(String, String, Cleanup)> {
-    let tag = format!("{}_{}", std::process::id(), Uuid::now_v7().simple());
-    match std::env::var(POSTGRES_VAR).ok().filter(|v| !v.is_empty()) {
-        Some(admin_url) => {
-            let name = format!("passerelle_bench_jobs_{tag}");
-            admin_execute(&admin_url, &format!("CREATE DATABASE {name}")).await?;
-            let (base, query) = split_postgres_url(&admin_url);
-            Ok((
-                format!("{base}/{name}{query}"),
-                format!("PostgreSQL, fresh database {name}"),
-                Cleanup::Database { admin_url, name },
-            ))
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("passerelle-bench-jobs-{tag}"));
-            std::fs::create_dir_all(&dir)?;
-            let path = dir.join("bench.db");
-            Ok((
-                format!("sqlite:{}", path.display()),
-                format!("SQLite, {}", path.display()),
-                Cleanup::Folder(dir),
-            ))
-        }
-    }
-}
-
-async fn cleanup(cleanup: Cleanup) {
-    let result = match &cleanup {
-        Cleanup::Folder(dir) => std::fs::remove_dir_all(dir).map_err(Into::into),
-        Cleanup::Database { admin_url, name } => {
-            admin_execute(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await
-        }
-    };
-    if let Err(e) = result {
-        eprintln!("cleanup failed: {e}");
-    }
-}
 
 async fn raw(db: &Db, sql: &str) -> BenchResult<()> {
     match db {
@@ -195,7 +117,7 @@ async fn main() -> BenchResult<()> {
     let full = std::env::args().any(|a| a == "--bench");
     let (runs, n) =
         if full { (env_usize("BENCH_RUNS", 3), env_usize("BENCH_JOBS", 2000)) } else { (1, 20) };
-    let (url, label, to_clean) = target().await?;
+    let Scratch { url, label, cleanup: to_clean } = scratch("jobs").await?;
     let db = Db::connect(&url, &PoolOptions::default()).await?;
     db.migrate().await?;
     raw(&db, "CREATE TABLE bench_counter (n BIGINT NOT NULL)").await?;

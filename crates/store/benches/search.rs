@@ -21,19 +21,16 @@
 //! first in odd ones, after one warm-up pass. Results are limited to 25, as on the search page.
 //! Without `--bench` (as `cargo test --benches` runs it): 200 persons, 10 queries, one pass.
 
-use std::error::Error;
+mod common;
+
 use std::time::Instant;
 
+use common::{BenchResult, Cleanup, cleanup, env_usize, quantile, scratch, sorted, spread};
 use domain::OrganisationId;
-use sqlx::Connection;
 use store::bench_data::{self, Size};
 use store::db::PoolOptions;
 use store::{Db, organisations, persons};
-use uuid::Uuid;
 
-type BenchResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
-
-const POSTGRES_VAR: &str = "PASSERELLE_BENCH_POSTGRES_URL";
 const RESULTS: usize = 25;
 const KINDS: [&str; 10] = [
     "first family",
@@ -47,27 +44,6 @@ const KINDS: [&str; 10] = [
     "first, family typo",
     "FAMILY",
 ];
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// The value at quantile `q` (nearest rank) of sorted samples.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-/// Median and min – max of a few figures, one per round.
-fn spread(v: &[f64]) -> (f64, f64, f64) {
-    let s = sorted(v.to_vec());
-    (quantile(&s, 0.5), s[0], s[s.len() - 1])
-}
 
 struct Round {
     search: [f64; 3],
@@ -228,73 +204,14 @@ async fn bench(db: &Db, full: bool, generate: Option<(Size, u64)>) -> BenchResul
     Ok(())
 }
 
-/// `postgres://host/db?x` → (`postgres://host`, `?x`).
-fn split_postgres_url(url: &str) -> (&str, &str) {
-    let (without_query, query) = match url.find('?') {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    let authority_start = without_query.find("://").map_or(0, |i| i + 3);
-    match without_query[authority_start..].find('/') {
-        Some(i) => (&without_query[..authority_start + i], query),
-        None => (without_query, query),
-    }
-}
-
-async fn admin_execute(admin_url: &str, statement: &str) -> BenchResult<()> {
-    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    sqlx::query(statement).execute(&mut conn).await?;
-    conn.close().await?;
-    Ok(())
-}
-
-enum Cleanup {
-    Keep,
-    Folder(std::path::PathBuf),
-    Database { admin_url: String, name: String },
-}
-
-/// The database URL, what it is, and what to remove afterwards.
+/// The database URL, what it is, and what to remove afterwards: a generated database the user
+/// names (kept), or a fresh one.
 async fn target() -> BenchResult<(String, String, Cleanup)> {
     if let Some(url) = std::env::var("BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
         return Ok((url.clone(), format!("{} (kept)", store::redact_url(&url)), Cleanup::Keep));
     }
-    let tag = format!("{}_{}", std::process::id(), Uuid::now_v7().simple());
-    match std::env::var(POSTGRES_VAR).ok().filter(|v| !v.is_empty()) {
-        Some(admin_url) => {
-            let name = format!("passerelle_bench_search_{tag}");
-            admin_execute(&admin_url, &format!("CREATE DATABASE {name}")).await?;
-            let (base, query) = split_postgres_url(&admin_url);
-            Ok((
-                format!("{base}/{name}{query}"),
-                format!("PostgreSQL, fresh database {name}"),
-                Cleanup::Database { admin_url, name },
-            ))
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("passerelle-bench-search-{tag}"));
-            std::fs::create_dir_all(&dir)?;
-            let path = dir.join("bench.db");
-            Ok((
-                format!("sqlite:{}", path.display()),
-                format!("SQLite, {}", path.display()),
-                Cleanup::Folder(dir),
-            ))
-        }
-    }
-}
-
-async fn cleanup(cleanup: Cleanup) {
-    let result = match &cleanup {
-        Cleanup::Keep => Ok(()),
-        Cleanup::Folder(dir) => std::fs::remove_dir_all(dir).map_err(Into::into),
-        Cleanup::Database { admin_url, name } => {
-            admin_execute(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await
-        }
-    };
-    if let Err(e) = result {
-        eprintln!("cleanup failed: {e}");
-    }
+    let s = scratch("search").await?;
+    Ok((s.url, s.label, s.cleanup))
 }
 
 fn main() -> BenchResult<()> {
