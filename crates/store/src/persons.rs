@@ -416,19 +416,6 @@ impl Tier {
 
     /// The condition on the driving slot's term, None when the slot has nothing of this tier.
     fn condition(self, slot: &Slot, args: &mut Vec<Arg>) -> Option<String> {
-        let mut set = |kind: i64, terms: &[String]| {
-            if terms.is_empty() {
-                return None;
-            }
-            let ps: Vec<String> = terms
-                .iter()
-                .map(|t| {
-                    args.push(Arg::Text(t.clone()));
-                    format!("${}", args.len())
-                })
-                .collect();
-            Some(format!("t.kind = {kind} AND t.term IN ({})", ps.join(", ")))
-        };
         match self {
             Tier::Exact => slot.prefix.as_ref().map(|p| {
                 args.push(Arg::Text(p.clone()));
@@ -442,8 +429,8 @@ impl Tier {
                 args.push(Arg::Text(format!("{p}\u{10FFFF}")));
                 format!("t.kind = 0 AND t.term > ${} AND t.term < ${}", args.len() - 1, args.len())
             }),
-            Tier::Words => set(search::KIND_WORD, &slot.words),
-            Tier::Variants => set(search::KIND_DELETION, &slot.deletions),
+            Tier::Words => term_in("t", search::KIND_WORD, &slot.words, args),
+            Tier::Variants => term_in("t", search::KIND_DELETION, &slot.deletions, args),
         }
     }
 
@@ -579,20 +566,26 @@ fn slot_conditions(alias: &str, slot: &Slot, args: &mut Vec<Arg>) -> Vec<String>
             lo + 1
         ));
     }
-    let mut set = |kind: i64, terms: &[String], ors: &mut Vec<String>| {
-        if terms.is_empty() {
-            return;
-        }
-        let mut ps = Vec::with_capacity(terms.len());
-        for t in terms {
-            args.push(Arg::Text(t.clone()));
-            ps.push(format!("${}", args.len()));
-        }
-        ors.push(format!("({alias}.kind = {kind} AND {alias}.term IN ({}))", ps.join(", ")));
-    };
-    set(search::KIND_WORD, &slot.words, &mut ors);
-    set(search::KIND_DELETION, &slot.deletions, &mut ors);
+    ors.extend(term_in(alias, search::KIND_WORD, &slot.words, args).map(|c| format!("({c})")));
+    ors.extend(
+        term_in(alias, search::KIND_DELETION, &slot.deletions, args).map(|c| format!("({c})")),
+    );
     ors
+}
+
+/// `alias.kind = kind AND alias.term IN (…)` with every term bound; None for no terms.
+fn term_in(alias: &str, kind: i64, terms: &[String], args: &mut Vec<Arg>) -> Option<String> {
+    if terms.is_empty() {
+        return None;
+    }
+    let ps: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            args.push(Arg::Text(t.clone()));
+            format!("${}", args.len())
+        })
+        .collect();
+    Some(format!("{alias}.kind = {kind} AND {alias}.term IN ({})", ps.join(", ")))
 }
 
 /// The persons of the organisation matching `query`, best first, at most `limit`; merged
