@@ -19,6 +19,15 @@ use tracing::{Event, Metadata, Subscriber};
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static QUERIES: AtomicUsize = AtomicUsize::new(0);
 
+/// Whether a logged statement is a `PRAGMA`.
+struct PragmaSeen(bool);
+
+impl tracing::field::Visit for PragmaSeen {
+    fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0 |= format!("{value:?}").contains("PRAGMA");
+    }
+}
+
 /// Counts the statements sqlx logs (target `sqlx::query`), on every thread: SQLite runs its
 /// statements on a worker thread of its own.
 struct QueryCounter;
@@ -35,8 +44,12 @@ impl Subscriber for QueryCounter {
     }
     fn record(&self, _: &Id, _: &Record<'_>) {}
     fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, _: &Event<'_>) {
-        if COUNTING.load(Ordering::SeqCst) {
+    fn event(&self, event: &Event<'_>) {
+        // A connection the pool opens meanwhile refreshes SQLite's statistics for itself
+        // (`PRAGMA optimize`, see store::db): no query of the overview.
+        let mut pragma = PragmaSeen(false);
+        event.record(&mut pragma);
+        if COUNTING.load(Ordering::SeqCst) && !pragma.0 {
             QUERIES.fetch_add(1, Ordering::SeqCst);
         }
     }
