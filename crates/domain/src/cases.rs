@@ -36,6 +36,127 @@ impl CaseStatus {
 }
 
 /// Why a status change was refused.
+/// What a timeline entry is. Notes and status changes are their own record; the other kinds
+/// are events that point at a record of their feature (an assessment, a goal…) and keep a short
+/// text of it as it was then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    Note,
+    Status,
+    Assessment,
+    Goal,
+    Step,
+    Victory,
+    /// The person's agreement to the plan (signature, oral agreement).
+    Agreement,
+    /// A change of referent or co-referents (reassignment, delegation).
+    Referents,
+    /// A follow-up check after closure.
+    FollowUp,
+    Appointment,
+    Task,
+    Document,
+    Referral,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 13] = [
+        EntryKind::Note,
+        EntryKind::Status,
+        EntryKind::Assessment,
+        EntryKind::Goal,
+        EntryKind::Step,
+        EntryKind::Victory,
+        EntryKind::Agreement,
+        EntryKind::Referents,
+        EntryKind::FollowUp,
+        EntryKind::Appointment,
+        EntryKind::Task,
+        EntryKind::Document,
+        EntryKind::Referral,
+    ];
+
+    /// The code stored in `case_entries.kind` (its CHECK lists the same codes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Note => "note",
+            EntryKind::Status => "status",
+            EntryKind::Assessment => "assessment",
+            EntryKind::Goal => "goal",
+            EntryKind::Step => "step",
+            EntryKind::Victory => "victory",
+            EntryKind::Agreement => "agreement",
+            EntryKind::Referents => "referents",
+            EntryKind::FollowUp => "follow_up",
+            EntryKind::Appointment => "appointment",
+            EntryKind::Task => "task",
+            EntryKind::Document => "document",
+            EntryKind::Referral => "referral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
+    /// Whether the entry belongs to the case's metadata, shown to whoever may see that the
+    /// case exists and who follows it (a manager without content rights), or to its content.
+    pub fn is_metadata(self) -> bool {
+        matches!(self, EntryKind::Status | EntryKind::Referents)
+    }
+}
+
+/// The groups of events a timeline can be narrowed to, besides a note type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineGroup {
+    StatusChanges,
+    Assessments,
+    /// Goals, steps and the person's agreement to the plan.
+    PlanChanges,
+    Victories,
+    ReferentChanges,
+    FollowUps,
+}
+
+impl TimelineGroup {
+    pub const ALL: [TimelineGroup; 6] = [
+        TimelineGroup::StatusChanges,
+        TimelineGroup::Assessments,
+        TimelineGroup::PlanChanges,
+        TimelineGroup::Victories,
+        TimelineGroup::ReferentChanges,
+        TimelineGroup::FollowUps,
+    ];
+
+    /// The code in a filter's address (`type=kind:plan`), never a list code (those have no
+    /// colon).
+    pub fn code(self) -> &'static str {
+        match self {
+            TimelineGroup::StatusChanges => "kind:status",
+            TimelineGroup::Assessments => "kind:assessment",
+            TimelineGroup::PlanChanges => "kind:plan",
+            TimelineGroup::Victories => "kind:victory",
+            TimelineGroup::ReferentChanges => "kind:referents",
+            TimelineGroup::FollowUps => "kind:follow_up",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TimelineGroup> {
+        TimelineGroup::ALL.into_iter().find(|g| g.code() == s.trim())
+    }
+
+    pub fn kinds(self) -> &'static [EntryKind] {
+        match self {
+            TimelineGroup::StatusChanges => &[EntryKind::Status],
+            TimelineGroup::Assessments => &[EntryKind::Assessment],
+            TimelineGroup::PlanChanges => &[EntryKind::Goal, EntryKind::Step, EntryKind::Agreement],
+            TimelineGroup::Victories => &[EntryKind::Victory],
+            TimelineGroup::ReferentChanges => &[EntryKind::Referents],
+            TimelineGroup::FollowUps => &[EntryKind::FollowUp],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusProblem {
     /// The case is already in that status.
@@ -369,6 +490,29 @@ pub fn parse_emergency_reason(typed: &str) -> Result<String, EmergencyReasonProb
 #[cfg(test)]
 mod emergency_reason_tests {
     use super::*;
+
+    #[test]
+    fn entry_kinds_round_trip_and_only_status_and_referents_are_metadata() {
+        for k in EntryKind::ALL {
+            assert_eq!(EntryKind::parse(k.as_str()), Some(k));
+        }
+        let metadata: Vec<_> = EntryKind::ALL.into_iter().filter(|k| k.is_metadata()).collect();
+        assert_eq!(metadata, [EntryKind::Status, EntryKind::Referents]);
+        assert_eq!(EntryKind::parse("goals"), None);
+    }
+
+    #[test]
+    fn timeline_groups_have_distinct_codes_that_no_list_code_can_be() {
+        let mut seen = std::collections::HashSet::new();
+        for g in TimelineGroup::ALL {
+            assert!(seen.insert(g.code()));
+            assert_eq!(TimelineGroup::parse(g.code()), Some(g));
+            assert!(!crate::lists::valid_code(g.code()), "{}", g.code());
+            assert!(!g.kinds().is_empty());
+            assert!(!g.kinds().contains(&EntryKind::Note));
+        }
+        assert_eq!(TimelineGroup::parse("plan"), None);
+    }
 
     #[test]
     fn an_emergency_reason_is_trimmed_and_bounded() {

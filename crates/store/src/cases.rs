@@ -5,7 +5,7 @@
 //! `domain::policy` and passed in (a [`NoteVisibility`]) so that a page of the timeline counts
 //! only the entries its reader may see.
 
-use domain::cases::{CaseStatus, Confidentiality, NoteInput};
+use domain::cases::{CaseStatus, Confidentiality, EntryKind, NoteInput};
 use domain::policy::{CaseFacts, NoteVisibility};
 use domain::{CaseEntryId, CaseId, HouseholdId, OrganisationId, PersonId, TeamId, UserId};
 use uuid::Uuid;
@@ -350,6 +350,53 @@ pub async fn add_note(
     Ok(id)
 }
 
+/// An event of a feature other than notes, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent<'a> {
+    pub organisation_id: OrganisationId,
+    pub case_id: CaseId,
+    /// Neither [`EntryKind::Note`] nor [`EntryKind::Status`], which have their own functions.
+    pub kind: EntryKind,
+    pub occurred_at: Ts,
+    /// Who did it; `None` for the system (a delegation that ended by itself).
+    pub author: Option<UserId>,
+    /// The record it is about.
+    pub subject_id: Option<Uuid>,
+    /// A short text of the record as it is now (kept as it was, whatever happens to the record).
+    pub summary: Option<&'a str>,
+    /// What happened, a code of the kind's own (`added`, `changed`, `achieved`…).
+    pub detail: &'a str,
+}
+
+/// Adds an event to a case's timeline, in the transaction of the change it records.
+#[tracing::instrument(skip_all)]
+pub async fn add_event(
+    tx: &mut Tx,
+    event: &NewEvent<'_>,
+    now: Ts,
+) -> Result<CaseEntryId, StoreError> {
+    debug_assert!(!matches!(event.kind, EntryKind::Note | EntryKind::Status));
+    let id = CaseEntryId::new();
+    sql!(
+        execute,
+        &mut *tx,
+        "INSERT INTO case_entries (id, organisation_id, case_id, kind, occurred_at, author_id, \
+         confidentiality, subject_id, summary, detail, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'normal', $7, $8, $9, $10, $10, 1)",
+        id.as_uuid(),
+        event.organisation_id.as_uuid(),
+        event.case_id.as_uuid(),
+        event.kind.as_str(),
+        event.occurred_at,
+        event.author.map(|a| a.as_uuid()),
+        event.subject_id,
+        event.summary,
+        event.detail,
+        now,
+    )?;
+    Ok(id)
+}
+
 /// Corrects a note, if nobody changed it since `expected_version`: the content it had is kept
 /// as a version first (written by the note's author: only the author corrects a note).
 /// `false` (nothing written) on a stale version or a deleted note.
@@ -449,7 +496,7 @@ pub struct Entry {
     pub id: CaseEntryId,
     #[sqlx(try_from = "Uuid")]
     pub case_id: CaseId,
-    /// `note` or `status`.
+    /// An [`EntryKind`] code.
     pub kind: String,
     pub occurred_at: Ts,
     pub author_id: Option<Uuid>,
@@ -469,11 +516,22 @@ pub struct Entry {
     pub version: i64,
     /// How many earlier versions a correction kept.
     pub corrections: i64,
+    /// The record an event is about (none for notes and status changes).
+    pub subject_id: Option<Uuid>,
+    /// A short text of that record as it was when the event happened.
+    pub summary: Option<String>,
+    /// What happened to the record, a code of the kind's own.
+    pub detail: Option<String>,
 }
 
 impl Entry {
     pub fn is_note(&self) -> bool {
         self.kind == "note"
+    }
+
+    /// The entry's kind; `None` for a code this version does not know (a newer server wrote it).
+    pub fn kind(&self) -> Option<EntryKind> {
+        EntryKind::parse(&self.kind)
     }
 
     pub fn author(&self) -> Option<UserId> {
@@ -501,16 +559,18 @@ macro_rules! entry_select {
          e.note_type, e.duration_minutes, e.place, e.participants, e.confidentiality, e.body, \
          e.status, e.closure_reason, e.deleted_at, d.display_name AS deleted_by_name, \
          e.delete_reason, e.updated_at, e.version, \
-         (SELECT count(*) FROM case_entry_versions v WHERE v.entry_id = e.id) AS corrections \
+         (SELECT count(*) FROM case_entry_versions v WHERE v.entry_id = e.id) AS corrections, \
+         e.subject_id, e.summary, e.detail \
          FROM case_entries e LEFT JOIN users a ON a.id = e.author_id \
          LEFT JOIN users d ON d.id = e.deleted_by "
     };
 }
 
-/// The entries `visibility` lets through: status changes always (they are the case's
-/// metadata), notes only with a visibility, by their level. `$3`: notes at all; `$4`: the
-/// viewer; `$5`: "referents only" notes of others.
-const VISIBLE: &str = "(e.kind = 'status' OR ($3 AND e.kind = 'note' AND \
+/// The entries `visibility` lets through: status and referent changes always (they are the
+/// case's metadata, [`EntryKind::is_metadata`]), every other entry only with a visibility, by
+/// its level (events other than notes are all at the normal level). `$3`: content at all;
+/// `$4`: the viewer; `$5`: "referents only" notes of others.
+const VISIBLE: &str = "(e.kind IN ('status', 'referents') OR ($3 AND \
      (e.confidentiality = 'normal' OR e.author_id = $4 OR \
      (e.confidentiality = 'referents' AND $5))))";
 
@@ -529,6 +589,15 @@ pub struct Cursor {
     pub id: CaseEntryId,
 }
 
+/// Which entries of a timeline to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineFilter<'a> {
+    /// Notes of this type (a contact-medium code, or `case_review`).
+    NoteType(&'a str),
+    /// Entries of these kinds.
+    Kinds(&'a [EntryKind]),
+}
+
 /// One page of a timeline, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelinePage {
@@ -538,7 +607,7 @@ pub struct TimelinePage {
 }
 
 /// A page of `limit` entries of a case's timeline, newest first, older than `before`, only
-/// notes of `note_type` when given (status changes are then left out). One query.
+/// those `filter` keeps when given. One query.
 #[allow(clippy::too_many_arguments)] // A page: which case, for whom, which type, from where.
 #[tracing::instrument(skip_all)]
 pub async fn timeline<'c>(
@@ -546,7 +615,7 @@ pub async fn timeline<'c>(
     organisation_id: OrganisationId,
     case_id: CaseId,
     visibility: Option<NoteVisibility>,
-    note_type: Option<&str>,
+    filter: Option<TimelineFilter<'_>>,
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<TimelinePage, StoreError> {
@@ -556,9 +625,24 @@ pub async fn timeline<'c>(
         concat!(entry_select!(), "WHERE e.organisation_id = $1 AND e.case_id = $2 AND {}"),
         VISIBLE
     );
-    if let Some(t) = note_type {
-        args.push(Arg::Text(t.to_owned()));
-        sql.push_str(&format!(" AND e.note_type = ${}", args.len()));
+    match filter {
+        Some(TimelineFilter::NoteType(t)) => {
+            args.push(Arg::Text(t.to_owned()));
+            sql.push_str(&format!(" AND e.kind = 'note' AND e.note_type = ${}", args.len()));
+        }
+        Some(TimelineFilter::Kinds(kinds)) => {
+            let mut marks = Vec::new();
+            for k in kinds {
+                args.push(Arg::Text(k.as_str().to_owned()));
+                marks.push(format!("${}", args.len()));
+            }
+            if marks.is_empty() {
+                sql.push_str(" AND 1 = 0");
+            } else {
+                sql.push_str(&format!(" AND e.kind IN ({})", marks.join(", ")));
+            }
+        }
+        None => {}
     }
     if let Some(c) = before {
         args.push(Arg::Ts(c.occurred_at));
@@ -840,7 +924,7 @@ pub async fn overview(
     db: &crate::Db,
     case: &Case,
     visibility: Option<NoteVisibility>,
-    note_type: Option<&str>,
+    filter: Option<TimelineFilter<'_>>,
     before: Option<Cursor>,
     last_contacts_limit: i64,
     page: i64,
@@ -857,7 +941,7 @@ pub async fn overview(
         Some(v) => Some(last_contacts(db, org, case.id, v, last_contacts_limit).await?),
         None => None,
     };
-    let timeline = timeline(db, org, case.id, visibility, note_type, before, page).await?;
+    let timeline = timeline(db, org, case.id, visibility, filter, before, page).await?;
     let draft = match draft_of {
         Some(user) => {
             find_draft(db, org, user, DraftKey { case_id: case.id, entry_id: None }).await?

@@ -5,7 +5,7 @@
 //! a case with no note and with 200.
 
 use domain::accounts::{Email, Role};
-use domain::cases::{CaseStatus, Confidentiality, NoteInput};
+use domain::cases::{CaseStatus, Confidentiality, EntryKind, NoteInput, TimelineGroup};
 use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
 use domain::policy::{ActiveMembership, Actor, case_access, note_visibility};
 use domain::{CaseId, MembershipId, OrganisationId, PersonId, TeamId, UserId};
@@ -298,10 +298,113 @@ engine_tests! {
         let first = cases::timeline(&db, w.org, id, vis, None, None, 20).await.unwrap();
         let times: Vec<Ts> = first.entries.iter().map(|e| e.occurred_at).collect();
         assert!(times.windows(2).all(|p| p[0] >= p[1]), "newest first");
-        let phones = cases::timeline(&db, w.org, id, vis, Some("phone"), None, 50).await.unwrap();
+        let phones = cases::timeline(&db, w.org, id, vis, Some(cases::TimelineFilter::NoteType("phone")), None, 50).await.unwrap();
         assert_eq!(phones.entries.len(), 15);
         assert!(phones.entries.iter().all(|e| e.note_type.as_deref() == Some("phone")));
         assert!(phones.older.is_none());
+    }
+
+    async fn events_of_other_features_are_content_but_referent_changes_are_metadata(db) {
+        let db = db.migrated().await;
+        let w = world(&db, "k").await;
+        let id = open_case(&db, &w, &[]).await;
+        let goal = uuid::Uuid::now_v7();
+        let mut tx = db.begin_write().await.unwrap();
+        for (minute, kind, detail, summary) in [
+            (10, EntryKind::Goal, "added", Some("Retrouver un logement à moi")),
+            (11, EntryKind::Victory, "added", Some("J'ai ouvert mon compte")),
+            (12, EntryKind::Referents, "changed", None),
+            (13, EntryKind::Assessment, "added", None),
+        ] {
+            let event = cases::NewEvent {
+                organisation_id: w.org,
+                case_id: id,
+                kind,
+                occurred_at: at(minute),
+                author: Some(w.referent.user_id),
+                subject_id: Some(goal),
+                summary,
+                detail,
+            };
+            cases::add_event(&mut tx, &event, at(minute)).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let c = cases::find(&db, w.org, id).await.unwrap().unwrap();
+        let vis = note_visibility(&w.colleague, &case_access(&w.colleague, &c.facts(&[])));
+        assert!(vis.is_some());
+        let all = cases::timeline(&db, w.org, id, vis, None, None, 50).await.unwrap();
+        let kinds: Vec<_> = all.entries.iter().map(|e| e.kind().unwrap()).collect();
+        assert_eq!(
+            kinds,
+            [EntryKind::Assessment, EntryKind::Referents, EntryKind::Victory, EntryKind::Goal, EntryKind::Status]
+        );
+        let victory = &all.entries[2];
+        assert_eq!(victory.summary.as_deref(), Some("J'ai ouvert mon compte"));
+        assert_eq!((victory.detail.as_deref(), victory.subject_id), (Some("added"), Some(goal)));
+        // A reader of metadata only sees the status and referent changes, no event's text.
+        let metadata = cases::timeline(&db, w.org, id, None, None, None, 50).await.unwrap();
+        let kinds: Vec<_> = metadata.entries.iter().map(|e| e.kind().unwrap()).collect();
+        assert_eq!(kinds, [EntryKind::Referents, EntryKind::Status]);
+        // A group keeps its kinds only, and a note-type filter keeps notes only.
+        let plan = cases::TimelineFilter::Kinds(TimelineGroup::PlanChanges.kinds());
+        let page = cases::timeline(&db, w.org, id, vis, Some(plan), None, 50).await.unwrap();
+        assert_eq!(page.entries.iter().map(|e| e.kind().unwrap()).collect::<Vec<_>>(), [EntryKind::Goal]);
+        let none = cases::TimelineFilter::Kinds(&[]);
+        assert!(cases::timeline(&db, w.org, id, vis, Some(none), None, 50).await.unwrap().entries.is_empty());
+        let notes = cases::TimelineFilter::NoteType("home_visit");
+        assert!(cases::timeline(&db, w.org, id, vis, Some(notes), None, 50).await.unwrap().entries.is_empty());
+        // The last contacts are notes only.
+        assert!(cases::last_contacts(&db, w.org, id, vis.unwrap(), 5).await.unwrap().is_empty());
+    }
+
+    async fn rebuilding_the_timeline_table_keeps_notes_their_versions_and_drafts(db) {
+        // Migration 0017 rebuilds `case_entries` on SQLite (a CHECK cannot change in place)
+        // with foreign keys enforced: run its text again on a database holding a corrected
+        // note and a draft of a correction, and nothing is lost or left dangling.
+        let db = db.migrated().await;
+        let w = world(&db, "m").await;
+        let id = open_case(&db, &w, &[]).await;
+        let entry = add(&db, &w, id, &w.colleague, &note(3, Confidentiality::Referents, "premier")).await;
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(cases::correct_note(&mut tx, w.org, entry, 1, &note(3, Confidentiality::Referents, "corrigé"), at(600)).await.unwrap());
+        tx.commit().await.unwrap();
+        let edit = DraftKey { case_id: id, entry_id: Some(entry) };
+        let typed = NoteInput { body: "en cours".into(), ..Default::default() };
+        cases::save_draft(&db, w.org, w.colleague.user_id, edit, &typed, at(7)).await.unwrap();
+        let before = cases::find_entry(&db, w.org, id, entry).await.unwrap().unwrap();
+
+        // On both engines the kinds are checked by the database: an unknown one is refused.
+        let bogus = "UPDATE case_entries SET kind = 'bogus' WHERE case_id = $1";
+        let refused = match &db {
+            store::Db::Sqlite(p) => sqlx::query(bogus).bind(id.as_uuid()).execute(p).await.is_err(),
+            store::Db::Postgres(p) => sqlx::query(bogus).bind(id.as_uuid()).execute(p).await.is_err(),
+        };
+        assert!(refused, "the kind's CHECK must refuse an unknown kind");
+        let store::Db::Sqlite(pool) = &db else {
+            return; // PostgreSQL changes the CHECK in place: no rebuild to check.
+        };
+        let mut conn = pool.begin().await.unwrap();
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(fk, 1, "the rebuild must hold with foreign keys enforced");
+        sqlx::raw_sql(include_str!("../migrations/sqlite/0017_case_timeline_kinds.sql"))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let dangling: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut *conn).await.unwrap();
+        assert!(dangling.is_empty(), "{dangling:?}");
+        conn.commit().await.unwrap();
+
+        let after = cases::find_entry(&db, w.org, id, entry).await.unwrap().unwrap();
+        assert_eq!(after, before);
+        assert_eq!(after.corrections, 1);
+        let versions = cases::note_versions(&db, entry).await.unwrap();
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].body.as_deref(), Some("premier"));
+        let d = cases::find_draft(&db, w.org, w.colleague.user_id, edit).await.unwrap().unwrap();
+        assert_eq!(d.input.body, "en cours");
+        let mine = cases::drafts_of(&db, w.org, w.colleague.user_id).await.unwrap();
+        assert_eq!(mine[0].entry_id, Some(entry.as_uuid()));
     }
 
     async fn drafts_belong_to_their_user_and_form(db) {

@@ -186,3 +186,12 @@ case-emergency-error-short = The reason must be at least { $min } characters lon
 case-emergency-banner = Emergency access until { $until }, because: { $reason }
 notification-case_emergency_access = { $actor } opened a case you follow in an emergency ({ $organisation }). The reason is in the audit log.
 mail-kind-case_emergency_access = Someone opens a case I follow in an emergency
+
+# Timeline events of other features (case-event-<kind>-<detail>), and the filter's groups.
+case-event-open = Open
+case-filter-status = Status changes
+case-filter-assessment = Assessments
+case-filter-plan = Plan changes
+case-filter-victory = Victories
+case-filter-referents = Referent changes
+case-filter-follow-up = Follow-up checks

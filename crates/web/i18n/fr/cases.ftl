@@ -186,3 +186,12 @@ case-emergency-error-short = Le motif doit compter au moins { $min } caractères
 case-emergency-banner = Accès d'urgence jusqu'au { $until }, motivé : { $reason }
 notification-case_emergency_access = { $actor } a ouvert en urgence un accompagnement que vous suivez ({ $organisation }). Le motif est dans le journal d'audit.
 mail-kind-case_emergency_access = Quelqu'un ouvre en urgence un accompagnement que je suis
+
+# Événements des autres fonctions au fil du suivi (case-event-<type>-<détail>), et les groupes du filtre.
+case-event-open = Ouvrir
+case-filter-status = Changements de statut
+case-filter-assessment = Diagnostics
+case-filter-plan = Changements du plan d'action
+case-filter-victory = Victoires
+case-filter-referents = Changements de référent
+case-filter-follow-up = Suivis après clôture

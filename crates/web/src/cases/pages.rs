@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::AuditAction;
-use domain::cases::{self, CaseStatus, StatusProblem};
+use domain::cases::{self, CaseStatus, EntryKind, StatusProblem, TimelineGroup};
 use domain::lists::{ListName, Lists};
 use domain::markup::Block;
 use domain::policy::{self, CaseAccess, NoteVisibility};
@@ -15,7 +15,7 @@ use domain::{CaseEntryId, CaseId, OrganisationId, PersonId, TeamId, UserId};
 use serde::Deserialize;
 use store::Ts;
 use store::audit::NewAuditEvent;
-use store::cases::{Case, Cursor, Entry, NewCase};
+use store::cases::{Case, Cursor, Entry, NewCase, TimelineFilter};
 
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
@@ -377,6 +377,8 @@ pub struct EntryView {
     pub deleted: Option<String>,
     pub can_change: bool,
     pub versions_link: bool,
+    /// Where the record an event is about is shown.
+    pub link: Option<String>,
 }
 
 pub(super) fn entry_view(
@@ -387,6 +389,10 @@ pub(super) fn entry_view(
     e: &Entry,
 ) -> EntryView {
     let when = crate::dates::for_user(e.occurred_at, signed_in);
+    let kind = e.kind();
+    if !matches!(kind, Some(EntryKind::Note | EntryKind::Status)) {
+        return event_view(t, loaded, e, when);
+    }
     if !e.is_note() {
         let status = e.status().unwrap_or(CaseStatus::Open);
         let heading = match status {
@@ -419,6 +425,7 @@ pub(super) fn entry_view(
             deleted: None,
             can_change: false,
             versions_link: false,
+            link: None,
         };
     }
     let level = e.confidentiality();
@@ -464,6 +471,41 @@ pub(super) fn entry_view(
             && e.corrections > 0
             && policy::may_see_note_versions(actor, &loaded.access, e.author(), level),
         deleted,
+        link: None,
+    }
+}
+
+/// An event of another feature (an assessment, a goal, a victory…): its heading says what
+/// happened (`case-event-<kind>-<detail>`), its text is the record's summary as it was then,
+/// and it links to the record when the record has a page.
+fn event_view(t: &Tr, loaded: &Loaded, e: &Entry, when: String) -> EntryView {
+    let detail = e.detail.as_deref().filter(|d| domain::lists::valid_code(d)).unwrap_or("changed");
+    let heading = t.msg(&format!("case-event-{}-{detail}", e.kind.replace('_', "-")));
+    let details =
+        e.author_name.iter().map(|n| t.msg_args("case-entry-by", &[("name", n)])).collect();
+    EntryView {
+        id: e.id,
+        note: false,
+        when,
+        heading,
+        details,
+        level: None,
+        blocks: e.summary.as_deref().map(domain::markup::parse).unwrap_or_default(),
+        deleted: None,
+        can_change: false,
+        versions_link: false,
+        link: e.kind().zip(e.subject_id).and_then(|(k, s)| event_link(loaded.case.id, k, s)),
+    }
+}
+
+/// Where the record an event is about is shown.
+pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) -> Option<String> {
+    match kind {
+        EntryKind::Assessment => Some(format!("/cases/{case_id}/assessments/{subject}")),
+        EntryKind::Goal | EntryKind::Step | EntryKind::Victory | EntryKind::Agreement => {
+            Some(format!("/cases/{case_id}/plan"))
+        }
+        _ => None,
     }
 }
 
@@ -591,13 +633,17 @@ async fn show_page(
     let t = &ctx.t;
     let visibility = loaded.visibility(signed_in);
     let type_code = q.note_type.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let filter = type_code.map(|code| match TimelineGroup::parse(code) {
+        Some(g) => TimelineFilter::Kinds(g.kinds()),
+        None => TimelineFilter::NoteType(code),
+    });
     let before = q.before.as_deref().and_then(parse_cursor);
     let me = loaded.access.write.then_some(signed_in.actor.user_id);
     let overview = store::cases::overview(
         &state.db,
         case,
         visibility,
-        type_code,
+        filter,
         before,
         LAST_CONTACTS,
         TIMELINE_PAGE,
@@ -651,8 +697,9 @@ async fn show_page(
     let older = page.older.map(|c| {
         let mut href = format!("/cases/{}?before={}", case.id, cursor_text(&c));
         if let Some(ty) = type_code {
-            // A list code: lowercase letters, digits and underscores, nothing to escape.
-            if domain::lists::valid_code(ty) {
+            // A list code (lowercase letters, digits and underscores) or a group's code (the
+            // same and a colon): nothing to escape.
+            if domain::lists::valid_code(ty) || TimelineGroup::parse(ty).is_some() {
                 href.push_str(&format!("&type={ty}"));
             }
         }
@@ -678,6 +725,17 @@ async fn show_page(
         label: t.msg("case-filter-all"),
         selected: type_code.is_none(),
     }];
+    // Event groups only for a reader of the content: the others see status changes alone.
+    if loaded.access.content {
+        type_filter.extend(TimelineGroup::ALL.into_iter().map(|g| Choice {
+            code: g.code().to_owned(),
+            label: t.msg(&format!(
+                "case-filter-{}",
+                g.code().trim_start_matches("kind:").replace('_', "-")
+            )),
+            selected: type_code == Some(g.code()),
+        }));
+    }
     type_filter.extend(note_types(t, lists, type_code.unwrap_or("")));
     let notice = notice.or_else(|| {
         if q.opened.is_some() {
