@@ -98,6 +98,22 @@ typed_id!(
 );
 
 typed_id!(
+    /// A goal of a case's action plan, in the person's own words.
+    GoalId
+);
+typed_id!(
+    /// A step (action) under a goal of the plan: who does what by when.
+    StepId
+);
+typed_id!(
+    /// A victory: a small success of the person, in their words.
+    VictoryId
+);
+typed_id!(
+    /// The person's agreement to their plan (signed or oral), at one date.
+    AgreementId
+);
+typed_id!(
     /// A case (accompagnement): a person followed by a team, with a referent.
     CaseId
 );

@@ -18,6 +18,7 @@ pub mod markup;
 pub mod organisations;
 pub mod passwords;
 pub mod persons;
+pub mod plans;
 pub mod policy;
 pub mod search;
 pub mod totp;

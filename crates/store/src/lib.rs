@@ -31,6 +31,7 @@ pub mod merges;
 pub mod notifications;
 pub mod organisations;
 pub mod persons;
+pub mod plans;
 pub mod second_factor;
 pub mod sessions;
 pub mod teams;

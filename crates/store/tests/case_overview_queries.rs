@@ -175,6 +175,59 @@ async fn run(test_db: TestDb) {
     assert_eq!(empty, full, "the same queries whatever the history");
     assert!(full <= 10, "{full} queries");
     assert!(full >= 8, "the counter sees the queries ({full})");
+
+    // The plan panel: the same three queries with no plan and with 20 goals of 5 steps each
+    // and 30 victories.
+    let plan_empty = plan_overview_queries(&db, org, id).await;
+    let mut tx = db.begin_write().await.unwrap();
+    for g in 0..20 {
+        let goal = domain::plans::Goal {
+            person_words: format!("Goal {g}"),
+            worker_words: None,
+            domains: vec!["housing".into(), "budget".into()],
+            status: domain::plans::GoalStatus::Active,
+        };
+        let goal = store::plans::create_goal(&mut tx, org, id, &goal, reader.user_id, now())
+            .await
+            .unwrap();
+        for s in 0..5 {
+            let step = domain::plans::Step {
+                action: format!("Step {s}"),
+                owner: domain::plans::StepOwner::Person,
+                partner_name: None,
+                due_on: None,
+                status: domain::plans::StepStatus::Planned,
+            };
+            store::plans::add_step(&mut tx, org, id, goal, &step, reader.user_id, now())
+                .await
+                .unwrap();
+        }
+    }
+    for v in 0..30 {
+        let victory = domain::plans::Victory {
+            occurred_on: now().get().date(),
+            person_words: format!("Victory {v}"),
+            goal: None,
+        };
+        store::plans::add_victory(&mut tx, org, id, &victory, reader.user_id, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let plan_full = plan_overview_queries(&db, org, id).await;
+    eprintln!(
+        "plan panel on {:?}: {plan_empty} queries with no plan, {plan_full} with 20 goals",
+        test_db.engine
+    );
+    assert_eq!((plan_empty, plan_full), (3, 3));
+}
+
+/// The queries of the case overview's plan panel.
+async fn plan_overview_queries(db: &Db, org: OrganisationId, id: CaseId) -> usize {
+    QUERIES.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let o = store::plans::overview(db, org, id, 3).await.unwrap();
+    COUNTING.store(false, Ordering::SeqCst);
+    assert!(o.victories.len() <= 3);
+    QUERIES.load(Ordering::SeqCst)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
