@@ -80,14 +80,14 @@ describe('my account', () => {
     }
   });
 
-  test('the session warning offers to stay signed in, and a draft survives', async () => {
+  test('the session warning offers to stay signed in, and what was typed is kept on the server', async () => {
     const context = await newContext(browser, { locale: 'en-GB' });
     try {
       const page = await context.newPage();
       await page.clock.install();
       await signIn(page, server.baseUrl, 'julie.morel@valbourg.example', DEMO_PASSWORD);
-      await page.goto(new URL('/account/second-factor', server.baseUrl).href);
-      await page.getByLabel(/Type the 6-digit code/).fill('12');
+      await page.goto(new URL('/persons/new', server.baseUrl).href);
+      await page.getByLabel('Birth name').fill('Nguyễn-Morel');
       assert.equal(await page.locator('#session-warning').isVisible(), false);
       await page.clock.fastForward('28:30');
       await page.waitForSelector('#session-warning[open]');
@@ -98,11 +98,61 @@ describe('my account', () => {
       await page.getByRole('button', { name: 'Stay signed in' }).click();
       assert.equal((await keepAlive).status(), 204);
       assert.equal(await page.locator('#session-warning').isVisible(), false);
-      // Just before the end, what was typed is kept; coming back restores it.
+      // Just before the end, what was typed goes to the server (nothing in the browser's
+      // storage), then the page leaves for the sign-in page.
+      const kept = page.waitForResponse((r) => r.url().endsWith('/account/form-draft'));
       await page.clock.fastForward('29:55');
+      assert.equal((await kept).status(), 204);
+      // The server's clock does not follow the page's: the session ends by losing its cookie.
+      await context.clearCookies();
+      await page.clock.fastForward('00:11');
+      await page.waitForURL(/\/login\?notice=expired/);
+      const stored = await page.evaluate(() => [sessionStorage.length, localStorage.length]);
+      assert.deepEqual(stored, [0, 0], 'nothing typed is kept in the browser');
+      // Signing in again and coming back to the page brings it back, once.
+      await signIn(page, server.baseUrl, 'julie.morel@valbourg.example', DEMO_PASSWORD);
+      await page.goto(new URL('/persons/new', server.baseUrl).href);
+      await page.waitForSelector('#draft-restored:not([hidden])');
+      assert.equal(await page.getByLabel('Birth name').inputValue(), 'Nguyễn-Morel');
       await page.reload();
-      assert.equal(await page.getByLabel(/Type the 6-digit code/).inputValue(), '12');
-      assert.equal(await page.locator('#draft-restored').isVisible(), true);
+      await page.waitForLoadState('networkidle');
+      assert.equal(await page.getByLabel('Birth name').inputValue(), '');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a session gone before the page could keep what was typed hides the page and keeps it after signing in again', async () => {
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      await page.clock.install();
+      await signIn(page, server.baseUrl, 'julie.morel@valbourg.example', DEMO_PASSWORD);
+      await page.goto(new URL('/persons/new', server.baseUrl).href);
+      await page.getByLabel('Nom de naissance').fill('Lê-Dupuis');
+      // The computer slept: the session ended on the server before the page could send.
+      await context.clearCookies();
+      const refused = page.waitForResponse((r) => r.url().endsWith('/account/form-draft'));
+      await page.clock.fastForward('29:55');
+      assert.notEqual((await refused).status(), 204);
+      await page.waitForSelector('#session-ended:not([hidden])');
+      assert.equal(await page.locator('main').isVisible(), false, 'the content is hidden');
+      const violations = await checkA11y(page);
+      assert.deepEqual(violations, [], formatViolations(violations));
+      // Asking before signing in again says so, and loses nothing.
+      await page.getByRole('button', { name: 'Je me suis reconnecté·e : garder ma saisie' }).click();
+      await page.waitForSelector('#session-not-yet:not([hidden])');
+      // Signed in again in another tab, the page keeps what was typed and brings it back.
+      const other = await context.newPage();
+      await signIn(other, server.baseUrl, 'julie.morel@valbourg.example', DEMO_PASSWORD);
+      await other.close();
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.getByRole('button', { name: 'Je me suis reconnecté·e : garder ma saisie' }).click(),
+      ]);
+      await page.waitForSelector('#draft-restored:not([hidden])');
+      assert.equal(await page.getByLabel('Nom de naissance').inputValue(), 'Lê-Dupuis');
+      assert.deepEqual(await page.evaluate(() => [sessionStorage.length, localStorage.length]), [0, 0]);
     } finally {
       await context.close();
     }

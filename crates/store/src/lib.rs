@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod dialect;
 pub mod error;
+pub mod form_drafts;
 pub mod home;
 pub mod households;
 pub mod import;

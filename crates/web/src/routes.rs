@@ -220,6 +220,9 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
 const SECOND_FACTOR_SETUP: &[&str] = &[
     "/account/second-factor",
     "/account/keep-alive",
+    "/account/form-draft",
+    "/account/form-draft/take",
+    "/account/csrf-token",
     // Another organisation may not require it: switching there stays possible.
     "/account",
     "/account/organisation",

@@ -1,7 +1,8 @@
 //! The user's own account: profile, organisations and the switch between them, invitations
 //! to answer, open sessions, the change of password, the TOTP second factor (enrolment, and
-//! the second step of signing in), keeping a session alive.
+//! the second step of signing in), keeping a session alive and what was typed when it ends.
 
+mod form_drafts;
 mod invitations;
 mod mail_preferences;
 mod pages;
@@ -22,6 +23,9 @@ pub fn router() -> Routes {
         .post("/account/invitations/{invitation_id}/accept", Rule::SignedIn, invitations::accept)
         .post("/account/invitations/{invitation_id}/decline", Rule::SignedIn, invitations::decline)
         .post("/account/keep-alive", Rule::SignedIn, pages::keep_alive)
+        .post("/account/form-draft", Rule::SignedIn, form_drafts::save)
+        .post("/account/form-draft/take", Rule::SignedIn, form_drafts::take)
+        .get("/account/csrf-token", Rule::SignedIn, form_drafts::csrf_token)
         .post("/account/password", Rule::SignedIn, password::change)
         .get("/account/notifications", Rule::SignedIn, mail_preferences::show)
         .post("/account/notifications", Rule::SignedIn, mail_preferences::save)

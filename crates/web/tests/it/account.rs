@@ -308,6 +308,63 @@ engine_tests! {
         assert_eq!(forged.status(), 403);
     }
 
+    async fn what_was_typed_when_a_session_ends_is_kept_on_the_server_for_its_user_and_page_once(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("camille@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.create_user("noor@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let token = csrf_in(&app.get("/account").await.text().await.unwrap()).unwrap();
+        let path = "/persons/0190f3c2-aaaa-7bbb-8ccc-0123456789ab/edit";
+        let send = |url: &'static str, body: serde_json::Value, token: Option<String>| {
+            let mut req = app.client.post(app.url(url)).header("content-type", "application/json");
+            if let Some(t) = token {
+                req = req.header("x-csrf-token", t);
+            }
+            req.body(body.to_string()).send()
+        };
+        let fields = serde_json::json!([
+            [0, "birth_name", "Nguyễn", null],
+            [0, "csrf_token", "abc", null],
+            [0, "new_password", "hunter2", null],
+            [1, "consent", "yes", true]
+        ]);
+        let forged = send("/account/form-draft", serde_json::json!({"path": path, "fields": fields}), None).await.unwrap();
+        assert_eq!(forged.status(), 403, "anti-forgery token required");
+        let saved = send("/account/form-draft", serde_json::json!({"path": path, "fields": fields}), Some(token.clone())).await.unwrap();
+        assert_eq!(saved.status(), 204);
+        // A page address with a query (what was searched) or personal text is never a key.
+        let refused = send("/account/form-draft", serde_json::json!({"path": "/persons?q=Dupont", "fields": fields}), Some(token.clone())).await.unwrap();
+        assert_eq!(refused.status(), 422);
+        // Another user of the same page gets nothing.
+        let other = TestApp::new_client();
+        app.sign_in_with(&other, "noor@x.example", PASSWORD).await;
+        let other_token = csrf_in(&other.get(app.url("/account")).send().await.unwrap().text().await.unwrap()).unwrap();
+        let theirs = other
+            .post(app.url("/account/form-draft/take"))
+            .header("content-type", "application/json")
+            .header("x-csrf-token", other_token)
+            .body(serde_json::json!({"path": path}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(theirs.status(), 204);
+        // The user signs in again (a new session, a new token) and takes it back, once, without
+        // the token or the password.
+        app.sign_in("camille@x.example", PASSWORD).await;
+        let fresh: serde_json::Value = app.get("/account/csrf-token").await.json().await.unwrap();
+        let fresh = fresh["token"].as_str().unwrap().to_owned();
+        assert_ne!(fresh, token);
+        let taken = send("/account/form-draft/take", serde_json::json!({"path": path}), Some(fresh.clone())).await.unwrap();
+        assert_eq!(taken.status(), 200);
+        let body: serde_json::Value = taken.json().await.unwrap();
+        assert_eq!(body["fields"], serde_json::json!([[0, "birth_name", "Nguyễn", null], [1, "consent", "yes", true]]));
+        let again = send("/account/form-draft/take", serde_json::json!({"path": path}), Some(fresh)).await.unwrap();
+        assert_eq!(again.status(), 204, "taken back once");
+        // Signed out, the token is not given.
+        let stranger = TestApp::new_client().get(app.url("/account/csrf-token")).send().await.unwrap();
+        assert_ne!(stranger.status(), 200);
+    }
+
     async fn an_attacker_cannot_lock_the_owner_out_of_a_browser_they_used_before(db) {
         let app = TestApp::spawn(db).await;
         app.create_user("owner@x.example", PASSWORD, Some(("ccas-a", Role::Worker))).await;
