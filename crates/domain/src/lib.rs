@@ -6,8 +6,10 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod caseloads;
 pub mod cases;
 pub mod duplicates;
+pub mod follow_ups;
 pub mod ids;
 pub mod import;
 pub mod intake;

@@ -669,3 +669,205 @@ mod tests {
         ));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Referents, caseloads and follow-up checks (issue 7 point 9 and 7; ADR 0015).
+
+/// Who reaches a case's referents page; [`referent_rights`] decides per case.
+pub const REFERENT_EDITORS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+/// Who sees caseloads: managers (the organisation), supervisors (their supervised teams);
+/// [`caseload_scope`] says which cases.
+pub const CASELOAD_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervisor]);
+/// Who moves cases between workers, one or many at once, for good or for a while.
+pub const CASE_REASSIGNERS: Rule = Rule::Roles(&[Role::Manager]);
+/// Who schedules and records follow-up checks; [`may_follow_up`] decides per case.
+pub const FOLLOW_UP_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
+
+/// What an actor may change of a case's referents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReferentRights {
+    /// Replace the referent (managers: assignment is theirs).
+    pub referent: bool,
+    /// Add and remove co-referents (managers, and the case's referent, who builds the team
+    /// around the person: DOMAIN.md §3.1 "referent … may change referents").
+    pub co_referents: bool,
+}
+
+/// What `actor` may change of `case`'s referents: a manager of the organisation the referent
+/// and co-referents; the referent (a worker) the co-referents; nobody else — not a
+/// co-referent, a colleague of the team, a supervisor, nor anyone holding an emergency grant.
+pub fn referent_rights(actor: &Actor, case: &CaseFacts<'_>) -> ReferentRights {
+    let access = case_access(actor, case);
+    match actor.role() {
+        Some(Role::Manager) if access.manage => {
+            ReferentRights { referent: true, co_referents: true }
+        }
+        Some(Role::Worker) if access.write && case.referent_id == Some(actor.user_id) => {
+            ReferentRights { referent: false, co_referents: true }
+        }
+        _ => ReferentRights::default(),
+    }
+}
+
+/// Which cases' caseloads an actor sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseloadScope {
+    /// Every team of the organisation (managers).
+    Organisation,
+    /// These teams (the ones a supervisor supervises).
+    Teams(Vec<TeamId>),
+}
+
+/// The caseloads `actor` sees: a manager the whole organisation, a supervisor the teams they
+/// supervise (none: nothing); nobody else.
+pub fn caseload_scope(actor: &Actor) -> Option<CaseloadScope> {
+    let m = actor.membership.as_ref()?;
+    match m.role {
+        Role::Manager => Some(CaseloadScope::Organisation),
+        Role::Supervisor if !m.supervised_teams.is_empty() => {
+            Some(CaseloadScope::Teams(m.supervised_teams.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `actor` moves cases between workers: the organisation's managers.
+pub fn may_reassign(actor: &Actor) -> bool {
+    actor.role() == Some(Role::Manager)
+}
+
+/// Whether the actor with `access` to a case schedules and records its follow-up checks:
+/// those who write the case (referent, co-referents, workers of its team), **whatever its
+/// status**. A closed case takes no new note (ADR 0010), but its follow-ups are what closure
+/// leaves to do, so its referent keeps that access. An emergency grant writes nothing.
+pub fn may_follow_up(access: &CaseAccess) -> bool {
+    access.write && !access.emergency
+}
+
+#[cfg(test)]
+mod caseload_tests {
+    use super::*;
+
+    fn member(role: Role, teams: &[TeamId], supervised: &[TeamId], org: OrganisationId) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: teams.to_vec(),
+                supervised_teams: supervised.to_vec(),
+            }),
+        }
+    }
+
+    #[test]
+    fn who_changes_referents_sees_caseloads_reassigns_and_follows_up() {
+        let org = OrganisationId::new();
+        let (team, other_team) = (TeamId::new(), TeamId::new());
+        let referent = member(Role::Worker, &[team], &[], org);
+        let co_referent = member(Role::Worker, &[other_team], &[], org);
+        let co = [co_referent.user_id];
+        let case = CaseFacts {
+            organisation_id: org,
+            team_id: team,
+            referent_id: Some(referent.user_id),
+            co_referents: &co,
+        };
+        // who → change referent, change co-referents, caseload scope, reassign, follow up
+        type Row = (&'static str, Actor, [bool; 2], Option<CaseloadScope>, bool, bool);
+        let table: Vec<Row> = vec![
+            ("referent", referent.clone(), [false, true], None, false, true),
+            ("co-referent", co_referent.clone(), [false, false], None, false, true),
+            (
+                "worker of the team",
+                member(Role::Worker, &[team], &[], org),
+                [false, false],
+                None,
+                false,
+                true,
+            ),
+            (
+                "worker of another team",
+                member(Role::Worker, &[other_team], &[], org),
+                [false, false],
+                None,
+                false,
+                false,
+            ),
+            (
+                "manager",
+                member(Role::Manager, &[], &[], org),
+                [true, true],
+                Some(CaseloadScope::Organisation),
+                true,
+                false,
+            ),
+            (
+                "supervisor of the team",
+                member(Role::Supervisor, &[team], &[team], org),
+                [false, false],
+                Some(CaseloadScope::Teams(vec![team])),
+                false,
+                false,
+            ),
+            (
+                "supervisor of no team",
+                member(Role::Supervisor, &[team], &[], org),
+                [false, false],
+                None,
+                false,
+                false,
+            ),
+            (
+                "reception",
+                member(Role::Reception, &[team], &[], org),
+                [false, false],
+                None,
+                false,
+                false,
+            ),
+            ("dpo", member(Role::Dpo, &[], &[], org), [false, false], None, false, false),
+            (
+                "manager of another organisation",
+                member(Role::Manager, &[], &[], OrganisationId::new()),
+                [false, false],
+                Some(CaseloadScope::Organisation),
+                true,
+                false,
+            ),
+        ];
+        for (who, a, rights, scope, reassign, follow) in table {
+            let r = referent_rights(&a, &case);
+            assert_eq!([r.referent, r.co_referents], rights, "{who}");
+            assert_eq!(caseload_scope(&a), scope, "{who}");
+            assert_eq!(may_reassign(&a), reassign, "{who}");
+            let access = case_access(&a, &case);
+            assert_eq!(may_follow_up(&access), follow, "{who}");
+            // The route rules let in everyone the functions let in.
+            let allowed = |rule| check(rule, Some(&a)) == Decision::Allow;
+            if r.co_referents {
+                assert!(allowed(REFERENT_EDITORS), "{who}");
+            }
+            if scope.is_some() {
+                assert!(allowed(CASELOAD_READERS), "{who}");
+            }
+            assert_eq!(allowed(CASE_REASSIGNERS), reassign, "{who}");
+            if follow {
+                assert!(allowed(FOLLOW_UP_WRITERS), "{who}");
+            }
+        }
+        // A referent who is not (or no longer) a worker changes nothing.
+        let former = Actor {
+            membership: Some(ActiveMembership {
+                role: Role::Reception,
+                ..referent.membership.clone().unwrap()
+            }),
+            ..referent.clone()
+        };
+        assert_eq!(referent_rights(&former, &case), ReferentRights::default());
+        // An emergency grant follows up nothing.
+        let outsider = member(Role::Worker, &[other_team], &[], org);
+        assert!(!may_follow_up(&case_access_with_grant(&outsider, &case, true)));
+    }
+}
