@@ -121,6 +121,10 @@ typed_id!(
     /// An entry of a case's timeline: a note, or a change of the case's status.
     CaseEntryId
 );
+typed_id!(
+    /// An assessment (diagnostic) of a case: ratings per life domain at one date.
+    AssessmentId
+);
 
 #[cfg(test)]
 mod tests {

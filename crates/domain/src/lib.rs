@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod assessments;
 pub mod audit;
 pub mod caseloads;
 pub mod cases;

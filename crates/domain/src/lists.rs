@@ -19,10 +19,12 @@ pub enum ListName {
     OrientationSource,
     /// Why a case was closed, §2.9.
     CaseClosureReason,
+    /// The life domains an assessment rates, §2.15.
+    LifeDomain,
 }
 
 impl ListName {
-    pub const ALL: [ListName; 10] = [
+    pub const ALL: [ListName; 11] = [
         ListName::Sex,
         ListName::HousingSituation,
         ListName::FamilySituation,
@@ -33,6 +35,7 @@ impl ListName {
         ListName::ContactMedium,
         ListName::OrientationSource,
         ListName::CaseClosureReason,
+        ListName::LifeDomain,
     ];
 
     /// The list's name in storage and in message keys.
@@ -48,6 +51,7 @@ impl ListName {
             ListName::ContactMedium => "contact_medium",
             ListName::OrientationSource => "orientation_source",
             ListName::CaseClosureReason => "case_closure_reason",
+            ListName::LifeDomain => "life_domain",
         }
     }
 
@@ -188,6 +192,22 @@ impl ListName {
                 "protection_officer",
                 "deceased",
                 "other",
+            ],
+            ListName::LifeDomain => &[
+                "housing",
+                "employment",
+                "budget",
+                "health",
+                "mental_health",
+                "family",
+                "justice",
+                "education",
+                "mobility",
+                "social_life",
+                "rights",
+                "food",
+                "digital",
+                "french_language",
             ],
         }
     }
