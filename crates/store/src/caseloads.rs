@@ -62,6 +62,9 @@ pub struct WorkerLoad {
     pub flagged_cases: i64,
     /// Of those, cases they hold for an absent colleague (a delegation running).
     pub delegated_cases: i64,
+    /// Steps of those cases' plans still to do whose due date is before `today`
+    /// (`domain::plans::is_overdue`).
+    pub overdue_steps: i64,
     /// Cases they are a co-referent of, open and paused.
     pub co_referent_cases: i64,
     /// Still an enabled worker of the organisation (a former one keeps the cases they had
@@ -78,6 +81,7 @@ struct LoadRow {
     paused_cases: i64,
     flagged_cases: i64,
     delegated_cases: i64,
+    overdue_steps: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -98,9 +102,10 @@ pub async fn caseloads<'c>(
     exec: impl Into<Exec<'c>>,
     organisation_id: OrganisationId,
     scope: &CaseloadScope,
+    today: time::Date,
 ) -> Result<Vec<WorkerLoad>, StoreError> {
     let mut exec = exec.into();
-    let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
+    let mut args = vec![Arg::Uuid(organisation_id.as_uuid()), Arg::Date(today)];
     let filter = scope_filter(scope, &mut args);
     let sql = format!(
         "SELECT c.referent_id, u.display_name AS name, \
@@ -110,7 +115,10 @@ pub async fn caseloads<'c>(
          c.organisation_id AND f.person_id = c.person_id AND f.status <> 'closed') \
          THEN 1 ELSE 0 END) AS flagged_cases, \
          sum(CASE WHEN EXISTS (SELECT 1 FROM case_delegations d WHERE d.case_id = c.id \
-         AND d.ended_at IS NULL) THEN 1 ELSE 0 END) AS delegated_cases \
+         AND d.ended_at IS NULL) THEN 1 ELSE 0 END) AS delegated_cases, \
+         CAST(sum((SELECT count(*) FROM plan_steps s WHERE s.case_id = c.id \
+         AND s.status IN ('planned', 'in_progress', 'on_hold') AND s.due_on < $2)) AS BIGINT) \
+         AS overdue_steps \
          FROM cases c JOIN users u ON u.id = c.referent_id \
          WHERE c.organisation_id = $1 AND {ACTIVE}{filter} \
          GROUP BY c.referent_id, u.display_name"
@@ -157,6 +165,7 @@ pub async fn caseloads<'c>(
             paused_cases: load.map_or(0, |l| l.paused_cases),
             flagged_cases: load.map_or(0, |l| l.flagged_cases),
             delegated_cases: load.map_or(0, |l| l.delegated_cases),
+            overdue_steps: load.map_or(0, |l| l.overdue_steps),
             co_referent_cases: w.co_referent_cases,
             active: true,
         });
@@ -169,6 +178,7 @@ pub async fn caseloads<'c>(
             paused_cases: l.paused_cases,
             flagged_cases: l.flagged_cases,
             delegated_cases: l.delegated_cases,
+            overdue_steps: l.overdue_steps,
             co_referent_cases: 0,
             active: false,
         });

@@ -100,6 +100,8 @@ pub(crate) enum Arg {
     Ts(crate::Ts),
     Int(i64),
     Bool(bool),
+    /// A calendar date (`DATE` on PostgreSQL, `yyyy-mm-dd` text on SQLite).
+    Date(time::Date),
 }
 
 /// Binds `args` in order, as `$1, $2…`.
@@ -114,6 +116,7 @@ where
     crate::Ts: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    time::Date: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     for arg in args {
         query = match arg {
@@ -122,6 +125,7 @@ where
             Arg::Ts(v) => query.bind(v),
             Arg::Int(v) => query.bind(v),
             Arg::Bool(v) => query.bind(v),
+            Arg::Date(v) => query.bind(v),
         };
     }
     query
@@ -139,6 +143,7 @@ where
     crate::Ts: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    time::Date: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     for arg in args {
         query = match arg {
@@ -147,6 +152,7 @@ where
             Arg::Ts(v) => query.bind(v),
             Arg::Int(v) => query.bind(v),
             Arg::Bool(v) => query.bind(v),
+            Arg::Date(v) => query.bind(v),
         };
     }
     query

@@ -16,6 +16,8 @@ use store::{Db, Ts, accounts, follow_ups, intake, organisations, persons, teams}
 use testkit::engine_tests;
 use time::macros::{date, datetime};
 
+const TODAY: time::Date = date!(2026 - 03 - 02);
+
 fn at(minutes: i64) -> Ts {
     Ts::from(datetime!(2026-03-02 09:00 UTC) + time::Duration::minutes(minutes))
 }
@@ -126,6 +128,40 @@ async fn version(db: &Db, org: OrganisationId, id: CaseId) -> i64 {
     cases::find(db, org, id).await.unwrap().unwrap().version
 }
 
+/// A goal with steps: one overdue, one done past its date, one on hold due later, and if
+/// `more`, one on hold past its date.
+async fn plan(db: &Db, org: OrganisationId, case: CaseId, by: UserId, more: bool) {
+    use domain::plans::{Goal, GoalStatus, Step, StepOwner, StepStatus};
+    let mut tx = db.begin_write().await.unwrap();
+    let goal = Goal {
+        person_words: "Garder mon logement".into(),
+        worker_words: None,
+        domains: vec![],
+        status: GoalStatus::Active,
+    };
+    let g = store::plans::create_goal(&mut tx, org, case, &goal, by, at(3)).await.unwrap();
+    let mut steps = vec![
+        (date!(2026 - 02 - 01), StepStatus::Planned),
+        (date!(2026 - 02 - 01), StepStatus::Done),
+        (date!(2026 - 04 - 01), StepStatus::OnHold),
+        (TODAY, StepStatus::InProgress),
+    ];
+    if more {
+        steps.push((date!(2026 - 03 - 01), StepStatus::OnHold));
+    }
+    for (due, status) in steps {
+        let step = Step {
+            action: "Appeler le bailleur".into(),
+            owner: StepOwner::Worker,
+            partner_name: None,
+            due_on: Some(due),
+            status,
+        };
+        store::plans::add_step(&mut tx, org, case, g, &step, by, at(3)).await.unwrap().unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 /// The referent-change events of a case (metadata: seen without content), newest first.
 async fn referent_events(
     db: &Db,
@@ -164,7 +200,7 @@ engine_tests! {
             }
         }
         // 96 cases: referent, team, status and co-referent spread over the set.
-        struct Made { id: CaseId, referent: usize, team: TeamId, status: CaseStatus, flagged: bool, co: Option<usize> }
+        struct Made { id: CaseId, referent: usize, team: TeamId, status: CaseStatus, flagged: bool, co: Option<usize>, overdue: i64 }
         let mut made = Vec::new();
         for i in 0..96usize {
             let referent = i % 7; // 6 = the former worker
@@ -178,7 +214,14 @@ engine_tests! {
             if status != CaseStatus::Open {
                 set_status(&db, org, id, status, referent_id).await;
             }
-            made.push(Made { id, referent, team, status, flagged: p % 3 == 0 && p % 9 != 0, co: co.filter(|c| *c != referent) });
+            // Every fourth case has a plan: a step overdue, one done late, one on hold due
+            // later; every eighth, a second overdue step (on hold).
+            let mut overdue = 0;
+            if i % 4 == 0 {
+                overdue = if i % 8 == 0 { 2 } else { 1 };
+                plan(&db, org, id, referent_id, i % 8 == 0).await;
+            }
+            made.push(Made { id, referent, team, status, flagged: p % 3 == 0 && p % 9 != 0, co: co.filter(|c| *c != referent), overdue });
         }
         // The former worker leaves: their cases are without a referent.
         assert!(accounts::set_member_disabled(&db, org, former.membership, Some(at(5)), at(5)).await.unwrap());
@@ -189,7 +232,7 @@ engine_tests! {
         open(&db, other, op, oa, stranger.user_id, &[]).await;
 
         for (scope, teams_) in [(CaseloadScope::Organisation, vec![a, b]), (CaseloadScope::Teams(vec![a]), vec![a])] {
-            let loads = caseloads::caseloads(&db, org, &scope).await.unwrap();
+            let loads = caseloads::caseloads(&db, org, &scope, TODAY).await.unwrap();
             let in_scope = |m: &&Made| teams_.contains(&m.team) && m.status != CaseStatus::Closed;
             for (i, w) in workers.iter().enumerate() {
                 let mine: Vec<&Made> = made.iter().filter(in_scope).filter(|m| m.referent == i).collect();
@@ -205,6 +248,7 @@ engine_tests! {
                 assert_eq!(load.paused_cases, mine.iter().filter(|m| m.status == CaseStatus::Paused).count() as i64, "{scope:?} {i}");
                 assert_eq!(load.flagged_cases, mine.iter().filter(|m| m.flagged).count() as i64, "{scope:?} {i}");
                 assert_eq!(load.delegated_cases, 0);
+                assert_eq!(load.overdue_steps, mine.iter().map(|m| m.overdue).sum::<i64>(), "{scope:?} {i}");
                 if worker_in_scope {
                     let co = made.iter().filter(in_scope).filter(|m| m.co == Some(i)).count() as i64;
                     assert_eq!(load.co_referent_cases, co, "{scope:?} {i}");
@@ -326,7 +370,7 @@ engine_tests! {
             assert!(!access(&absent, &case).content);
             assert_eq!(referent_events(&db, org, c).await[0], ("delegated".to_owned(), Some("Absent → Delegate (11/03/2026)".to_owned())));
         }
-        let loads = caseloads::caseloads(&db, org, &CaseloadScope::Organisation).await.unwrap();
+        let loads = caseloads::caseloads(&db, org, &CaseloadScope::Organisation, TODAY).await.unwrap();
         let d = loads.iter().find(|l| l.user_id == delegate.user_id).unwrap();
         assert_eq!((d.open_cases, d.delegated_cases), (3, 3));
         let list = caseloads::cases_of(&db, org, &CaseloadScope::Organisation, delegate.user_id).await.unwrap();
@@ -363,7 +407,7 @@ engine_tests! {
         let mut tx = db.begin_write().await.unwrap();
         assert!(caseloads::end_due_delegations(&mut tx, at(60 * 24 * 20)).await.unwrap().is_empty());
         tx.commit().await.unwrap();
-        let loads = caseloads::caseloads(&db, org, &CaseloadScope::Organisation).await.unwrap();
+        let loads = caseloads::caseloads(&db, org, &CaseloadScope::Organisation, TODAY).await.unwrap();
         assert_eq!(loads.iter().find(|l| l.user_id == delegate.user_id).unwrap().delegated_cases, 0);
         // The end is in the audit log, by nobody.
         let q = store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org));
