@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the same code that routes requests: an endpoint
 //! cannot exist undocumented.
 
+mod case_file;
 mod me;
 
 use std::sync::Arc;
@@ -9,7 +10,10 @@ use std::sync::Arc;
 use axum::http::Method;
 use axum::{Extension, Json};
 use domain::api_tokens::Scope;
-use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, Rule};
+use domain::policy::{
+    CASE_OPENERS, CASE_READERS, CASE_STATUS_CHANGERS, NOTE_WRITERS, PERSON_EDITORS, PERSON_FINDERS,
+    Rule,
+};
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -42,6 +46,32 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         PERSON_EDITORS,
         Some(Scope::PersonsWrite),
     ),
+    // The case file (issue 7 point 10): the routes admit every role some case may admit;
+    // `policy::case_access` then decides for each case (404 when it says no).
+    (Method::GET, "/api/v1/persons/{person_id}/cases", CASE_READERS, Some(Scope::CasesRead)),
+    (Method::POST, "/api/v1/persons/{person_id}/cases", CASE_OPENERS, Some(Scope::CasesWrite)),
+    (Method::GET, "/api/v1/cases/{case_id}", CASE_READERS, Some(Scope::CasesRead)),
+    (Method::PATCH, "/api/v1/cases/{case_id}", CASE_STATUS_CHANGERS, Some(Scope::CasesWrite)),
+    (Method::GET, "/api/v1/cases/{case_id}/timeline", CASE_READERS, Some(Scope::NotesRead)),
+    (Method::POST, "/api/v1/cases/{case_id}/notes", NOTE_WRITERS, Some(Scope::NotesWrite)),
+    (
+        Method::GET,
+        "/api/v1/cases/{case_id}/notes/{entry_id}",
+        case_file::NOTE_READERS,
+        Some(Scope::NotesRead),
+    ),
+    (
+        Method::PATCH,
+        "/api/v1/cases/{case_id}/notes/{entry_id}",
+        NOTE_WRITERS,
+        Some(Scope::NotesWrite),
+    ),
+    (
+        Method::DELETE,
+        "/api/v1/cases/{case_id}/notes/{entry_id}",
+        NOTE_WRITERS,
+        Some(Scope::NotesWrite),
+    ),
 ];
 
 #[derive(OpenApi)]
@@ -56,7 +86,9 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
     tags(
         (name = "meta", description = "About this API"),
         (name = "persons", description = "Persons' records: register, read (audited), change with the version read, search"),
-        (name = "households", description = "Households: who lives with whom, and since when")
+        (name = "households", description = "Households: who lives with whom, and since when"),
+        (name = "cases", description = "Cases (accompagnements): a person's cases, open one, read one (audited), change its status with the version read. Another team's case answers 404, as an unknown one."),
+        (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
 )]
 struct ApiDoc;
@@ -105,6 +137,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::create_household))
         .routes(routes!(persons::show_household))
         .routes(routes!(persons::add_member))
+        .routes(routes!(case_file::person_cases, case_file::open_case))
+        .routes(routes!(case_file::show_case, case_file::change_status))
+        .routes(routes!(case_file::timeline))
+        .routes(routes!(case_file::create_note))
+        .routes(routes!(case_file::show_note, case_file::update_note, case_file::delete_note))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

@@ -17,6 +17,8 @@ use domain::policy::{
 };
 
 pub use pages::{DraftLine, PersonCases, drafts_for_home, person_cases};
+/// The case loader and its access, shared with the JSON API (`crate::api::case_file`).
+pub(crate) use pages::{Loaded, load};
 
 use crate::routes::Routes;
 

@@ -35,7 +35,7 @@ pub(super) fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebEr
 }
 
 /// A case the signed-in user may see, with what they may do with it.
-pub(super) struct Loaded {
+pub(crate) struct Loaded {
     pub case: Case,
     pub access: CaseAccess,
     /// The emergency grant the access comes from (break the glass), if it does.
@@ -50,7 +50,7 @@ impl Loaded {
 
 /// Loads a case of the session's organisation that the user may at least see: anything else
 /// (unknown, another organisation's, forbidden) is "not found".
-pub(super) async fn load(
+pub(crate) async fn load(
     state: &AppState,
     signed_in: &SignedIn,
     id: CaseId,

@@ -6,6 +6,7 @@ mod api_tokens;
 mod audit;
 mod auth;
 mod cases;
+mod cases_api;
 mod helpers;
 mod import;
 mod intake;
