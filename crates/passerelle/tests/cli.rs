@@ -710,7 +710,7 @@ engine_tests! {
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
         assert!(text.contains("Generated 200 persons in "), "{text}");
-        assert!(text.contains("cases, timeline events and documents are not generated yet"), "{text}");
+        assert!(text.contains("200 cases with 2000 timeline entries"), "{text}");
 
         let conn = db.connect().await;
         let [orgs, persons, households, members, terms] = bench_counts(&conn).await;

@@ -3,14 +3,15 @@
 //!
 //! [`generate`] fills an empty database with one organisation and S, M or L persons in
 //! households drawn by [`crate::demo::population`], the same people the demo shows, from a
-//! seed. Only persons and households exist so far: the cases, timeline events and documents of
-//! the data sets in `shared/BENCHMARKS.md` come with their features.
+//! seed; then as many cases as persons with ten timeline entries a case on average, followed by
+//! teams of workers ([`cases`]). The documents of the data sets in `shared/BENCHMARKS.md` come
+//! with their feature.
 //!
 //! Rows are written the way [`crate::persons::insert`] and [`crate::households`] write them
 //! (record, resources, revision 1, search terms from [`domain::search::person_terms`];
-//! households and their memberships), but many rows per INSERT and thousands of persons per
-//! transaction. Statement texts are built from fixed fragments and placeholder numbers only;
-//! every value is bound.
+//! households and their memberships), and the cases the way [`crate::cases`] does, but many
+//! rows per INSERT and thousands of persons per transaction. Statement texts are built from
+//! fixed fragments and placeholder numbers only; every value is bound.
 
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,8 @@ use uuid::Uuid;
 use crate::demo::population::{Area, Generator, Household, Phones};
 use crate::persons::searchable;
 use crate::{Db, Exec, StoreError, Ts, Tx, organisations};
+
+pub mod cases;
 
 /// How much data to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +61,16 @@ impl Size {
             Size::L => 1_000_000,
         }
     }
+
+    /// As many cases as persons (some persons have several, many none).
+    pub fn cases(self) -> usize {
+        self.persons()
+    }
+
+    /// Timeline entries of all cases.
+    pub fn entries(self) -> usize {
+        self.cases() * cases::EVENTS_PER_CASE
+    }
 }
 
 /// The organisation that holds the generated data.
@@ -75,6 +88,11 @@ pub struct Summary {
     pub persons: usize,
     pub households: usize,
     pub terms: usize,
+    pub teams: usize,
+    pub workers: usize,
+    pub cases: usize,
+    /// Timeline entries of the cases (notes and status changes).
+    pub entries: usize,
     pub elapsed: Duration,
 }
 
@@ -129,6 +147,7 @@ pub async fn generate(
         time_zone: "Europe/Paris".to_owned(),
     };
     organisations::insert(db, &org, created).await?;
+    let staff = cases::write_staff(db, org.id, size.cases(), seed, created).await?;
 
     // Registrations spread over the ten years up to mid-2026 (2.7 persons a household).
     let target = size.persons();
@@ -148,12 +167,12 @@ pub async fn generate(
     // the schema as it was, and refuse to create an index it believes is there.
     let mut ddl = DdlConnection::acquire(db).await?;
     let deferred = defer_term_checks(&mut ddl.exec()).await?;
-    let filled = fill(db, org.id, target, &mut generator, &mut progress).await;
+    let filled = fill(db, org.id, target, &mut generator, &staff, seed, &mut progress).await;
     for statement in &deferred {
         sql!(execute, ddl.exec(), statement.as_str())?;
     }
     drop(ddl);
-    let (written, households, terms) = filled?;
+    let (written, households, terms, in_cases) = filled?;
     // Statistics, so a benchmark starts from the steady state: on PostgreSQL what autovacuum
     // would do within the minute (with the visibility map); on SQLite what `PRAGMA optimize`
     // does when the server's connections open.
@@ -162,7 +181,8 @@ pub async fn generate(
             execute,
             db,
             "VACUUM (ANALYZE) persons, person_terms, person_resources, \
-             person_revisions, households, household_members"
+             person_revisions, households, household_members, cases, case_co_referents, \
+             case_entries, users, memberships, membership_teams, teams"
         )?,
         crate::Engine::Sqlite => {
             let mut ddl = DdlConnection::acquire(db).await?;
@@ -175,20 +195,28 @@ pub async fn generate(
         persons: written,
         households,
         terms,
+        teams: staff.teams.len(),
+        workers: staff.workers.len(),
+        cases: in_cases.cases,
+        entries: in_cases.entries,
         elapsed: started.elapsed(),
     })
 }
 
-/// Writes `target` persons in households, a transaction every [`PERSONS_PER_TRANSACTION`]:
-/// (persons, households, search terms) written.
+/// Writes `target` persons in households, and their cases, a transaction every
+/// [`PERSONS_PER_TRANSACTION`]: (persons, households, search terms, cases) written.
 async fn fill(
     db: &Db,
     organisation_id: OrganisationId,
     target: usize,
     generator: &mut Generator,
+    staff: &cases::Staff,
+    seed: u64,
     progress: &mut impl FnMut(usize),
-) -> Result<(usize, usize, usize), StoreError> {
+) -> Result<(usize, usize, usize, cases::Written), StoreError> {
     let (mut written, mut households, mut terms) = (0, 0, 0);
+    let mut in_cases = cases::Written::default();
+    let mut case_generator = cases::CaseGenerator::new(seed);
     while written < target {
         let mut batch = Vec::new();
         let mut in_batch = 0;
@@ -208,12 +236,16 @@ async fn fill(
                 .await?;
         }
         terms += write_households(&mut tx, organisation_id, &batch).await?;
+        let w = cases::write_cases(&mut tx, organisation_id, &batch, staff, &mut case_generator)
+            .await?;
         tx.commit().await?;
+        in_cases.cases += w.cases;
+        in_cases.entries += w.entries;
         written += in_batch;
         households += batch.len();
         progress(written);
     }
-    Ok((written, households, terms))
+    Ok((written, households, terms, in_cases))
 }
 
 const TERM_INDEX: &str = "person_terms_lookup_idx";
@@ -310,12 +342,14 @@ fn uuid_at(rng: &mut ChaCha8Rng, at: Ts) -> Uuid {
 #[derive(Debug, Clone, Copy)]
 enum V<'a> {
     Uuid(Uuid),
+    OptUuid(Option<Uuid>),
     Text(Option<&'a str>),
     Date(Option<Date>),
     Int(i64),
     OptInt(Option<i64>),
     Bool(bool),
     Ts(Ts),
+    OptTs(Option<Ts>),
 }
 
 fn bind_values<'q, DB>(
@@ -325,6 +359,8 @@ fn bind_values<'q, DB>(
 where
     DB: Database,
     Uuid: Encode<'q, DB> + Type<DB>,
+    Option<Uuid>: Encode<'q, DB> + Type<DB>,
+    Option<Ts>: Encode<'q, DB> + Type<DB>,
     Option<&'q str>: Encode<'q, DB> + Type<DB>,
     Option<Date>: Encode<'q, DB> + Type<DB>,
     i64: Encode<'q, DB> + Type<DB>,
@@ -335,6 +371,8 @@ where
     for v in values {
         query = match *v {
             V::Uuid(x) => query.bind(x),
+            V::OptUuid(x) => query.bind(x),
+            V::OptTs(x) => query.bind(x),
             V::Text(x) => query.bind(x),
             V::Date(x) => query.bind(x),
             V::Int(x) => query.bind(x),
@@ -777,6 +815,166 @@ pub async fn first_person(
             .join(" ");
         (PersonId::from_uuid(id), text)
     }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases for the case file benchmarks
+
+/// A case the benchmarks open, with how many entries its timeline has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleCase {
+    pub id: domain::CaseId,
+    pub entries: i64,
+    /// `long` (among the longest histories of the team) or `short` (about the median).
+    pub history: &'static str,
+}
+
+/// `count` cases of the first team ([`cases::team_name`] 0, the one [`join_first_team`] puts a
+/// benchmark account in): half among its longest histories, half around the median length.
+pub async fn sample_cases(
+    db: &Db,
+    organisation_id: OrganisationId,
+    count: usize,
+) -> Result<Vec<SampleCase>, StoreError> {
+    let rows: Vec<(Uuid, i64)> = sql!(
+        as (Uuid, i64),
+        fetch_all,
+        db,
+        "SELECT c.id, count(e.id) AS n FROM cases c \
+         JOIN teams t ON t.id = c.team_id AND t.organisation_id = c.organisation_id \
+         JOIN case_entries e ON e.case_id = c.id \
+         WHERE c.organisation_id = $1 AND t.name = $2 GROUP BY c.id ORDER BY n DESC, c.id",
+        organisation_id.as_uuid(),
+        cases::team_name(0),
+    )?;
+    let long = count / 2;
+    let short = count - long;
+    let mut out: Vec<SampleCase> = rows
+        .iter()
+        .take(long)
+        .map(|(id, n)| SampleCase {
+            id: domain::CaseId::from_uuid(*id),
+            entries: *n,
+            history: "long",
+        })
+        .collect();
+    let middle = rows.len() / 2;
+    let from = middle.saturating_sub(short / 2).max(long.min(rows.len()));
+    out.extend(rows.iter().skip(from).take(short).map(|(id, n)| SampleCase {
+        id: domain::CaseId::from_uuid(*id),
+        entries: *n,
+        history: "short",
+    }));
+    Ok(out)
+}
+
+/// Puts the account `email` (a worker of the generated organisation) in the first team, whose
+/// cases [`sample_cases`] draws: as a colleague of the team, it reads and writes them.
+pub async fn join_first_team(
+    db: &Db,
+    organisation_id: OrganisationId,
+    email: &str,
+) -> Result<bool, StoreError> {
+    let membership: Option<Uuid> = sql!(
+        scalar Uuid,
+        fetch_optional,
+        db,
+        "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = $1 AND u.email = $2",
+        organisation_id.as_uuid(),
+        email,
+    )?;
+    let team: Option<Uuid> = sql!(
+        scalar Uuid,
+        fetch_optional,
+        db,
+        "SELECT id FROM teams WHERE organisation_id = $1 AND name = $2",
+        organisation_id.as_uuid(),
+        cases::team_name(0),
+    )?;
+    let (Some(membership), Some(team)) = (membership, team) else { return Ok(false) };
+    crate::accounts::add_membership_team(
+        db,
+        domain::MembershipId::from_uuid(membership),
+        domain::TeamId::from_uuid(team),
+        false,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The user of an e-mail address, for timing the queries of a case page as they would read it.
+pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<domain::UserId>, StoreError> {
+    Ok(crate::accounts::find_user_by_email(db, email).await?.map(|u| u.id))
+}
+
+/// The queries of the case overview page alone (the case and its co-referents, then
+/// [`crate::cases::overview`]: person, households, flags, lists, last contacts, one timeline
+/// page from `before`, the draft), as `viewer` — a colleague of the case's team, not its
+/// referent — reads them; no session, audit event, policy or rendering. For benchmarks, to
+/// compare the page with its queries in the same run. Returns the entries of the timeline page
+/// and where the next one starts.
+pub async fn raw_overview(
+    db: &Db,
+    organisation_id: OrganisationId,
+    case_id: domain::CaseId,
+    viewer: domain::UserId,
+    before: Option<crate::cases::Cursor>,
+    last_contacts: i64,
+    page: i64,
+) -> Result<(usize, Option<crate::cases::Cursor>), StoreError> {
+    let Some(case) = crate::cases::find(db, organisation_id, case_id).await? else {
+        return Ok((0, None));
+    };
+    let visibility = domain::policy::NoteVisibility { viewer, referents_level: false };
+    let overview = crate::cases::overview(
+        db,
+        &case,
+        Some(visibility),
+        None,
+        before,
+        last_contacts,
+        page,
+        Some(viewer),
+    )
+    .await?;
+    Ok(overview.map(|o| (o.timeline.entries.len(), o.timeline.older)).unwrap_or((0, None)))
+}
+
+/// The timeline query alone ([`crate::cases::timeline`]: one page from `before`), as
+/// [`raw_overview`]'s viewer reads it.
+pub async fn raw_timeline(
+    db: &Db,
+    organisation_id: OrganisationId,
+    case_id: domain::CaseId,
+    viewer: domain::UserId,
+    before: Option<crate::cases::Cursor>,
+    page: i64,
+) -> Result<(usize, Option<crate::cases::Cursor>), StoreError> {
+    let visibility = domain::policy::NoteVisibility { viewer, referents_level: false };
+    let p =
+        crate::cases::timeline(db, organisation_id, case_id, Some(visibility), None, before, page)
+            .await?;
+    Ok((p.entries.len(), p.older))
+}
+
+/// How many cases, co-referents and timeline entries (notes, status changes) the organisation
+/// has, and how many of the notes are deleted or restricted.
+pub async fn case_counts(db: &Db, organisation_id: OrganisationId) -> Result<[i64; 6], StoreError> {
+    let (cases, co, entries, notes, deleted, restricted): (i64, i64, i64, i64, i64, i64) = sql!(
+        as (i64, i64, i64, i64, i64, i64),
+        fetch_one,
+        db,
+        "SELECT (SELECT count(*) FROM cases WHERE organisation_id = $1), \
+         (SELECT count(*) FROM case_co_referents cc JOIN cases c ON c.id = cc.case_id \
+          WHERE c.organisation_id = $1), \
+         (SELECT count(*) FROM case_entries WHERE organisation_id = $1), \
+         (SELECT count(*) FROM case_entries WHERE organisation_id = $1 AND kind = 'note'), \
+         (SELECT count(*) FROM case_entries WHERE organisation_id = $1 AND deleted_at IS NOT NULL), \
+         (SELECT count(*) FROM case_entries WHERE organisation_id = $1 AND confidentiality <> 'normal')",
+        organisation_id.as_uuid(),
+    )?;
+    Ok([cases, co, entries, notes, deleted, restricted])
 }
 
 #[cfg(test)]

@@ -1,0 +1,143 @@
+//! The generated cases of `bench-data` on both engines: exact counts (as many cases as persons,
+//! ten entries a case), the same rows for the same seed, timelines the store reads back like
+//! those the app writes (an opening first, statuses that agree with the last status entry,
+//! closed cases with a date and a reason), uneven histories, and the benchmark helpers (sample
+//! cases, joining the first team, the raw queries of a case page).
+
+use domain::CaseId;
+use domain::cases::CaseStatus;
+use domain::policy::NoteVisibility;
+use store::bench_data::{self, Size};
+use store::{Db, cases};
+use testkit::engine_tests;
+
+/// Every case's (id, status, version, entries), by id.
+async fn fingerprint(db: &Db) -> Vec<(uuid::Uuid, String, i64, i64)> {
+    let rows: Vec<(uuid::Uuid, String, i64, i64)> = match db {
+        Db::Sqlite(p) => sqlx::query_as(
+            "SELECT c.id, c.status, c.version, (SELECT count(*) FROM case_entries e WHERE e.case_id = c.id) \
+             FROM cases c ORDER BY c.id",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+        Db::Postgres(p) => sqlx::query_as(
+            "SELECT c.id, c.status, c.version, (SELECT count(*) FROM case_entries e WHERE e.case_id = c.id) \
+             FROM cases c ORDER BY c.id",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    };
+    rows
+}
+
+engine_tests! {
+    async fn generated_cases_count_exactly_read_back_and_repeat_for_a_seed(db) {
+        let conn = db.migrated().await;
+        let summary = bench_data::generate(&conn, Size::Xs, 5, |_| {}).await.unwrap();
+        assert_eq!(summary.persons, 200);
+        assert_eq!((summary.cases, summary.entries), (Size::Xs.cases(), Size::Xs.entries()));
+        assert_eq!((summary.cases, summary.entries), (200, 2_000));
+        let org = summary.organisation_id;
+        let [cases_n, co, entries, notes, deleted, restricted] =
+            bench_data::case_counts(&conn, org).await.unwrap();
+        assert_eq!((cases_n, entries), (200, 2_000));
+        assert!(co > 0 && co < 100, "co-referents {co}");
+        assert!(notes > 1_400 && notes < 2_000 - 200, "notes {notes}");
+        assert!(deleted < 30, "deleted {deleted}");
+        assert!(restricted > 40 && restricted < 400, "restricted {restricted}");
+
+        // Timelines read back through the store as the case page reads them.
+        let print = fingerprint(&conn).await;
+        let mut statuses = std::collections::BTreeMap::new();
+        let mut lengths = vec![];
+        for (id, status, version, n) in &print {
+            let id = CaseId::from_uuid(*id);
+            let case = cases::find(&conn, org, id).await.unwrap().unwrap();
+            let me = case.referent().unwrap();
+            let vis = NoteVisibility { viewer: me, referents_level: true };
+            // Oldest first: the whole timeline, page by page.
+            let mut all = vec![];
+            let mut before = None;
+            loop {
+                let page = cases::timeline(&conn, org, id, Some(vis), None, before, 50).await.unwrap();
+                all.extend(page.entries);
+                match page.older {
+                    Some(c) => before = Some(c),
+                    None => break,
+                }
+            }
+            // The referent sees all but the author-only notes of others.
+            assert!(all.len() as i64 <= *n && all.len() as i64 >= n * 7 / 10, "{} of {n}", all.len());
+            all.reverse();
+            assert_eq!(all[0].status.as_deref(), Some("open"), "an opening first");
+            assert_eq!(all[0].occurred_at, case.opened_at);
+            let last_status = all.iter().rev().find_map(|e| e.status()).unwrap();
+            assert_eq!(last_status, case.status(), "{id}");
+            assert_eq!(case.status, *status);
+            let changes = all.iter().filter(|e| e.status.is_some()).count() as i64 - 1;
+            assert_eq!(*version, 1 + changes, "{id}");
+            if case.status() == CaseStatus::Closed {
+                assert!(case.closed_at.is_some() && case.closure_reason.is_some());
+                assert_eq!(case.closed_at, all.last().map(|e| e.occurred_at));
+            } else {
+                assert!(case.closed_at.is_none() && case.closure_reason.is_none());
+            }
+            for e in all.iter().filter(|e| e.is_note()) {
+                assert!(e.note_type.is_some());
+                assert_eq!(e.body.is_none(), e.deleted_at.is_some());
+            }
+            *statuses.entry(case.status).or_insert(0) += 1;
+            lengths.push(*n);
+        }
+        // Closed, open and paused cases; a few long histories among many short ones.
+        assert_eq!(statuses.len(), 3, "{statuses:?}");
+        lengths.sort();
+        assert!(lengths[0] >= 2);
+        assert!(lengths[100] < 10, "median {}", lengths[100]);
+        assert!(lengths[199] > 50, "longest {}", lengths[199]);
+        // Some persons have several cases, one after the other.
+        let persons: std::collections::BTreeSet<_> = {
+            let mut v = vec![];
+            for (id, ..) in &print {
+                v.push(cases::find(&conn, org, CaseId::from_uuid(*id)).await.unwrap().unwrap().person_id);
+            }
+            v.into_iter().collect()
+        };
+        assert!(persons.len() < 200, "{} persons for 200 cases", persons.len());
+
+        // The benchmark's cases: long histories first, then short ones, all of the first team.
+        let sample = bench_data::sample_cases(&conn, org, 6).await.unwrap();
+        assert_eq!(sample.len(), 6);
+        assert!(sample[..3].iter().all(|c| c.history == "long"));
+        assert!(sample[3..].iter().all(|c| c.history == "short" && c.entries < sample[2].entries));
+
+        // A member who joins the first team reads them; the raw page queries answer a page.
+        let worker = store::accounts::find_user_by_email(&conn, &bench_data::cases::worker_email(0))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(bench_data::join_first_team(&conn, org, &bench_data::cases::worker_email(1)).await.is_err(),
+            "already in the team: refused by the key");
+        assert!(!bench_data::join_first_team(&conn, org, "nobody@example.org").await.unwrap());
+        let long = sample[0].id;
+        let (n, older) = bench_data::raw_overview(&conn, org, long, worker.id, None, 5, 20).await.unwrap();
+        assert_eq!(n, 20);
+        let older = older.unwrap();
+        let (n2, _) = bench_data::raw_timeline(&conn, org, long, worker.id, Some(older), 20).await.unwrap();
+        assert_eq!(n2, 20);
+        let (n, _) = bench_data::raw_timeline(&conn, org, long, worker.id, None, 20).await.unwrap();
+        assert_eq!(n, 20);
+        conn.close().await;
+
+        // The same seed gives the same cases; another seed, others.
+        for (seed, same) in [(5, true), (6, false)] {
+            let Some(fresh) = db.empty_like().await else { continue };
+            let again = fresh.migrated().await;
+            bench_data::generate(&again, Size::Xs, seed, |_| {}).await.unwrap();
+            assert_eq!(fingerprint(&again).await == print, same, "seed {seed}");
+            again.close().await;
+        }
+    }
+}
