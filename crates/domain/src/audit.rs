@@ -97,6 +97,9 @@ audit_actions! {
     Import => "import",
     /// Someone opened a case's page (its timeline, or its metadata only).
     CaseFileRead => "case_file_read",
+    /// Someone made a document of a case (a PDF summary): the details name the document, the
+    /// sections, the purpose and the language, never any text of the case.
+    CaseExported => "case_exported",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -209,7 +212,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 30);
+        assert_eq!(AuditAction::ALL.len(), 31);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

@@ -10,6 +10,7 @@
 mod emergency;
 mod notes;
 mod pages;
+mod summary;
 
 use domain::accounts::Role;
 use domain::policy::{
@@ -43,4 +44,6 @@ pub fn router() -> Routes {
         .get("/cases/{case_id}/notes/{entry_id}/delete", NOTE_WRITERS, notes::delete_form)
         .post("/cases/{case_id}/notes/{entry_id}/delete", NOTE_WRITERS, notes::delete)
         .get("/cases/{case_id}/notes/{entry_id}/versions", NOTE_VERSION_READERS, notes::versions)
+        .get("/cases/{case_id}/summary", summary::CASE_SUMMARY_MAKERS, summary::form)
+        .post("/cases/{case_id}/summary", summary::CASE_SUMMARY_MAKERS, summary::generate)
 }

@@ -5,6 +5,7 @@ mod admin;
 mod api_tokens;
 mod audit;
 mod auth;
+mod case_summary;
 mod cases;
 mod cases_api;
 mod helpers;
