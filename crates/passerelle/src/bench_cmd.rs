@@ -26,7 +26,7 @@ pub const LONG_ABOUT: &str = "Generate a benchmark data set into an empty databa
     compares itself with in the same run.\n\n\
     For the case file benchmarks (scripts/bench-cases.sh): --cases N prints N cases of the \
     first team, half with the longest histories and half around the median, one a line \
-    ('long' or 'short', the case id, its number of entries); --join-team EMAIL puts an account \
+    ('long' or 'short', the case id, its number of entries, its status); --join-team EMAIL puts an account \
     of the organisation in that team; --time-raw-cases EMAIL reads lines 'overview CASE \
     [CURSOR]' or 'timeline CASE [CURSOR]' from the standard input and for each runs the queries \
     of the case page (the case, then the overview's fixed list: person, households, flags, \
@@ -168,7 +168,7 @@ async fn print_queries(db: &store::Db, count: usize, seed: u64) -> Result<(), Fa
 async fn print_cases(db: &store::Db, count: usize) -> Result<(), Failure> {
     let org = generated(db).await?;
     for c in bench_data::sample_cases(db, org, count).await? {
-        println!("{} {} {}", c.history, c.id, c.entries);
+        println!("{} {} {} {}", c.history, c.id, c.entries, c.status);
     }
     Ok(())
 }

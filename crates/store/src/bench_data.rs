@@ -30,6 +30,7 @@ use crate::persons::searchable;
 use crate::{Db, Exec, StoreError, Ts, Tx, organisations};
 
 pub mod cases;
+pub(crate) mod plans;
 
 /// How much data to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -827,6 +828,8 @@ pub struct SampleCase {
     pub entries: i64,
     /// `long` (among the longest histories of the team) or `short` (about the median).
     pub history: &'static str,
+    /// `open`, `paused` or `closed` (notes are written to open and paused cases only).
+    pub status: String,
 }
 
 /// `count` cases of the first team ([`cases::team_name`] 0, the one [`join_first_team`] puts a
@@ -836,14 +839,15 @@ pub async fn sample_cases(
     organisation_id: OrganisationId,
     count: usize,
 ) -> Result<Vec<SampleCase>, StoreError> {
-    let rows: Vec<(Uuid, i64)> = sql!(
-        as (Uuid, i64),
+    let rows: Vec<(Uuid, i64, String)> = sql!(
+        as (Uuid, i64, String),
         fetch_all,
         db,
-        "SELECT c.id, count(e.id) AS n FROM cases c \
+        "SELECT c.id, count(e.id) AS n, c.status FROM cases c \
          JOIN teams t ON t.id = c.team_id AND t.organisation_id = c.organisation_id \
          JOIN case_entries e ON e.case_id = c.id \
-         WHERE c.organisation_id = $1 AND t.name = $2 GROUP BY c.id ORDER BY n DESC, c.id",
+         WHERE c.organisation_id = $1 AND t.name = $2 GROUP BY c.id, c.status \
+         ORDER BY n DESC, c.id",
         organisation_id.as_uuid(),
         cases::team_name(0),
     )?;
@@ -852,18 +856,20 @@ pub async fn sample_cases(
     let mut out: Vec<SampleCase> = rows
         .iter()
         .take(long)
-        .map(|(id, n)| SampleCase {
+        .map(|(id, n, status)| SampleCase {
             id: domain::CaseId::from_uuid(*id),
             entries: *n,
             history: "long",
+            status: status.clone(),
         })
         .collect();
     let middle = rows.len() / 2;
     let from = middle.saturating_sub(short / 2).max(long.min(rows.len()));
-    out.extend(rows.iter().skip(from).take(short).map(|(id, n)| SampleCase {
+    out.extend(rows.iter().skip(from).take(short).map(|(id, n, status)| SampleCase {
         id: domain::CaseId::from_uuid(*id),
         entries: *n,
         history: "short",
+        status: status.clone(),
     }));
     Ok(out)
 }

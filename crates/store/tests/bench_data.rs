@@ -2,7 +2,8 @@
 //! ten entries a case), the same rows for the same seed, timelines the store reads back like
 //! those the app writes (an opening first, statuses that agree with the last status entry,
 //! closed cases with a date and a reason), uneven histories, and the benchmark helpers (sample
-//! cases, joining the first team, the raw queries of a case page).
+//! cases, joining the first team, the raw queries of a case page), and the assessments and
+//! plans of the long histories written through the store's own functions.
 
 use domain::CaseId;
 use domain::cases::CaseStatus;
@@ -52,6 +53,7 @@ engine_tests! {
         let print = fingerprint(&conn).await;
         let mut statuses = std::collections::BTreeMap::new();
         let mut lengths = vec![];
+        let (mut plans, mut victories) = (0, 0);
         for (id, status, version, n) in &print {
             let id = CaseId::from_uuid(*id);
             let case = cases::find(&conn, org, id).await.unwrap().unwrap();
@@ -88,9 +90,27 @@ engine_tests! {
                 assert!(e.note_type.is_some());
                 assert_eq!(e.body.is_none(), e.deleted_at.is_some());
             }
+            // Long histories have assessments and a plan, each change with its event.
+            let kinds: std::collections::BTreeSet<&str> = all.iter().map(|e| e.kind.as_str()).collect();
+            if *n >= 30 {
+                for k in ["assessment", "goal", "step", "agreement"] {
+                    assert!(kinds.contains(k), "{id}: no {k} in {kinds:?}");
+                }
+                let plan = store::plans::plan_of(&conn, org, id).await.unwrap();
+                assert!(!plan.goals.is_empty());
+                let events = all.iter().filter(|e| e.kind == "goal").count();
+                assert!(events >= plan.goals.len());
+                let assessed = store::assessments::list_for_case(&conn, org, id).await.unwrap();
+                assert_eq!(assessed.len(), all.iter().filter(|e| e.kind == "assessment").count());
+                plans += 1;
+                victories += all.iter().filter(|e| e.kind == "victory").count();
+            } else {
+                assert!(kinds.iter().all(|k| ["note", "status"].contains(k)), "{kinds:?}");
+            }
             *statuses.entry(case.status).or_insert(0) += 1;
             lengths.push(*n);
         }
+        assert!(plans > 0 && victories > 0, "{plans} plans, {victories} victories");
         // Closed, open and paused cases; a few long histories among many short ones.
         assert_eq!(statuses.len(), 3, "{statuses:?}");
         lengths.sort();

@@ -157,6 +157,8 @@ struct GenCase {
     closed: bool,
     closure_reason: &'static str,
     entries: Vec<GenEntry>,
+    /// Timeline events of assessments and of the plan, written after the case.
+    plan_events: usize,
     status: &'static str,
     version: i64,
 }
@@ -184,6 +186,11 @@ struct GenNote {
     body: Option<String>,
     deleted: Option<(Ts, UserId, &'static str)>,
 }
+
+/// Cases with this many entries or more have assessments and a plan ([`super::plans`]).
+const PLAN_FROM: usize = 30;
+/// At most this many of their entries are assessments and plan changes.
+const PLAN_EVENTS_MAX: usize = 12;
 
 /// The generator of cases, one stream of the seed for the whole data set.
 pub(super) struct CaseGenerator {
@@ -359,6 +366,7 @@ impl CaseGenerator {
             closed,
             closure_reason: pick(&mut self.rng, ListName::CaseClosureReason.defaults()),
             entries: vec![],
+            plan_events: 0,
             status: "open",
             version: 1,
         }
@@ -367,6 +375,11 @@ impl CaseGenerator {
     /// `n` entries between the opening and the end of `case`: the opening, the closing when
     /// the case closed, a pause and its resumption now and then, notes for the rest.
     fn timeline(&mut self, case: &mut GenCase, n: usize, staff: &Staff) {
+        // Long histories have an assessment and a plan: some of their entries are its events.
+        if n >= PLAN_FROM {
+            case.plan_events = (n / 4).min(PLAN_EVENTS_MAX);
+        }
+        let n = n - case.plan_events;
         let from = case.opened.get();
         let until = case.until.get();
         let seconds = (until - from).whole_seconds().max(3_600);
@@ -603,6 +616,18 @@ pub(super) async fn write_cases(
     }
     .run(tx, &values)
     .await?;
+
+    // Assessments and plans through the store's functions, each change with its event.
+    for c in cases.iter().filter(|c| c.plan_events > 0) {
+        let spec = super::plans::PlanSpec {
+            case_id: domain::CaseId::from_uuid(c.id),
+            author: c.referent,
+            from: c.opened.get() + Span::days(7),
+            until: (c.until.get() - Span::days(1)).max(c.opened.get() + Span::days(8)),
+            events: c.plan_events,
+        };
+        entries += super::plans::write(tx, organisation_id, &spec, &mut generator.rng).await?;
+    }
     Ok(Written { cases: cases.len(), entries })
 }
 
