@@ -2,7 +2,9 @@
 //! closure (3, 6 and 12 months by default) and, at a contact with the person, records a
 //! wellbeing rating, a "power to act" (pouvoir d'agir) rating, and per life domain whether the
 //! change held. They feed the statistics of durable change, so they are plain values.
-//! Who may schedule and record them is [`crate::policy::may_follow_up`].
+//! The domains asked about are those the case's latest assessment rated, or the organisation's
+//! life domain list (`ListName::LifeDomain`) when it has none. Who may schedule and record
+//! checks is [`crate::policy::may_follow_up`].
 
 use time::{Date, Month};
 
@@ -16,25 +18,6 @@ pub const SCHEDULE_MAX_YEARS: i32 = 5;
 pub const RATING_MAX: i64 = 10;
 /// A check due within this many days shows on the referent's home page.
 pub const DUE_SOON_DAYS: i64 = 14;
-
-/// The life domains of an assessment by default (DOMAIN.md §2.15), asked about when the case
-/// has no assessment of its own to take them from.
-pub const DEFAULT_LIFE_DOMAINS: [&str; 14] = [
-    "housing",
-    "employment",
-    "budget",
-    "health",
-    "mental_health",
-    "family",
-    "justice",
-    "education",
-    "mobility",
-    "social_life",
-    "rights",
-    "food",
-    "digital",
-    "french_language",
-];
 
 /// Where a check is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +228,8 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    const DOMAINS: [&str; 3] = ["housing", "budget", "health"];
+
     #[test]
     fn months_are_added_on_the_calendar() {
         assert_eq!(add_months(date!(2026 - 11 - 26), 3), date!(2027 - 02 - 26));
@@ -290,7 +275,7 @@ mod tests {
                 ("unknown".into(), "held".into()),
             ],
         };
-        let r = parse_check(&input, today, &DEFAULT_LIFE_DOMAINS).unwrap();
+        let r = parse_check(&input, today, &DOMAINS).unwrap();
         assert_eq!((r.done_on, r.wellbeing, r.power_to_act), (date!(2027 - 02 - 20), 7, 0));
         assert_eq!(
             r.domains,
@@ -304,7 +289,7 @@ mod tests {
             domains: vec![("housing".into(), "maybe".into())],
         };
         assert_eq!(
-            parse_check(&bad, today, &DEFAULT_LIFE_DOMAINS).unwrap_err(),
+            parse_check(&bad, today, &DOMAINS).unwrap_err(),
             vec![
                 ("done_on".to_owned(), InFuture),
                 ("wellbeing".to_owned(), RatingInvalid { max: 10 }),

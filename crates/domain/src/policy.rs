@@ -682,6 +682,10 @@ pub const CASELOAD_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervisor
 pub const CASE_REASSIGNERS: Rule = Rule::Roles(&[Role::Manager]);
 /// Who schedules and records follow-up checks; [`may_follow_up`] decides per case.
 pub const FOLLOW_UP_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
+/// Who reads a case's follow-up checks (the case's content: [`CaseAccess::content`]). Like the
+/// earlier versions of notes, stricter than the function: a manager who supervises the team
+/// reads them from the case's timeline, not here.
+pub const FOLLOW_UP_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
 
 /// What an actor may change of a case's referents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -855,6 +859,7 @@ mod caseload_tests {
             assert_eq!(allowed(CASE_REASSIGNERS), reassign, "{who}");
             if follow {
                 assert!(allowed(FOLLOW_UP_WRITERS), "{who}");
+                assert!(allowed(FOLLOW_UP_READERS), "{who}");
             }
         }
         // A referent who is not (or no longer) a worker changes nothing.

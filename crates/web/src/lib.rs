@@ -9,6 +9,7 @@ pub mod assets;
 pub mod audit;
 pub mod audit_trail;
 pub mod auth;
+pub mod caseloads;
 pub mod cases;
 pub mod chrome;
 pub mod client_addr;

@@ -8,8 +8,10 @@
 //! event, every change too, in the transaction of the change.
 
 mod emergency;
+pub(crate) mod follow_ups;
 mod notes;
 mod pages;
+pub(crate) mod referents;
 mod summary;
 
 use domain::accounts::Role;

@@ -505,6 +505,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
         EntryKind::Goal | EntryKind::Step | EntryKind::Victory | EntryKind::Agreement => {
             Some(format!("/cases/{case_id}/plan"))
         }
+        EntryKind::FollowUp => Some(format!("/cases/{case_id}/follow-ups")),
         _ => None,
     }
 }
@@ -562,6 +563,8 @@ pub struct ShowPage {
     notice: Option<String>,
     /// "Emergency access until …, because: …", when the access comes from a grant.
     emergency: Option<String>,
+    /// Links to the referents and follow-up pages.
+    referent_links: super::follow_ups::CaseLinks,
     errors: Vec<(&'static str, String)>,
 }
 
@@ -757,7 +760,9 @@ async fn show_page(
             &[("until", &crate::dates::for_user(g.expires_at, signed_in)), ("reason", &g.reason)],
         )
     });
+    let referent_links = super::follow_ups::case_links(signed_in, &loaded);
     Ok(ShowPage {
+        referent_links,
         emergency,
         case_id: case.id,
         person_id: case.person_id,
@@ -896,6 +901,10 @@ pub async fn change_status(
         .detail("status", to.as_str());
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
+    if to == CaseStatus::Closed {
+        // Closing leaves the follow-up checks to schedule (ADR 0015).
+        return Ok(Redirect::to(&format!("/cases/{id}/follow-ups?closed=1")).into_response());
+    }
     Ok(Redirect::to(&format!("/cases/{id}?status=1")).into_response())
 }
 

@@ -18,6 +18,7 @@ pub struct HomePage {
     membership_line: Option<String>,
     failed_logins: i64,
     drafts: Vec<crate::cases::DraftLine>,
+    caseload_panel: crate::caseloads::HomePanel,
 }
 
 /// The signed-in user's starting page. Instance administrators see every organisation; others
@@ -48,7 +49,9 @@ pub async fn index(
         _ => None,
     };
     let drafts = crate::cases::drafts_for_home(&state, &signed_in, &ctx.t).await?;
+    let caseload_panel = crate::caseloads::home_panel(&state, &signed_in, &ctx.t).await?;
     Ok(HomePage {
+        caseload_panel,
         drafts,
         failed_logins: signed_in.failed_logins_before,
         chrome: Chrome::new(ctx, &state, Nav::Home),

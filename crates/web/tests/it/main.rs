@@ -6,6 +6,7 @@ mod api_tokens;
 mod audit;
 mod auth;
 mod case_summary;
+mod caseloads;
 mod cases;
 mod cases_api;
 mod helpers;

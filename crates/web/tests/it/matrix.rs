@@ -78,6 +78,11 @@ enum Param {
     /// A background job: the instance's, of no organisation, so there is no cross-organisation
     /// variant.
     Job,
+    /// A user of the organisation (`/caseloads/{user_id}`): the demo worker, whose caseload
+    /// the manager and the supervisor of the worker's team see.
+    User,
+    /// A follow-up check of A's case (scheduled, never recorded by the matrix's empty forms).
+    FollowUp,
     /// A case (accompagnement), of the team of the organisation's demo worker.
     Case,
     /// A note of that case, written by the demo worker.
@@ -104,6 +109,8 @@ impl Param {
                 | Param::Flag
                 | Param::Visit
                 | Param::Upload
+                | Param::User
+                | Param::FollowUp
                 | Param::Case
                 | Param::CaseEntry
                 | Param::EmergencyCase
@@ -128,6 +135,8 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "visit_id") => Some(Param::Visit),
         (_, "upload_id") => Some(Param::Upload),
         (_, "job_id") => Some(Param::Job),
+        (_, "user_id") => Some(Param::User),
+        (_, "follow_up_id") => Some(Param::FollowUp),
         (path, "case_id") if path.ends_with("/emergency") => Some(Param::EmergencyCase),
         (_, "case_id") => Some(Param::Case),
         (_, "entry_id") => Some(Param::CaseEntry),
@@ -181,6 +190,8 @@ struct OrgIds {
     visit: uuid::Uuid,
     /// Uploaded by the manager visitor, the one role that imports.
     upload: uuid::Uuid,
+    user: UserId,
+    follow_up: uuid::Uuid,
     case: domain::CaseId,
     case_entry: domain::CaseEntryId,
     emergency_case: domain::CaseId,
@@ -200,6 +211,8 @@ struct ForeignIds {
     flags: Vec<(&'static str, uuid::Uuid)>,
     visits: Vec<(&'static str, uuid::Uuid)>,
     uploads: Vec<(&'static str, uuid::Uuid)>,
+    users: Vec<(&'static str, UserId)>,
+    follow_ups: Vec<(&'static str, uuid::Uuid)>,
     cases: Vec<(&'static str, domain::CaseId)>,
     case_entries: Vec<(&'static str, domain::CaseEntryId)>,
 }
@@ -270,6 +283,8 @@ impl Plan {
             Param::Visit => self.a.visit.to_string(),
             Param::Upload => self.a.upload.to_string(),
             Param::Job => self.job.to_string(),
+            Param::User => self.a.user.to_string(),
+            Param::FollowUp => self.a.follow_up.to_string(),
             Param::Case => self.a.case.to_string(),
             Param::CaseEntry => self.a.case_entry.to_string(),
             Param::EmergencyCase => self.a.emergency_case.to_string(),
@@ -305,6 +320,8 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
+            Param::User => labelled(&self.b.users),
+            Param::FollowUp => labelled(&self.b.follow_ups),
             Param::Case | Param::EmergencyCase => labelled(&self.b.cases),
             Param::CaseEntry => labelled(&self.b.case_entries),
             Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
@@ -768,7 +785,23 @@ engine_tests! {
         teams::insert(db, &new_team, Ts::now()).await.unwrap();
         let (emergency_case, _) =
             case_with_note(db, org_a, a_person, emergency_team, user_id(&app, manager).await).await;
+        // A follow-up check of each organisation's case, and whose caseload the matrix opens.
+        let follow_up = |org, case, by| async move {
+            let mut tx = db.begin_write().await.unwrap();
+            let due = [time::macros::date!(2027 - 01 - 04)];
+            let label = domain::persons::french_date;
+            let ids = store::follow_ups::schedule(&mut tx, org, case, &due, label, by, Ts::now())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            ids[0]
+        };
+        let a_follow_up = follow_up(org_a, a_case, user_id(&app, a_worker).await).await;
+        let b_follow_up =
+            follow_up(org_b, b_case, user_id(&app, "min-jun.kim@lerelais.example").await).await;
         let a = OrgIds {
+            user: user_id(&app, a_worker).await,
+            follow_up: a_follow_up,
             emergency_case,
             person: a_person,
             household: a_household,
@@ -816,6 +849,8 @@ engine_tests! {
             household_members: vec![("household member of B", b_member)],
             merges: vec![("merge of B", b_merge)],
             flags: vec![("urgency flag of B", b_flag)],
+            users: vec![("worker of B", user_id(&app, b_worker).await)],
+            follow_ups: vec![("follow-up check of a case of B", b_follow_up)],
             visits: vec![("visit of B", b_visit)],
             cases: vec![("case of B", b_case)],
             case_entries: vec![("note of a case of B", b_entry)],
