@@ -46,20 +46,28 @@ pub const SUMMARY_CONTACTS: i64 = 5;
 pub enum Section {
     Identity,
     Reason,
+    Assessment,
+    Plan,
     Contacts,
     Flags,
 }
 
 impl Section {
-    /// The sections offered. (The latest assessment and the plan join when their records
-    /// exist on main.)
-    pub const ALL: [Section; 4] =
-        [Section::Identity, Section::Reason, Section::Contacts, Section::Flags];
+    pub const ALL: [Section; 6] = [
+        Section::Identity,
+        Section::Reason,
+        Section::Assessment,
+        Section::Plan,
+        Section::Contacts,
+        Section::Flags,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Section::Identity => "identity",
             Section::Reason => "reason",
+            Section::Assessment => "assessment",
+            Section::Plan => "plan",
             Section::Contacts => "contacts",
             Section::Flags => "flags",
         }
@@ -226,7 +234,7 @@ pub async fn form(
     let loaded = summarisable(&state, &signed_in, id).await?;
     // Everything but the last contacts is ticked to begin with.
     let typed = Choice {
-        sections: vec![Section::Identity, Section::Reason, Section::Flags],
+        sections: Section::ALL.into_iter().filter(|s| *s != Section::Contacts).collect(),
         purpose: None,
         language: None,
     };
@@ -303,12 +311,36 @@ pub async fn generate(
         .into_response())
 }
 
-/// A label-value pair of the PDF.
+/// One block of a section, as the template prints it (`templates/case_summary.typ`).
+fn fields(rows: Vec<Value>) -> Value {
+    json!({ "kind": "fields", "rows": rows })
+}
+
 fn field(label: String, value: impl Into<String>) -> Value {
     json!([label, value.into()])
 }
 
-/// The data of the summary's template: the letterhead's fields and one entry per section.
+fn table(caption: String, header: Vec<String>, rows: Vec<Value>) -> Value {
+    json!({ "kind": "table", "caption": caption, "header": header, "rows": rows })
+}
+
+fn heading(text: impl Into<String>) -> Value {
+    json!({ "kind": "heading", "text": text.into() })
+}
+
+fn text(text: impl Into<String>) -> Value {
+    json!({ "kind": "text", "text": text.into() })
+}
+
+fn meta(text: impl Into<String>) -> Value {
+    json!({ "kind": "meta", "text": text.into() })
+}
+
+fn empty(text: String) -> Value {
+    json!({ "kind": "empty", "text": text })
+}
+
+/// The data of the summary's template: the letterhead's fields and the blocks of each section.
 async fn summary_data(
     state: &AppState,
     signed_in: &SignedIn,
@@ -334,17 +366,19 @@ async fn summary_data(
 
     let mut out = Vec::new();
     for section in sections {
-        let title = t.msg(&format!("summary-section-{}", section.code()));
-        let body = match section {
+        let blocks = match section {
             Section::Identity => identity(state, t, &lists, loaded, &person, today).await?,
             Section::Reason => reason(t, &lists, loaded),
+            Section::Assessment => assessment(state, t, &lists, loaded).await?,
+            Section::Plan => plan(state, t, &lists, loaded, today).await?,
             Section::Contacts => contacts(state, signed_in, t, &lists, loaded).await?,
             Section::Flags => flags(state, t, &lists, loaded).await?,
         };
-        let mut body = body;
-        body["code"] = json!(section.code());
-        body["title"] = json!(title);
-        out.push(body);
+        out.push(json!({
+            "code": section.code(),
+            "title": t.msg(&format!("summary-section-{}", section.code())),
+            "blocks": blocks,
+        }));
     }
     Ok(json!({
         "lang": t.lang(),
@@ -370,17 +404,18 @@ async fn identity(
     loaded: &Loaded,
     person: &store::persons::Person,
     today: time::Date,
-) -> Result<Value, WebError> {
+) -> Result<Vec<Value>, WebError> {
     let case = &loaded.case;
     let record = &person.record;
-    let mut fields = vec![field(t.msg("summary-pdf-name"), record.display_name())];
+    let mut rows = vec![field(t.msg("summary-pdf-name"), record.display_name())];
     if let Some(b) = record.birth_date {
         let age = domain::persons::age_on(b, today) as i64;
-        fields.push(field(
+        rows.push(field(
             t.msg("summary-pdf-birth-date"),
             format!("{} ({})", domain::persons::french_date(b), t.msg_count("person-age", &age)),
         ));
     }
+    let mut out = vec![fields(rows)];
     let members =
         store::households::of_person(&state.db, case.organisation_id, case.person_id).await?;
     let household = case.household_id.map(domain::HouseholdId::from_uuid).or_else(|| {
@@ -408,42 +443,192 @@ async fn identity(
             json!([name, list_label(t, lists, ListName::Relationship, &m.relationship), age])
         })
         .collect();
-    let table = (!rows.is_empty()).then(|| {
-        json!({
-            "caption": t.msg("summary-pdf-household"),
-            "header": [t.msg("case-member-name"), t.msg("case-member-relationship"), t.msg("case-member-age")],
-            "rows": rows,
-        })
-    });
-    Ok(json!({ "fields": fields, "table": table }))
+    if !rows.is_empty() {
+        let header =
+            ["case-member-name", "case-member-relationship", "case-member-age"].map(|k| t.msg(k));
+        out.push(table(t.msg("summary-pdf-household"), header.to_vec(), rows));
+    }
+    Ok(out)
 }
 
-fn reason(t: &Tr, lists: &Lists, loaded: &Loaded) -> Value {
+fn reason(t: &Tr, lists: &Lists, loaded: &Loaded) -> Vec<Value> {
     let case = &loaded.case;
-    let mut fields = vec![
+    let mut rows = vec![
         field(t.msg("case-status"), t.msg(&format!("case-status-{}", case.status().as_str()))),
         field(t.msg("case-opened"), domain::persons::french_date(case.opened_at.get().date())),
     ];
     if let Some(s) = case.orientation_source.as_deref() {
-        fields.push(field(
+        rows.push(field(
             t.msg("case-source"),
             list_label(t, lists, ListName::OrientationSource, s),
         ));
     }
-    fields.push(field(t.msg("case-team"), case.team_name.clone()));
-    fields.push(field(
+    rows.push(field(t.msg("case-team"), case.team_name.clone()));
+    rows.push(field(
         t.msg("case-referent"),
         case.referent_name.clone().unwrap_or_else(|| t.msg("case-no-referent")),
     ));
     if !case.co_referents.is_empty() {
         let names: Vec<&str> = case.co_referents.iter().map(|(_, n)| n.as_str()).collect();
-        fields.push(field(t.msg("case-co-referents"), names.join(", ")));
+        rows.push(field(t.msg("case-co-referents"), names.join(", ")));
     }
-    json!({
-        "fields": fields,
-        "subheading": t.msg("case-reason"),
-        "paragraphs": [case.reason.clone()],
-    })
+    vec![fields(rows), heading(t.msg("case-reason")), text(case.reason.clone())]
+}
+
+fn level(t: &Tr, level: Option<u8>) -> String {
+    match level {
+        Some(l) => t.msg_args(
+            "summary-pdf-level",
+            &[("level", &l.to_string()), ("max", &domain::assessments::LEVEL_MAX.to_string())],
+        ),
+        None => "—".to_owned(),
+    }
+}
+
+/// The latest assessment: each domain's levels (the worker's, the person's), the priorities,
+/// then the person's words and the strengths noted.
+async fn assessment(
+    state: &AppState,
+    t: &Tr,
+    lists: &Lists,
+    loaded: &Loaded,
+) -> Result<Vec<Value>, WebError> {
+    let case = &loaded.case;
+    let latest = store::assessments::latest_two(&state.db, case.organisation_id, case.id).await?;
+    let Some(a) = latest.into_iter().next() else {
+        return Ok(vec![empty(t.msg("summary-pdf-no-assessment"))]);
+    };
+    let c = &a.content;
+    let mut out = vec![meta(t.msg_args(
+        "summary-pdf-assessed",
+        &[
+            ("date", &domain::persons::french_date(c.assessed_on)),
+            ("author", a.assessed_by_name.as_deref().unwrap_or("—")),
+        ],
+    ))];
+    let rows: Vec<Value> = c
+        .ratings
+        .iter()
+        .map(|r| {
+            json!([
+                list_label(t, lists, ListName::LifeDomain, &r.domain),
+                level(t, r.need),
+                level(t, r.person),
+                if r.priority { t.msg("summary-pdf-yes") } else { String::new() },
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push(empty(t.msg("summary-pdf-no-assessment")));
+        return Ok(out);
+    }
+    let header = [
+        "summary-pdf-domain",
+        "summary-pdf-need",
+        "summary-pdf-person-level",
+        "summary-pdf-priority",
+    ]
+    .map(|k| t.msg(k));
+    out.push(table(t.msg("summary-pdf-ratings"), header.to_vec(), rows));
+    for r in &c.ratings {
+        let words = r.person_words.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        let strengths = r.strengths.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        if words.is_none() && strengths.is_none() {
+            continue;
+        }
+        out.push(heading(list_label(t, lists, ListName::LifeDomain, &r.domain)));
+        let mut rows = Vec::new();
+        if let Some(w) = words {
+            rows.push(field(t.msg("summary-pdf-person-words"), w));
+        }
+        if let Some(s) = strengths {
+            rows.push(field(t.msg("summary-pdf-strengths"), s));
+        }
+        out.push(fields(rows));
+    }
+    Ok(out)
+}
+
+/// The plan: each goal in the person's words with its steps, then the victories and the
+/// latest agreement.
+async fn plan(
+    state: &AppState,
+    t: &Tr,
+    lists: &Lists,
+    loaded: &Loaded,
+    today: time::Date,
+) -> Result<Vec<Value>, WebError> {
+    let case = &loaded.case;
+    let plan = store::plans::plan_of(&state.db, case.organisation_id, case.id).await?;
+    let mut out = Vec::new();
+    if let Some(a) = &plan.agreement {
+        out.push(meta(t.msg_args(
+            "summary-pdf-agreed",
+            &[
+                ("date", &domain::persons::french_date(a.agreed_on)),
+                ("method", &t.msg(&format!("summary-pdf-agreement-{}", a.method))),
+            ],
+        )));
+    }
+    if plan.goals.is_empty() {
+        out.push(empty(t.msg("summary-pdf-no-goal")));
+    }
+    for g in &plan.goals {
+        out.push(heading(g.person_words.clone()));
+        let mut rows = vec![field(
+            t.msg("summary-pdf-goal-status"),
+            t.msg(&format!("summary-pdf-goal-{}", g.status().as_str())),
+        )];
+        if let Some(w) = g.worker_words.as_deref().filter(|w| !w.trim().is_empty()) {
+            rows.push(field(t.msg("summary-pdf-worker-words"), w));
+        }
+        if !g.domains.is_empty() {
+            let names: Vec<String> =
+                g.domains.iter().map(|d| list_label(t, lists, ListName::LifeDomain, d)).collect();
+            rows.push(field(t.msg("summary-pdf-domains"), names.join(", ")));
+        }
+        out.push(fields(rows));
+        if !g.steps.is_empty() {
+            let rows: Vec<Value> = g
+                .steps
+                .iter()
+                .map(|s| {
+                    let who = match (s.owner(), s.partner_name.as_deref()) {
+                        (domain::plans::StepOwner::Partner, Some(p)) if !p.trim().is_empty() => {
+                            p.to_owned()
+                        }
+                        (o, _) => t.msg(&format!("summary-pdf-owner-{}", o.as_str())),
+                    };
+                    let mut status = t.msg(&format!("summary-pdf-step-{}", s.status().as_str()));
+                    if s.overdue(today) {
+                        status = format!("{status} ({})", t.msg("summary-pdf-overdue"));
+                    }
+                    json!([
+                        s.action,
+                        who,
+                        s.due_on.map(domain::persons::french_date).unwrap_or_default(),
+                        status
+                    ])
+                })
+                .collect();
+            let header =
+                ["summary-pdf-step", "summary-pdf-who", "summary-pdf-due", "summary-pdf-status"]
+                    .map(|k| t.msg(k));
+            out.push(table(t.msg("summary-pdf-steps"), header.to_vec(), rows));
+        }
+    }
+    out.push(heading(t.msg("summary-pdf-victories")));
+    if plan.victories.is_empty() {
+        out.push(empty(t.msg("summary-pdf-no-victory")));
+    } else {
+        let rows = plan
+            .victories
+            .iter()
+            .map(|v| field(domain::persons::french_date(v.occurred_on), v.person_words.clone()))
+            .collect();
+        out.push(fields(rows));
+    }
+    Ok(out)
 }
 
 /// The latest notes at the normal level: read with a visibility that is nobody's (so no note
@@ -454,7 +639,7 @@ async fn contacts(
     t: &Tr,
     lists: &Lists,
     loaded: &Loaded,
-) -> Result<Value, WebError> {
+) -> Result<Vec<Value>, WebError> {
     let case = &loaded.case;
     let normal_only = NoteVisibility { viewer: UserId::new(), referents_level: false };
     let notes = store::cases::last_contacts(
@@ -465,34 +650,37 @@ async fn contacts(
         SUMMARY_CONTACTS,
     )
     .await?;
-    let entries: Vec<Value> = notes
+    let notes: Vec<_> = notes
         .iter()
         .filter(|e| e.confidentiality() == Confidentiality::Normal && e.deleted_at.is_none())
-        .map(|e| {
-            let when = crate::dates::for_user(e.occurred_at, signed_in);
-            let kind = note_type_label(t, lists, e.note_type.as_deref().unwrap_or(""));
-            let mut meta = Vec::new();
-            if let Some(a) = &e.author_name {
-                meta.push(t.msg_args("summary-pdf-by", &[("author", a)]));
-            }
-            if let Some(d) = e.duration_minutes {
-                meta.push(t.msg_count("summary-pdf-minutes", &d));
-            }
-            if let Some(p) = e.place.as_deref().filter(|p| !p.trim().is_empty()) {
-                meta.push(p.to_owned());
-            }
-            if let Some(p) = e.participants.as_deref().filter(|p| !p.trim().is_empty()) {
-                meta.push(p.to_owned());
-            }
-            json!({
-                "heading": format!("{} — {}", when.split(' ').take(2).collect::<Vec<_>>().join(" "), kind),
-                "meta": meta.join(" · "),
-                "blocks": blocks(e.body.as_deref().unwrap_or("")),
-            })
-        })
         .collect();
-    let empty = entries.is_empty().then(|| t.msg("case-no-contact"));
-    Ok(json!({ "entries": entries, "empty": empty, "hint": t.msg("summary-pdf-contacts-hint") }))
+    if notes.is_empty() {
+        return Ok(vec![empty(t.msg("case-no-contact"))]);
+    }
+    let mut out = vec![meta(t.msg("summary-pdf-contacts-hint"))];
+    for e in notes {
+        let when = crate::dates::for_user(e.occurred_at, signed_in);
+        let when = when.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let kind = note_type_label(t, lists, e.note_type.as_deref().unwrap_or(""));
+        out.push(heading(format!("{when} — {kind}")));
+        let mut line = Vec::new();
+        if let Some(a) = &e.author_name {
+            line.push(t.msg_args("summary-pdf-by", &[("author", a)]));
+        }
+        if let Some(d) = e.duration_minutes {
+            line.push(t.msg_count("summary-pdf-minutes", &d));
+        }
+        for extra in [e.place.as_deref(), e.participants.as_deref()].into_iter().flatten() {
+            if !extra.trim().is_empty() {
+                line.push(extra.to_owned());
+            }
+        }
+        if !line.is_empty() {
+            out.push(meta(line.join(" · ")));
+        }
+        out.push(json!({ "kind": "rich", "blocks": blocks(e.body.as_deref().unwrap_or("")) }));
+    }
+    Ok(out)
 }
 
 /// A note's body as the template's rich text: blocks of lines of spans (`domain::markup`).
@@ -522,7 +710,7 @@ async fn flags(
     t: &Tr,
     lists: &Lists,
     loaded: &Loaded,
-) -> Result<Value, WebError> {
+) -> Result<Vec<Value>, WebError> {
     let case = &loaded.case;
     let flags = store::intake::flags_of(&state.db, case.organisation_id, case.person_id).await?;
     let rows: Vec<Value> = flags
@@ -536,8 +724,10 @@ async fn flags(
             )
         })
         .collect();
-    let empty = rows.is_empty().then(|| t.msg("summary-pdf-no-flag"));
-    Ok(json!({ "fields": rows, "empty": empty }))
+    if rows.is_empty() {
+        return Ok(vec![empty(t.msg("summary-pdf-no-flag"))]);
+    }
+    Ok(vec![fields(rows)])
 }
 
 /// Whether the case page offers the summary: to a reader of the content whom the route lets

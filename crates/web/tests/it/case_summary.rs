@@ -308,3 +308,120 @@ engine_tests! {
         assert!(events.iter().any(|e| e.details.clone().unwrap_or_default().to_string().contains("\"sections\":\"reason,flags\"")));
     }
 }
+
+/// An assessment and a plan for the case, written as their pages do (through the store).
+async fn assessment_and_plan(app: &TestApp, case: &str) {
+    let db = &app.state.db;
+    let org = store::organisations::find_by_slug(db, ORG).await.unwrap().unwrap().id;
+    let by = store::accounts::find_user_by_email(db, "worker@summary.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let case: domain::CaseId = case.parse().unwrap();
+    let content = domain::assessments::AssessmentContent {
+        assessed_on: time::macros::date!(2026 - 01 - 20),
+        ratings: vec![domain::assessments::Rating {
+            domain: "housing".into(),
+            need: Some(3),
+            person: Some(2),
+            person_words: Some("Je veux un logement à moi".into()),
+            strengths: Some("Soutien de sa sœur".into()),
+            priority: true,
+        }],
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let new = store::assessments::NewAssessment {
+        id: domain::assessments::AssessmentId::new(),
+        organisation_id: org,
+        case_id: case,
+        content: &content,
+        by,
+    };
+    store::assessments::record(&mut tx, &new, Ts::now()).await.unwrap();
+    let goal = domain::plans::Goal {
+        person_words: "Trouver un logement stable".into(),
+        worker_words: Some("Accès au logement social".into()),
+        domains: vec!["housing".into()],
+        status: domain::plans::GoalStatus::Active,
+    };
+    let goal_id =
+        store::plans::create_goal(&mut tx, org, case, &goal, by, Ts::now()).await.unwrap();
+    let step = domain::plans::Step {
+        action: "Déposer une demande de logement social".into(),
+        owner: domain::plans::StepOwner::Person,
+        partner_name: None,
+        due_on: Some(time::macros::date!(2026 - 02 - 15)),
+        status: domain::plans::StepStatus::Done,
+    };
+    store::plans::add_step(&mut tx, org, case, goal_id, &step, by, Ts::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let victory = domain::plans::Victory {
+        occurred_on: time::macros::date!(2026 - 02 - 01),
+        person_words: "A ouvert un compte bancaire".into(),
+        goal: Some(goal_id),
+    };
+    store::plans::add_victory(&mut tx, org, case, &victory, by, Ts::now()).await.unwrap();
+    let agreement = domain::plans::Agreement {
+        agreed_on: time::macros::date!(2026 - 01 - 25),
+        method: domain::plans::AgreementMethod::Oral,
+    };
+    store::plans::record_agreement(&mut tx, org, case, &agreement, by, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+engine_tests! {
+    async fn the_assessment_and_the_plan_print_when_chosen(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let path = format!("/cases/{}/summary", w.case);
+        // Before any is recorded, the sections say so.
+        let res = w.worker.post(&app, &path, &[
+            ("sections", "assessment"), ("sections", "plan"), ("purpose", "meeting"), ("language", "fr"),
+        ]).await;
+        let text = pdf(res).await;
+        for expected in ["Dernier diagnostic", "Aucun diagnostic enregistré.", "Plan d'action et victoires", "Aucun objectif enregistré.", "Aucune victoire enregistrée."] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        assessment_and_plan(&app, &w.case).await;
+        // The form ticks them to begin with.
+        let form = w.worker.get(&app, &path).await.text().await.unwrap();
+        assert!(form.contains("value=\"assessment\" checked") && form.contains("value=\"plan\" checked"));
+        assert!(!form.contains("value=\"contacts\" checked"));
+        let res = w.worker.post(&app, &path, &[
+            ("sections", "plan"), ("sections", "assessment"), ("purpose", "meeting"), ("language", "fr"),
+        ]).await;
+        let text = pdf(res).await;
+        for expected in [
+            "Diagnostic du 20/01/2026, par Test User",
+            "Logement", "3/4", "2/4", "Oui",
+            "Je veux un logement à moi", "Soutien de sa sœur",
+            "Plan validé par la personne le 25/01/2026 (accord oral)",
+            "Trouver un logement stable", "Accès au logement social",
+            "Déposer une demande de logement social", "La personne", "15/02/2026", "Faite",
+            "Victoires", "01/02/2026", "A ouvert un compte bancaire",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        assert!(text.find("Dernier diagnostic").unwrap() < text.find("Plan d'action").unwrap());
+        for absent in ["Identité et foyer", "Derniers contacts", "loyer en retard"] {
+            assert!(!text.contains(absent), "{absent:?} should not be in:\n{text}");
+        }
+        // In English; and without those sections, none of it.
+        let res = w.supervisor.post(&app, &path, &[("sections", "plan"), ("purpose", "other"), ("language", "en")]).await;
+        let text = pdf(res).await;
+        for expected in ["Action plan and victories", "Plan agreed by the person on 25/01/2026 (oral agreement)", "The person", "Done", "Victories"] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        let res = w.worker.post(&app, &path, &[("sections", "identity"), ("purpose", "other"), ("language", "fr")]).await;
+        let text = pdf(res).await;
+        for absent in ["Trouver un logement", "Je veux un logement", "compte bancaire", "Diagnostic du"] {
+            assert!(!text.contains(absent), "{absent:?} should not be in:\n{text}");
+        }
+        let events = exports(&app, &w.case).await;
+        assert_eq!(events.len(), 4);
+        assert!(events.iter().any(|e| e.details.clone().unwrap_or_default().contains("\"sections\":\"assessment,plan\"")));
+    }
+}
