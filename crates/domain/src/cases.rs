@@ -438,6 +438,27 @@ pub fn not_in_future(
     if occurred > now + FUTURE_TOLERANCE { Err(NoteProblem::InFuture) } else { Ok(()) }
 }
 
+/// The instant a note is placed at on the timeline. A note's time is typed to the minute; other
+/// events of the case carry the second they happened. A note typed for the current minute (the
+/// form's default: written now) is placed at `now`, so it comes after what happened earlier in
+/// that minute (the case's opening, a goal just added) instead of before it; a correction that
+/// keeps the minute keeps the instant it had. Any other minute is taken as typed.
+pub fn note_instant(
+    typed: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+    previous: Option<time::OffsetDateTime>,
+) -> time::OffsetDateTime {
+    let minute = |t: time::OffsetDateTime| {
+        let t = t.to_offset(time::UtcOffset::UTC);
+        t.replace_second(0).and_then(|t| t.replace_nanosecond(0)).unwrap_or(t)
+    };
+    match previous {
+        Some(p) if minute(p) == minute(typed) => p,
+        _ if minute(now) == minute(typed) => now,
+        _ => typed,
+    }
+}
+
 /// Parses the reason given for deleting a note: required, it stays on the timeline.
 pub fn parse_delete_reason(raw: &str) -> Result<String, NoteProblem> {
     let v = raw.trim().replace("\r\n", "\n");
@@ -490,6 +511,23 @@ pub fn parse_emergency_reason(typed: &str) -> Result<String, EmergencyReasonProb
 #[cfg(test)]
 mod emergency_reason_tests {
     use super::*;
+
+    #[test]
+    fn a_note_written_now_is_placed_at_the_second_and_a_correction_keeps_its_instant() {
+        use time::macros::datetime;
+        let now = datetime!(2026-11-26 10:36:45.5 UTC);
+        let typed_now = datetime!(2026-11-26 10:36 UTC);
+        assert_eq!(note_instant(typed_now, now, None), now);
+        let earlier = datetime!(2026-11-26 09:15 UTC);
+        assert_eq!(note_instant(earlier, now, None), earlier, "another minute, as typed");
+        let stored = datetime!(2026-11-26 09:15:12 UTC);
+        assert_eq!(note_instant(earlier, now, Some(stored)), stored, "the minute kept");
+        let moved = datetime!(2026-11-26 09:20 UTC);
+        assert_eq!(note_instant(moved, now, Some(stored)), moved, "the minute changed");
+        // The same minute written in another offset is the same minute.
+        let paris = datetime!(2026-11-26 11:36 +01:00);
+        assert_eq!(note_instant(paris, now, None), now);
+    }
 
     #[test]
     fn entry_kinds_round_trip_and_only_status_and_referents_are_metadata() {

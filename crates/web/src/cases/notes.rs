@@ -207,12 +207,14 @@ pub async fn new_form(
     form_page(&state, ctx, &loaded, None, input, 0, restored, None, vec![]).await
 }
 
-/// Parses the form into a stored note, or the problems to show.
+/// Parses the form into a stored note, or the problems to show. `previous`: the instant of the
+/// note being corrected (see [`cases::note_instant`]).
 fn parse(
     t: &Tr,
     lists: &Lists,
     signed_in: &SignedIn,
     input: &NoteInput,
+    previous: Option<Ts>,
 ) -> Result<NoteRecord, Vec<(&'static str, String)>> {
     let known = |code: &str| {
         code == cases::CASE_REVIEW || lists.accepts(ListName::ContactMedium, code, None)
@@ -221,10 +223,10 @@ fn parse(
         .map_err(|ps| ps.iter().map(|(f, p)| (*f, note_problem(t, p))).collect::<Vec<_>>())?;
     let at = crate::dates::local_to_utc(note.occurred_local, signed_in.time_zone.as_deref())
         .ok_or_else(|| vec![("date", t.msg("person-error-date"))])?;
-    cases::not_in_future(at.get(), Ts::now().get())
-        .map_err(|p| vec![("date", note_problem(t, &p))])?;
+    let now = Ts::now().get();
+    cases::not_in_future(at.get(), now).map_err(|p| vec![("date", note_problem(t, &p))])?;
     Ok(NoteRecord {
-        occurred_at: at,
+        occurred_at: Ts::from(cases::note_instant(at.get(), now, previous.map(Ts::get))),
         duration_minutes: note.duration_minutes,
         place: note.place,
         participants: note.participants,
@@ -247,7 +249,7 @@ pub async fn create(
     let org = organisation(&signed_in)?;
     let input = input_of(&form_pairs(&body));
     let lists = store::lists::for_organisation(&state.db, org).await?;
-    let note = match parse(&ctx.t, &lists, &signed_in, &input) {
+    let note = match parse(&ctx.t, &lists, &signed_in, &input, None) {
         Ok(n) => n,
         Err(errors) => {
             let page = form_page(&state, ctx, &loaded, None, input, 0, None, None, errors).await?;
@@ -363,7 +365,7 @@ pub async fn update(
     let input = input_of(&pairs);
     let version: i64 = value_of(&pairs, "version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let lists = store::lists::for_organisation(&state.db, org).await?;
-    let note = match parse(&ctx.t, &lists, &signed_in, &input) {
+    let note = match parse(&ctx.t, &lists, &signed_in, &input, Some(entry.occurred_at)) {
         Ok(n) => n,
         Err(errors) => {
             let page =
