@@ -31,6 +31,8 @@ pub enum Template {
     Sample,
     /// The case summary ("synthèse") for a meeting or a transfer.
     CaseSummary,
+    /// The action plan given to the person to keep ("Mon plan d'action").
+    Plan,
 }
 
 impl Template {
@@ -39,6 +41,7 @@ impl Template {
         match self {
             Template::Sample => "sample",
             Template::CaseSummary => "case_summary",
+            Template::Plan => "plan",
         }
     }
 
@@ -46,6 +49,7 @@ impl Template {
         match self {
             Template::Sample => include_str!("../templates/sample.typ"),
             Template::CaseSummary => include_str!("../templates/case_summary.typ"),
+            Template::Plan => include_str!("../templates/plan.typ"),
         }
     }
 }

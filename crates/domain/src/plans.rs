@@ -6,6 +6,17 @@
 
 use time::Date;
 
+use crate::accounts::Role;
+use crate::policy::Rule;
+
+/// Who may reach the plan's pages (and its PDF): the roles that read a case's content by the
+/// case's own rules; [`crate::policy::case_access`] decides for each case. Managers read a
+/// plan only on the overview of a case whose team they supervise, not here (as with the
+/// versions of notes, the route rule is stricter than the policy).
+pub const PLAN_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+/// Who changes plans: workers, on the cases they may write.
+pub const PLAN_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
+
 /// The default life domains (DOMAIN.md §2.15), until the organisation's own list
 /// (`ListName::LifeDomain`) lands: the codes a goal may be linked to.
 pub const DEFAULT_LIFE_DOMAINS: [&str; 14] = [
@@ -471,6 +482,22 @@ pub const STEP_EVENTS: [&str; 8] =
 pub const VICTORY_EVENTS: [&str; 1] = ["added"];
 pub const AGREEMENT_EVENTS: [&str; 1] = ["recorded"];
 
+/// The language to give the person their documents in: the first of the languages on their
+/// record (free text such as "arabe, français" or "Korean") that documents are written in —
+/// `fr`, `en` or `ko` — or `None` when none is.
+pub fn document_language(languages: Option<&str>) -> Option<&'static str> {
+    languages?.split([',', ';', '/', '\n', '(', ')']).find_map(|item| {
+        let word = item.trim().to_lowercase();
+        let word = word.trim_end_matches('.');
+        match word {
+            "fr" | "français" | "francais" | "french" | "langue française" => Some("fr"),
+            "en" | "anglais" | "english" => Some("en"),
+            "ko" | "coréen" | "coreen" | "korean" | "한국어" | "한국말" => Some("ko"),
+            _ => None,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,6 +644,17 @@ mod tests {
             parse_agreement(&AgreementInput::default(), today).unwrap_err()[0],
             ("date", PlanProblem::DateRequired)
         );
+    }
+
+    #[test]
+    fn documents_go_in_the_first_language_of_the_record_that_documents_are_written_in() {
+        assert_eq!(document_language(Some("arabe, Français")), Some("fr"));
+        assert_eq!(document_language(Some("English; French")), Some("en"));
+        assert_eq!(document_language(Some("한국어")), Some("ko"));
+        assert_eq!(document_language(Some("Coréen (un peu d'anglais)")), Some("ko"));
+        assert_eq!(document_language(Some("arabe, tamoul")), None);
+        assert_eq!(document_language(Some("")), None);
+        assert_eq!(document_language(None), None);
     }
 
     #[test]

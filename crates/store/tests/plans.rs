@@ -309,7 +309,7 @@ engine_tests! {
         let plan = store::plans::plan_of(&db, w.org, w.case).await.unwrap();
         assert_eq!(plan.agreement.unwrap().method(), Some(AgreementMethod::Oral));
 
-        let events: Vec<_> = plan_events(&db, &w).await.into_iter().map(|(k, d, s)| (k, d, s)).collect();
+        let events = plan_events(&db, &w).await;
         // The victory of 1 March sorts on its day, before the goal added on 2 March.
         assert_eq!(events[0], ("victory".into(), "added".into(), Some("Je suis allée au café social".into())));
         assert!(events.contains(&("agreement".into(), "recorded".into(), None)));

@@ -25,6 +25,7 @@ pub mod middleware;
 pub mod notifications;
 pub mod organisation_settings;
 pub mod persons;
+pub mod plans;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

@@ -549,6 +549,8 @@ pub struct ShowPage {
     flags: Vec<String>,
     /// None: the reader sees metadata only.
     last_contacts: Option<Vec<(String, String)>>,
+    /// The plan's active goals and latest victories, for readers of the content.
+    plan: Option<crate::plans::PlanPanel>,
     content: bool,
     can_write: bool,
     can_manage: bool,
@@ -710,6 +712,12 @@ async fn show_page(
     });
     let draft_saved =
         overview.draft.as_ref().map(|d| crate::dates::for_user(d.updated_at, signed_in));
+    let plan = if loaded.access.content {
+        let can_write = loaded.access.write && case.status() != CaseStatus::Closed;
+        Some(crate::plans::plan_panel(state, t, signed_in, case, can_write).await?)
+    } else {
+        None
+    };
     let status = case.status();
     let targets = CaseStatus::ALL
         .into_iter()
@@ -804,6 +812,7 @@ async fn show_page(
         household,
         flags,
         last_contacts,
+        plan,
         content: loaded.access.content,
         can_write: loaded.access.write && status != CaseStatus::Closed,
         can_manage: loaded.access.manage,

@@ -20,5 +20,6 @@ mod notifications;
 mod passwords;
 mod persons;
 mod persons_api;
+mod plans;
 mod settings;
 mod shell;

@@ -90,6 +90,10 @@ enum Param {
     /// A case of A in a team of its own, which no visitor follows, supervises or works in:
     /// the one the workers and supervisors may open in an emergency (break the glass).
     EmergencyCase,
+    /// A goal of that case's action plan.
+    Goal,
+    /// A step of that goal.
+    Step,
 }
 
 impl Param {
@@ -114,6 +118,8 @@ impl Param {
                 | Param::Case
                 | Param::CaseEntry
                 | Param::EmergencyCase
+                | Param::Goal
+                | Param::Step
         )
     }
 }
@@ -140,6 +146,8 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "case_id") if path.ends_with("/emergency") => Some(Param::EmergencyCase),
         (_, "case_id") => Some(Param::Case),
         (_, "entry_id") => Some(Param::CaseEntry),
+        (_, "goal_id") => Some(Param::Goal),
+        (_, "step_id") => Some(Param::Step),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
         _ => None,
@@ -195,6 +203,8 @@ struct OrgIds {
     case: domain::CaseId,
     case_entry: domain::CaseEntryId,
     emergency_case: domain::CaseId,
+    goal: domain::ids::GoalId,
+    step: domain::ids::StepId,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -215,6 +225,8 @@ struct ForeignIds {
     follow_ups: Vec<(&'static str, uuid::Uuid)>,
     cases: Vec<(&'static str, domain::CaseId)>,
     case_entries: Vec<(&'static str, domain::CaseEntryId)>,
+    goals: Vec<(&'static str, domain::ids::GoalId)>,
+    steps: Vec<(&'static str, domain::ids::StepId)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -288,6 +300,8 @@ impl Plan {
             Param::Case => self.a.case.to_string(),
             Param::CaseEntry => self.a.case_entry.to_string(),
             Param::EmergencyCase => self.a.emergency_case.to_string(),
+            Param::Goal => self.a.goal.to_string(),
+            Param::Step => self.a.step.to_string(),
         })
     }
 
@@ -324,6 +338,8 @@ impl Plan {
             Param::FollowUp => labelled(&self.b.follow_ups),
             Param::Case | Param::EmergencyCase => labelled(&self.b.cases),
             Param::CaseEntry => labelled(&self.b.case_entries),
+            Param::Goal => labelled(&self.b.goals),
+            Param::Step => labelled(&self.b.steps),
             Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
                 vec![]
             }
@@ -412,6 +428,33 @@ async fn case_with_note(
     assert!(store::cases::correct_note(&mut tx, org, entry, 1, &note, Ts::now()).await.unwrap());
     tx.commit().await.unwrap();
     (id, entry)
+}
+
+/// A goal of `case`'s plan with one step: the ids the matrix fills in for plans.
+async fn goal_with_step(
+    db: &store::Db,
+    org: OrganisationId,
+    case: domain::CaseId,
+    by: UserId,
+) -> (domain::ids::GoalId, domain::ids::StepId) {
+    let goal = domain::plans::Goal {
+        person_words: "Matrice".into(),
+        worker_words: None,
+        domains: vec![],
+        status: domain::plans::GoalStatus::Active,
+    };
+    let step = domain::plans::Step {
+        action: "Matrice".into(),
+        owner: domain::plans::StepOwner::Person,
+        partner_name: None,
+        due_on: None,
+        status: domain::plans::StepStatus::Planned,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let g = store::plans::create_goal(&mut tx, org, case, &goal, by, Ts::now()).await.unwrap();
+    let s = store::plans::add_step(&mut tx, org, case, g, &step, by, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    (g, s.unwrap())
 }
 
 /// The form a state-changing request sends: harmless values that the handler refuses, or that
@@ -774,6 +817,9 @@ engine_tests! {
             db, org_b, b_person, team(&app, org_b, "Équipe de rue").await,
             user_id(&app, "min-jun.kim@lerelais.example").await,
         ).await;
+        let (a_goal, a_step) = goal_with_step(db, org_a, a_case, user_id(&app, a_worker).await).await;
+        let (b_goal, b_step) =
+            goal_with_step(db, org_b, b_case, user_id(&app, "min-jun.kim@lerelais.example").await).await;
         // A case of A in a team nobody is in, followed by the manager (who may not break the
         // glass): the workers and supervisors of A may ask for emergency access to it.
         let emergency_team = TeamId::new();
@@ -811,6 +857,8 @@ engine_tests! {
             visit: a_visit,
             case: a_case,
             case_entry: a_entry,
+            goal: a_goal,
+            step: a_step,
             upload: store::import::save_upload(db, org_a, user_id(&app, manager).await, "matrice.csv", b"Nom\nMatrice\n", Ts::now())
                 .await
                 .unwrap(),
@@ -854,6 +902,8 @@ engine_tests! {
             visits: vec![("visit of B", b_visit)],
             cases: vec![("case of B", b_case)],
             case_entries: vec![("note of a case of B", b_entry)],
+            goals: vec![("goal of a plan of B", b_goal)],
+            steps: vec![("step of a plan of B", b_step)],
             uploads: vec![(
                 "import upload of B",
                 store::import::save_upload(db, org_b, user_id(&app, b_worker).await, "b.csv", b"Nom\nB\n", Ts::now())

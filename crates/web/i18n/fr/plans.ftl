@@ -1,0 +1,163 @@
+# Le plan d'action d'un accompagnement : objectifs dans les mots de la personne, étapes,
+# victoires, accord.
+plan-title = Plan d'action de { $name }
+plan-emergency = Accès d'urgence : vous lisez ce plan pour une durée limitée.
+plan-pdf = Mon plan d'action (PDF)
+plan-actions = Actions
+plan-change = Modifier
+plan-save = Enregistrer
+plan-overdue = (en retard)
+
+plan-goals-heading = Objectifs
+plan-goals-none = Aucun objectif pour l'instant. Écrivez le premier avec la personne, dans ses mots.
+plan-goal-number = Objectif { $n }
+plan-goal-new = Ajouter un objectif
+plan-goal-change = Modifier l'objectif
+plan-goal-new-title = Nouvel objectif
+plan-goal-edit-title = Modifier un objectif
+plan-goal-person-words = Dans les mots de la personne
+plan-goal-person-words-hint = Écrivez l'objectif comme la personne le dit, même si vous le diriez autrement.
+plan-goal-worker-words = Reformulation du professionnel
+plan-goal-worker-words-hint = Facultatif : comment vous le formuleriez pour l'équipe ou un partenaire.
+plan-goal-domains = Domaines de vie
+plan-goal-status = État
+plan-goal-status-active = En cours
+plan-goal-status-on_hold = En pause
+plan-goal-status-achieved = Atteint
+plan-goal-status-abandoned = Abandonné
+
+plan-steps-none = Aucune étape pour cet objectif.
+plan-steps-caption = Étapes de l'objectif { $n }
+plan-step-new = Ajouter une étape
+plan-step-new-title = Nouvelle étape
+plan-step-edit-title = Modifier une étape
+plan-step-for-goal = Pour l'objectif :
+plan-step-action = Ce qui est à faire
+plan-step-owner = Qui le fait
+plan-step-owner-person = la personne
+plan-step-owner-worker = le professionnel
+plan-step-owner-partner = un partenaire
+plan-step-owner-partner-named = un partenaire : { $name }
+plan-step-owner-person-choice = La personne
+plan-step-owner-worker-choice = Le professionnel
+plan-step-owner-partner-choice = Un partenaire
+plan-step-partner-name = Nom du partenaire
+plan-step-partner-name-hint = Seulement quand un partenaire s'en charge (un service, une association…).
+plan-step-due = Pour le
+plan-step-status = État
+plan-step-status-planned = Prévue
+plan-step-status-in_progress = En cours
+plan-step-status-done = Réalisée
+plan-step-status-on_hold = En attente
+plan-step-status-abandoned = Abandonnée
+plan-step-status-cancelled = Annulée
+
+plan-victories-heading = Victoires
+plan-victories-none = Aucune victoire enregistrée pour l'instant.
+plan-victory-new = Noter une victoire
+plan-victory-new-title = Noter une victoire
+plan-victory-date = Date
+plan-victory-words = La victoire, dans les mots de la personne
+plan-victory-words-hint = Un petit succès compte : dites-le comme la personne le dit.
+plan-victory-goal = Objectif concerné
+plan-victory-no-goal = Aucun objectif en particulier
+plan-victory-for-goal = objectif : { $goal }
+
+plan-agreement-heading = Accord de la personne
+plan-agreement-none = L'accord de la personne sur ce plan n'est pas encore enregistré.
+plan-agreement-record = Enregistrer l'accord de la personne
+plan-agreement-title = Accord de la personne sur le plan
+plan-agreement-intro = Enregistrez que la personne est d'accord avec le plan tel qu'il est : les objectifs et les étapes de la page du plan.
+plan-agreement-previous = La dernière fois :
+plan-agreement-date = Date de l'accord
+plan-agreement-method = Comment la personne a donné son accord
+plan-agreement-method-signed_paper = Signé sur papier
+plan-agreement-method-signed_screen = Signé sur écran
+plan-agreement-method-oral = Accord oral
+plan-agreement-submit = Enregistrer l'accord
+plan-agreement-text = Accord du { $date } ({ $method }), enregistré par { $name }.
+plan-changed-since-agreement = Le plan a changé depuis l'accord.
+
+plan-conflict = Quelqu'un a enregistré entre-temps : comparez, puis enregistrez à nouveau si votre version doit remplacer la sienne.
+plan-conflict-heading = Enregistré entre-temps
+plan-conflict-saved-by = Enregistré par { $name } le { $date } :
+plan-conflict-hint = Ce que vous avez saisi est gardé dans le formulaire ci-dessous : l'enregistrer remplace la version ci-dessus.
+
+plan-notice-goal-added = L'objectif est ajouté au plan.
+plan-notice-goal-changed = L'objectif est enregistré.
+plan-notice-step-added = L'étape est ajoutée.
+plan-notice-step-changed = L'étape est enregistrée.
+plan-notice-victory = La victoire est notée.
+plan-notice-agreement = L'accord de la personne est enregistré.
+plan-notice-unchanged = Rien n'a changé.
+
+plan-error-words = Écrivez-le dans les mots de la personne.
+plan-error-action = Dites ce qui est à faire.
+plan-error-status = Choisissez un état.
+plan-error-owner = Choisissez qui le fait.
+plan-error-partner-name = Un nom de partenaire ne va qu'avec une étape confiée à un partenaire.
+plan-error-date = Indiquez la date.
+plan-error-future = Cette date est après aujourd'hui.
+plan-error-too-old = Cette date remonte à plus de { $years } ans.
+plan-error-method = Choisissez comment la personne a donné son accord.
+
+# Le panneau du plan sur la vue d'ensemble de l'accompagnement.
+plan-panel-heading = Objectifs et prochaines étapes
+plan-panel-no-goal = Aucun objectif en cours.
+plan-panel-victories = Dernières victoires
+plan-panel-open = Voir tout le plan
+plan-next-step = Prochaine étape : { $action } — { $owner }
+plan-next-step-due = Prochaine étape : { $action } — { $owner }, pour le { $date }
+
+# Événements du plan sur la chronologie (case-event-<kind>-<detail>).
+case-event-goal-added = Objectif ajouté
+case-event-goal-changed = Objectif modifié
+case-event-goal-reopened = Objectif repris
+case-event-goal-paused = Objectif mis en pause
+case-event-goal-achieved = Objectif atteint
+case-event-goal-abandoned = Objectif abandonné
+case-event-step-added = Étape ajoutée
+case-event-step-changed = Étape modifiée
+case-event-step-reopened = Étape reprise
+case-event-step-started = Étape commencée
+case-event-step-done = Étape réalisée
+case-event-step-paused = Étape mise en attente
+case-event-step-abandoned = Étape abandonnée
+case-event-step-cancelled = Étape annulée
+case-event-victory-added = Victoire
+case-event-agreement-recorded = La personne a donné son accord sur le plan
+
+# Le plan en PDF pour la personne : langage simple, adressé à la personne.
+plan-pdf-hint = Le PDF est dans la langue de la personne quand sa fiche en indique une (français ou anglais). Dans une autre langue :
+plan-pdf-file-name = mon-plan-d-action
+plan-pdf-title = Mon plan d'action
+plan-pdf-generated = Préparé le { $date } avec { $name }
+plan-pdf-page = Page { "{" }page{ "}" } sur { "{" }pages{ "}" }
+plan-pdf-intro = Voici le plan que nous avons construit ensemble : vos objectifs, dans vos mots, et qui fait quoi pour y arriver. Gardez-le : nous le reverrons ensemble.
+plan-pdf-goals = Mes objectifs
+plan-pdf-goals-empty = Aucun objectif écrit pour l'instant.
+plan-pdf-goal = Objectif { $n }
+plan-pdf-domains = Domaines
+plan-pdf-goal-status = Où j'en suis
+plan-pdf-goal-on_hold = En pause pour l'instant
+plan-pdf-goal-achieved = Atteint !
+plan-pdf-step-what = Quoi
+plan-pdf-step-who = Qui
+plan-pdf-step-when = Pour le
+plan-pdf-step-where = Où on en est
+plan-pdf-steps-empty = Aucune étape écrite pour cet objectif.
+plan-pdf-owner-person = Moi
+plan-pdf-owner-worker = Mon travailleur social
+plan-pdf-owner-partner = Un partenaire
+plan-pdf-step-planned = À faire
+plan-pdf-step-in_progress = En cours
+plan-pdf-step-done = Fait
+plan-pdf-step-on_hold = En attente
+plan-pdf-step-abandoned = Abandonné
+plan-pdf-step-cancelled = Annulé
+plan-pdf-victories = Mes victoires
+plan-pdf-victories-empty = Aucune notée pour l'instant : la première arrive.
+plan-pdf-agreement = Mon accord
+plan-pdf-agreed = J'ai donné mon accord sur ce plan le { $date } ({ $method }).
+plan-pdf-not-agreed = Je n'ai pas encore dit si j'étais d'accord avec ce plan.
+plan-pdf-changed = Le plan a changé depuis : nous en parlerons à notre prochain rendez-vous.
