@@ -45,11 +45,12 @@ use crate::errors::WebError;
 use crate::i18n::Tr;
 use crate::persons::api::{ApiProblem, ApiProblemDetail, FieldError};
 
-/// Who reads one note by its id: workers and supervisors, as for a note's versions on the
-/// pages; [`policy::may_read_note`] decides per note. A manager who also supervises the team
-/// reads the notes in the timeline, not one by one here (the route admits every role some case
-/// may admit, and a manager's usual case shows no note).
-pub const NOTE_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+/// Who reads a case's content record by record (a note by its id, the assessments, the plan):
+/// workers and supervisors, as for a note's versions and the plan on the pages; the case's
+/// access ([`policy::case_access`], and [`policy::may_read_note`] for a note) decides per
+/// record. A manager who also supervises the team reads the notes in the timeline, not here
+/// (a manager's usual case shows no content, so the route would answer them 404 everywhere).
+pub const CONTENT_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
 
 /// How many entries a page of the timeline holds by default, and at most.
 pub const TIMELINE_DEFAULT: i64 = 20;
@@ -104,22 +105,27 @@ pub struct NoteConflict {
 }
 
 /// What answers need from the request: its language and its id.
-struct Ctx {
-    t: Tr,
-    meta: RequestMeta,
+pub(super) struct Ctx {
+    pub(super) t: Tr,
+    pub(super) meta: RequestMeta,
 }
 
 impl Ctx {
-    fn detail(&self, code: &'static str, message: String) -> ApiProblemDetail {
+    pub(super) fn detail(&self, code: &'static str, message: String) -> ApiProblemDetail {
         ApiProblemDetail { code, message, request_id: self.meta.request_id.clone(), fields: vec![] }
     }
 
-    fn refuse(&self, status: StatusCode, code: &'static str, message_id: &str) -> Failure {
+    pub(super) fn refuse(
+        &self,
+        status: StatusCode,
+        code: &'static str,
+        message_id: &str,
+    ) -> Failure {
         let error = self.detail(code, self.t.msg(message_id));
         Failure::Answer(Box::new((status, Json(ApiProblem { error })).into_response()))
     }
 
-    fn invalid(&self, fields: Vec<FieldError>) -> Failure {
+    pub(super) fn invalid(&self, fields: Vec<FieldError>) -> Failure {
         let mut error =
             self.detail("validation_failed", self.t.msg("persons-api-error-validation"));
         error.fields = fields;
@@ -127,15 +133,22 @@ impl Ctx {
         Failure::Answer(Box::new((status, Json(ApiProblem { error })).into_response()))
     }
 
-    fn field(&self, field: &str, code: &'static str, message: String) -> FieldError {
+    pub(super) fn field(&self, field: &str, code: &'static str, message: String) -> FieldError {
         FieldError { field: field.to_owned(), code, message }
     }
 
-    fn field_msg(&self, field: &str, code: &'static str, message_id: &str) -> FieldError {
+    /// A refused field with a text of the message files, its id first (so that the test that
+    /// every message used exists reads it as one).
+    pub(super) fn field_msg(
+        &self,
+        message_id: &str,
+        field: &str,
+        code: &'static str,
+    ) -> FieldError {
         self.field(field, code, self.t.msg(message_id))
     }
 
-    fn conflict_message(&self, sent: i64, current: i64) -> ApiProblemDetail {
+    pub(super) fn conflict_message(&self, sent: i64, current: i64) -> ApiProblemDetail {
         let message = self.t.msg_args(
             "persons-api-error-conflict",
             &[("version", &sent.to_string()), ("current", &current.to_string())],
@@ -144,7 +157,11 @@ impl Ctx {
     }
 
     /// The body as `T`: JSON only (415 otherwise), of the documented shape (400 otherwise).
-    fn body<T: DeserializeOwned>(&self, headers: &HeaderMap, body: &Bytes) -> Result<T, Failure> {
+    pub(super) fn body<T: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<T, Failure> {
         let is_json = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -163,7 +180,7 @@ impl Ctx {
     }
 }
 
-fn record_id<T: std::str::FromStr>(raw: &str) -> Result<T, WebError> {
+pub(super) fn record_id<T: std::str::FromStr>(raw: &str) -> Result<T, WebError> {
     // A malformed id is as unknown as a missing one.
     raw.parse().map_err(|_| WebError::NotFound)
 }
@@ -173,16 +190,18 @@ fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
 }
 
 /// Tells a key given as `null` from a key left out: `Some(None)` and `None`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
 }
 
-fn time_text(ts: Ts) -> String {
+pub(super) fn time_text(ts: Ts) -> String {
     ts.canonical()
 }
 
 /// Records that the caller read (part of) a case, before anything of it is sent.
-async fn read_event(
+pub(super) async fn read_event(
     state: &AppState,
     ctx: &Ctx,
     signed_in: &SignedIn,
@@ -418,21 +437,21 @@ async fn current_household(
 fn case_problem(ctx: &Ctx, field: &str, p: &cases::CaseProblem) -> FieldError {
     let t = &ctx.t;
     match p {
-        cases::CaseProblem::ReasonRequired => ctx.field_msg(field, "required", "case-error-reason"),
+        cases::CaseProblem::ReasonRequired => ctx.field_msg("case-error-reason", field, "required"),
         cases::CaseProblem::TooLong { max } => ctx.field(
             field,
             "too_long",
             t.msg_args("person-error-too-long", &[("max", &max.to_string())]),
         ),
         cases::CaseProblem::ControlCharacters => {
-            ctx.field_msg(field, "control_characters", "person-error-control")
+            ctx.field_msg("person-error-control", field, "control_characters")
         }
-        cases::CaseProblem::TeamRequired => ctx.field_msg(field, "required", "case-error-team"),
+        cases::CaseProblem::TeamRequired => ctx.field_msg("case-error-team", field, "required"),
         cases::CaseProblem::ReferentRequired => {
-            ctx.field_msg(field, "required", "case-error-referent")
+            ctx.field_msg("case-error-referent", field, "required")
         }
         cases::CaseProblem::ReferentIsCoReferent => {
-            ctx.field_msg(field, "referent_is_co_referent", "case-error-referent-co")
+            ctx.field_msg("case-error-referent-co", field, "referent_is_co_referent")
         }
     }
 }
@@ -482,10 +501,10 @@ pub async fn open_case(
     let referent = input.referent_id.as_deref().and_then(worker);
     let mut errors = Vec::new();
     if input.team_id.is_some() && team.is_none() {
-        errors.push(ctx.field_msg("team_id", "unknown_value", "cases-api-error-team"));
+        errors.push(ctx.field_msg("cases-api-error-team", "team_id", "unknown_value"));
     }
     if input.referent_id.is_some() && referent.is_none() {
-        errors.push(ctx.field_msg("referent_id", "unknown_value", "cases-api-error-worker"));
+        errors.push(ctx.field_msg("cases-api-error-worker", "referent_id", "unknown_value"));
     }
     let mut co: Vec<UserId> = Vec::new();
     for c in &input.co_referent_ids {
@@ -495,9 +514,9 @@ pub async fn open_case(
             None => {
                 if !errors.iter().any(|e| e.field == "co_referent_ids") {
                     errors.push(ctx.field_msg(
+                        "cases-api-error-worker",
                         "co_referent_ids",
                         "unknown_value",
-                        "cases-api-error-worker",
                     ));
                 }
             }
@@ -506,9 +525,9 @@ pub async fn open_case(
     let source = input.orientation_source.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if source.is_some_and(|s| !lists.accepts(ListName::OrientationSource, s, None)) {
         errors.push(ctx.field_msg(
+            "person-error-unknown-value",
             "orientation_source",
             "unknown_value",
-            "person-error-unknown-value",
         ));
     }
     let referent_is_co = referent.is_some_and(|r| co.contains(&r));
@@ -617,23 +636,23 @@ pub async fn change_status(
     let lists = store::lists::for_organisation(&state.db, org).await?;
     let mut errors = Vec::new();
     if input.version.is_none() {
-        errors.push(ctx.field_msg("version", "required", "persons-api-error-version"));
+        errors.push(ctx.field_msg("persons-api-error-version", "version", "required"));
     }
     let to = input.status.as_deref().and_then(CaseStatus::parse);
     let reason = input.closure_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     match (&input.status, to) {
-        (None, _) => errors.push(ctx.field_msg("status", "required", "case-error-status")),
+        (None, _) => errors.push(ctx.field_msg("case-error-status", "status", "required")),
         (Some(_), None) => {
-            errors.push(ctx.field_msg("status", "unknown_value", "case-error-status"))
+            errors.push(ctx.field_msg("case-error-status", "status", "unknown_value"))
         }
         (Some(_), Some(to)) => match cases::change_status(loaded.case.status(), to, reason) {
             Err(StatusProblem::ClosureReasonRequired) => errors.push(ctx.field_msg(
+                "case-error-closure-reason",
                 "closure_reason",
                 "required",
-                "case-error-closure-reason",
             )),
             Err(StatusProblem::Unchanged | StatusProblem::NotAllowed) => {
-                errors.push(ctx.field_msg("status", "not_allowed", "case-error-status"))
+                errors.push(ctx.field_msg("case-error-status", "status", "not_allowed"))
             }
             Ok(())
                 if to == CaseStatus::Closed
@@ -641,9 +660,9 @@ pub async fn change_status(
                         .is_some_and(|r| lists.accepts(ListName::CaseClosureReason, r, None)) =>
             {
                 errors.push(ctx.field_msg(
+                    "person-error-unknown-value",
                     "closure_reason",
                     "unknown_value",
-                    "person-error-unknown-value",
                 ))
             }
             Ok(()) => {}
@@ -888,28 +907,28 @@ fn note_problem(ctx: &Ctx, field: &str, p: &NoteProblem) -> FieldError {
     let t = &ctx.t;
     let field = note_field(field);
     match p {
-        NoteProblem::DateRequired => ctx.field_msg(field, "required", "case-error-date"),
+        NoteProblem::DateRequired => ctx.field_msg("case-error-date", field, "required"),
         NoteProblem::DateInvalid | NoteProblem::TimeInvalid => {
-            ctx.field_msg(field, "date_invalid", "cases-api-error-datetime")
+            ctx.field_msg("cases-api-error-datetime", field, "date_invalid")
         }
-        NoteProblem::InFuture => ctx.field_msg(field, "date_in_future", "case-error-future"),
+        NoteProblem::InFuture => ctx.field_msg("case-error-future", field, "date_in_future"),
         NoteProblem::DurationInvalid { max } => ctx.field(
             field,
             "duration_invalid",
             t.msg_args("case-error-duration", &[("max", &max.to_string())]),
         ),
-        NoteProblem::TypeRequired => ctx.field_msg(field, "unknown_value", "case-error-type"),
+        NoteProblem::TypeRequired => ctx.field_msg("case-error-type", field, "unknown_value"),
         NoteProblem::ConfidentialityRequired => {
-            ctx.field_msg(field, "unknown_value", "case-error-level")
+            ctx.field_msg("case-error-level", field, "unknown_value")
         }
-        NoteProblem::BodyRequired => ctx.field_msg(field, "required", "case-error-body"),
+        NoteProblem::BodyRequired => ctx.field_msg("case-error-body", field, "required"),
         NoteProblem::TooLong { max } => ctx.field(
             field,
             "too_long",
             t.msg_args("person-error-too-long", &[("max", &max.to_string())]),
         ),
         NoteProblem::ControlCharacters => {
-            ctx.field_msg(field, "control_characters", "person-error-control")
+            ctx.field_msg("person-error-control", field, "control_characters")
         }
     }
 }
@@ -938,9 +957,9 @@ fn parse_note(ctx: &Ctx, lists: &Lists, typed: Typed) -> Result<NoteRecord, Vec<
                 }
                 Err(_) => {
                     errors.push(ctx.field_msg(
+                        "cases-api-error-datetime",
                         "occurred_at",
                         "date_invalid",
-                        "cases-api-error-datetime",
                     ));
                     // A well-formed stand-in, so the date is not reported twice.
                     ("2000-01-01".to_owned(), "00:00".to_owned())
@@ -992,7 +1011,7 @@ fn parse_note(ctx: &Ctx, lists: &Lists, typed: Typed) -> Result<NoteRecord, Vec<
 
 /// A case the caller may write notes in now: 404 if they may not write it, 409 `case_closed`
 /// when it is closed (reopen it first).
-async fn writable(
+pub(super) async fn writable(
     state: &AppState,
     ctx: &Ctx,
     signed_in: &SignedIn,
@@ -1087,14 +1106,14 @@ pub async fn timeline(
         Some(s) => s.parse::<i64>().ok().filter(|n| (1..=TIMELINE_MAX).contains(n)),
     };
     if limit.is_none() {
-        errors.push(ctx.field_msg("limit", "out_of_range", "cases-api-error-limit"));
+        errors.push(ctx.field_msg("cases-api-error-limit", "limit", "out_of_range"));
     }
     let before = match q.before.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => {
             let c = parse_cursor(s);
             if c.is_none() {
-                errors.push(ctx.field_msg("before", "cursor_invalid", "cases-api-error-cursor"));
+                errors.push(ctx.field_msg("cases-api-error-cursor", "before", "cursor_invalid"));
             }
             c
         }
@@ -1262,9 +1281,9 @@ pub async fn update_note(
     let patch: NotePatch = ctx.body(&headers, &body)?;
     let Some(version) = patch.version else {
         return Err(ctx.invalid(vec![ctx.field_msg(
+            "persons-api-error-version",
             "version",
             "required",
-            "persons-api-error-version",
         )]));
     };
     if version != entry.version {
@@ -1348,12 +1367,12 @@ pub async fn delete_note(
     let input: NoteDeletion = ctx.body(&headers, &body)?;
     let mut errors = Vec::new();
     if input.version.is_none() {
-        errors.push(ctx.field_msg("version", "required", "persons-api-error-version"));
+        errors.push(ctx.field_msg("persons-api-error-version", "version", "required"));
     }
     let reason = match cases::parse_delete_reason(input.reason.as_deref().unwrap_or("")) {
         Ok(r) => Some(r),
         Err(NoteProblem::BodyRequired) => {
-            errors.push(ctx.field_msg("reason", "required", "case-error-delete-reason"));
+            errors.push(ctx.field_msg("case-error-delete-reason", "reason", "required"));
             None
         }
         Err(p) => {

@@ -3,6 +3,7 @@
 //! cannot exist undocumented.
 
 mod case_file;
+mod case_plan;
 mod me;
 
 use std::sync::Arc;
@@ -57,7 +58,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
     (
         Method::GET,
         "/api/v1/cases/{case_id}/notes/{entry_id}",
-        case_file::NOTE_READERS,
+        case_file::CONTENT_READERS,
         Some(Scope::NotesRead),
     ),
     (
@@ -72,6 +73,34 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         NOTE_WRITERS,
         Some(Scope::NotesWrite),
     ),
+    // The plan: the case's content, read by workers and supervisors and written by
+    // workers, as on its pages.
+    (
+        Method::GET,
+        "/api/v1/cases/{case_id}/plan",
+        case_file::CONTENT_READERS,
+        Some(Scope::CasesRead),
+    ),
+    (Method::POST, "/api/v1/cases/{case_id}/plan/goals", NOTE_WRITERS, Some(Scope::CasesWrite)),
+    (
+        Method::PATCH,
+        "/api/v1/cases/{case_id}/plan/goals/{goal_id}",
+        NOTE_WRITERS,
+        Some(Scope::CasesWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/cases/{case_id}/plan/goals/{goal_id}/steps",
+        NOTE_WRITERS,
+        Some(Scope::CasesWrite),
+    ),
+    (
+        Method::PATCH,
+        "/api/v1/cases/{case_id}/plan/steps/{step_id}",
+        NOTE_WRITERS,
+        Some(Scope::CasesWrite),
+    ),
+    (Method::POST, "/api/v1/cases/{case_id}/plan/victories", NOTE_WRITERS, Some(Scope::CasesWrite)),
 ];
 
 #[derive(OpenApi)]
@@ -88,6 +117,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "persons", description = "Persons' records: register, read (audited), change with the version read, search"),
         (name = "households", description = "Households: who lives with whom, and since when"),
         (name = "cases", description = "Cases (accompagnements): a person's cases, open one, read one (audited), change its status with the version read. Another team's case answers 404, as an unknown one."),
+        (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
         (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
 )]
@@ -142,6 +172,12 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_file::timeline))
         .routes(routes!(case_file::create_note))
         .routes(routes!(case_file::show_note, case_file::update_note, case_file::delete_note))
+        .routes(routes!(case_plan::show))
+        .routes(routes!(case_plan::create_goal))
+        .routes(routes!(case_plan::update_goal))
+        .routes(routes!(case_plan::create_step))
+        .routes(routes!(case_plan::update_step))
+        .routes(routes!(case_plan::create_victory))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

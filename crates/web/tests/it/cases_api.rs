@@ -592,6 +592,91 @@ engine_tests! {
         let _ = w.co_referent_id;
     }
 
+    async fn the_plan_takes_goals_steps_and_victories_with_versions(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let plan = format!("/api/v1/cases/{}/plan", w.case);
+        let (status, empty, _) = call(&app, Method::GET, &plan, &w.worker, None, "en").await;
+        assert_eq!(status, 200, "{empty}");
+        assert_eq!(empty, json!({ "goals": [], "victories": [], "agreement": null, "changed_since_agreement": false }));
+        // A goal in the person's words.
+        let (status, goal, _) = call(&app, Method::POST, &format!("{plan}/goals"), &w.worker, Some(json!({ "person_words": "Garder mon logement", "worker_words": "Prévenir l'expulsion", "domains": ["housing", "budget"] })), "en").await;
+        assert_eq!(status, 201, "{goal}");
+        assert_eq!(goal["status"], "active");
+        assert_eq!(goal["version"], 1);
+        let goal_id = goal["id"].as_str().unwrap().to_owned();
+        // A step under it; then changed with its version.
+        let steps = format!("{plan}/goals/{goal_id}/steps");
+        let (status, step, _) = call(&app, Method::POST, &steps, &w.worker, Some(json!({ "action": "Appeler le bailleur", "owner": "person", "due_on": "2020-01-10" })), "en").await;
+        assert_eq!(status, 201, "{step}");
+        assert_eq!((step["status"].clone(), step["overdue"].clone()), (json!("planned"), json!(true)));
+        let step_path = format!("{plan}/steps/{}", step["id"].as_str().unwrap());
+        let (status, done, _) = call(&app, Method::PATCH, &step_path, &w.worker, Some(json!({ "version": 1, "status": "done", "due_on": null })), "en").await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!((done["status"].clone(), done["version"].clone(), done["due_on"].clone()), (json!("done"), json!(2), Value::Null));
+        assert_eq!(done["action"], "Appeler le bailleur", "left out is kept");
+        let (status, conflict, _) = call(&app, Method::PATCH, &step_path, &w.colleague, Some(json!({ "version": 1, "status": "abandoned" })), "en").await;
+        assert_eq!(status, 409, "{conflict}");
+        assert_eq!(conflict["current"]["status"], "done", "the colleague's stale change writes nothing");
+        let (status, refused, _) = call(&app, Method::PATCH, &step_path, &w.worker, Some(json!({ "version": 2, "owner": "person", "partner_name": "CAF" })), "fr").await;
+        assert_eq!(status, 422);
+        assert_eq!(codes(&refused), pairs(&[("partner_name", "partner_name_without_partner")]));
+        // The goal achieved, with its version.
+        let goal_path = format!("{plan}/goals/{goal_id}");
+        let (status, achieved, _) = call(&app, Method::PATCH, &goal_path, &w.worker, Some(json!({ "version": 1, "status": "achieved", "worker_words": null })), "en").await;
+        assert_eq!(status, 200, "{achieved}");
+        assert_eq!((achieved["status"].clone(), achieved["version"].clone(), achieved["worker_words"].clone()), (json!("achieved"), json!(2), Value::Null));
+        assert_eq!(achieved["domains"], json!(["budget", "housing"]));
+        let (status, stale, _) = call(&app, Method::PATCH, &goal_path, &w.worker, Some(json!({ "version": 1, "person_words": "Autre" })), "en").await;
+        assert_eq!((status, stale["current"]["person_words"].clone()), (409, json!("Garder mon logement")));
+        // A victory of that goal.
+        let (status, victory, _) = call(&app, Method::POST, &format!("{plan}/victories"), &w.worker, Some(json!({ "occurred_on": "2026-11-02", "person_words": "J'ai appelé moi-même", "goal_id": goal_id })), "en").await;
+        assert_eq!(status, 201, "{victory}");
+        assert_eq!(victory["goal_id"], goal_id.as_str());
+        let (status, bad, _) = call(&app, Method::POST, &format!("{plan}/victories"), &w.worker, Some(json!({ "occurred_on": "2999-01-01", "person_words": " ", "goal_id": uuid::Uuid::now_v7() })), "fr").await;
+        assert_eq!(status, 422);
+        assert_eq!(codes(&bad), pairs(&[("goal_id", "unknown_goal"), ("occurred_on", "date_in_future"), ("person_words", "required")]));
+        assert_eq!(message_of(&bad, "person_words"), "Écrivez-le avec les mots de la personne.");
+        let (status, bad, _) = call(&app, Method::POST, &format!("{plan}/goals"), &w.worker, Some(json!({ "domains": ["astrology"] })), "en").await;
+        assert_eq!(status, 422);
+        assert_eq!(codes(&bad), pairs(&[("domains", "unknown_value"), ("person_words", "required")]));
+        // The whole plan, and its events on the timeline.
+        let (_, whole, _) = call(&app, Method::GET, &plan, &w.supervisor, None, "en").await;
+        assert_eq!(whole["goals"].as_array().unwrap().len(), 1);
+        assert_eq!(whole["goals"][0]["steps"][0]["status"], "done");
+        assert_eq!(whole["victories"][0]["person_words"], "J'ai appelé moi-même");
+        let (_, events, _) = call(&app, Method::GET, &format!("/api/v1/cases/{}/timeline?type=kind:plan", w.case), &w.worker, None, "en").await;
+        let details: Vec<String> = events["entries"].as_array().unwrap().iter().map(|e| format!("{}-{}", e["kind"].as_str().unwrap(), e["detail"].as_str().unwrap())).collect();
+        assert_eq!(details, ["goal-achieved", "step-done", "step-added", "goal-added"]);
+        let (_, wins, _) = call(&app, Method::GET, &format!("/api/v1/cases/{}/timeline?type=kind:victory", w.case), &w.worker, None, "en").await;
+        assert_eq!(wins["entries"][0]["summary"], "J'ai appelé moi-même");
+        // Another team's worker and the manager: 404 through every endpoint, nothing written.
+        for token in [&w.other_team, &w.manager] {
+            for (method, url, body) in [
+                (Method::GET, plan.clone(), None),
+                (Method::POST, format!("{plan}/goals"), Some(json!({ "person_words": "Intrusion" }))),
+                (Method::PATCH, goal_path.clone(), Some(json!({ "version": 2, "person_words": "Intrusion" }))),
+                (Method::POST, steps.clone(), Some(json!({ "action": "Intrusion", "owner": "worker" }))),
+                (Method::PATCH, step_path.clone(), Some(json!({ "version": 2, "action": "Intrusion" }))),
+                (Method::POST, format!("{plan}/victories"), Some(json!({ "occurred_on": "2026-11-02", "person_words": "Intrusion" }))),
+            ] {
+                let (status, answer, _) = call(&app, method.clone(), &url, token, body, "en").await;
+                assert_eq!(status, 404, "{method} {url}: {answer}");
+            }
+        }
+        let (_, after, _) = call(&app, Method::GET, &plan, &w.worker, None, "en").await;
+        assert!(!after.to_string().contains("Intrusion"));
+        // Narrow tokens: reading the plan needs cases:read, changing it cases:write.
+        let notes_only = app.api_token(w.referent, ORG, "notes:write", in_days(1)).await.1;
+        let (status, _, _) = call(&app, Method::GET, &plan, &notes_only, None, "en").await;
+        assert_eq!(status, 403);
+        let read_only = app.api_token(w.referent, ORG, "cases:read", in_days(1)).await.1;
+        let (status, _, _) = call(&app, Method::GET, &plan, &read_only, None, "en").await;
+        assert_eq!(status, 200);
+        let (status, _, _) = call(&app, Method::POST, &format!("{plan}/goals"), &read_only, Some(json!({ "person_words": "x" })), "en").await;
+        assert_eq!(status, 403);
+    }
+
     async fn the_openapi_document_describes_every_case_file_operation(db) {
         let app = TestApp::spawn(db).await;
         let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
@@ -606,6 +691,12 @@ engine_tests! {
             ("get", "/api/v1/cases/{case_id}/notes/{entry_id}", "notes:read"),
             ("patch", "/api/v1/cases/{case_id}/notes/{entry_id}", "notes:write"),
             ("delete", "/api/v1/cases/{case_id}/notes/{entry_id}", "notes:write"),
+            ("get", "/api/v1/cases/{case_id}/plan", "cases:read"),
+            ("post", "/api/v1/cases/{case_id}/plan/goals", "cases:write"),
+            ("patch", "/api/v1/cases/{case_id}/plan/goals/{goal_id}", "cases:write"),
+            ("post", "/api/v1/cases/{case_id}/plan/goals/{goal_id}/steps", "cases:write"),
+            ("patch", "/api/v1/cases/{case_id}/plan/steps/{step_id}", "cases:write"),
+            ("post", "/api/v1/cases/{case_id}/plan/victories", "cases:write"),
         ];
         for (method, path, scope) in operations {
             let op = &doc["paths"][path][method];
@@ -624,7 +715,7 @@ engine_tests! {
             .collect();
         assert_eq!(params, ["case_id", "type", "before", "limit"]);
         let schemas = &doc["components"]["schemas"];
-        for schema in ["CaseOut", "CaseList", "NewCaseIn", "CaseStatusIn", "CaseConflict", "EntryOut", "TimelineOut", "NoteIn", "NotePatch", "NoteDeletion", "NoteConflict"] {
+        for schema in ["CaseOut", "CaseList", "NewCaseIn", "CaseStatusIn", "CaseConflict", "EntryOut", "TimelineOut", "NoteIn", "NotePatch", "NoteDeletion", "NoteConflict", "PlanOut", "GoalOut", "StepOut", "VictoryOut", "GoalIn", "GoalPatch", "StepIn", "StepPatch", "VictoryIn", "GoalConflict", "StepConflict"] {
             assert!(schemas[schema].is_object(), "{schema} is in the document");
         }
     }
