@@ -9,7 +9,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::accounts::Role;
 pub use crate::ids::AssessmentId;
+use crate::policy::Rule;
+
+/// Who may open the assessment pages: workers and supervisors, as for the plan and the notes'
+/// versions; [`crate::policy::case_access`] decides for each case (its content). Managers see
+/// the radar only on the overview of a case whose team they supervise: the route rule is
+/// stricter than the policy.
+pub const ASSESSMENT_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+/// Who records and corrects assessments: workers, on the cases they may write.
+pub const ASSESSMENT_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
 
 /// The need levels, 0 (no need) to 4 (critical).
 pub const LEVELS: [u8; 5] = [0, 1, 2, 3, 4];

@@ -218,6 +218,68 @@ async fn run(test_db: TestDb) {
         test_db.engine
     );
     assert_eq!((plan_empty, plan_full), (3, 3));
+
+    // The radar panel: the latest two assessments in two queries, with two assessments and
+    // with 40 (one when there is none).
+    let radar_none = radar_queries(&db, org, id).await;
+    record_assessments(&db, org, id, &reader, 0..2).await;
+    let radar_two = radar_queries(&db, org, id).await;
+    record_assessments(&db, org, id, &reader, 2..40).await;
+    let radar_full = radar_queries(&db, org, id).await;
+    eprintln!(
+        "radar panel on {:?}: {radar_none} queries with none, {radar_two} with 2, {radar_full} \
+         with 40",
+        test_db.engine
+    );
+    assert_eq!((radar_none, radar_two, radar_full), (1, 2, 2));
+}
+
+/// Records assessments of 14 domains, one a day back from today per number of `days`.
+async fn record_assessments(
+    db: &Db,
+    org: OrganisationId,
+    id: CaseId,
+    by: &Actor,
+    days: std::ops::Range<i64>,
+) {
+    let mut tx = db.begin_write().await.unwrap();
+    for d in days {
+        let content = domain::assessments::AssessmentContent {
+            assessed_on: (now().get() - time::Duration::days(d)).date(),
+            ratings: domain::lists::ListName::LifeDomain
+                .defaults()
+                .iter()
+                .map(|code| domain::assessments::Rating {
+                    domain: (*code).to_owned(),
+                    need: Some((d % 5) as u8),
+                    person: Some(((d + 1) % 5) as u8),
+                    person_words: None,
+                    strengths: Some("Appui".into()),
+                    priority: d % 3 == 0,
+                })
+                .collect(),
+        };
+        let new = store::assessments::NewAssessment {
+            id: domain::assessments::AssessmentId::new(),
+            organisation_id: org,
+            case_id: id,
+            content: &content,
+            by: by.user_id,
+        };
+        store::assessments::record(&mut tx, &new, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The queries of the case overview's radar panel.
+async fn radar_queries(db: &Db, org: OrganisationId, id: CaseId) -> usize {
+    QUERIES.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let two = store::assessments::latest_two(db, org, id).await.unwrap();
+    COUNTING.store(false, Ordering::SeqCst);
+    assert!(two.len() <= 2);
+    assert!(two.iter().all(|a| a.content.ratings.len() == 14 || two.is_empty()));
+    QUERIES.load(Ordering::SeqCst)
 }
 
 /// The queries of the case overview's plan panel.

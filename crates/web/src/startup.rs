@@ -41,6 +41,7 @@ pub fn routes() -> Routes {
         .merge(crate::api_tokens::router())
         .merge(audit::router())
         .merge(crate::admin::router())
+        .merge(crate::assessments::router())
         .merge(crate::jobs::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }

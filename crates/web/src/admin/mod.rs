@@ -115,4 +115,6 @@ pub enum Section {
     Users,
     Teams,
     Lists,
+    /// The descriptions of the assessment's need levels (`crate::assessments`).
+    AssessmentLevels,
 }

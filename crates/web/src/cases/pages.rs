@@ -568,6 +568,8 @@ pub struct ShowPage {
     /// Links to the referents and follow-up pages.
     referent_links: super::follow_ups::CaseLinks,
     errors: Vec<(&'static str, String)>,
+    /// The latest assessment's radar with the previous one, for readers of the content.
+    assessment: Option<crate::assessments::RadarPanel>,
 }
 
 impl ShowPage {
@@ -768,6 +770,12 @@ async fn show_page(
             &[("until", &crate::dates::for_user(g.expires_at, signed_in)), ("reason", &g.reason)],
         )
     });
+    let assessment = if loaded.access.content {
+        let can_write = loaded.access.write && case.status() != CaseStatus::Closed;
+        Some(crate::assessments::radar_panel(state, t, case, lists, can_write).await?)
+    } else {
+        None
+    };
     let referent_links = super::follow_ups::case_links(signed_in, &loaded);
     Ok(ShowPage {
         referent_links,
@@ -826,6 +834,7 @@ async fn show_page(
         older,
         notice,
         errors,
+        assessment,
         chrome: Chrome::new(ctx, state, Nav::Persons),
     })
 }
@@ -1011,7 +1020,7 @@ pub async fn drafts_for_home(
         return Ok(vec![]);
     }
     let drafts = store::cases::drafts_of(&state.db, org, signed_in.actor.user_id).await?;
-    Ok(drafts
+    let mut lines: Vec<DraftLine> = drafts
         .into_iter()
         .map(|d| {
             let family = d.used_name.as_deref().or(d.birth_name.as_deref());
@@ -1032,5 +1041,7 @@ pub async fn drafts_for_home(
                 },
             }
         })
-        .collect())
+        .collect();
+    lines.extend(crate::assessments::drafts_for_home(state, signed_in, t).await?);
+    Ok(lines)
 }

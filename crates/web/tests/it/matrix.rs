@@ -87,6 +87,8 @@ enum Param {
     Case,
     /// A note of that case, written by the demo worker.
     CaseEntry,
+    /// An assessment of that case.
+    Assessment,
     /// A case of A in a team of its own, which no visitor follows, supervises or works in:
     /// the one the workers and supervisors may open in an emergency (break the glass).
     EmergencyCase,
@@ -117,6 +119,7 @@ impl Param {
                 | Param::FollowUp
                 | Param::Case
                 | Param::CaseEntry
+                | Param::Assessment
                 | Param::EmergencyCase
                 | Param::Goal
                 | Param::Step
@@ -146,6 +149,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "case_id") if path.ends_with("/emergency") => Some(Param::EmergencyCase),
         (_, "case_id") => Some(Param::Case),
         (_, "entry_id") => Some(Param::CaseEntry),
+        (_, "assessment_id") => Some(Param::Assessment),
         (_, "goal_id") => Some(Param::Goal),
         (_, "step_id") => Some(Param::Step),
         (_, "household_id") => Some(Param::Household),
@@ -202,6 +206,7 @@ struct OrgIds {
     follow_up: uuid::Uuid,
     case: domain::CaseId,
     case_entry: domain::CaseEntryId,
+    assessment: domain::assessments::AssessmentId,
     emergency_case: domain::CaseId,
     goal: domain::ids::GoalId,
     step: domain::ids::StepId,
@@ -225,6 +230,7 @@ struct ForeignIds {
     follow_ups: Vec<(&'static str, uuid::Uuid)>,
     cases: Vec<(&'static str, domain::CaseId)>,
     case_entries: Vec<(&'static str, domain::CaseEntryId)>,
+    assessments: Vec<(&'static str, domain::assessments::AssessmentId)>,
     goals: Vec<(&'static str, domain::ids::GoalId)>,
     steps: Vec<(&'static str, domain::ids::StepId)>,
 }
@@ -299,6 +305,7 @@ impl Plan {
             Param::FollowUp => self.a.follow_up.to_string(),
             Param::Case => self.a.case.to_string(),
             Param::CaseEntry => self.a.case_entry.to_string(),
+            Param::Assessment => self.a.assessment.to_string(),
             Param::EmergencyCase => self.a.emergency_case.to_string(),
             Param::Goal => self.a.goal.to_string(),
             Param::Step => self.a.step.to_string(),
@@ -338,6 +345,7 @@ impl Plan {
             Param::FollowUp => labelled(&self.b.follow_ups),
             Param::Case | Param::EmergencyCase => labelled(&self.b.cases),
             Param::CaseEntry => labelled(&self.b.case_entries),
+            Param::Assessment => labelled(&self.b.assessments),
             Param::Goal => labelled(&self.b.goals),
             Param::Step => labelled(&self.b.steps),
             Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
@@ -389,6 +397,37 @@ async fn person_with_household(
             .unwrap();
     tx.commit().await.unwrap();
     (person, household, member, merge, flag, visit)
+}
+
+/// An assessment of `case` by `worker`, the id the matrix fills in for assessments.
+async fn assessment_of(
+    db: &store::Db,
+    org: OrganisationId,
+    case: domain::CaseId,
+    worker: UserId,
+) -> domain::assessments::AssessmentId {
+    let content = domain::assessments::AssessmentContent {
+        assessed_on: time::macros::date!(2026 - 01 - 10),
+        ratings: vec![domain::assessments::Rating {
+            domain: "housing".into(),
+            need: Some(3),
+            person: Some(2),
+            person_words: None,
+            strengths: None,
+            priority: true,
+        }],
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let new = store::assessments::NewAssessment {
+        id: domain::assessments::AssessmentId::new(),
+        organisation_id: org,
+        case_id: case,
+        content: &content,
+        by: worker,
+    };
+    let id = store::assessments::record(&mut tx, &new, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    id
 }
 
 /// A case of `person` in `team`, followed by `referent`, with a note the referent wrote and
@@ -857,6 +896,7 @@ engine_tests! {
             visit: a_visit,
             case: a_case,
             case_entry: a_entry,
+            assessment: assessment_of(db, org_a, a_case, user_id(&app, a_worker).await).await,
             goal: a_goal,
             step: a_step,
             upload: store::import::save_upload(db, org_a, user_id(&app, manager).await, "matrice.csv", b"Nom\nMatrice\n", Ts::now())
@@ -902,6 +942,10 @@ engine_tests! {
             visits: vec![("visit of B", b_visit)],
             cases: vec![("case of B", b_case)],
             case_entries: vec![("note of a case of B", b_entry)],
+            assessments: vec![(
+                "assessment of a case of B",
+                assessment_of(db, org_b, b_case, user_id(&app, b_worker).await).await,
+            )],
             goals: vec![("goal of a plan of B", b_goal)],
             steps: vec![("step of a plan of B", b_step)],
             uploads: vec![(

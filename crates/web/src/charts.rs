@@ -1,0 +1,372 @@
+//! Charts drawn on the server as SVG: a radar (spider) chart of levels per axis with series
+//! overlaid, and a line chart of levels over time. Each carries a `<title>` and a description
+//! (`aria-labelledby`); pages put a data table beside it. Series differ by line style and
+//! marker shape as well as colour, and the legend names them in words, so nothing is told by
+//! colour alone. Geometry is computed here; the SVG is written by askama templates, so every
+//! label goes through its escaping.
+
+use askama::Template;
+
+/// The highest level a chart shows (need levels run 0 to 4).
+pub const SCALE_MAX: u8 = 4;
+
+/// Rounds a coordinate for the SVG text (one decimal is plenty on screen and in print).
+fn r1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// One series: its name in the legend, and a value (or none) per axis or per date.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<u8>>,
+}
+
+/// A drawn series: its style, the polygon or polyline, and a marker per known value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnSeries {
+    pub name: String,
+    /// `s0`, `s1`…: the style (solid, dashed…) and marker shape, in `app.css` and below.
+    pub style: String,
+    /// `x,y x,y …`.
+    pub points: String,
+    /// Markers, only where the value is known.
+    pub markers: Vec<(f64, f64)>,
+    /// Square markers (the second series) instead of round ones.
+    pub square: bool,
+    /// A dash pattern, empty for a solid line.
+    pub dash: &'static str,
+    /// Where the series' line of the legend sits.
+    pub legend_y: f64,
+}
+
+const DASHES: [&str; 3] = ["", "6 4", "2 3"];
+
+/// An axis of the radar: a spoke from the centre, with its label outside the rim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub label_x: f64,
+    pub label_y: f64,
+    /// `start`, `middle` or `end`: where the label sits against its point.
+    pub anchor: &'static str,
+}
+
+/// A radar chart of levels 0…[`SCALE_MAX`] per axis.
+#[derive(Template, Debug, Clone)]
+#[template(path = "charts/radar.html", escape = "html")]
+pub struct Radar {
+    /// Unique in the page: the ids of the title and description derive from it.
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub size: f64,
+    pub centre: f64,
+    /// The rings of levels 1…4, as polygons.
+    pub rings: Vec<String>,
+    pub axes: Vec<Axis>,
+    pub series: Vec<DrawnSeries>,
+    /// The height of the drawing with its legend.
+    pub height: f64,
+}
+
+impl Radar {
+    /// Whether there is something to draw (three axes at least, one series).
+    pub fn is_empty(&self) -> bool {
+        self.axes.len() < 3 || self.series.is_empty()
+    }
+}
+
+/// The point of `level` on the spoke of axis `i` of `n`, the first spoke pointing up.
+fn spoke(centre: f64, radius: f64, i: usize, n: usize, level: f64) -> (f64, f64) {
+    let angle = -std::f64::consts::FRAC_PI_2 + (i as f64) * std::f64::consts::TAU / (n as f64);
+    let r = radius * level / f64::from(SCALE_MAX);
+    (r1(centre + r * angle.cos()), r1(centre + r * angle.sin()))
+}
+
+/// A radar of `series` over `labels` (one value per label in each series). An unknown value
+/// is drawn at the centre without a marker; the data table says "not assessed".
+pub fn radar(id: &str, title: &str, desc: &str, labels: &[String], series: &[Series]) -> Radar {
+    let size = 360.0;
+    let centre = size / 2.0;
+    let radius = 110.0;
+    let n = labels.len();
+    let drawable = n >= 3;
+    let rings = if drawable {
+        (1..=SCALE_MAX)
+            .map(|level| {
+                (0..n)
+                    .map(|i| {
+                        let (x, y) = spoke(centre, radius, i, n, f64::from(level));
+                        format!("{x},{y}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let axes = if drawable {
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let (x, y) = spoke(centre, radius, i, n, f64::from(SCALE_MAX));
+                let (lx, ly) = spoke(centre, radius + 14.0, i, n, f64::from(SCALE_MAX));
+                let anchor = if (lx - centre).abs() < 4.0 {
+                    "middle"
+                } else if lx > centre {
+                    "start"
+                } else {
+                    "end"
+                };
+                Axis { label: label.clone(), x, y, label_x: lx, label_y: r1(ly + 4.0), anchor }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let series = if drawable {
+        series
+            .iter()
+            .enumerate()
+            .map(|(s, ser)| {
+                let mut points = Vec::with_capacity(n);
+                let mut markers = Vec::new();
+                for i in 0..n {
+                    let v = ser.values.get(i).copied().flatten();
+                    let (x, y) = spoke(centre, radius, i, n, f64::from(v.unwrap_or(0)));
+                    points.push(format!("{x},{y}"));
+                    if v.is_some() {
+                        markers.push((x, y));
+                    }
+                }
+                DrawnSeries {
+                    name: ser.name.clone(),
+                    style: format!("s{s}"),
+                    points: points.join(" "),
+                    markers,
+                    square: s % 2 == 1,
+                    dash: DASHES[s % DASHES.len()],
+                    legend_y: size + 22.0 * s as f64,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let height = size + 22.0 * series.len() as f64;
+    Radar {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        desc: desc.to_owned(),
+        size,
+        centre,
+        rings,
+        axes,
+        series,
+        height,
+    }
+}
+
+/// A line chart of levels 0…[`SCALE_MAX`] (up: a higher need) over dates.
+#[derive(Template, Debug, Clone)]
+#[template(path = "charts/line.html", escape = "html")]
+pub struct Line {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    /// (y, level) of each gridline.
+    pub grid: Vec<(f64, u8)>,
+    /// (x, text) of the dates shown under the axis: the first and the last.
+    pub ticks: Vec<(f64, String)>,
+    pub series: Vec<DrawnSeries>,
+    /// Where the legend starts.
+    pub legend_y: f64,
+}
+
+impl Line {
+    pub fn is_empty(&self) -> bool {
+        self.series.iter().all(|s| s.markers.is_empty())
+    }
+}
+
+/// A line chart of `series` (one value per date) over `dates` (their texts, in order; drawn
+/// evenly spaced). A series is broken where a value is unknown: only known values are joined.
+pub fn line(id: &str, title: &str, desc: &str, dates: &[String], series: &[Series]) -> Line {
+    let (width, left, right, top, plot_h) = (320.0, 28.0, 304.0, 10.0, 100.0);
+    let bottom = top + plot_h;
+    let y_of = |level: u8| r1(bottom - plot_h * f64::from(level) / f64::from(SCALE_MAX));
+    let n = dates.len();
+    let x_of = |i: usize| {
+        if n <= 1 {
+            r1((left + right) / 2.0)
+        } else {
+            r1(left + (right - left) * i as f64 / (n - 1) as f64)
+        }
+    };
+    let grid = (0..=SCALE_MAX).map(|l| (y_of(l), l)).collect();
+    let mut ticks = Vec::new();
+    if let Some(first) = dates.first() {
+        ticks.push((x_of(0), first.clone()));
+    }
+    if n > 1 {
+        ticks.push((x_of(n - 1), dates[n - 1].clone()));
+    }
+    let legend_y = bottom + 34.0;
+    let series: Vec<DrawnSeries> = series
+        .iter()
+        .enumerate()
+        .map(|(s, ser)| {
+            let markers: Vec<(f64, f64)> = (0..n)
+                .filter_map(|i| ser.values.get(i).copied().flatten().map(|v| (x_of(i), y_of(v))))
+                .collect();
+            DrawnSeries {
+                name: ser.name.clone(),
+                style: format!("s{s}"),
+                points: markers
+                    .iter()
+                    .map(|(x, y)| format!("{x},{y}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                markers,
+                square: s % 2 == 1,
+                dash: DASHES[s % DASHES.len()],
+                legend_y: legend_y + 18.0 * s as f64,
+            }
+        })
+        .collect();
+    let height = legend_y + 18.0 * series.len() as f64;
+    Line {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        desc: desc.to_owned(),
+        width,
+        height,
+        left,
+        right,
+        grid,
+        ticks,
+        series,
+        legend_y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("D{i}")).collect()
+    }
+
+    #[test]
+    fn a_radar_puts_known_values_on_their_spokes() {
+        let r = radar(
+            "r",
+            "Radar",
+            "Desc",
+            &labels(4),
+            &[Series { name: "Latest".into(), values: vec![Some(4), Some(2), None, Some(0)] }],
+        );
+        assert_eq!(r.axes.len(), 4);
+        // The first spoke points up: level 4 at the rim (radius 110 above the centre).
+        assert_eq!((r.axes[0].x, r.axes[0].y), (180.0, 70.0));
+        assert_eq!(r.axes[0].anchor, "middle");
+        assert_eq!(r.axes[1].anchor, "start");
+        assert_eq!(r.axes[3].anchor, "end");
+        let s = &r.series[0];
+        assert_eq!(s.points, "180,70 235,180 180,180 180,180");
+        assert_eq!(s.markers, vec![(180.0, 70.0), (235.0, 180.0), (180.0, 180.0)]);
+        assert_eq!(r.rings.len(), 4);
+        assert!(!r.is_empty());
+    }
+
+    #[test]
+    fn series_differ_by_more_than_colour() {
+        let s = |name: &str| Series { name: name.into(), values: vec![Some(1); 5] };
+        let r = radar("r", "t", "d", &labels(5), &[s("Now"), s("Before")]);
+        assert_ne!(r.series[0].dash, r.series[1].dash);
+        assert_ne!(r.series[0].square, r.series[1].square);
+        let svg = r.render().unwrap();
+        assert!(svg.contains("stroke-dasharray=\"6 4\""));
+        assert!(svg.contains("<rect"), "square markers");
+        assert!(svg.contains(">Now<") && svg.contains(">Before<"), "a legend in words");
+    }
+
+    #[test]
+    fn labels_and_titles_are_escaped() {
+        let mut l = labels(3);
+        l[0] = "<script>alert(1)</script> & \"co\"".into();
+        let r = radar(
+            "r1",
+            "Title <b>",
+            "Desc & more",
+            &l,
+            &[Series { name: "<i>x</i>".into(), values: vec![Some(1), Some(2), Some(3)] }],
+        );
+        let svg = r.render().unwrap();
+        assert!(!svg.contains("<script>") && !svg.contains("<b>") && !svg.contains("<i>"));
+        assert!(svg.contains("&#60;script&#62;"), "{svg}");
+        assert!(svg.contains("aria-labelledby=\"r1-title r1-desc\""));
+        assert!(svg.contains("<title id=\"r1-title\">Title &#60;b&#62;</title>"));
+        let line = line(
+            "l1",
+            "<t>",
+            "d",
+            &["<d>".into()],
+            &[Series { name: "<n>".into(), values: vec![Some(2)] }],
+        );
+        let svg = line.render().unwrap();
+        assert!(!svg.contains("<t>") && !svg.contains("<d>") && !svg.contains("<n>"));
+    }
+
+    #[test]
+    fn nothing_to_draw_gives_an_empty_chart() {
+        let r = radar("r", "t", "d", &labels(2), &[Series { name: "x".into(), values: vec![] }]);
+        assert!(r.is_empty() && r.series.is_empty() && r.rings.is_empty());
+        let r = radar("r", "t", "d", &labels(5), &[]);
+        assert!(r.is_empty());
+        assert!(r.render().unwrap().contains("<svg"));
+        let l = line("l", "t", "d", &[], &[]);
+        assert!(l.is_empty() && l.ticks.is_empty());
+        let l =
+            line("l", "t", "d", &["a".into()], &[Series { name: "x".into(), values: vec![None] }]);
+        assert!(l.is_empty());
+    }
+
+    #[test]
+    fn a_line_chart_places_levels_over_the_dates() {
+        let dates: Vec<String> = vec!["01/01".into(), "01/04".into(), "01/07".into()];
+        let l = line(
+            "l",
+            "t",
+            "d",
+            &dates,
+            &[
+                Series { name: "Worker".into(), values: vec![Some(4), Some(2), Some(0)] },
+                Series { name: "Person".into(), values: vec![Some(3), None, Some(1)] },
+            ],
+        );
+        assert_eq!(l.series[0].points, "28,10 166,60 304,110");
+        assert_eq!(l.series[1].points, "28,35 304,85", "an unknown value is skipped");
+        assert_eq!(l.ticks, vec![(28.0, "01/01".to_owned()), (304.0, "01/07".to_owned())]);
+        assert_eq!(l.grid[0], (110.0, 0));
+        assert!(!l.is_empty());
+        let one = line(
+            "l",
+            "t",
+            "d",
+            &["x".into()],
+            &[Series { name: "w".into(), values: vec![Some(2)] }],
+        );
+        assert_eq!(one.series[0].markers, vec![(166.0, 60.0)], "one date sits in the middle");
+    }
+}
