@@ -145,9 +145,39 @@ describe('the action plan built with the person', () => {
         assert.match(text.stdout, /Avoir un logement à moi/);
         assert.match(text.stdout, /Rassembler les trois dernières fiches de paie/);
         assert.match(text.stdout, /J'ai appelé le bailleur toute seule/);
+        assert.match(text.stdout, lang === 'fr' ? /Page 1 sur 1/ : /Page 1 of 1/);
         const png = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(OUTPUT_DIR, `plan-${lang}-page`)]);
         assert.equal(png.status, 0);
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the same goal changed in two tabs: the second sees both versions and loses nothing', async () => {
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const first = await context.newPage();
+      await signIn(first, server.baseUrl, WORKER, DEMO_PASSWORD);
+      await first.goto(url('/language/fr'));
+      await first.goto(`${caseUrl}/plan`);
+      await first.getByRole('link', { name: /Modifier l'objectif/ }).first().click();
+      const editUrl = first.url();
+      const second = await context.newPage();
+      await second.goto(editUrl);
+      await first.getByLabel('Reformulation du professionnel').fill('Relogement dans le parc social, T2');
+      await first.getByRole('button', { name: 'Enregistrer' }).click();
+      await first.getByText("L'objectif est enregistré.").waitFor();
+      await second.getByLabel('Dans les mots de la personne').fill('Un logement à moi, même petit');
+      await second.getByRole('button', { name: 'Enregistrer' }).click();
+      await second.getByRole('heading', { name: 'Enregistré entre-temps' }).waitFor();
+      await second.locator('.conflict').getByText('Relogement dans le parc social, T2').waitFor();
+      assert.equal(await second.getByLabel('Dans les mots de la personne').inputValue(), 'Un logement à moi, même petit');
+      await assertAccessible(second, 'plan-goal-conflict-fr');
+      // Sent again, knowingly: it replaces the version shown.
+      await second.getByRole('button', { name: 'Enregistrer' }).click();
+      await second.getByText("L'objectif est enregistré.").waitFor();
+      await second.locator('blockquote.person-words', { hasText: 'Un logement à moi, même petit' }).waitFor();
     } finally {
       await context.close();
     }
