@@ -63,6 +63,10 @@ pub struct Radar {
     pub title: String,
     pub desc: String,
     pub size: f64,
+    /// Where the drawing starts and how wide it is: room either side of the rim for the
+    /// labels of the side axes.
+    pub view_x: f64,
+    pub view_w: f64,
     pub centre: f64,
     /// The rings of levels 1…4, as polygons.
     pub rings: Vec<String>,
@@ -78,6 +82,9 @@ impl Radar {
         self.axes.len() < 3 || self.series.is_empty()
     }
 }
+
+/// Room for the labels left and right of the radar's square (long French domain names).
+const LABEL_ROOM: f64 = 110.0;
 
 /// The point of `level` on the spoke of axis `i` of `n`, the first spoke pointing up.
 fn spoke(centre: f64, radius: f64, i: usize, n: usize, level: f64) -> (f64, f64) {
@@ -164,6 +171,8 @@ pub fn radar(id: &str, title: &str, desc: &str, labels: &[String], series: &[Ser
         title: title.to_owned(),
         desc: desc.to_owned(),
         size,
+        view_x: -LABEL_ROOM,
+        view_w: size + 2.0 * LABEL_ROOM,
         centre,
         rings,
         axes,
