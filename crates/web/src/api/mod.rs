@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the same code that routes requests: an endpoint
 //! cannot exist undocumented.
 
+mod case_assessments;
 mod case_file;
 mod case_plan;
 mod me;
@@ -73,8 +74,27 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         NOTE_WRITERS,
         Some(Scope::NotesWrite),
     ),
-    // The plan: the case's content, read by workers and supervisors and written by
-    // workers, as on its pages.
+    // Assessments and the plan: the case's content, read by workers and supervisors and
+    // written by workers, as on their pages.
+    (
+        Method::GET,
+        "/api/v1/cases/{case_id}/assessments",
+        case_file::CONTENT_READERS,
+        Some(Scope::CasesRead),
+    ),
+    (Method::POST, "/api/v1/cases/{case_id}/assessments", NOTE_WRITERS, Some(Scope::CasesWrite)),
+    (
+        Method::GET,
+        "/api/v1/cases/{case_id}/assessments/{assessment_id}",
+        case_file::CONTENT_READERS,
+        Some(Scope::CasesRead),
+    ),
+    (
+        Method::PATCH,
+        "/api/v1/cases/{case_id}/assessments/{assessment_id}",
+        NOTE_WRITERS,
+        Some(Scope::CasesWrite),
+    ),
     (
         Method::GET,
         "/api/v1/cases/{case_id}/plan",
@@ -117,6 +137,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "persons", description = "Persons' records: register, read (audited), change with the version read, search"),
         (name = "households", description = "Households: who lives with whom, and since when"),
         (name = "cases", description = "Cases (accompagnements): a person's cases, open one, read one (audited), change its status with the version read. Another team's case answers 404, as an unknown one."),
+        (name = "assessments", description = "A case's assessments per life domain: the worker's need level beside the person's own rating; list and read (audited), record, correct with the version read"),
         (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
         (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
@@ -172,6 +193,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_file::timeline))
         .routes(routes!(case_file::create_note))
         .routes(routes!(case_file::show_note, case_file::update_note, case_file::delete_note))
+        .routes(routes!(case_assessments::list, case_assessments::create))
+        .routes(routes!(case_assessments::show, case_assessments::update))
         .routes(routes!(case_plan::show))
         .routes(routes!(case_plan::create_goal))
         .routes(routes!(case_plan::update_goal))

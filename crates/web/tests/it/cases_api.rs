@@ -592,6 +592,87 @@ engine_tests! {
         let _ = w.co_referent_id;
     }
 
+    async fn assessments_are_recorded_read_and_corrected_with_their_version(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let path = format!("/api/v1/cases/{}/assessments", w.case);
+        let body = json!({
+            "assessed_on": "2026-11-20",
+            "ratings": [
+                { "domain": "housing", "need": 4, "person": 3, "person_words": "Je vais être expulsée", "priority": true },
+                { "domain": "budget", "need": 3, "strengths": "Tient un carnet de comptes" },
+            ],
+        });
+        let (status, made, location) = call(&app, Method::POST, &path, &w.worker, Some(body), "en").await;
+        assert_eq!(status, 201, "{made}");
+        let id = made["id"].as_str().unwrap().to_owned();
+        assert_eq!(location.as_deref(), Some(format!("{path}/{id}").as_str()));
+        assert_eq!(made["assessed_on"], "2026-11-20");
+        assert_eq!(made["version"], 1);
+        let housing = made["ratings"].as_array().unwrap().iter().find(|r| r["domain"] == "housing").unwrap().clone();
+        assert_eq!(housing, json!({ "domain": "housing", "need": 4, "person": 3, "person_words": "Je vais être expulsée", "strengths": null, "priority": true }));
+        // Listed, read alone (audited), and on the timeline.
+        let (status, list, _) = call(&app, Method::GET, &path, &w.supervisor, None, "en").await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(list["assessments"].as_array().unwrap().len(), 1);
+        let one = format!("{path}/{id}");
+        let (status, read, _) = call(&app, Method::GET, &one, &w.colleague, None, "en").await;
+        assert_eq!((status, read.clone()), (200, made.clone()));
+        let reads = events_of(&app, AuditAction::CaseFileRead).await;
+        assert!(reads.iter().any(|e| e.details.clone().unwrap_or_default().contains(&id)), "the reading of {id} is audited");
+        let (_, events, _) = call(&app, Method::GET, &format!("/api/v1/cases/{}/timeline?type=kind:assessment", w.case), &w.worker, None, "en").await;
+        assert_eq!(events["entries"][0]["subject_id"], id.as_str());
+        assert_eq!(events["entries"][0]["detail"], "added");
+        // Corrected with the version: the ratings sent replace the ones stored.
+        let fix = json!({ "version": 1, "ratings": [{ "domain": "housing", "need": 2, "person": 2 }] });
+        let (status, fixed, _) = call(&app, Method::PATCH, &one, &w.worker, Some(fix), "en").await;
+        assert_eq!(status, 200, "{fixed}");
+        assert_eq!(fixed["version"], 2);
+        assert_eq!(fixed["assessed_on"], "2026-11-20", "left out is kept");
+        assert_eq!(fixed["ratings"].as_array().unwrap().len(), 1);
+        let (status, conflict, _) = call(&app, Method::PATCH, &one, &w.worker, Some(json!({ "version": 1, "assessed_on": "2026-11-19" })), "en").await;
+        assert_eq!(status, 409, "{conflict}");
+        assert_eq!(conflict["error"]["code"], "version_conflict");
+        assert_eq!(conflict["current"]["version"], 2);
+        assert_eq!(conflict["current"]["ratings"][0]["need"], 2, "nothing overwritten");
+        let (status, missing, _) = call(&app, Method::PATCH, &one, &w.worker, Some(json!({ "assessed_on": "2026-11-19" })), "en").await;
+        assert_eq!(status, 422);
+        assert_eq!(codes(&missing), pairs(&[("version", "required")]));
+        // Refusals, in the caller's language, and nothing recorded.
+        let bad = json!({
+            "assessed_on": "2999-01-01",
+            "ratings": [
+                { "domain": "housing", "need": 7 },
+                { "domain": "astrology", "need": 1 },
+            ],
+        });
+        let (status, fr, _) = call(&app, Method::POST, &path, &w.worker, Some(bad), "fr").await;
+        assert_eq!(status, 422, "{fr}");
+        assert_eq!(codes(&fr), pairs(&[("assessed_on", "date_in_future"), ("ratings.astrology.need", "unknown_value"), ("ratings.housing.need", "level_invalid")]));
+        assert_eq!(message_of(&fr, "ratings.housing.need"), "Un niveau de 0 (aucun besoin) à 4 (critique), ou null.");
+        let (status, nothing, _) = call(&app, Method::POST, &path, &w.worker, Some(json!({ "assessed_on": "20/11/2026", "ratings": [{ "domain": "housing", "need": 1 }] })), "en").await;
+        assert_eq!(status, 422);
+        assert_eq!(codes(&nothing), pairs(&[("assessed_on", "date_invalid")]));
+        let (status, nothing, _) = call(&app, Method::POST, &path, &w.worker, Some(json!({ "assessed_on": "2026-11-20", "ratings": [{ "domain": "housing", "strengths": "Famille" }] })), "en").await;
+        assert_eq!(status, 422);
+        assert_eq!(codes(&nothing), pairs(&[("ratings", "nothing_assessed")]));
+        let (_, list, _) = call(&app, Method::GET, &path, &w.worker, None, "en").await;
+        assert_eq!(list["assessments"].as_array().unwrap().len(), 1);
+        // Who may not read the content gets 404: another team, the manager.
+        for token in [&w.other_team, &w.manager] {
+            for (method, url, body) in [
+                (Method::GET, path.clone(), None),
+                (Method::GET, one.clone(), None),
+                (Method::POST, path.clone(), Some(json!({ "assessed_on": "2026-11-20", "ratings": [{ "domain": "housing", "need": 1 }] }))),
+                (Method::PATCH, one.clone(), Some(json!({ "version": 2, "assessed_on": "2026-11-19" }))),
+            ] {
+                let (status, answer, _) = call(&app, method.clone(), &url, token, body, "en").await;
+                assert_eq!(status, 404, "{method} {url}: {answer}");
+                assert!(!answer.to_string().contains("expulsée"));
+            }
+        }
+    }
+
     async fn the_plan_takes_goals_steps_and_victories_with_versions(db) {
         let app = TestApp::spawn(db).await;
         let w = world(&app).await;
@@ -691,6 +772,10 @@ engine_tests! {
             ("get", "/api/v1/cases/{case_id}/notes/{entry_id}", "notes:read"),
             ("patch", "/api/v1/cases/{case_id}/notes/{entry_id}", "notes:write"),
             ("delete", "/api/v1/cases/{case_id}/notes/{entry_id}", "notes:write"),
+            ("get", "/api/v1/cases/{case_id}/assessments", "cases:read"),
+            ("post", "/api/v1/cases/{case_id}/assessments", "cases:write"),
+            ("get", "/api/v1/cases/{case_id}/assessments/{assessment_id}", "cases:read"),
+            ("patch", "/api/v1/cases/{case_id}/assessments/{assessment_id}", "cases:write"),
             ("get", "/api/v1/cases/{case_id}/plan", "cases:read"),
             ("post", "/api/v1/cases/{case_id}/plan/goals", "cases:write"),
             ("patch", "/api/v1/cases/{case_id}/plan/goals/{goal_id}", "cases:write"),
@@ -715,7 +800,7 @@ engine_tests! {
             .collect();
         assert_eq!(params, ["case_id", "type", "before", "limit"]);
         let schemas = &doc["components"]["schemas"];
-        for schema in ["CaseOut", "CaseList", "NewCaseIn", "CaseStatusIn", "CaseConflict", "EntryOut", "TimelineOut", "NoteIn", "NotePatch", "NoteDeletion", "NoteConflict", "PlanOut", "GoalOut", "StepOut", "VictoryOut", "GoalIn", "GoalPatch", "StepIn", "StepPatch", "VictoryIn", "GoalConflict", "StepConflict"] {
+        for schema in ["CaseOut", "CaseList", "NewCaseIn", "CaseStatusIn", "CaseConflict", "EntryOut", "TimelineOut", "NoteIn", "NotePatch", "NoteDeletion", "NoteConflict", "AssessmentOut", "AssessmentIn", "AssessmentPatch", "AssessmentConflict", "PlanOut", "GoalOut", "StepOut", "VictoryOut", "GoalIn", "GoalPatch", "StepIn", "StepPatch", "VictoryIn", "GoalConflict", "StepConflict"] {
             assert!(schemas[schema].is_object(), "{schema} is in the document");
         }
     }
