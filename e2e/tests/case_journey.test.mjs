@@ -137,6 +137,8 @@ describe('the case file journey of issue 7', () => {
       const legend = await page.locator('.case-overview').innerText();
       assert.match(legend, /Previous, of/);
       assert.ok((await radar.locator('polygon').count()) >= 2, 'latest and previous shapes');
+      await mkdir(OUTPUT_DIR, { recursive: true });
+      await radar.screenshot({ path: path.join(OUTPUT_DIR, 'journey-radar.png') });
       // The timeline holds the note, both assessments, the goals and the victory.
       const timeline = await page.locator('.timeline-entries').innerText();
       assert.match(timeline, /le logement est humide/);
