@@ -944,8 +944,14 @@ struct Typed {
     body: Option<String>,
 }
 
-/// The domain's verdict on a note sent through the API, its time read in UTC.
-fn parse_note(ctx: &Ctx, lists: &Lists, typed: Typed) -> Result<NoteRecord, Vec<FieldError>> {
+/// The domain's verdict on a note sent through the API, its time read in UTC and placed as the
+/// pages place it ([`cases::note_instant`]; `previous`: the corrected note's instant).
+fn parse_note(
+    ctx: &Ctx,
+    lists: &Lists,
+    typed: Typed,
+    previous: Option<Ts>,
+) -> Result<NoteRecord, Vec<FieldError>> {
     let mut errors = Vec::new();
     let (date, time) = match typed.occurred_at.as_deref().map(str::trim) {
         None | Some("") => (String::new(), "00:00".to_owned()),
@@ -995,11 +1001,12 @@ fn parse_note(ctx: &Ctx, lists: &Lists, typed: Typed) -> Result<NoteRecord, Vec<
     };
     // The domain read the date and time as given, in UTC.
     let at = Ts::from(note.occurred_local.assume_utc());
-    if let Err(p) = cases::not_in_future(at.get(), Ts::now().get()) {
+    let now = Ts::now().get();
+    if let Err(p) = cases::not_in_future(at.get(), now) {
         return Err(vec![note_problem(ctx, "date", &p)]);
     }
     Ok(NoteRecord {
-        occurred_at: at,
+        occurred_at: Ts::from(cases::note_instant(at.get(), now, previous.map(Ts::get))),
         duration_minutes: note.duration_minutes,
         place: note.place,
         participants: note.participants,
@@ -1223,7 +1230,7 @@ pub async fn create_note(
         body: input.body,
     };
     let lists = store::lists::for_organisation(&state.db, org).await?;
-    let note = parse_note(&ctx, &lists, typed).map_err(|e| ctx.invalid(e))?;
+    let note = parse_note(&ctx, &lists, typed, None).map_err(|e| ctx.invalid(e))?;
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     let entry = store::cases::add_note(&mut tx, org, id, &note, me, Ts::now()).await?;
@@ -1299,7 +1306,8 @@ pub async fn update_note(
         body: Some(patch.body.unwrap_or(entry.body.clone().unwrap_or_default())),
     };
     let lists = store::lists::for_organisation(&state.db, org).await?;
-    let note = parse_note(&ctx, &lists, typed).map_err(|e| ctx.invalid(e))?;
+    let note =
+        parse_note(&ctx, &lists, typed, Some(entry.occurred_at)).map_err(|e| ctx.invalid(e))?;
     let unchanged = note.occurred_at == entry.occurred_at
         && note.duration_minutes == entry.duration_minutes
         && note.place == entry.place
