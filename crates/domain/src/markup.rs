@@ -116,6 +116,17 @@ fn italics(text: &str) -> Vec<Span> {
     out
 }
 
+/// Text shown exactly as typed (a person's words: no marker means anything), as one paragraph
+/// whose lines are the text's lines.
+pub fn literal(text: &str) -> Vec<Block> {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<Line> = text
+        .split('\n')
+        .map(|l| vec![Span { text: l.to_owned(), bold: false, italic: false }])
+        .collect();
+    if text.trim().is_empty() { vec![] } else { vec![Block { list: false, lines }] }
+}
+
 /// The body as plain text (markers removed), for short previews.
 pub fn plain(text: &str) -> String {
     parse(text)
@@ -128,6 +139,17 @@ pub fn plain(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn literal_text_keeps_every_marker_and_its_lines() {
+        let blocks = super::literal("Je veux *enfin* un **toit**\r\n- à moi");
+        assert_eq!(blocks.len(), 1);
+        assert!(!blocks[0].list);
+        let texts: Vec<_> = blocks[0].lines.iter().map(|l| l[0].text.as_str()).collect();
+        assert_eq!(texts, ["Je veux *enfin* un **toit**", "- à moi"]);
+        assert!(blocks[0].lines.iter().flatten().all(|s| !s.bold && !s.italic));
+        assert!(super::literal("  \n ").is_empty());
+    }
+
     use super::*;
 
     fn t(text: &str) -> Span {

@@ -476,7 +476,8 @@ pub(super) fn entry_view(
 }
 
 /// An event of another feature (an assessment, a goal, a victory…): its heading says what
-/// happened (`case-event-<kind>-<detail>`), its text is the record's summary as it was then,
+/// happened (`case-event-<kind>-<detail>`), its text is the record's summary as it was then
+/// (shown as typed),
 /// and it links to the record when the record has a page.
 fn event_view(t: &Tr, loaded: &Loaded, e: &Entry, when: String) -> EntryView {
     let detail = e.detail.as_deref().filter(|d| domain::lists::valid_code(d)).unwrap_or("changed");
@@ -490,7 +491,8 @@ fn event_view(t: &Tr, loaded: &Loaded, e: &Entry, when: String) -> EntryView {
         heading,
         details,
         level: None,
-        blocks: e.summary.as_deref().map(domain::markup::parse).unwrap_or_default(),
+        // A person's words, shown as typed, as on the plan's page and in its PDF.
+        blocks: e.summary.as_deref().map(domain::markup::literal).unwrap_or_default(),
         deleted: None,
         can_change: false,
         versions_link: false,
