@@ -20,6 +20,7 @@ pub enum Nav {
     Persons,
     Intake,
     Queue,
+    Caseloads,
     Account,
     Admin,
     Notifications,

@@ -1,4 +1,5 @@
 ## Referents and caseloads, reassignment, follow-up checks after closure (ADR 0015).
+nav-caseloads = Caseloads
 
 caseload-title = Caseloads
 caseload-workers-heading = Workers

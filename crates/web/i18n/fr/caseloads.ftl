@@ -1,4 +1,5 @@
 ## Référents et portefeuilles, réaffectation, suivis après clôture (ADR 0015).
+nav-caseloads = Portefeuilles
 
 caseload-title = Portefeuilles
 caseload-workers-heading = Travailleurs sociaux

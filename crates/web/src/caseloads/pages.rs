@@ -214,7 +214,7 @@ async fn index_page(
         list_caption: t.msg("caseload-unassigned-caption"),
         notice,
         errors,
-        chrome: Chrome::new(ctx, state, Nav::Home),
+        chrome: Chrome::new(ctx, state, Nav::Caseloads),
     })
 }
 
@@ -280,7 +280,7 @@ async fn worker_page(
         reassign,
         notice,
         errors,
-        chrome: Chrome::new(ctx, state, Nav::Home),
+        chrome: Chrome::new(ctx, state, Nav::Caseloads),
     })
 }
 

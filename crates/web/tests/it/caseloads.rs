@@ -175,7 +175,10 @@ engine_tests! {
     async fn a_manager_moves_two_cases_to_a_colleague_until_a_date_and_they_come_back(db) {
         let app = TestApp::spawn(db).await;
         let w = world(&app).await;
-        let index = visible_text(&w.manager.page(&app, "/caseloads").await);
+        let html = w.manager.page(&app, "/caseloads").await;
+        assert!(html.contains(r#"<a href="/caseloads" aria-current="page">Portefeuilles</a>"#), "in the main menu, current");
+        assert!(!w.alice.page(&app, "/").await.contains(r#"href="/caseloads""#), "not in a worker's menu");
+        let index = visible_text(&html);
         assert!(index.contains("Alice 3 0"), "{index}");
         let list = w.manager.page(&app, &format!("/caseloads/{}", w.alice.id)).await;
         let (one, two) = (ticked(&list, &w.cases[0]), ticked(&list, &w.cases[1]));
