@@ -895,6 +895,12 @@ async fn a_server_killed_during_a_job_completes_it_once_after_a_restart() {
     assert_eq!(pg_count(pool, "SELECT count(*) FROM sessions").await, 1, "the expired one went");
     let live = "SELECT count(*) FROM sessions WHERE expires_at > now()";
     assert_eq!(pg_count(pool, live).await, 1, "the live one stayed");
-    // The other housekeeping jobs ran once, in the first server's life, and not again.
-    assert_eq!(pg_count(pool, "SELECT count(*) FROM jobs").await, other_jobs + 1);
+    // The other housekeeping jobs ran once, in the first server's life, and not again (other
+    // periodic work, such as ending case delegations every five minutes, has its own schedule
+    // and may cross a period boundary during the test).
+    let housekeeping = format!(
+        "SELECT count(*) FROM jobs WHERE kind IN ({}, 'purge_sessions')",
+        purges.join(", ")
+    );
+    assert_eq!(pg_count(pool, &housekeeping).await, other_jobs + 1);
 }
