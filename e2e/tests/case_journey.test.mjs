@@ -174,4 +174,60 @@ describe('the case file journey of issue 7', () => {
       await context.close();
     }
   });
+
+  test('closing a case schedules follow-up checks, one is recorded, and a manager changes the referents', async () => {
+    const context = await newContext(browser, { locale: 'en-GB' });
+    let caseUrl;
+    try {
+      const page = await context.newPage();
+      await signIn(page, server.baseUrl, WORKER, DEMO_PASSWORD);
+      await page.goto(url('/persons/new'));
+      await page.getByLabel('Birth name').fill('Martin-Nguyen');
+      await page.getByLabel('First names').fill('Lucien');
+      await page.getByRole('button', { name: /Register|Save/ }).first().click();
+      await page.waitForURL(/\/persons\/[0-9a-f-]{36}/);
+      await page.getByRole('link', { name: 'Open a case' }).click();
+      await page.getByLabel('Reason for the case').fill('Isolement après un déménagement');
+      await page.getByRole('button', { name: 'Open the case' }).click();
+      await page.waitForURL(/\/cases\/[0-9a-f-]{36}/);
+      caseUrl = page.url().split('?')[0];
+      // Closed with a reason: the follow-up page proposes checks at 3, 6 and 12 months.
+      await page.getByLabel('New status').selectOption({ label: 'Close' });
+      await page.getByLabel('Closure reason').selectOption({ index: 1 });
+      await page.getByRole('button', { name: 'Change the status' }).click();
+      await page.waitForURL(/\/follow-ups\?closed=1/);
+      const proposed = await page.locator('input[name="due"]').evaluateAll((ins) => ins.map((i) => i.value));
+      assert.equal(proposed.filter(Boolean).length, 3, `three dates proposed: ${proposed}`);
+      await assertAccessible(page, 'journey-follow-ups-proposed-en');
+      await page.getByRole('button', { name: 'Schedule' }).click();
+      await page.locator('table').getByText('Scheduled').first().waitFor();
+      assert.equal(await page.locator('table tbody tr').count(), 3);
+      // The first check, done at a contact: wellbeing, power to act, whether changes held.
+      await page.getByRole('link', { name: /^Record/ }).first().click();
+      await page.getByLabel('Wellbeing').selectOption('7');
+      await page.getByLabel('Power to act').selectOption('6');
+      await page.locator('#domain-social_life-held').check();
+      await page.locator('#domain-housing-partly').check();
+      await assertAccessible(page, 'journey-follow-up-record-en');
+      await page.getByRole('button', { name: 'Record the check' }).click();
+      await page.getByText('The check was recorded.').waitFor();
+      const table = await page.locator('table').innerText();
+      assert.match(table, /Done/);
+      // The timeline says so.
+      await page.goto(caseUrl);
+      await page.locator('.timeline-entries').getByText(/follow-up/i).first().waitFor();
+    } finally {
+      await context.close();
+    }
+    // A manager changes the referents, in French.
+    const fr = await newContext(browser, { locale: 'fr-FR' });
+    try {
+      const page = await fr.newPage();
+      await signIn(page, server.baseUrl, 'claire.fontaine@valbourg.example', DEMO_PASSWORD);
+      await page.goto(`${caseUrl}/referents`);
+      await assertAccessible(page, 'journey-referents-fr');
+    } finally {
+      await fr.close();
+    }
+  });
 });
