@@ -139,7 +139,7 @@ impl Db {
                     // FULL: a write acknowledged to a social worker survives a power cut.
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(options.max_connections)
                     .acquire_timeout(options.acquire_timeout)
@@ -284,13 +284,26 @@ pub fn redact_url(url: &str) -> String {
 /// (`analysis_limit`), so the planner knows which index is selective once an organisation has
 /// grown. Statistics only help: a database that cannot take them (read-only, busy beyond the
 /// timeout) is used as it is.
+///
+/// Refreshing statistics writes, so it must not wait for the write lock: a connection the pool
+/// opens while a transaction writes (a request that needs a second connection meanwhile) would
+/// otherwise wait the whole busy timeout and the request time out. It tries without waiting
+/// and leaves the refresh to a later connection when the database is busy.
 async fn optimize_sqlite(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
     use sqlx::Executor as _;
-    if let Err(e) = conn.execute("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002").await {
-        tracing::warn!(error = %e, "SQLite statistics not refreshed");
+    let restore = format!("PRAGMA busy_timeout = {}", SQLITE_BUSY_TIMEOUT.as_millis());
+    let refreshed = conn
+        .execute("PRAGMA busy_timeout = 0; PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002")
+        .await;
+    conn.execute(restore.as_str()).await?;
+    if let Err(e) = refreshed {
+        tracing::debug!(error = %e, "SQLite statistics not refreshed now (busy or read-only)");
     }
     Ok(())
 }
+
+/// How long a SQLite statement waits for another connection's write lock.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn connect_reason(e: &sqlx::Error) -> String {
     match e {

@@ -377,8 +377,9 @@ engine_tests! {
         assert!(list.iter().all(|l| l.delegated_until == Some(ends) && l.absent_name.as_deref() == Some("Absent")));
         // Meanwhile a manager gives the third case to someone else for good: its delegation
         // ends then, and the end date will not give it back.
-        let mut tx = db.begin_write().await.unwrap();
+        // Read before the write transaction: on SQLite it holds a connection of the pool.
         let v = version(&db, org, three).await;
+        let mut tx = db.begin_write().await.unwrap();
         caseloads::reassign(&mut tx, org, &[(three, v)], later.user_id, Move::Permanent, manager.user_id, at(20)).await.unwrap();
         tx.commit().await.unwrap();
 

@@ -178,3 +178,34 @@ async fn an_unreachable_server_gives_an_error_naming_it_without_the_password() {
     assert!(msg.contains("postgres://app:***@127.0.0.1:9/passerelle"), "{msg}");
     assert!(!msg.contains("hunter2"), "{msg}");
 }
+
+#[tokio::test]
+async fn a_connection_opened_while_another_writes_does_not_wait_to_refresh_statistics() {
+    // A new SQLite connection refreshes the planner's statistics, which writes. Opened while a
+    // transaction of the same pool writes (a request needing a second connection meanwhile),
+    // it must not wait for that lock: with a busy timeout as long as the pool's acquire
+    // timeout, the request would time out (seen in CI as PoolTimedOut).
+    let test_db = TestDb::sqlite().await;
+    let db = test_db.migrated().await;
+    let store::Db::Sqlite(pool) = &db else { unreachable!() };
+    // A table the statistics would want to analyse.
+    sqlx::raw_sql(
+        "CREATE TABLE scratch (id INTEGER PRIMARY KEY, k TEXT); CREATE INDEX scratch_k ON scratch (k); \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+         INSERT INTO scratch (k) SELECT 'k' || (i % 50) FROM n;",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    db.close().await;
+    let options = store::db::PoolOptions {
+        max_connections: 2,
+        acquire_timeout: std::time::Duration::from_secs(3),
+    };
+    let fresh = Db::connect(&test_db.url, &options).await.unwrap();
+    let tx = fresh.begin_write().await.unwrap();
+    // The pool's one open connection is in the transaction: this needs a second one.
+    fresh.ping().await.expect("a second connection while the first writes");
+    drop(tx);
+    fresh.close().await;
+}
