@@ -8,7 +8,9 @@ const DEMO_PASSWORD = 'passerelle-demo';
 const ADMIN = 'admin@passerelle.example';
 const WORKER = 'karim.benali@valbourg.example';
 // The housekeeping the server schedules at start: each runs once, at once.
-const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs'];
+// The periodic jobs a server runs at start: the housekeeping purges, and the end of case
+// delegations whose date has passed (issue 7).
+const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations'];
 
 // The instance administrator follows the server's background jobs: the housekeeping that ran at
 // start, by state, in French and English; a social worker has no such page.
@@ -44,7 +46,7 @@ describe('background jobs', () => {
         assert.equal(await page.locator('h1').innerText(), names.link);
         await assertAccessible(page, `jobs-index-${locale}`);
 
-        // The runner started with the server; its five purges are done within moments.
+        // The runner started with the server; its periodic jobs are done within moments.
         const states = page.getByRole('navigation', { name: locale === 'fr-FR' ? 'États des tâches' : 'Job states' });
         const done = states.getByRole('link', { name: names.done });
         for (let i = 0; i < 50; i += 1) {
