@@ -72,7 +72,13 @@ impl Outcome {
 /// `date` plus `months`, on the same day of the month or the month's last day (31 August
 /// plus 6 months is 28 or 29 February).
 pub fn add_months(date: Date, months: u8) -> Date {
-    let total = date.month() as i32 - 1 + months as i32;
+    shift_months(date, months as i32)
+}
+
+/// `date` moved by `months` (negative: back), on the same day of the month or the month's
+/// last day.
+pub fn shift_months(date: Date, months: i32) -> Date {
+    let total = date.month() as i32 - 1 + months;
     let year = date.year() + total.div_euclid(12);
     let month = Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
     let last = month.length(year);
@@ -236,6 +242,8 @@ mod tests {
         assert_eq!(add_months(date!(2026 - 08 - 31), 6), date!(2027 - 02 - 28));
         assert_eq!(add_months(date!(2027 - 08 - 31), 6), date!(2028 - 02 - 29));
         assert_eq!(add_months(date!(2026 - 01 - 31), 12), date!(2027 - 01 - 31));
+        assert_eq!(shift_months(date!(2026 - 08 - 31), -6), date!(2026 - 02 - 28));
+        assert_eq!(shift_months(date!(2026 - 01 - 15), -13), date!(2024 - 12 - 15));
         assert_eq!(
             default_dates(date!(2026 - 11 - 26)),
             [date!(2027 - 02 - 26), date!(2027 - 05 - 26), date!(2027 - 11 - 26)]

@@ -24,6 +24,7 @@ pub mod persons;
 pub mod plans;
 pub mod policy;
 pub mod search;
+pub mod tasks;
 pub mod totp;
 
 pub use ids::{

@@ -173,6 +173,10 @@ pub struct OrganisationSettings {
     pub letterhead_address: Option<String>,
     pub letterhead_signatory: Option<String>,
     pub letterhead_footer: Option<String>,
+    /// An urgency flag not acknowledged after this many hours becomes a task.
+    pub reminder_flag_hours: i64,
+    /// An open case whose latest assessment is older than this many months gets a task.
+    pub reminder_assessment_months: i64,
 }
 
 /// The settings form as typed.
@@ -186,6 +190,8 @@ pub struct SettingsInput<'a> {
     pub letterhead_address: &'a str,
     pub letterhead_signatory: &'a str,
     pub letterhead_footer: &'a str,
+    pub reminder_flag_hours: &'a str,
+    pub reminder_assessment_months: &'a str,
 }
 
 /// Why one field of the settings was refused.
@@ -239,6 +245,16 @@ impl OrganisationSettings {
         let idle = number("session_idle_minutes", input.session_idle_minutes, SESSION_IDLE_MINUTES);
         let absolute =
             number("session_absolute_hours", input.session_absolute_hours, SESSION_ABSOLUTE_HOURS);
+        let flag_hours = number(
+            "reminder_flag_hours",
+            input.reminder_flag_hours,
+            crate::tasks::FLAG_HOURS_RANGE,
+        );
+        let assessment_months = number(
+            "reminder_assessment_months",
+            input.reminder_assessment_months,
+            crate::tasks::ASSESSMENT_MONTHS_RANGE,
+        );
         let mut text = |field: &'static str, value: &str| -> Option<String> {
             let trimmed = value.trim();
             if trimmed.chars().count() > LETTERHEAD_MAX_CHARS {
@@ -252,13 +268,17 @@ impl OrganisationSettings {
         let letterhead_address = text("letterhead_address", input.letterhead_address);
         let letterhead_signatory = text("letterhead_signatory", input.letterhead_signatory);
         let letterhead_footer = text("letterhead_footer", input.letterhead_footer);
-        match (name, time_zone, idle, absolute) {
+        match (name, time_zone, idle, absolute, flag_hours, assessment_months) {
             (
                 Some(name),
                 Some(time_zone),
                 Some(session_idle_minutes),
                 Some(session_absolute_hours),
+                Some(reminder_flag_hours),
+                Some(reminder_assessment_months),
             ) if problems.is_empty() => Ok(OrganisationSettings {
+                reminder_flag_hours,
+                reminder_assessment_months,
                 name,
                 time_zone,
                 require_second_factor: input.require_second_factor,
@@ -287,6 +307,8 @@ mod settings_tests {
             letterhead_address: "1 place de la Mairie\r\n12345 Valbourg",
             letterhead_signatory: "",
             letterhead_footer: "",
+            reminder_flag_hours: "24",
+            reminder_assessment_months: "6",
         }
     }
 
@@ -306,6 +328,7 @@ mod settings_tests {
             session_idle_minutes: "2",
             session_absolute_hours: "a day",
             letterhead_footer: &*"x".repeat(501).leak(),
+            reminder_assessment_months: "0",
             ..input()
         };
         let problems = OrganisationSettings::parse(&bad).unwrap_err();
@@ -317,6 +340,7 @@ mod settings_tests {
                 "time_zone",
                 "session_idle_minutes",
                 "session_absolute_hours",
+                "reminder_assessment_months",
                 "letterhead_footer"
             ]
         );

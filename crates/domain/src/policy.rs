@@ -748,6 +748,161 @@ pub fn may_follow_up(access: &CaseAccess) -> bool {
     access.write && !access.emergency
 }
 
+/// Who keeps a to-do list (tasks, "my day"): everyone who works with persons day to day.
+pub const TASK_USERS: Rule =
+    Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception, Role::Supervisor]);
+
+/// What the policy needs to know of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskFacts {
+    pub organisation_id: OrganisationId,
+    pub assignee: UserId,
+    /// `None`: the system created it.
+    pub created_by: Option<UserId>,
+    pub automatic: bool,
+}
+
+/// What an actor may do with one task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskAccess {
+    pub read: bool,
+    /// Mark it done, reopen it, give it to a colleague.
+    pub handle: bool,
+    /// Change its title, details and due date, or cancel it (typed tasks only: a system task
+    /// says what the system saw, it is done or handed over, not rewritten).
+    pub edit: bool,
+}
+
+/// What `actor` may do with a task, given their access to its case if it has one. Its
+/// assignee and its author read and handle it; on a case, so do those who write the case
+/// (the team shares the case's to-dos) and those who read its content see it. Nobody of
+/// another organisation, nor a role without a to-do list.
+pub fn task_access(actor: &Actor, task: &TaskFacts, case: Option<&CaseAccess>) -> TaskAccess {
+    if actor.organisation() != Some(task.organisation_id)
+        || check(TASK_USERS, Some(actor)) != Decision::Allow
+    {
+        return TaskAccess::default();
+    }
+    let own = task.assignee == actor.user_id || task.created_by == Some(actor.user_id);
+    let writes_case = case.is_some_and(|c| c.write && !c.emergency);
+    let reads_case = case.is_some_and(|c| c.content);
+    let handle = own || writes_case;
+    TaskAccess { read: handle || reads_case, handle, edit: handle && !task.automatic }
+}
+
+/// Whether a colleague may be given a task: a member of the organisation with a to-do list
+/// and, when the task is on a case, who may at least see that case (`case` is the candidate's
+/// own access to it).
+pub fn may_be_assigned(
+    candidate: &Actor,
+    organisation_id: OrganisationId,
+    case: Option<&CaseAccess>,
+) -> bool {
+    candidate.organisation() == Some(organisation_id)
+        && check(TASK_USERS, Some(candidate)) == Decision::Allow
+        && case.is_none_or(|c| c.metadata && !c.emergency)
+}
+
+#[cfg(test)]
+mod task_tests {
+    use super::*;
+
+    fn member(role: Role, org: OrganisationId) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: vec![],
+                supervised_teams: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn a_task_is_for_its_assignee_its_author_and_the_case_team() {
+        let org = OrganisationId::new();
+        let worker = member(Role::Worker, org);
+        let author = member(Role::Reception, org);
+        let colleague = member(Role::Worker, org);
+        let task = TaskFacts {
+            organisation_id: org,
+            assignee: worker.user_id,
+            created_by: Some(author.user_id),
+            automatic: false,
+        };
+        let writes =
+            CaseAccess { metadata: true, content: true, write: true, ..Default::default() };
+        let reads = CaseAccess { metadata: true, content: true, ..Default::default() };
+        let meta = CaseAccess { metadata: true, ..Default::default() };
+        let grant = CaseAccess { emergency: true, ..writes };
+        let all = TaskAccess { read: true, handle: true, edit: true };
+        let none = TaskAccess::default();
+        // (who, their access to the task's case, expected)
+        let table: Vec<(&str, &Actor, Option<&CaseAccess>, TaskAccess)> = vec![
+            ("assignee, no case", &worker, None, all),
+            ("author, no case", &author, None, all),
+            ("colleague, no case", &colleague, None, none),
+            ("colleague writing the case", &colleague, Some(&writes), all),
+            (
+                "colleague reading the case",
+                &colleague,
+                Some(&reads),
+                TaskAccess { read: true, ..none },
+            ),
+            ("colleague seeing the case's metadata", &colleague, Some(&meta), none),
+            (
+                "colleague under an emergency grant",
+                &colleague,
+                Some(&grant),
+                TaskAccess { read: true, ..none },
+            ),
+        ];
+        for (who, actor, case, expected) in table {
+            assert_eq!(task_access(actor, &task, case), expected, "{who}");
+        }
+        // A system task is handled, not rewritten.
+        let auto = TaskFacts { automatic: true, created_by: None, ..task };
+        assert_eq!(
+            task_access(&worker, &auto, None),
+            TaskAccess { read: true, handle: true, edit: false }
+        );
+        // Another organisation, roles without tasks, an admin without membership: nothing.
+        let stranger = member(Role::Worker, OrganisationId::new());
+        let other = TaskFacts { assignee: stranger.user_id, ..task };
+        assert_eq!(task_access(&stranger, &other, None), none);
+        for role in [Role::Dpo, Role::PeerMediator, Role::Partner] {
+            let a = member(role, org);
+            let t = TaskFacts { assignee: a.user_id, ..task };
+            assert_eq!(task_access(&a, &t, Some(&writes)), none, "{role:?}");
+        }
+        let admin = Actor { user_id: worker.user_id, instance_admin: true, membership: None };
+        assert_eq!(task_access(&admin, &task, None), none);
+    }
+
+    #[test]
+    fn a_task_goes_to_a_member_who_may_see_its_case() {
+        let org = OrganisationId::new();
+        let meta = CaseAccess { metadata: true, ..Default::default() };
+        let grant =
+            CaseAccess { metadata: true, content: true, emergency: true, ..Default::default() };
+        for role in [Role::Manager, Role::Worker, Role::Reception, Role::Supervisor] {
+            assert!(may_be_assigned(&member(role, org), org, None), "{role:?}");
+            assert!(may_be_assigned(&member(role, org), org, Some(&meta)), "{role:?}");
+            assert!(
+                !may_be_assigned(&member(role, org), org, Some(&CaseAccess::default())),
+                "{role:?}"
+            );
+            assert!(!may_be_assigned(&member(role, org), org, Some(&grant)), "{role:?}");
+            assert!(!may_be_assigned(&member(role, OrganisationId::new()), org, None), "{role:?}");
+        }
+        for role in [Role::Dpo, Role::PeerMediator, Role::Partner] {
+            assert!(!may_be_assigned(&member(role, org), org, None), "{role:?}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod caseload_tests {
     use super::*;

@@ -371,6 +371,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let registry = web::mail::jobs::register(registry, mail_jobs(&settings, &app, &db)?);
     // Delegated cases go back to their referent when the delegation ends (ADR 0015).
     let registry = store::caseloads::register(registry);
+    let registry = store::tasks::register(registry);
     // The digest goes out at the end of the day, not whenever a server first started.
     store::mail::anchor_digest_schedule(&db, store::Ts::now()).await?;
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());

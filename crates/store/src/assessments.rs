@@ -99,6 +99,8 @@ pub async fn record(
         now,
     )
     .await?;
+    let old = domain::tasks::TaskKind::AssessmentOld;
+    crate::tasks::resolve_case(tx, new.organisation_id, old, new.case_id, now).await?;
     Ok(new.id)
 }
 

@@ -214,8 +214,11 @@ pub struct CaseLine {
 impl CaseLine {
     /// The person's name as lists show it: family name (used, else birth) and first names.
     pub fn person_name(&self) -> String {
-        let family = self.used_name.as_deref().or(self.birth_name.as_deref());
-        [family, self.first_names.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        crate::persons::list_name(
+            self.used_name.as_deref(),
+            self.birth_name.as_deref(),
+            self.first_names.as_deref(),
+        )
     }
 }
 

@@ -7,6 +7,7 @@
 
 use domain::cases::EntryKind;
 use domain::follow_ups::{CheckRecord, FollowUpStatus, Outcome};
+use domain::tasks::TaskKind;
 use domain::{CaseId, OrganisationId, UserId};
 use time::Date;
 use uuid::Uuid;
@@ -229,6 +230,7 @@ pub async fn record(
         detail: "done",
     };
     crate::cases::add_event(tx, &event, now).await?;
+    crate::tasks::resolve_source(tx, organisation_id, TaskKind::FollowUpDue, id, now).await?;
     Ok(true)
 }
 
@@ -273,6 +275,7 @@ pub async fn mark_missed(
         detail: "missed",
     };
     crate::cases::add_event(tx, &event, now).await?;
+    crate::tasks::resolve_source(tx, organisation_id, TaskKind::FollowUpDue, id, now).await?;
     Ok(true)
 }
 
@@ -290,8 +293,11 @@ pub struct DueCheck {
 
 impl DueCheck {
     pub fn person_name(&self) -> String {
-        let family = self.used_name.as_deref().or(self.birth_name.as_deref());
-        [family, self.first_names.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        crate::persons::list_name(
+            self.used_name.as_deref(),
+            self.birth_name.as_deref(),
+            self.first_names.as_deref(),
+        )
     }
 }
 

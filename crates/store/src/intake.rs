@@ -233,10 +233,11 @@ pub async fn find_flag<'c>(
     )?)
 }
 
-/// Takes a flag in hand with a review date, if nobody changed it since `expected_version`.
+/// Takes a flag in hand with a review date, if nobody changed it since `expected_version`;
+/// the reminder tasks it caused ("not acknowledged in time") are done with it.
 #[tracing::instrument(skip_all)]
-pub async fn acknowledge_flag<'c>(
-    exec: impl Into<Exec<'c>>,
+pub async fn acknowledge_flag(
+    tx: &mut crate::Tx,
     organisation_id: OrganisationId,
     id: Uuid,
     expected_version: i64,
@@ -246,7 +247,7 @@ pub async fn acknowledge_flag<'c>(
 ) -> Result<bool, StoreError> {
     let n = sql!(
         execute,
-        exec,
+        &mut *tx,
         "UPDATE urgency_flags SET status = 'acknowledged', acknowledged_by = $5, \
          acknowledged_at = $6, review_date = $4, updated_at = $6, version = version + 1 \
          WHERE organisation_id = $1 AND id = $2 AND version = $3 AND status <> 'closed'",
@@ -257,6 +258,10 @@ pub async fn acknowledge_flag<'c>(
         by.as_uuid(),
         now,
     )?;
+    if n == 1 {
+        let kind = domain::tasks::TaskKind::FlagUnacknowledged;
+        crate::tasks::resolve_source(tx, organisation_id, kind, id, now).await?;
+    }
     Ok(n == 1)
 }
 

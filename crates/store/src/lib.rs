@@ -38,6 +38,7 @@ pub mod persons;
 pub mod plans;
 pub mod second_factor;
 pub mod sessions;
+pub mod tasks;
 pub mod teams;
 pub mod throttle;
 pub mod ts;

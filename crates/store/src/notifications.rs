@@ -30,10 +30,14 @@ pub enum NotificationKind {
     /// Someone who may not open a case the user follows (referent or co-referent) opened it
     /// in an emergency, with a reason; the details hold the case's id.
     CaseEmergencyAccess,
+    /// A colleague gave the user a task; the details hold the task's id.
+    TaskAssigned,
+    /// The day's reminder: tasks of the user are due; the details hold how many.
+    TasksDue,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 10] = [
         NotificationKind::RoleChanged,
         NotificationKind::SecondFactorReset,
         NotificationKind::AddedToOrganisation,
@@ -42,6 +46,8 @@ impl NotificationKind {
         NotificationKind::UrgencyRaised,
         NotificationKind::InvitationReceived,
         NotificationKind::CaseEmergencyAccess,
+        NotificationKind::TaskAssigned,
+        NotificationKind::TasksDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +60,8 @@ impl NotificationKind {
             NotificationKind::UrgencyRaised => "urgency_raised",
             NotificationKind::InvitationReceived => "invitation_received",
             NotificationKind::CaseEmergencyAccess => "case_emergency_access",
+            NotificationKind::TaskAssigned => "task_assigned",
+            NotificationKind::TasksDue => "tasks_due",
         }
     }
 

@@ -96,6 +96,8 @@ pub struct SettingsRow {
     pub letterhead_address: Option<String>,
     pub letterhead_signatory: Option<String>,
     pub letterhead_footer: Option<String>,
+    pub reminder_flag_hours: i64,
+    pub reminder_assessment_months: i64,
     pub version: i64,
 }
 
@@ -109,7 +111,8 @@ pub async fn settings<'c>(
         fetch_optional,
         exec,
         "SELECT name, time_zone, require_second_factor, session_idle_minutes, session_absolute_hours, \
-         letterhead_address, letterhead_signatory, letterhead_footer, version \
+         letterhead_address, letterhead_signatory, letterhead_footer, reminder_flag_hours, \
+         reminder_assessment_months, version \
          FROM organisations WHERE id = $1",
         id.as_uuid(),
     )?)
@@ -130,7 +133,8 @@ pub async fn update_settings<'c>(
         exec,
         "UPDATE organisations SET name = $1, time_zone = $2, require_second_factor = $3, \
          session_idle_minutes = $4, session_absolute_hours = $5, letterhead_address = $6, \
-         letterhead_signatory = $7, letterhead_footer = $8, updated_at = $9, version = version + 1 \
+         letterhead_signatory = $7, letterhead_footer = $8, updated_at = $9, \
+         reminder_flag_hours = $12, reminder_assessment_months = $13, version = version + 1 \
          WHERE id = $10 AND version = $11",
         s.name.as_str(),
         s.time_zone.as_str(),
@@ -143,6 +147,8 @@ pub async fn update_settings<'c>(
         now,
         id.as_uuid(),
         expected_version,
+        s.reminder_flag_hours,
+        s.reminder_assessment_months,
     )?;
     Ok(n == 1)
 }

@@ -116,6 +116,11 @@ impl PersonRow {
     }
 }
 
+/// A person's name as lists show it: family name (used, else birth) and first names.
+pub fn list_name(used: Option<&str>, birth: Option<&str>, first: Option<&str>) -> String {
+    [used.or(birth), first].into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
+
 fn phones_text(rec: &PersonRecord) -> Option<String> {
     (!rec.phones.is_empty()).then(|| rec.phones.join("\n"))
 }

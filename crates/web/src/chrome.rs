@@ -17,6 +17,8 @@ use crate::i18n::{Locale, Tr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Home,
+    MyDay,
+    Tasks,
     Persons,
     Intake,
     Queue,

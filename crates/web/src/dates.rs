@@ -58,22 +58,8 @@ pub fn local_to_utc(local: time::PrimitiveDateTime, zone: Option<&str>) -> Optio
     time::OffsetDateTime::from_unix_timestamp(seconds).ok().map(Ts::from)
 }
 
-/// The local date and time of `ts` in `zone` (UTC when the zone is unknown), to fill a form.
-pub fn utc_to_local(ts: Ts, zone: Option<&str>) -> time::PrimitiveDateTime {
-    let t = ts.get();
-    let utc = time::PrimitiveDateTime::new(t.date(), t.time());
-    let Some(tz) = zone.and_then(|z| jiff::tz::TimeZone::get(z).ok()) else { return utc };
-    let Ok(instant) = jiff::Timestamp::new(t.unix_timestamp(), 0) else { return utc };
-    let dt = instant.to_zoned(tz).datetime();
-    let month = time::Month::try_from(dt.month() as u8).ok();
-    let date = month
-        .and_then(|m| time::Date::from_calendar_date(dt.year().into(), m, dt.day() as u8).ok());
-    let time = time::Time::from_hms(dt.hour() as u8, dt.minute() as u8, 0).ok();
-    match (date, time) {
-        (Some(d), Some(t)) => time::PrimitiveDateTime::new(d, t),
-        _ => utc,
-    }
-}
+/// The local date and time of `ts` in `zone` (shared with the store's jobs).
+pub use store::ts::utc_to_local;
 
 #[cfg(test)]
 mod tests {

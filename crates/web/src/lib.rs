@@ -32,6 +32,7 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod system;
+pub mod tasks;
 pub mod telemetry;
 
 use std::sync::Arc;

@@ -35,6 +35,7 @@ pub fn routes() -> Routes {
         .merge(crate::cases::router())
         .merge(crate::plans::router())
         .merge(crate::caseloads::router())
+        .merge(crate::tasks::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())

@@ -236,7 +236,32 @@ pub(super) async fn write(
             }
             _ => {}
         }
+        if let Some((title, due_in)) = DEMO_TASKS.get(i) {
+            let fields = domain::tasks::TaskFields {
+                title: (*title).to_owned(),
+                details: None,
+                due_on: due_in.map(|d| (now.get() + Duration::days(d)).date()),
+            };
+            let task = crate::tasks::NewTask {
+                organisation_id,
+                fields: &fields,
+                case_id: Some(id),
+                person_id: Some(reference.person_id),
+                assignee: followers.referent,
+                by: followers.referent,
+            };
+            crate::tasks::create(tx, &task, Ts::from(now.get() - Duration::days(5))).await?;
+        }
         written += 1;
     }
     Ok(written)
 }
+
+/// The referent's to-dos on their first cases (by case): what to do, due in how many days
+/// from now (`None`: no date). Dates in UTC days; "my day" shows one overdue, one for today.
+const DEMO_TASKS: [(&str, Option<i64>); 4] = [
+    ("Proposer l'atelier budget du centre social", None),
+    ("Relancer la CAF pour le dossier d'aide au logement", Some(-2)),
+    ("Préparer le dossier FSL pour la commission", Some(0)),
+    ("Visite à domicile : vérifier l'état du logement", Some(3)),
+];

@@ -508,6 +508,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
             Some(format!("/cases/{case_id}/plan"))
         }
         EntryKind::FollowUp => Some(format!("/cases/{case_id}/follow-ups")),
+        EntryKind::Task => Some(format!("/tasks/{subject}")),
         _ => None,
     }
 }
@@ -572,6 +573,8 @@ pub struct ShowPage {
     errors: Vec<(&'static str, String)>,
     /// The latest assessment's radar with the previous one, for readers of the content.
     assessment: Option<crate::assessments::RadarPanel>,
+    /// The case's open tasks the reader may see.
+    tasks: crate::tasks::CaseTasks,
 }
 
 impl ShowPage {
@@ -588,6 +591,8 @@ pub struct ShowQuery {
     opened: Option<String>,
     status: Option<String>,
     note: Option<String>,
+    /// The notice of a task action (`crate::tasks`).
+    task: Option<String>,
 }
 
 /// `before=<unix nanoseconds>_<entry id>`: where the next page starts, ids only.
@@ -779,7 +784,11 @@ async fn show_page(
         None
     };
     let referent_links = super::follow_ups::case_links(signed_in, &loaded);
+    let tasks =
+        crate::tasks::case_tasks(state, t, signed_in, case.id, &loaded.access, q.task.as_deref())
+            .await?;
     Ok(ShowPage {
+        tasks,
         referent_links,
         emergency,
         case_id: case.id,

@@ -4,6 +4,8 @@
 
 mod pages;
 
+pub(crate) use pages::{name_of, queue_teams};
+
 use domain::policy::{FLAG_HANDLERS, PERSON_EDITORS, QUEUE_READERS};
 
 use crate::routes::Routes;

@@ -313,20 +313,22 @@ pub struct QueuePage {
     all_teams: bool,
 }
 
-fn name_of(p: &store::intake::QueuePerson) -> String {
-    let family = p.used_name.as_deref().or(p.birth_name.as_deref());
-    [family, p.first_names.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+pub(crate) fn name_of(p: &store::intake::QueuePerson) -> String {
+    store::persons::list_name(
+        p.used_name.as_deref(),
+        p.birth_name.as_deref(),
+        p.first_names.as_deref(),
+    )
 }
 
-pub async fn queue(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    signed_in: SignedIn,
-) -> Result<QueuePage, WebError> {
-    let org = organisation(&signed_in)?;
+/// The teams whose queue the user sees (and whether that is all of them): managers and
+/// reception see every team's; others their teams' and those they supervise.
+pub(crate) async fn queue_teams(
+    state: &AppState,
+    signed_in: &SignedIn,
+) -> Result<(Vec<TeamId>, bool), WebError> {
+    let org = organisation(signed_in)?;
     let membership = signed_in.actor.membership.as_ref().ok_or(WebError::NotFound)?;
-    // Managers and reception see every team's queue; others their teams' and those they
-    // supervise.
     let all_teams = matches!(
         membership.role,
         domain::accounts::Role::Manager | domain::accounts::Role::Reception
@@ -342,6 +344,16 @@ pub async fn queue(
         t.extend(membership.supervised_teams.iter().copied());
         t
     };
+    Ok((teams, all_teams))
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    signed_in: SignedIn,
+) -> Result<QueuePage, WebError> {
+    let org = organisation(&signed_in)?;
+    let (teams, all_teams) = queue_teams(&state, &signed_in).await?;
     let today = today();
     let items = store::intake::queue(&state.db, org, &teams, today).await?;
     let lists = store::lists::for_organisation(&state.db, org).await?;

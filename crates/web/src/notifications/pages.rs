@@ -77,6 +77,17 @@ pub(crate) fn text(t: &Tr, n: &Notification) -> String {
             "notification-case_emergency_access",
             &[("organisation", &organisation), ("actor", &actor)],
         ),
+        Some(NotificationKind::TaskAssigned) => t.msg_args(
+            "notification-task_assigned",
+            &[("organisation", &organisation), ("actor", &actor)],
+        ),
+        Some(NotificationKind::TasksDue) => {
+            let count = n.details.as_deref().and_then(|d| d.parse::<i64>().ok()).unwrap_or(1);
+            t.msg_args(
+                "notification-tasks_due",
+                &[("organisation", &organisation), ("count", &count.to_string())],
+            )
+        }
         None => t.msg("notification-unknown"),
     }
 }

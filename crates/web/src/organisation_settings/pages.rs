@@ -39,6 +39,10 @@ pub struct SettingsForm {
     #[serde(default)]
     letterhead_footer: String,
     #[serde(default)]
+    reminder_flag_hours: String,
+    #[serde(default)]
+    reminder_assessment_months: String,
+    #[serde(default)]
     version: i64,
 }
 
@@ -53,6 +57,8 @@ impl SettingsForm {
             letterhead_address: row.letterhead_address.clone().unwrap_or_default(),
             letterhead_signatory: row.letterhead_signatory.clone().unwrap_or_default(),
             letterhead_footer: row.letterhead_footer.clone().unwrap_or_default(),
+            reminder_flag_hours: row.reminder_flag_hours.to_string(),
+            reminder_assessment_months: row.reminder_assessment_months.to_string(),
             version: row.version,
         }
     }
@@ -144,6 +150,8 @@ pub async fn save(
         letterhead_address: &form.letterhead_address,
         letterhead_signatory: &form.letterhead_signatory,
         letterhead_footer: &form.letterhead_footer,
+        reminder_flag_hours: &form.reminder_flag_hours,
+        reminder_assessment_months: &form.reminder_assessment_months,
     };
     // A well-formed name is not enough: times are shown in this zone, so it must exist.
     let parsed = OrganisationSettings::parse(&input).and_then(|s| {
@@ -193,7 +201,9 @@ pub async fn save(
         .detail("change", "organisation_settings")
         .detail("require_second_factor", settings.require_second_factor)
         .detail("session_idle_minutes", settings.session_idle_minutes)
-        .detail("session_absolute_hours", settings.session_absolute_hours);
+        .detail("session_absolute_hours", settings.session_absolute_hours)
+        .detail("reminder_flag_hours", settings.reminder_flag_hours)
+        .detail("reminder_assessment_months", settings.reminder_assessment_months);
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/organisation?saved=1").into_response())

@@ -6,92 +6,19 @@
 
 use domain::TeamId;
 use domain::accounts::Role;
-use domain::organisations::{DisplayName, NewTeam};
 use store::Ts;
 use testkit::engine_tests;
 
-use crate::helpers::{TestApp, csrf_in, visible_text};
+use crate::helpers::{Browser, TestApp, location, visible_text};
 
-const PASSWORD: &str = "correct horse battery staple";
 const ORG: &str = "ccas-caseloads";
 
-struct Browser {
-    client: reqwest::Client,
-    csrf: String,
-    id: String,
-}
-
-async fn exec(app: &TestApp, sql: &str, text: &str, id: &str) {
-    let id: uuid::Uuid = id.parse().unwrap();
-    match &app.state.db {
-        store::Db::Sqlite(p) => sqlx::query(sql).bind(text).bind(id).execute(p).await.map(drop),
-        store::Db::Postgres(p) => sqlx::query(sql).bind(text).bind(id).execute(p).await.map(drop),
-    }
-    .unwrap();
-}
-
 async fn user(app: &TestApp, name: &str, role: Role, teams: &[(TeamId, bool)]) -> Browser {
-    let email = format!("{}@caseloads.example", name.to_lowercase());
-    let id = app.create_user(&email, PASSWORD, Some((ORG, role))).await;
-    exec(app, "UPDATE users SET display_name = $1 WHERE id = $2", name, &id.to_string()).await;
-    let db = &app.state.db;
-    let org = store::organisations::find_by_slug(db, ORG).await.unwrap().unwrap().id;
-    let member = store::accounts::find_member_by_user(db, org, id).await.unwrap().unwrap();
-    for (team, supervises) in teams {
-        store::accounts::add_membership_team(db, member.membership_id, *team, *supervises)
-            .await
-            .unwrap();
-    }
-    let client = TestApp::new_client();
-    assert_eq!(app.sign_in_with(&client, &email, PASSWORD).await.status(), 303);
-    let html = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
-    Browser { csrf: csrf_in(&html).unwrap(), client, id: id.to_string() }
+    crate::helpers::member(app, ORG, name, role, teams).await
 }
 
 async fn team(app: &TestApp, name: &str) -> TeamId {
-    let db = &app.state.db;
-    let org = match store::organisations::find_by_slug(db, ORG).await.unwrap() {
-        Some(o) => o.id,
-        None => {
-            app.create_user("bootstrap@caseloads.example", PASSWORD, Some((ORG, Role::Dpo))).await;
-            store::organisations::find_by_slug(db, ORG).await.unwrap().unwrap().id
-        }
-    };
-    let new = NewTeam {
-        id: TeamId::new(),
-        organisation_id: org,
-        name: DisplayName::parse(name).unwrap(),
-    };
-    store::teams::insert(db, &new, Ts::now()).await.unwrap().id
-}
-
-impl Browser {
-    async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let mut form = vec![("csrf_token", self.csrf.as_str())];
-        form.extend_from_slice(fields);
-        self.client.post(app.url(path)).form(&form).send().await.unwrap()
-    }
-
-    async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
-        self.client.get(app.url(path)).send().await.unwrap()
-    }
-
-    async fn get_en(&self, app: &TestApp, path: &str) -> String {
-        let res =
-            self.client.get(app.url(path)).header("accept-language", "en").send().await.unwrap();
-        assert_eq!(res.status(), 200, "{path}");
-        res.text().await.unwrap()
-    }
-
-    async fn page(&self, app: &TestApp, path: &str) -> String {
-        let res = self.get(app, path).await;
-        assert_eq!(res.status(), 200, "{path}");
-        res.text().await.unwrap()
-    }
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()["location"].to_str().unwrap().to_owned()
+    crate::helpers::team_of(app, ORG, name).await
 }
 
 struct World {
@@ -107,25 +34,7 @@ struct World {
 }
 
 async fn open_case(app: &TestApp, b: &Browser, team: TeamId, name: &str) -> String {
-    let res = b
-        .post(
-            app,
-            "/persons/new",
-            &[("birth_name", name), ("first_names", "Camille"), ("birth_date", "12/03/1985")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    let person =
-        location(&res).trim_start_matches("/persons/").split('?').next().unwrap().to_owned();
-    let res = b
-        .post(
-            app,
-            &format!("/persons/{person}/cases/new"),
-            &[("reason", "Dettes de loyer"), ("team", &team.to_string()), ("referent", &b.id)],
-        )
-        .await;
-    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
-    location(&res).trim_start_matches("/cases/").split('?').next().unwrap().to_owned()
+    crate::helpers::open_case_for(app, b, team, name).await
 }
 
 async fn world(app: &TestApp) -> World {

@@ -310,3 +310,127 @@ pub fn visible_text(html: &str) -> String {
     .iter()
     .fold(folded, |text, (entity, c)| text.replace(entity, c))
 }
+
+/// A signed-in user's browser: cookies, the anti-forgery token of their session, their id.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    pub id: String,
+}
+
+impl Browser {
+    /// Posts a form with the anti-forgery token.
+    pub async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = vec![("csrf_token", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client.post(app.url(path)).form(&form).send().await.unwrap()
+    }
+
+    pub async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
+        self.client.get(app.url(path)).send().await.unwrap()
+    }
+
+    /// A page in English, which must answer 200.
+    pub async fn get_en(&self, app: &TestApp, path: &str) -> String {
+        let res =
+            self.client.get(app.url(path)).header("accept-language", "en").send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        res.text().await.unwrap()
+    }
+
+    /// A page, which must answer 200.
+    pub async fn page(&self, app: &TestApp, path: &str) -> String {
+        let res = self.get(app, path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        res.text().await.unwrap()
+    }
+}
+
+/// Where a redirect goes.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// A member of the organisation `org` (created with a first member if needed) named `name`
+/// (also their display name), with `role` and `teams` (team, supervises), signed in.
+pub async fn member(
+    app: &TestApp,
+    org: &str,
+    name: &str,
+    role: Role,
+    teams: &[(domain::TeamId, bool)],
+) -> Browser {
+    let email = format!("{}@{org}.example", name.to_lowercase());
+    let id = app.create_user(&email, "correct horse battery staple", Some((org, role))).await;
+    let sql = "UPDATE users SET display_name = $1 WHERE id = $2";
+    match &app.state.db {
+        store::Db::Sqlite(p) => {
+            sqlx::query(sql).bind(name).bind(id.as_uuid()).execute(p).await.map(drop)
+        }
+        store::Db::Postgres(p) => {
+            sqlx::query(sql).bind(name).bind(id.as_uuid()).execute(p).await.map(drop)
+        }
+    }
+    .unwrap();
+    let db = &app.state.db;
+    let org_id = organisations::find_by_slug(db, org).await.unwrap().unwrap().id;
+    let m = accounts::find_member_by_user(db, org_id, id).await.unwrap().unwrap();
+    for (team, supervises) in teams {
+        accounts::add_membership_team(db, m.membership_id, *team, *supervises).await.unwrap();
+    }
+    let client = TestApp::new_client();
+    assert_eq!(
+        app.sign_in_with(&client, &email, "correct horse battery staple").await.status(),
+        303
+    );
+    let html = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    Browser { csrf: csrf_in(&html).unwrap(), client, id: id.to_string() }
+}
+
+/// A new team of the organisation `org` (created, with a DPO as first member, if needed).
+pub async fn team_of(app: &TestApp, org: &str, name: &str) -> domain::TeamId {
+    let db = &app.state.db;
+    let org_id = match organisations::find_by_slug(db, org).await.unwrap() {
+        Some(o) => o.id,
+        None => {
+            let email = format!("bootstrap@{org}.example");
+            app.create_user(&email, "correct horse battery staple", Some((org, Role::Dpo))).await;
+            organisations::find_by_slug(db, org).await.unwrap().unwrap().id
+        }
+    };
+    let new = domain::organisations::NewTeam {
+        id: domain::TeamId::new(),
+        organisation_id: org_id,
+        name: DisplayName::parse(name).unwrap(),
+    };
+    store::teams::insert(db, &new, Ts::now()).await.unwrap().id
+}
+
+/// Registers a person named `name` and opens a case for them in `team`, with the browser's
+/// user as referent; returns the case's id.
+pub async fn open_case_for(app: &TestApp, b: &Browser, team: domain::TeamId, name: &str) -> String {
+    let res = b
+        .post(
+            app,
+            "/persons/new",
+            &[("birth_name", name), ("first_names", "Camille"), ("birth_date", "12/03/1985")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let person =
+        location(&res).trim_start_matches("/persons/").split('?').next().unwrap().to_owned();
+    let res = b
+        .post(
+            app,
+            &format!("/persons/{person}/cases/new"),
+            &[("reason", "Dettes de loyer"), ("team", &team.to_string()), ("referent", &b.id)],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    location(&res).trim_start_matches("/cases/").split('?').next().unwrap().to_owned()
+}

@@ -77,6 +77,8 @@ async fn letterhead(app: &TestApp) {
         letterhead_address: Some("1 place de la Mairie\n93200 Saint-Denis".into()),
         letterhead_signatory: Some("La directrice, Anne <Dupont>".into()),
         letterhead_footer: Some("Service social & solidaire <script>alert(1)</script>".into()),
+        reminder_flag_hours: 24,
+        reminder_assessment_months: 6,
     };
     assert!(
         organisations::update_settings(db, org.id, org.version, &settings, Ts::now())

@@ -24,3 +24,4 @@ mod persons_api;
 mod plans;
 mod settings;
 mod shell;
+mod tasks;

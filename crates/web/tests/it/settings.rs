@@ -22,6 +22,8 @@ fn fields<'a>(
         ("letterhead_address", "1 place de la Mairie\n12345 Valbourg"),
         ("letterhead_signatory", "La directrice"),
         ("letterhead_footer", ""),
+        ("reminder_flag_hours", "24"),
+        ("reminder_assessment_months", "6"),
     ];
     for (k, v) in overrides {
         form.retain(|(name, _)| name != k);
