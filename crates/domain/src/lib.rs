@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod appointments;
 pub mod assessments;
 pub mod audit;
 pub mod caseloads;

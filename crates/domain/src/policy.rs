@@ -803,6 +803,45 @@ pub fn may_be_assigned(
         && case.is_none_or(|c| c.metadata && !c.emergency)
 }
 
+/// Who keeps and reads calendars: the same roles as to-do lists.
+pub const AGENDA_USERS: Rule = TASK_USERS;
+
+/// What an actor may do with one appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AppointmentAccess {
+    /// Its time, worker, person and kind of place: what booking around it needs.
+    pub see: bool,
+    /// Its purpose and the place's details (an address, what it is about).
+    pub details: bool,
+    /// Mark it done, missed or cancelled, or back to planned.
+    pub change: bool,
+}
+
+/// What `actor` may do with an appointment in `worker`'s calendar, booked by `created_by`,
+/// given their access to its case if it has one. Everyone with a calendar in the organisation
+/// sees when colleagues are busy and with whom (to book without conflicts: the desk books for
+/// the workers); its details are for the worker, who booked it, and those who read the case;
+/// it is changed by the worker, who booked it, those who write the case, and the desk
+/// (reception and managers organise the calendars).
+pub fn appointment_access(
+    actor: &Actor,
+    organisation_id: OrganisationId,
+    worker: UserId,
+    created_by: Option<UserId>,
+    case: Option<&CaseAccess>,
+) -> AppointmentAccess {
+    if actor.organisation() != Some(organisation_id)
+        || check(AGENDA_USERS, Some(actor)) != Decision::Allow
+    {
+        return AppointmentAccess::default();
+    }
+    let own = worker == actor.user_id || created_by == Some(actor.user_id);
+    let writes_case = case.is_some_and(|c| c.write && !c.emergency);
+    let reads_case = case.is_some_and(|c| c.content);
+    let desk = matches!(actor.role(), Some(Role::Manager | Role::Reception));
+    AppointmentAccess { see: true, details: own || reads_case, change: own || writes_case || desk }
+}
+
 #[cfg(test)]
 mod task_tests {
     use super::*;
@@ -1029,5 +1068,81 @@ mod caseload_tests {
         // An emergency grant follows up nothing.
         let outsider = member(Role::Worker, &[other_team], &[], org);
         assert!(!may_follow_up(&case_access_with_grant(&outsider, &case, true)));
+    }
+}
+
+#[cfg(test)]
+mod appointment_tests {
+    use super::*;
+
+    fn member(role: Role, org: OrganisationId) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: vec![],
+                supervised_teams: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn a_calendar_is_seen_by_colleagues_its_details_by_those_who_follow() {
+        let org = OrganisationId::new();
+        let worker = member(Role::Worker, org);
+        let desk = member(Role::Reception, org);
+        let colleague = member(Role::Worker, org);
+        let manager = member(Role::Manager, org);
+        let supervisor = member(Role::Supervisor, org);
+        let writes =
+            CaseAccess { metadata: true, content: true, write: true, ..Default::default() };
+        let reads = CaseAccess { metadata: true, content: true, ..Default::default() };
+        let see = AppointmentAccess { see: true, ..Default::default() };
+        let all = AppointmentAccess { see: true, details: true, change: true };
+        // (who, their access to the case, booked by the desk?, expected)
+        let table: Vec<(&str, &Actor, Option<&CaseAccess>, bool, AppointmentAccess)> = vec![
+            ("the worker", &worker, None, true, all),
+            ("the desk that booked it", &desk, None, true, all),
+            (
+                "the desk, another's booking",
+                &desk,
+                None,
+                false,
+                AppointmentAccess { change: true, ..see },
+            ),
+            ("a manager", &manager, None, false, AppointmentAccess { change: true, ..see }),
+            ("a colleague", &colleague, None, false, see),
+            ("a colleague writing the case", &colleague, Some(&writes), false, all),
+            (
+                "a supervisor reading the case",
+                &supervisor,
+                Some(&reads),
+                false,
+                AppointmentAccess { details: true, ..see },
+            ),
+        ];
+        for (who, actor, case, by_desk, expected) in table {
+            let by = if by_desk { desk.user_id } else { worker.user_id };
+            assert_eq!(
+                appointment_access(actor, org, worker.user_id, Some(by), case),
+                expected,
+                "{who}"
+            );
+        }
+        let stranger = member(Role::Worker, OrganisationId::new());
+        assert_eq!(
+            appointment_access(&stranger, org, worker.user_id, None, None),
+            AppointmentAccess::default()
+        );
+        for role in [Role::Dpo, Role::PeerMediator, Role::Partner] {
+            let a = member(role, org);
+            assert_eq!(
+                appointment_access(&a, org, a.user_id, None, Some(&writes)),
+                AppointmentAccess::default(),
+                "{role:?}"
+            );
+        }
     }
 }

@@ -10,6 +10,7 @@ mod sql;
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod appointments;
 pub mod assessments;
 pub mod audit;
 pub mod backup;

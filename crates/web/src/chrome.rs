@@ -19,6 +19,7 @@ pub enum Nav {
     Home,
     MyDay,
     Tasks,
+    Agenda,
     Persons,
     Intake,
     Queue,

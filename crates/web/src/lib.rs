@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod api_tokens;
+pub mod appointments;
 pub mod assessments;
 pub mod assets;
 pub mod audit;

@@ -36,6 +36,7 @@ pub fn routes() -> Routes {
         .merge(crate::plans::router())
         .merge(crate::caseloads::router())
         .merge(crate::tasks::router())
+        .merge(crate::appointments::router())
         .merge(system::router())
         .merge(language::router())
         .merge(api::router())

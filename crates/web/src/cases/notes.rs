@@ -181,20 +181,49 @@ fn restored_message(t: &Tr, signed_in: &SignedIn, at: Ts) -> String {
     t.msg_args("case-draft-restored", &[("date", &crate::dates::for_user(at, signed_in))])
 }
 
+/// `?appointment=<id>`: the note of an appointment of the case just marked done, prefilled
+/// with its day, time, length, kind and place.
+#[derive(serde::Deserialize, Default)]
+pub struct NewNoteQuery {
+    appointment: Option<uuid::Uuid>,
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: PageCtx,
     signed_in: SignedIn,
     Path(id): Path<CaseId>,
+    axum::extract::Query(q): axum::extract::Query<NewNoteQuery>,
 ) -> Result<NoteFormPage, WebError> {
     let loaded = writable(&state, &signed_in, id).await?;
     let org = organisation(&signed_in)?;
     let key = DraftKey { case_id: id, entry_id: None };
     let draft = store::cases::find_draft(&state.db, org, signed_in.actor.user_id, key).await?;
-    let (input, restored) = match draft {
-        Some(d) => (d.input, Some(restored_message(&ctx.t, &signed_in, d.updated_at))),
-        None => {
-            let now = crate::dates::utc_to_local(Ts::now(), signed_in.time_zone.as_deref());
+    let appointment = match q.appointment {
+        Some(a) => {
+            store::appointments::find(&state.db, org, a).await?.filter(|a| a.case() == Some(id))
+        }
+        None => None,
+    };
+    let zone = signed_in.time_zone.as_deref();
+    let (input, restored) = match (draft, appointment) {
+        (Some(d), _) => (d.input, Some(restored_message(&ctx.t, &signed_in, d.updated_at))),
+        (None, Some(a)) => {
+            // Marked done before its booked time (it started early): it happened by now.
+            let start = crate::dates::utc_to_local(a.starts_at.min(Ts::now()), zone);
+            let input = NoteInput {
+                date: cases::form_date(start.date()),
+                time: cases::hh_mm(start.time()),
+                duration: (a.ends_at.get() - a.starts_at.get()).whole_minutes().to_string(),
+                place: a.place_detail.clone().unwrap_or_default(),
+                note_type: a.place().note_type().to_owned(),
+                confidentiality: Confidentiality::Normal.as_str().to_owned(),
+                ..Default::default()
+            };
+            (input, None)
+        }
+        (None, None) => {
+            let now = crate::dates::utc_to_local(Ts::now(), zone);
             let input = NoteInput {
                 date: cases::form_date(now.date()),
                 time: cases::hh_mm(now.time()),

@@ -509,6 +509,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
         }
         EntryKind::FollowUp => Some(format!("/cases/{case_id}/follow-ups")),
         EntryKind::Task => Some(format!("/tasks/{subject}")),
+        EntryKind::Appointment => Some(format!("/appointments/{subject}")),
         _ => None,
     }
 }
@@ -575,6 +576,8 @@ pub struct ShowPage {
     assessment: Option<crate::assessments::RadarPanel>,
     /// The case's open tasks the reader may see.
     tasks: crate::tasks::CaseTasks,
+    /// The case's coming appointments.
+    appointments: crate::appointments::CaseAppointments,
 }
 
 impl ShowPage {
@@ -787,7 +790,11 @@ async fn show_page(
     let tasks =
         crate::tasks::case_tasks(state, t, signed_in, case.id, &loaded.access, q.task.as_deref())
             .await?;
+    let appointments =
+        crate::appointments::case_appointments(state, t, signed_in, case.id, &loaded.access)
+            .await?;
     Ok(ShowPage {
+        appointments,
         tasks,
         referent_links,
         emergency,

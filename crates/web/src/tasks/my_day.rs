@@ -44,6 +44,7 @@ pub struct MyDayPage {
     later: i64,
     flags: Vec<FlagLine>,
     drafts: Vec<crate::cases::DraftLine>,
+    appointments: Vec<crate::appointments::TodayLine>,
     notice: Option<String>,
     back: &'static str,
 }
@@ -56,6 +57,7 @@ impl MyDayPage {
             && self.undated.is_empty()
             && self.flags.is_empty()
             && self.drafts.is_empty()
+            && self.appointments.is_empty()
     }
 }
 
@@ -115,7 +117,9 @@ pub async fn show(
         vec![]
     };
     let drafts = crate::cases::drafts_for_home(&state, &signed_in, t).await?;
+    let appointments = crate::appointments::today_for(&state, t, &signed_in).await?;
     Ok(MyDayPage {
+        appointments,
         date: domain::persons::french_date(today),
         overdue,
         due_today,

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod api_tokens;
+mod appointments;
 mod assessments;
 mod audit;
 mod auth;
