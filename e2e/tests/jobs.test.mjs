@@ -10,7 +10,7 @@ const WORKER = 'karim.benali@valbourg.example';
 // The housekeeping the server schedules at start: each runs once, at once.
 // The periodic jobs a server runs at start: the housekeeping purges, and the end of case
 // delegations whose date has passed (issue 7).
-const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations'];
+const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations', 'task_reminders'];
 
 // The instance administrator follows the server's background jobs: the housekeeping that ran at
 // start, by state, in French and English; a social worker has no such page.

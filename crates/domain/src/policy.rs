@@ -846,7 +846,7 @@ pub fn appointment_access(
 mod task_tests {
     use super::*;
 
-    fn member(role: Role, org: OrganisationId) -> Actor {
+    pub(super) fn member(role: Role, org: OrganisationId) -> Actor {
         Actor {
             user_id: UserId::new(),
             instance_admin: false,
@@ -1073,20 +1073,8 @@ mod caseload_tests {
 
 #[cfg(test)]
 mod appointment_tests {
+    use super::task_tests::member;
     use super::*;
-
-    fn member(role: Role, org: OrganisationId) -> Actor {
-        Actor {
-            user_id: UserId::new(),
-            instance_admin: false,
-            membership: Some(ActiveMembership {
-                organisation_id: org,
-                role,
-                teams: vec![],
-                supervised_teams: vec![],
-            }),
-        }
-    }
 
     #[test]
     fn a_calendar_is_seen_by_colleagues_its_details_by_those_who_follow() {

@@ -50,19 +50,6 @@ pub(super) fn status_label(t: &Tr, a: &Appointment) -> String {
     }
 }
 
-/// The user's access to a case, or none when they may not see it.
-async fn case_access(
-    state: &AppState,
-    signed_in: &SignedIn,
-    case: CaseId,
-) -> Result<CaseAccess, WebError> {
-    match crate::cases::load(state, signed_in, case).await {
-        Ok(loaded) => Ok(loaded.access),
-        Err(WebError::NotFound) => Ok(CaseAccess::default()),
-        Err(e) => Err(e),
-    }
-}
-
 /// An appointment of the organisation the user may see, with their access.
 async fn load(
     state: &AppState,
@@ -72,7 +59,7 @@ async fn load(
     let org = organisation(signed_in)?;
     let a = store::appointments::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     let case = match a.case() {
-        Some(c) => Some(case_access(state, signed_in, c).await?),
+        Some(c) => Some(crate::cases::access_or_none(state, signed_in, c).await?),
         None => None,
     };
     let created_by = a.created_by.map(UserId::from_uuid);
@@ -564,11 +551,11 @@ pub async fn change_status(
     Form(form): Form<StatusForm>,
 ) -> Result<Response, WebError> {
     let (a, access) = load(&state, &signed_in, id).await?;
-    let to = Status::parse(&form.to).ok_or(WebError::NotFound)?;
     let started = day_has_come(&a, &signed_in);
-    if !access.change || !rules::may_change(a.status(), to, started) {
+    let to = Status::parse(&form.to).filter(|to| rules::may_change(a.status(), *to, started));
+    let Some(to) = to.filter(|_| access.change) else {
         return Ok(Redirect::to(&format!("/appointments/{id}?changed=stale")).into_response());
-    }
+    };
     let cancelled_by = match to {
         Status::Cancelled => {
             Some(CancelledBy::parse(&form.cancelled_by).unwrap_or(CancelledBy::Worker))
@@ -605,7 +592,7 @@ pub async fn change_status(
     // Done: the note of the meeting, prefilled, for those who write the case's notes.
     if let (Status::Done, Some(case)) = (to, a.case()) {
         let writes = crate::chrome::allows(policy::NOTE_WRITERS, &signed_in)
-            && case_access(&state, &signed_in, case).await?.write;
+            && crate::cases::access_or_none(&state, &signed_in, case).await?.write;
         if writes {
             return Ok(
                 Redirect::to(&format!("/cases/{case}/notes/new?appointment={id}")).into_response()

@@ -21,7 +21,7 @@ use domain::policy::{
 
 pub use pages::{DraftLine, PersonCases, drafts_for_home, person_cases};
 /// The case loader and its access, shared with the JSON API (`crate::api::case_file`).
-pub(crate) use pages::{Loaded, load};
+pub(crate) use pages::{Loaded, access_or_none, load};
 
 use crate::routes::Routes;
 

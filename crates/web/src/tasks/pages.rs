@@ -65,19 +65,6 @@ pub(super) fn notice(t: &Tr, code: Option<&str>) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Loading a task with what the user may do with it.
 
-/// The user's access to a case, or none when they may not see it.
-async fn case_access(
-    state: &AppState,
-    signed_in: &SignedIn,
-    case: CaseId,
-) -> Result<CaseAccess, WebError> {
-    match crate::cases::load(state, signed_in, case).await {
-        Ok(loaded) => Ok(loaded.access),
-        Err(WebError::NotFound) => Ok(CaseAccess::default()),
-        Err(e) => Err(e),
-    }
-}
-
 /// A task of the organisation the user may read, with their access; anything else is "not
 /// found".
 async fn load(
@@ -88,7 +75,7 @@ async fn load(
     let org = organisation(signed_in)?;
     let task = store::tasks::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     let case = match task.case() {
-        Some(c) => Some(case_access(state, signed_in, c).await?),
+        Some(c) => Some(crate::cases::access_or_none(state, signed_in, c).await?),
         None => None,
     };
     let access = policy::task_access(&signed_in.actor, &task.facts(org), case.as_ref());

@@ -96,6 +96,14 @@ enum Param {
     Goal,
     /// A step of that goal.
     Step,
+    /// A task: the visitor's own (given to and by them); another user's answers 404.
+    Task,
+    /// An appointment of A's case in the demo worker's calendar (every calendar user of A
+    /// sees when colleagues are busy).
+    Appointment,
+    /// A calendar feed's secret (`/calendar/{token}`), on a public route; it names no
+    /// organisation: there is no cross-organisation variant.
+    FeedToken,
 }
 
 impl Param {
@@ -123,6 +131,8 @@ impl Param {
                 | Param::EmergencyCase
                 | Param::Goal
                 | Param::Step
+                | Param::Task
+                | Param::Appointment
         )
     }
 }
@@ -154,6 +164,9 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "step_id") => Some(Param::Step),
         (_, "household_id") => Some(Param::Household),
         (_, "member_id") => Some(Param::HouseholdMember),
+        (_, "task_id") => Some(Param::Task),
+        (_, "appointment_id") => Some(Param::Appointment),
+        (path, "token") if path.starts_with("/calendar/") => Some(Param::FeedToken),
         _ => None,
     }
 }
@@ -210,6 +223,9 @@ struct OrgIds {
     emergency_case: domain::CaseId,
     goal: domain::ids::GoalId,
     step: domain::ids::StepId,
+    /// A task of a user of A who is no visitor, on no case: nobody else's to see.
+    others_task: uuid::Uuid,
+    appointment: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -233,6 +249,8 @@ struct ForeignIds {
     assessments: Vec<(&'static str, domain::assessments::AssessmentId)>,
     goals: Vec<(&'static str, domain::ids::GoalId)>,
     steps: Vec<(&'static str, domain::ids::StepId)>,
+    tasks: Vec<(&'static str, uuid::Uuid)>,
+    appointments: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -255,6 +273,8 @@ struct Visitor {
     others_invitation: InvitationId,
     /// Whether the user is also a member of B (then switching to B is legitimate).
     member_of_b: bool,
+    /// The visitor's own task (none for those without a to-do list).
+    own_task: Option<uuid::Uuid>,
 }
 
 /// Everything the visitors' tasks share.
@@ -264,6 +284,8 @@ struct Plan {
     a: OrgIds,
     b: ForeignIds,
     link_token: String,
+    /// The secret of a calendar feed of a user of A who is no visitor.
+    feed_token: String,
     /// A queued job (the administrator's retry or cancel of it answers, whatever it does).
     job: domain::JobId,
 }
@@ -309,6 +331,9 @@ impl Plan {
             Param::EmergencyCase => self.a.emergency_case.to_string(),
             Param::Goal => self.a.goal.to_string(),
             Param::Step => self.a.step.to_string(),
+            Param::Task => visitor.own_task.unwrap_or(self.a.others_task).to_string(),
+            Param::Appointment => self.a.appointment.to_string(),
+            Param::FeedToken => format!("{}.ics", self.feed_token),
         })
     }
 
@@ -348,7 +373,18 @@ impl Plan {
             Param::Assessment => labelled(&self.b.assessments),
             Param::Goal => labelled(&self.b.goals),
             Param::Step => labelled(&self.b.steps),
-            Param::LinkToken | Param::Asset | Param::Language | Param::ValueList | Param::Job => {
+            Param::Task => {
+                let mut list = labelled(&self.b.tasks);
+                list.push(("task of another user of A".to_owned(), self.a.others_task.to_string()));
+                list
+            }
+            Param::Appointment => labelled(&self.b.appointments),
+            Param::FeedToken
+            | Param::LinkToken
+            | Param::Asset
+            | Param::Language
+            | Param::ValueList
+            | Param::Job => {
                 vec![]
             }
         }
@@ -494,6 +530,48 @@ async fn goal_with_step(
     let s = store::plans::add_step(&mut tx, org, case, g, &step, by, Ts::now()).await.unwrap();
     tx.commit().await.unwrap();
     (g, s.unwrap())
+}
+
+/// A typed task given to and by `user`, on no case.
+async fn own_task(db: &store::Db, org: OrganisationId, user: UserId) -> uuid::Uuid {
+    let fields = domain::tasks::TaskFields { title: "Matrice".into(), details: None, due_on: None };
+    let new = store::tasks::NewTask {
+        organisation_id: org,
+        fields: &fields,
+        case_id: None,
+        person_id: None,
+        assignee: user,
+        by: user,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let id = store::tasks::create(&mut tx, &new, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// An appointment of `case` in `worker`'s calendar, tomorrow.
+async fn appointment_of(
+    db: &store::Db,
+    org: OrganisationId,
+    case: &store::cases::Case,
+    worker: UserId,
+) -> uuid::Uuid {
+    let spans = [(in_days(1), Ts::from(in_days(1).get() + time::Duration::hours(1)))];
+    let new = store::appointments::NewAppointment {
+        organisation_id: org,
+        worker,
+        person_id: Some(case.person_id),
+        case_id: Some(case.id),
+        spans: &spans,
+        place: domain::appointments::Place::Office,
+        place_detail: None,
+        purpose: Some("Matrice"),
+        by: worker,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let id = store::appointments::book(&mut tx, &new, Ts::now()).await.unwrap()[0];
+    tx.commit().await.unwrap();
+    id
 }
 
 /// The form a state-changing request sends: harmless values that the handler refuses, or that
@@ -884,7 +962,21 @@ engine_tests! {
         let a_follow_up = follow_up(org_a, a_case, user_id(&app, a_worker).await).await;
         let b_follow_up =
             follow_up(org_b, b_case, user_id(&app, "min-jun.kim@lerelais.example").await).await;
+        // A worker of A who is no visitor: their task and calendar feed are nobody else's.
+        let bystander = app
+            .create_user("matrix.bystander@valbourg.example", "a bystander's password", Some((ORG_A, Role::Worker)))
+            .await;
+        let a_case_row = store::cases::find(db, org_a, a_case).await.unwrap().unwrap();
+        let b_case_row = store::cases::find(db, org_b, b_case).await.unwrap().unwrap();
+        let feed = domain::appointments::FeedToken::generate();
+        {
+            let mut tx = db.begin_write().await.unwrap();
+            store::appointments::replace_feed(&mut tx, org_a, bystander, &feed.hash(), false, Ts::now()).await.unwrap();
+            tx.commit().await.unwrap();
+        }
         let a = OrgIds {
+            others_task: own_task(db, org_a, bystander).await,
+            appointment: appointment_of(db, org_a, &a_case_row, user_id(&app, a_worker).await).await,
             user: user_id(&app, a_worker).await,
             follow_up: a_follow_up,
             emergency_case,
@@ -948,6 +1040,11 @@ engine_tests! {
             )],
             goals: vec![("goal of a plan of B", b_goal)],
             steps: vec![("step of a plan of B", b_step)],
+            tasks: vec![("task of a worker of B", own_task(db, org_b, user_id(&app, b_worker).await).await)],
+            appointments: vec![(
+                "appointment of a case of B",
+                appointment_of(db, org_b, &b_case_row, user_id(&app, b_worker).await).await,
+            )],
             uploads: vec![(
                 "import upload of B",
                 store::import::save_upload(db, org_b, user_id(&app, b_worker).await, "b.csv", b"Nom\nB\n", Ts::now())
@@ -1002,6 +1099,7 @@ engine_tests! {
             a,
             b,
             link_token: link.expose().to_owned(),
+            feed_token: feed.expose().to_owned(),
             job,
         });
 
@@ -1024,6 +1122,7 @@ engine_tests! {
             own_invitation: None,
             others_invitation,
             member_of_b: false,
+            own_task: None,
         });
         for (role, email) in &emails {
             let (client, csrf, me) = session_in_a(&plan, email).await;
@@ -1040,7 +1139,13 @@ engine_tests! {
                 _ => Some(app.api_token(actor.user_id, ORG_A, "all", in_days(30)).await.0),
             };
             let own_invitation = Some(invite(actor.user_id, expired).await);
+            let keeps_tasks = policy::check(policy::TASK_USERS, Some(&actor)) == Decision::Allow;
+            let own_task = match keeps_tasks {
+                true => Some(own_task(db, org_a, actor.user_id).await),
+                false => None,
+            };
             visitors.push(Visitor {
+                own_task,
                 name: role.as_str().to_owned(),
                 email: Some(email.clone()),
                 own_invitation,
