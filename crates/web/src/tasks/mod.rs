@@ -25,8 +25,8 @@ pub fn router() -> Routes {
         .post("/tasks/new", TASK_USERS, pages::create)
         .get("/tasks/{task_id}", TASK_USERS, pages::show)
         .post("/tasks/{task_id}", TASK_USERS, pages::update)
-        .post("/tasks/{task_id}/done", TASK_USERS, pages::done)
-        .post("/tasks/{task_id}/cancel", TASK_USERS, pages::cancel)
-        .post("/tasks/{task_id}/reopen", TASK_USERS, pages::reopen)
-        .post("/tasks/{task_id}/assign", TASK_USERS, pages::assign)
+        .post("/tasks/{task_id}/done", TASK_USERS, pages::button("done"))
+        .post("/tasks/{task_id}/cancel", TASK_USERS, pages::button("cancelled"))
+        .post("/tasks/{task_id}/reopen", TASK_USERS, pages::button("reopened"))
+        .post("/tasks/{task_id}/assign", TASK_USERS, pages::button("assigned"))
 }

@@ -696,44 +696,22 @@ async fn act(
     Ok(Redirect::to(&with_notice(&to, what)).into_response())
 }
 
-pub async fn done(
-    State(state): State<AppState>,
-    meta: RequestMeta,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ActionForm>,
-) -> Result<Response, WebError> {
-    act(&state, &meta, &signed_in, id, &form, "done").await
-}
+/// What a task's button answers, later.
+type Answer =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, WebError>> + Send>>;
 
-pub async fn cancel(
-    State(state): State<AppState>,
-    meta: RequestMeta,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ActionForm>,
-) -> Result<Response, WebError> {
-    act(&state, &meta, &signed_in, id, &form, "cancelled").await
-}
-
-pub async fn reopen(
-    State(state): State<AppState>,
-    meta: RequestMeta,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ActionForm>,
-) -> Result<Response, WebError> {
-    act(&state, &meta, &signed_in, id, &form, "reopened").await
-}
-
-pub async fn assign(
-    State(state): State<AppState>,
-    meta: RequestMeta,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ActionForm>,
-) -> Result<Response, WebError> {
-    act(&state, &meta, &signed_in, id, &form, "assigned").await
+/// The handler of one of the task's buttons: `what` is the change ("done", "cancelled",
+/// "reopened", "assigned"), also the notice the page shows after it.
+pub fn button(
+    what: &'static str,
+) -> impl Fn(State<AppState>, RequestMeta, SignedIn, Path<Uuid>, Form<ActionForm>) -> Answer
++ Clone
++ Send
++ Sync
++ 'static {
+    move |State(state), meta, signed_in, Path(id), Form(form)| {
+        Box::pin(async move { act(&state, &meta, &signed_in, id, &form, what).await })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
