@@ -20,6 +20,7 @@ pub mod caseloads;
 pub mod cases;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod dialect;
 pub mod error;
 pub mod follow_ups;
