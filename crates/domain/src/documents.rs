@@ -81,9 +81,13 @@ pub enum Expiry {
     None,
     Valid,
     /// Expires within [`EXPIRING_SOON_DAYS`] days (0: today).
-    Soon { days: i64 },
+    Soon {
+        days: i64,
+    },
     /// Expired this many days ago (at least 1).
-    Expired { days: i64 },
+    Expired {
+        days: i64,
+    },
 }
 
 /// The expiry status of a document expiring on `expires_on`, seen on `today`.
@@ -332,7 +336,10 @@ mod tests {
             ]
         );
         let empty = DocumentInput::default();
-        assert_eq!(parse_fields(&empty, &lists).unwrap_err(), vec![("type", DocumentProblem::TypeRequired)]);
+        assert_eq!(
+            parse_fields(&empty, &lists).unwrap_err(),
+            vec![("type", DocumentProblem::TypeRequired)]
+        );
     }
 
     #[test]

@@ -1272,7 +1272,13 @@ mod document_tests {
             ("peer mediator", member(Role::PeerMediator, &[], &[], org), [false; 4], false),
             (
                 "referent's twin in another organisation",
-                Actor { membership: Some(ActiveMembership { organisation_id: OrganisationId::new(), ..referent.membership.clone().unwrap() }), ..referent.clone() },
+                Actor {
+                    membership: Some(ActiveMembership {
+                        organisation_id: OrganisationId::new(),
+                        ..referent.membership.clone().unwrap()
+                    }),
+                    ..referent.clone()
+                },
                 [false; 4],
                 false,
             ),

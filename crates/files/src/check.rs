@@ -202,7 +202,9 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
 /// What a file is, from its first bytes (up to [`SNIFF_LEN`]).
 pub fn sniff(head: &[u8]) -> Sniffed {
     let h = head;
-    let at = |offset: usize, sig: &[u8]| h.len() >= offset + sig.len() && &h[offset..offset + sig.len()] == sig;
+    let at = |offset: usize, sig: &[u8]| {
+        h.len() >= offset + sig.len() && &h[offset..offset + sig.len()] == sig
+    };
     if at(0, b"%PDF-") {
         return Sniffed::Type(FileType::Pdf);
     }
@@ -324,8 +326,8 @@ pub fn inspect_zip(bytes: &[u8], limits: ZipLimits) -> Result<FileType, Refusal>
         let entry = archive.by_index_raw(i).map_err(|_| Refusal::Corrupt)?;
         let size = entry.size();
         declared = declared.saturating_add(size);
-        let ratio_exceeded = size > limits.ratio_floor
-            && size / entry.compressed_size().max(1) > limits.max_ratio;
+        let ratio_exceeded =
+            size > limits.ratio_floor && size / entry.compressed_size().max(1) > limits.max_ratio;
         if declared > limits.max_uncompressed || ratio_exceeded {
             return Err(Refusal::ZipBomb);
         }
@@ -417,8 +419,8 @@ impl Inspector {
             self.head.extend_from_slice(&chunk[..take]);
             if self.head.len() == SNIFF_LEN {
                 self.decide()?;
-                if self.archive.is_some() {
-                    self.archive.as_mut().expect("just set").extend_from_slice(&chunk[take..]);
+                if let Some(archive) = &mut self.archive {
+                    archive.extend_from_slice(&chunk[take..]);
                 }
             }
         }
@@ -623,10 +625,8 @@ mod tests {
         // 40 MB of zeros deflate to about 40 KB: a ratio near 1000.
         let zeros = vec![0u8; 40 * 1024 * 1024];
         let types = [b"<Types>".as_slice(), DOCX_MAIN, b"</Types>"].concat();
-        let bomb = zip_of(&[
-            ("[Content_Types].xml", &types, true),
-            ("word/document.xml", &zeros, true),
-        ]);
+        let bomb =
+            zip_of(&[("[Content_Types].xml", &types, true), ("word/document.xml", &zeros, true)]);
         drop(zeros);
         assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
         assert_eq!(check(Use::Document, &bomb), Err(Refusal::ZipBomb));
@@ -663,9 +663,6 @@ mod tests {
             patched += 1;
         }
         assert!(patched >= 2, "{patched}");
-        assert!(matches!(
-            check(Use::Document, &bytes),
-            Err(Refusal::ZipBomb | Refusal::Corrupt)
-        ));
+        assert!(matches!(check(Use::Document, &bytes), Err(Refusal::ZipBomb | Refusal::Corrupt)));
     }
 }

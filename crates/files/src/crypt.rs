@@ -120,7 +120,10 @@ pub struct Decryptor {
 enum DecryptState {
     /// The header is not all here yet.
     Header,
-    Body { stream: Option<DecryptorBE32<XChaCha20Poly1305>>, aad: Vec<u8> },
+    Body {
+        stream: Option<DecryptorBE32<XChaCha20Poly1305>>,
+        aad: Vec<u8>,
+    },
 }
 
 impl Decryptor {
@@ -189,9 +192,7 @@ impl Decryptor {
             });
         };
         let stream = stream.take().ok_or(CryptError::Tampered)?;
-        stream
-            .decrypt_last(Payload { msg: &self.buffer, aad })
-            .map_err(|_| CryptError::Tampered)
+        stream.decrypt_last(Payload { msg: &self.buffer, aad }).map_err(|_| CryptError::Tampered)
     }
 }
 
@@ -228,7 +229,12 @@ mod tests {
         out
     }
 
-    fn decrypt(keys: &FileKeys, name: &str, sealed: &[u8], piece: usize) -> Result<Vec<u8>, CryptError> {
+    fn decrypt(
+        keys: &FileKeys,
+        name: &str,
+        sealed: &[u8],
+        piece: usize,
+    ) -> Result<Vec<u8>, CryptError> {
         let mut d = Decryptor::new(name);
         let mut out = Vec::new();
         for part in sealed.chunks(piece.max(1)) {
@@ -255,7 +261,11 @@ mod tests {
                     if len > CHUNK && dpiece == 1 {
                         continue; // slow, and covered by the small sizes
                     }
-                    assert_eq!(decrypt(&keys, "obj", &sealed, dpiece).unwrap(), plain, "{len} {piece} {dpiece}");
+                    assert_eq!(
+                        decrypt(&keys, "obj", &sealed, dpiece).unwrap(),
+                        plain,
+                        "{len} {piece} {dpiece}"
+                    );
                 }
             }
         }
@@ -286,7 +296,11 @@ mod tests {
         // Cut at a chunk boundary, or anywhere.
         let header = 4 + 2 + 2 + 19;
         for len in [header + CHUNK + TAG, header + 2 * (CHUNK + TAG), sealed.len() - 1, header] {
-            assert_eq!(decrypt(&keys1, "obj", &sealed[..len], 4096), Err(CryptError::Tampered), "cut at {len}");
+            assert_eq!(
+                decrypt(&keys1, "obj", &sealed[..len], 4096),
+                Err(CryptError::Tampered),
+                "cut at {len}"
+            );
         }
         // Chunks swapped.
         let mut swapped = sealed[..header].to_vec();
@@ -302,7 +316,10 @@ mod tests {
             decrypt(&keys(&k("k2", 7)), "obj", &sealed, 4096),
             Err(CryptError::UnknownKey("k1".into()))
         );
-        assert_eq!(decrypt(&keys1, "obj", b"%PDF-1.7 plain text", 4096), Err(CryptError::NotAnObject));
+        assert_eq!(
+            decrypt(&keys1, "obj", b"%PDF-1.7 plain text", 4096),
+            Err(CryptError::NotAnObject)
+        );
     }
 
     #[test]

@@ -73,10 +73,7 @@ impl FileStore {
         let rest = futures_util::stream::try_unfold(reader, |mut r| async move {
             Ok(r.next().await?.map(|b| (b, r)))
         });
-        Ok(futures_util::StreamExt::chain(
-            futures_util::stream::iter(first.map(Ok)),
-            rest,
-        ))
+        Ok(futures_util::StreamExt::chain(futures_util::stream::iter(first.map(Ok)), rest))
     }
 
     /// The whole plaintext of a (small) object.

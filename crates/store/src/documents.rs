@@ -409,7 +409,10 @@ pub async fn run_expiry_reminders(
 }
 
 /// Adds the expiry reminders job, `days` ahead, and its schedule to `registry`.
-pub fn register(registry: crate::jobs::runner::Registry, days: i64) -> crate::jobs::runner::Registry {
+pub fn register(
+    registry: crate::jobs::runner::Registry,
+    days: i64,
+) -> crate::jobs::runner::Registry {
     use crate::jobs::runner::{JobContext, JobError};
     registry
         .handle(EXPIRY_REMINDERS, move |ctx: JobContext| async move {
