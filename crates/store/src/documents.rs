@@ -171,8 +171,9 @@ pub struct Expiring {
     pub referent_id: Option<Uuid>,
 }
 
-/// Every document (of every organisation) expiring on or before `until`, and not expired
-/// before `since` (long-expired papers call for no reminder), with the case and referent a
+/// Every document (of every organisation) expiring on or before `until`, not expired before
+/// `since` (long-expired papers call for no reminder) and not replaced by a newer document of
+/// the same type that expires later, with the case and referent a
 /// reminder goes to: the document's own case, else the person's most recent open or paused
 /// case. At most `limit`, by expiry date.
 #[tracing::instrument(skip_all)]
@@ -194,6 +195,10 @@ pub async fn expiring<'c>(
              AND c2.person_id = d.person_id AND c2.status IN ('open', 'paused') \
              ORDER BY c2.opened_at DESC, c2.id DESC LIMIT 1)) \
          WHERE d.expires_on IS NOT NULL AND d.expires_on >= $1 AND d.expires_on <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.organisation_id = d.organisation_id \
+             AND n.person_id = d.person_id AND n.type_code = d.type_code \
+             AND n.created_at > d.created_at \
+             AND (n.expires_on IS NULL OR n.expires_on > d.expires_on)) \
          ORDER BY d.expires_on, d.id LIMIT $3",
         since,
         until,
@@ -363,24 +368,54 @@ pub struct ReminderCounts {
     pub created: u64,
     /// Documents expiring with nobody to remind (no case, or a case without referent).
     pub unassigned: u64,
+    /// Reminders closed because the document was replaced by a newer one.
+    pub resolved: u64,
 }
 
-/// The reminder for one expiring document: the single call into the tasks feature
-/// (`store::tasks::ensure_system` with `TaskKind::DocumentExpiring`, the document as source,
-/// the case, the person, the referent as assignee, due on the expiry date), idempotent on
-/// (kind, source). `true` when a task was created.
+/// The reminder for one expiring document: a system task of the tasks feature
+/// (`TaskKind::DocumentExpiring`, the document as its source, due on the day it is made so that
+/// it shows on the referent's day at once), created once per document and referent.
+/// `true` when a task was created.
 async fn remind(
-    _tx: &mut Tx,
-    _doc: &Expiring,
-    _referent: UserId,
-    _now: Ts,
+    tx: &mut Tx,
+    doc: &Expiring,
+    referent: UserId,
+    today: Date,
+    now: Ts,
 ) -> Result<bool, StoreError> {
-    // Tasks (issue 9 slice a) are not on main yet: nothing to create them with.
-    Ok(false)
+    let task = crate::tasks::SystemTask {
+        organisation_id: doc.organisation_id,
+        kind: domain::tasks::TaskKind::DocumentExpiring,
+        source_id: doc.id,
+        case_id: doc.case_id.map(CaseId::from_uuid),
+        person_id: Some(doc.person_id),
+        assignee: referent,
+        due_on: Some(today.min(doc.expires_on)),
+    };
+    crate::tasks::ensure_system(tx, &task, now).await
 }
 
-/// One run: every document expiring within `days` of `today` (or expired within the last
-/// [`EXPIRED_FOR_AT_MOST_DAYS`]) gets its referent's reminder task.
+/// Closes, as done by the system, the open reminders of documents replaced since: a newer
+/// document of the same person and type that expires later (or never). Returns how many.
+async fn resolve_replaced(tx: &mut Tx, now: Ts) -> Result<u64, StoreError> {
+    Ok(sql!(
+        execute,
+        &mut *tx,
+        "UPDATE tasks SET status = 'done', closed_at = $1, closed_by = NULL, updated_at = $1, \
+         version = version + 1 \
+         WHERE kind = 'document_expiring' AND status = 'open' AND EXISTS ( \
+             SELECT 1 FROM documents d JOIN documents n ON n.organisation_id = d.organisation_id \
+             AND n.person_id = d.person_id AND n.type_code = d.type_code \
+             AND n.created_at > d.created_at \
+             AND (n.expires_on IS NULL OR n.expires_on > d.expires_on) \
+             WHERE d.id = tasks.source_id)",
+        now,
+    )?)
+}
+
+/// One run: reminders of replaced documents are closed, then every document expiring within
+/// `days` of `today` (or expired within the last [`EXPIRED_FOR_AT_MOST_DAYS`]) and not replaced
+/// gets its referent's reminder task.
 #[tracing::instrument(skip_all)]
 pub async fn run_expiry_reminders(
     db: &crate::Db,
@@ -393,11 +428,12 @@ pub async fn run_expiry_reminders(
     let docs = expiring(db, since, until, BATCH).await?;
     let mut counts = ReminderCounts::default();
     let mut tx = db.begin_write().await?;
+    counts.resolved = resolve_replaced(&mut tx, now).await?;
     for doc in &docs {
         match doc.referent_id {
             Some(referent) => {
                 counts.due += 1;
-                if remind(&mut tx, doc, UserId::from_uuid(referent), now).await? {
+                if remind(&mut tx, doc, UserId::from_uuid(referent), today, now).await? {
                     counts.created += 1;
                 }
             }
@@ -426,6 +462,7 @@ pub fn register(
                 due = counts.due,
                 created = counts.created,
                 unassigned = counts.unassigned,
+                resolved = counts.resolved,
                 "document expiry reminders"
             );
             Ok::<(), JobError>(())

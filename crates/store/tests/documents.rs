@@ -1,7 +1,8 @@
 //! Documents on both engines: recorded with a `document` event on their case's timeline (none
 //! for a person's own document), listed per person and per case, newest first, never across
 //! organisations; the documents expiring soon with the referent to remind (the document's case,
-//! else the person's open case); share links used while they live, counted, refused once
+//! else the person's open case), the reminder task made once and closed when the document is
+//! replaced; share links used while they live, counted, refused once
 //! expired or revoked.
 
 use domain::accounts::{Email, Role};
@@ -123,6 +124,13 @@ async fn document_events(db: &Db, case: CaseId) -> Vec<(String, Option<String>, 
     }
 }
 
+async fn scalar(db: &Db, sql: &str, a: Uuid, b: Uuid) -> i64 {
+    match db {
+        Db::Sqlite(p) => sqlx::query_scalar(sql).bind(a).bind(b).fetch_one(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar(sql).bind(a).bind(b).fetch_one(p).await.unwrap(),
+    }
+}
+
 engine_tests! {
     async fn documents_are_listed_per_person_and_case_with_a_timeline_event(db) {
         let db = db.migrated().await;
@@ -179,8 +187,19 @@ engine_tests! {
         assert_eq!(s.referent_id, Some(amel.as_uuid()));
         let o = found.iter().find(|e| e.id == orphan).unwrap();
         assert_eq!((o.case_id, o.referent_id), (None, None));
+        // The run makes the referent's reminder task, once.
         let counts = documents::run_expiry_reminders(&db, today, 60, at(10)).await.unwrap();
-        assert_eq!((counts.due, counts.unassigned), (1, 1));
+        assert_eq!((counts.due, counts.created, counts.unassigned), (1, 1, 1));
+        let open_reminders = "SELECT count(*) FROM tasks WHERE kind = 'document_expiring' \
+                              AND status = 'open' AND source_id = $1 AND assignee_id = $2";
+        assert_eq!(scalar(&db, open_reminders, soon, amel.as_uuid()).await, 1);
+        let counts = documents::run_expiry_reminders(&db, today, 60, at(20)).await.unwrap();
+        assert_eq!((counts.due, counts.created), (1, 0), "not made twice");
+        // The renewed permit replaces it: the reminder is closed, none is made again.
+        add(&db, org, p, Some(case), "residence_permit", Some(date!(2031 - 01 - 10)), amel, 30).await;
+        let counts = documents::run_expiry_reminders(&db, today, 60, at(40)).await.unwrap();
+        assert_eq!((counts.resolved, counts.due, counts.created), (1, 0, 0));
+        assert_eq!(scalar(&db, open_reminders, soon, amel.as_uuid()).await, 0);
     }
 
     async fn share_links_open_while_they_live_and_count_their_uses(db) {
