@@ -39,9 +39,10 @@ describe('value lists administration', () => {
       assert.equal(await adminNav.getByRole('link', { name: 'Listes de valeurs' }).getAttribute('aria-current'), 'page');
       const rows = await page.locator('tbody tr').allInnerTexts();
       // The seven lists of persons and intake, the three of cases (note types, orientation
-      // sources, closure reasons) and the life domains of assessments.
-      assert.equal(rows.length, 11, rows.join('\n'));
+      // sources, closure reasons), the life domains of assessments and the document types.
+      assert.equal(rows.length, 12, rows.join('\n'));
       assert.ok(rows.some((r) => r.includes('Domaines de vie (diagnostic)')), rows.join('\n'));
+      assert.ok(rows.some((r) => r.includes('Types de documents')), rows.join('\n'));
       assert.ok(rows.some((r) => r.includes("Motifs de fin d'accompagnement") && r.includes('Case closure reasons')), rows.join('\n'));
       assert.ok(rows.some((r) => r.includes('Situation de logement') && r.includes('Housing situation')), rows.join('\n'));
       await assertAccessible(page, 'lists-index-fr');

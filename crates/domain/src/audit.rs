@@ -100,6 +100,16 @@ audit_actions! {
     /// Someone made a document of a case (a PDF summary): the details name the document, the
     /// sections, the purpose and the language, never any text of the case.
     CaseExported => "case_exported",
+    /// Someone downloaded a document (the details name the person and the case, never the
+    /// file's name).
+    DocumentDownloaded => "document_downloaded",
+    /// Someone opened a document's preview (an image or a PDF shown in the page).
+    DocumentPreviewed => "document_previewed",
+    /// A share link of a document was made (for the person or a partner, for some days).
+    DocumentShared => "document_shared",
+    DocumentShareRevoked => "document_share_revoked",
+    /// A share link was used: nobody signed in, the link's id in the details.
+    DocumentShareUsed => "document_share_used",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -212,7 +222,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 31);
+        assert_eq!(AuditAction::ALL.len(), 36);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

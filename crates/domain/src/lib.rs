@@ -10,6 +10,7 @@ pub mod assessments;
 pub mod audit;
 pub mod caseloads;
 pub mod cases;
+pub mod documents;
 pub mod duplicates;
 pub mod follow_ups;
 pub mod ids;

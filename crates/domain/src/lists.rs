@@ -21,10 +21,12 @@ pub enum ListName {
     CaseClosureReason,
     /// The life domains an assessment rates, §2.15.
     LifeDomain,
+    /// The types of documents, §2.13.
+    DocumentType,
 }
 
 impl ListName {
-    pub const ALL: [ListName; 11] = [
+    pub const ALL: [ListName; 12] = [
         ListName::Sex,
         ListName::HousingSituation,
         ListName::FamilySituation,
@@ -36,6 +38,7 @@ impl ListName {
         ListName::OrientationSource,
         ListName::CaseClosureReason,
         ListName::LifeDomain,
+        ListName::DocumentType,
     ];
 
     /// The list's name in storage and in message keys.
@@ -52,6 +55,7 @@ impl ListName {
             ListName::OrientationSource => "orientation_source",
             ListName::CaseClosureReason => "case_closure_reason",
             ListName::LifeDomain => "life_domain",
+            ListName::DocumentType => "document_type",
         }
     }
 
@@ -208,6 +212,24 @@ impl ListName {
                 "food",
                 "digital",
                 "french_language",
+            ],
+            ListName::DocumentType => &[
+                "identity_document",
+                "residence_permit",
+                "proof_of_address",
+                "domiciliation_certificate",
+                "tax_notice",
+                "payslip",
+                "benefit_statement",
+                "bank_details",
+                "lease_rent",
+                "utility_bill",
+                "eviction_document",
+                "court_decision",
+                "medical_document",
+                "cerfa_form",
+                "correspondence",
+                "report",
             ],
         }
     }

@@ -1134,3 +1134,197 @@ mod appointment_tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Documents (issue 9 point 3; ADR 0019).
+
+/// Who uploads documents: workers and managers, and reception staff, who take papers at the
+/// desk (DOMAIN.md §3.1); [`may_upload_to_person`] and [`may_upload_to_case`] decide per record.
+pub const DOCUMENT_UPLOADERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception]);
+/// Who may reach a document (its page, download, preview); [`may_read_document`] decides per
+/// document. Everyone who may upload reads at least what they uploaded; supervisors read the
+/// documents of the cases they read.
+pub const DOCUMENT_READERS: Rule =
+    Rule::Roles(&[Role::Manager, Role::Worker, Role::Reception, Role::Supervisor]);
+/// Who makes and revokes share links; [`may_share_document`] decides per document.
+pub const DOCUMENT_SHARERS: Rule = Rule::Roles(&[Role::Worker]);
+
+/// What the policy needs to know of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentFacts {
+    pub organisation_id: OrganisationId,
+    pub uploaded_by: Option<UserId>,
+    pub confidential: bool,
+    /// The actor's access to the document's case, when it has one.
+    pub case: Option<CaseAccess>,
+    /// The actor is the referent or a co-referent of one of the person's open or paused cases
+    /// (for a document of the person alone).
+    pub follows_person: bool,
+}
+
+/// Whether `actor` may upload a document to a person of their organisation (not to a case):
+/// anyone who finds persons and may upload (reception included).
+pub fn may_upload_to_person(actor: &Actor) -> bool {
+    check(DOCUMENT_UPLOADERS, Some(actor)) == Decision::Allow && person_access(actor).find
+}
+
+/// Whether the actor with `access` to a case may upload a document to it: those who write it
+/// (not an emergency grant).
+pub fn may_upload_to_case(access: &CaseAccess) -> bool {
+    access.write && !access.emergency
+}
+
+/// Whether `actor` may read (open, download, preview) a document. Its uploader always does.
+/// A document of a case: whoever reads the case's content, and, when it is confidential, only
+/// the case's referent and co-referents (DOMAIN.md §3.1: MSS's `confidential` flag). A document
+/// of the person alone: whoever reads the person's situation, and, when confidential, only
+/// the referents of one of the person's cases. Another organisation's document: never.
+pub fn may_read_document(actor: &Actor, doc: &DocumentFacts) -> bool {
+    if actor.organisation() != Some(doc.organisation_id) || actor.role().is_none() {
+        return false;
+    }
+    if doc.uploaded_by.is_some() && doc.uploaded_by == Some(actor.user_id) {
+        return check(DOCUMENT_READERS, Some(actor)) == Decision::Allow;
+    }
+    match doc.case {
+        Some(access) => access.content && (!doc.confidential || access.referent),
+        None => {
+            person_access(actor).read_situation
+                && (!doc.confidential || (doc.follows_person && actor.role() == Some(Role::Worker)))
+        }
+    }
+}
+
+/// Whether `actor` may make share links of a document (to the person, to a partner), see and
+/// revoke them: a worker who reads it, not through an emergency grant.
+pub fn may_share_document(actor: &Actor, doc: &DocumentFacts) -> bool {
+    actor.role() == Some(Role::Worker)
+        && may_read_document(actor, doc)
+        && !doc.case.is_some_and(|c| c.emergency)
+}
+
+#[cfg(test)]
+mod document_tests {
+    use super::*;
+
+    fn member(role: Role, teams: &[TeamId], supervised: &[TeamId], org: OrganisationId) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: teams.to_vec(),
+                supervised_teams: supervised.to_vec(),
+            }),
+        }
+    }
+
+    #[test]
+    fn confidential_documents_are_read_by_the_referents_and_the_uploader_only() {
+        let org = OrganisationId::new();
+        let (team, other_team) = (TeamId::new(), TeamId::new());
+        let referent = member(Role::Worker, &[team], &[], org);
+        let co_referent = member(Role::Worker, &[other_team], &[], org);
+        let uploader = member(Role::Reception, &[], &[], org);
+        let co = [co_referent.user_id];
+        let case = CaseFacts {
+            organisation_id: org,
+            team_id: team,
+            referent_id: Some(referent.user_id),
+            co_referents: &co,
+        };
+        let colleague = member(Role::Worker, &[team], &[], org);
+        let supervisor = member(Role::Supervisor, &[team], &[team], org);
+        let outsider = member(Role::Worker, &[other_team], &[], org);
+        // who → reads [case doc, confidential case doc, person doc, confidential person doc],
+        // shares a normal case doc
+        type Row = (&'static str, Actor, [bool; 4], bool);
+        let table: Vec<Row> = vec![
+            ("referent", referent.clone(), [true, true, true, true], true),
+            ("co-referent", co_referent.clone(), [true, true, true, true], true),
+            ("uploader (reception)", uploader.clone(), [true, true, true, true], false),
+            ("worker of the team", colleague.clone(), [true, false, true, false], true),
+            ("supervisor of the team", supervisor.clone(), [true, false, true, false], false),
+            ("worker of another team", outsider.clone(), [false, false, true, false], false),
+            ("reception", member(Role::Reception, &[], &[], org), [false; 4], false),
+            ("manager", member(Role::Manager, &[], &[], org), [false; 4], false),
+            (
+                "manager supervising the team",
+                member(Role::Manager, &[team], &[team], org),
+                [true, false, false, false],
+                false,
+            ),
+            ("dpo", member(Role::Dpo, &[], &[], org), [false; 4], false),
+            ("partner", member(Role::Partner, &[], &[], org), [false; 4], false),
+            ("peer mediator", member(Role::PeerMediator, &[], &[], org), [false; 4], false),
+            (
+                "referent's twin in another organisation",
+                Actor {
+                    membership: Some(ActiveMembership {
+                        organisation_id: OrganisationId::new(),
+                        ..referent.membership.clone().unwrap()
+                    }),
+                    ..referent.clone()
+                },
+                [false; 4],
+                false,
+            ),
+            (
+                "instance admin",
+                Actor { user_id: UserId::new(), instance_admin: true, membership: None },
+                [false; 4],
+                false,
+            ),
+        ];
+        for (who, a, reads, shares) in table {
+            let access = case_access(&a, &case);
+            let follows = a.user_id == referent.user_id || a.user_id == co_referent.user_id;
+            let doc = |confidential, of_case: bool| DocumentFacts {
+                organisation_id: org,
+                uploaded_by: Some(uploader.user_id),
+                confidential,
+                case: of_case.then_some(access),
+                follows_person: follows,
+            };
+            let got = [
+                may_read_document(&a, &doc(false, true)),
+                may_read_document(&a, &doc(true, true)),
+                may_read_document(&a, &doc(false, false)),
+                may_read_document(&a, &doc(true, false)),
+            ];
+            assert_eq!(got, reads, "{who}");
+            assert_eq!(may_share_document(&a, &doc(false, true)), shares, "{who}");
+            // The route rules let in everyone the functions let in.
+            if got.iter().any(|r| *r) {
+                assert_eq!(check(DOCUMENT_READERS, Some(&a)), Decision::Allow, "{who}");
+            }
+            if shares {
+                assert_eq!(check(DOCUMENT_SHARERS, Some(&a)), Decision::Allow, "{who}");
+            }
+        }
+        // Uploads: to a person for those who find persons and upload; to a case for its writers.
+        assert!(may_upload_to_person(&uploader));
+        assert!(may_upload_to_person(&outsider));
+        assert!(!may_upload_to_person(&supervisor));
+        assert!(!may_upload_to_person(&member(Role::Dpo, &[], &[], org)));
+        assert!(may_upload_to_case(&case_access(&referent, &case)));
+        assert!(may_upload_to_case(&case_access(&colleague, &case)));
+        assert!(!may_upload_to_case(&case_access(&supervisor, &case)));
+        assert!(!may_upload_to_case(&case_access(&outsider, &case)));
+        // An emergency grant reads normal documents of the case, no confidential one, and
+        // neither uploads nor shares.
+        let granted = case_access_with_grant(&outsider, &case, true);
+        let doc = |confidential| DocumentFacts {
+            organisation_id: org,
+            uploaded_by: Some(uploader.user_id),
+            confidential,
+            case: Some(granted),
+            follows_person: false,
+        };
+        assert!(may_read_document(&outsider, &doc(false)));
+        assert!(!may_read_document(&outsider, &doc(true)));
+        assert!(!may_share_document(&outsider, &doc(false)));
+        assert!(!may_upload_to_case(&granted));
+    }
+}

@@ -53,6 +53,11 @@ struct FileSettings {
     smtp_url: Option<String>,
     smtp_password_file: Option<String>,
     mail_from: Option<String>,
+    file_key: Option<String>,
+    file_key_file: Option<String>,
+    /// A number or a string, as for the backup retention.
+    upload_max_mb: Option<toml::Value>,
+    document_reminder_days: Option<toml::Value>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -90,6 +95,14 @@ pub struct Settings {
     pub backup_retention_days: u32,
     /// SMTP and the sender, when e-mail is configured; without it nothing is sent.
     pub mail: Option<web::mail::MailConfig>,
+    /// The keys files are encrypted with (`id:hex`, the first encrypts), when configured;
+    /// `None` means "use or create the key file in the data folder", which
+    /// [`Settings::file_keys`] resolves. Never the secret key.
+    pub configured_file_key: Option<SecretString>,
+    /// The largest uploaded file, in bytes (default 20 MB).
+    pub upload_max_bytes: u64,
+    /// How many days before a document expires its referent gets a reminder (default 60).
+    pub document_reminder_days: i64,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -131,6 +144,11 @@ const SMTP_URL: Key = Key { env: "PASSERELLE_SMTP_URL", file: "smtp_url" };
 const SMTP_PASSWORD_FILE: Key =
     Key { env: "PASSERELLE_SMTP_PASSWORD_FILE", file: "smtp_password_file" };
 const MAIL_FROM: Key = Key { env: "PASSERELLE_MAIL_FROM", file: "mail_from" };
+const FILE_KEY: Key = Key { env: "PASSERELLE_FILE_KEY", file: "file_key" };
+const FILE_KEY_FILE: Key = Key { env: "PASSERELLE_FILE_KEY_FILE", file: "file_key_file" };
+const UPLOAD_MAX_MB: Key = Key { env: "PASSERELLE_UPLOAD_MAX_MB", file: "upload_max_mb" };
+const DOCUMENT_REMINDER_DAYS: Key =
+    Key { env: "PASSERELLE_DOCUMENT_REMINDER_DAYS", file: "document_reminder_days" };
 /// How long backups are kept unless configured: five weeks, so a month-end problem noticed a
 /// few days late can still be undone, and data erased at a person's request is gone from every
 /// backup within 35 days (what the privacy notice says).
@@ -158,6 +176,10 @@ pub const ENV_VARS: &[&str] = &[
     SMTP_URL.env,
     SMTP_PASSWORD_FILE.env,
     MAIL_FROM.env,
+    FILE_KEY.env,
+    FILE_KEY_FILE.env,
+    UPLOAD_MAX_MB.env,
+    DOCUMENT_REMINDER_DAYS.env,
 ];
 
 struct Layers<'a> {
@@ -187,6 +209,19 @@ impl Layers<'_> {
             "smtp_url" => f.smtp_url.clone(),
             "smtp_password_file" => f.smtp_password_file.clone(),
             "mail_from" => f.mail_from.clone(),
+            "file_key" => f.file_key.clone(),
+            "file_key_file" => f.file_key_file.clone(),
+            "upload_max_mb" | "document_reminder_days" => {
+                let v = if key.file == "upload_max_mb" {
+                    &f.upload_max_mb
+                } else {
+                    &f.document_reminder_days
+                };
+                v.as_ref().map(|v| match v {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            }
             "backup_retention_days" => f.backup_retention_days.as_ref().map(|v| match v {
                 toml::Value::String(s) => s.clone(),
                 other => other.to_string(),
@@ -465,6 +500,33 @@ impl Settings {
 
         let mail = mail_settings(&layers)?;
 
+        let configured_file_key = match layers.secret(&FILE_KEY, &FILE_KEY_FILE)? {
+            Some(raw) => {
+                let text = SecretString::from(raw.value);
+                // Never echo a key, even a bad one: the error names the entry, not its value.
+                files::FileKeys::parse(&text)
+                    .map_err(|e| ConfigError(format!("{}: {e}", raw.origin)))?;
+                Some(text)
+            }
+            // Without a key, the data folder keeps one, like the files themselves (a local
+            // folder is one server's): a shared store (S3, ADR 0019) will require one.
+            None => None,
+        };
+        let upload_max_bytes = match layers.get(&UPLOAD_MAX_MB) {
+            Some(raw) => match raw.value.trim().parse::<u64>() {
+                Ok(n) if (1..=1024).contains(&n) => n * 1024 * 1024,
+                _ => return Err(invalid(&raw, "a whole number of megabytes from 1 to 1024")),
+            },
+            None => web::documents::FilesConfig::DEFAULT_MAX_UPLOAD_BYTES,
+        };
+        let document_reminder_days = match layers.get(&DOCUMENT_REMINDER_DAYS) {
+            Some(raw) => match raw.value.trim().parse::<i64>() {
+                Ok(n) if (1..=365).contains(&n) => n,
+                _ => return Err(invalid(&raw, "a whole number of days from 1 to 365")),
+            },
+            None => domain::documents::DEFAULT_REMINDER_DAYS,
+        };
+
         Ok(Settings {
             database_url,
             engine,
@@ -480,6 +542,9 @@ impl Settings {
             backup_key,
             backup_retention_days,
             mail,
+            configured_file_key,
+            upload_max_bytes,
+            document_reminder_days,
             sources,
         })
     }
@@ -491,6 +556,7 @@ impl Settings {
         self.database_url = sqlite_url(&self.data_dir);
         self.engine = Engine::Sqlite;
         self.configured_secret_key = None;
+        self.configured_file_key = None;
         self
     }
 
@@ -534,6 +600,39 @@ impl Settings {
                 Err(ConfigError(format!("cannot read the secret key file {}: {e}", path.display())))
             }
         }
+    }
+}
+
+impl Settings {
+    /// The configured file keys, or the one kept in the data folder (`file.key`, created on
+    /// first start, readable by its owner only), like the secret key.
+    pub fn file_keys(&self) -> Result<files::FileKeys, ConfigError> {
+        if let Some(k) = &self.configured_file_key {
+            return files::FileKeys::parse(k).map_err(|e| ConfigError(e.to_string()));
+        }
+        let path = self.data_dir.join("file.key");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => SecretString::from(text.trim().to_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let text = files::FileKeys::generate_text("local-1");
+                write_private(&path, text.expose_secret()).map_err(|e| {
+                    ConfigError(format!("cannot create the file key {}: {e}", path.display()))
+                })?;
+                text
+            }
+            Err(e) => {
+                return Err(ConfigError(format!(
+                    "cannot read the file key {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        files::FileKeys::parse(&text).map_err(|e| ConfigError(format!("{}: {e}", path.display())))
+    }
+
+    /// Where the files are kept: `files/` in the data folder.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
     }
 }
 
@@ -736,6 +835,43 @@ mod tests {
         assert!(e.contains("PASSERELLE_ARGON2_MEMORY_KIB"), "{e}");
         let e = load_with(&[("PASSERELLE_ARGON2_ITERATIONS", "0")], None).unwrap_err().to_string();
         assert!(e.contains("at least"), "{e}");
+    }
+
+    #[test]
+    fn the_file_key_is_its_own_setting_checked_never_echoed_and_generated_when_absent() {
+        let key = format!("2026b:{},2026a:{}", "ab".repeat(32), "cd".repeat(32));
+        let s = load_with(&[("PASSERELLE_FILE_KEY", &key)], None).unwrap();
+        let keys = s.file_keys().unwrap();
+        assert_eq!(keys.current_id(), "2026b");
+        assert_eq!(keys.ids(), vec!["2026a", "2026b"]);
+        // A malformed key: the setting and the entry are named, the value never.
+        let bad = format!("2026b:{}", "ab".repeat(31));
+        let e = load_with(&[("PASSERELLE_FILE_KEY", &bad)], None).unwrap_err().to_string();
+        assert!(e.contains("PASSERELLE_FILE_KEY") && e.contains("key number 1"), "{e}");
+        assert!(!e.contains(&"ab".repeat(31)), "{e}");
+        // Not configured: one is made in the data folder, kept, private, not the secret key.
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().display().to_string();
+        let s = load_with(&[("PASSERELLE_DATA_DIR", &dir)], None).unwrap();
+        let first = s.file_keys().unwrap();
+        let again = s.file_keys().unwrap();
+        assert_eq!(first.current_id(), again.current_id());
+        let text = std::fs::read_to_string(data.path().join("file.key")).unwrap();
+        assert_ne!(text.trim(), s.secret_key().unwrap().expose_secret());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                std::fs::metadata(data.path().join("file.key")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // Upload limit and reminder days: defaults, bounds.
+        assert_eq!(s.upload_max_bytes, 20 * 1024 * 1024);
+        assert_eq!(s.document_reminder_days, 60);
+        let s = load_with(&[("PASSERELLE_UPLOAD_MAX_MB", "5")], None).unwrap();
+        assert_eq!(s.upload_max_bytes, 5 * 1024 * 1024);
+        assert!(load_with(&[("PASSERELLE_UPLOAD_MAX_MB", "0")], None).is_err());
+        assert!(load_with(&[("PASSERELLE_DOCUMENT_REMINDER_DAYS", "400")], None).is_err());
     }
 
     #[test]

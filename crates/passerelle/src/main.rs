@@ -342,6 +342,17 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             settings.sign_in_attempts_per_address,
         ),
         mail: settings.mail.clone(),
+        files: web::documents::FilesConfig {
+            store: files::FileStore::local(&settings.files_dir(), settings.file_keys()?).map_err(
+                |e| {
+                    config::ConfigError(format!(
+                        "cannot open the file store {}: {e}",
+                        settings.files_dir().display()
+                    ))
+                },
+            )?,
+            max_upload_bytes: settings.upload_max_bytes,
+        },
     };
     // Housekeeping forgets sign-in counters once both policies' windows are over; they share
     // their window length today, the address policy stands for both.
@@ -372,6 +383,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     // Delegated cases go back to their referent when the delegation ends (ADR 0015).
     let registry = store::caseloads::register(registry);
     let registry = store::tasks::register(registry);
+    // Referents are reminded of documents about to expire (ADR 0019).
+    let registry = store::documents::register(registry, settings.document_reminder_days);
     // The digest goes out at the end of the day, not whenever a server first started.
     store::mail::anchor_digest_schedule(&db, store::Ts::now()).await?;
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());

@@ -21,6 +21,7 @@ pub mod cases;
 pub mod db;
 pub mod demo;
 pub mod dialect;
+pub mod documents;
 pub mod error;
 pub mod follow_ups;
 pub mod form_drafts;

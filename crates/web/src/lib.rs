@@ -17,6 +17,7 @@ pub mod charts;
 pub mod chrome;
 pub mod client_addr;
 pub mod dates;
+pub mod documents;
 pub mod errors;
 pub mod home;
 pub mod i18n;
@@ -66,6 +67,8 @@ pub struct WebConfig {
     pub throttle_address: store::throttle::ThrottlePolicy,
     /// SMTP, when e-mail is configured (the jobs page says whether it is).
     pub mail: Option<mail::MailConfig>,
+    /// The file store of documents (and voice notes), with its limits.
+    pub files: documents::FilesConfig,
 }
 
 impl WebConfig {

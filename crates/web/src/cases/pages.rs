@@ -524,6 +524,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
         EntryKind::FollowUp => Some(format!("/cases/{case_id}/follow-ups")),
         EntryKind::Task => Some(format!("/tasks/{subject}")),
         EntryKind::Appointment => Some(format!("/appointments/{subject}")),
+        EntryKind::Document => Some(format!("/documents/{subject}")),
         _ => None,
     }
 }
@@ -592,6 +593,8 @@ pub struct ShowPage {
     tasks: crate::tasks::CaseTasks,
     /// The case's coming appointments.
     appointments: crate::appointments::CaseAppointments,
+    /// The case's documents the user may read, and the upload link for its writers.
+    documents: Option<crate::documents::DocumentPanel>,
 }
 
 impl ShowPage {
@@ -807,9 +810,11 @@ async fn show_page(
     let appointments =
         crate::appointments::case_appointments(state, t, signed_in, case.id, &loaded.access)
             .await?;
+    let documents = crate::documents::case_panel(state, t, signed_in, &loaded).await?;
     Ok(ShowPage {
         appointments,
         tasks,
+        documents,
         referent_links,
         emergency,
         case_id: case.id,

@@ -427,6 +427,8 @@ pub struct ShowPage {
     can_handle_flags: bool,
     flag_notice: Option<String>,
     cases: crate::cases::PersonCases,
+    /// The person's documents the user may read, and the upload link.
+    documents: Option<crate::documents::DocumentPanel>,
 }
 
 /// An urgency flag as the person's page shows it.
@@ -660,8 +662,10 @@ pub async fn show(
         _ => None,
     };
     let name = person.record.display_name();
+    let documents = crate::documents::person_panel(&state, &ctx.t, &signed_in, person.id).await?;
     Ok(ShowPage {
         cases,
+        documents,
         flags,
         visits,
         can_record_visit: crate::chrome::allows(domain::policy::PERSON_EDITORS, &signed_in),

@@ -74,6 +74,18 @@ pub fn test_config() -> WebConfig {
         throttle_account: store::throttle::ThrottlePolicy::new(5),
         throttle_address: store::throttle::ThrottlePolicy::new(50),
         mail: None,
+        files: test_files(),
+    }
+}
+
+/// A file store of its own in a scratch folder, with a fixed test key.
+pub fn test_files() -> web::documents::FilesConfig {
+    let root = std::env::temp_dir().join(format!("passerelle-it-files-{}", uuid::Uuid::now_v7()));
+    let keys = files::FileKeys::parse(&SecretString::from(format!("test-1:{}", "5a".repeat(32))))
+        .expect("a valid test key");
+    web::documents::FilesConfig {
+        store: files::FileStore::local(&root, keys).expect("a scratch folder"),
+        max_upload_bytes: web::documents::FilesConfig::DEFAULT_MAX_UPLOAD_BYTES,
     }
 }
 

@@ -11,6 +11,7 @@ mod case_summary;
 mod caseloads;
 mod cases;
 mod cases_api;
+mod documents;
 mod helpers;
 mod import;
 mod intake;

@@ -104,6 +104,14 @@ enum Param {
     /// A calendar feed's secret (`/calendar/{token}`), on a public route; it names no
     /// organisation: there is no cross-organisation variant.
     FeedToken,
+    /// A document of A's case: each visitor's own upload (the uploader reads it whatever else
+    /// the policy says, so every role the route's rule lets in reaches one).
+    Document,
+    /// A share link of the visitor's own document.
+    Share,
+    /// A live share link's token (`/shared/{token}`): the credential itself, on a public route,
+    /// so no cross-organisation variant.
+    ShareToken,
 }
 
 impl Param {
@@ -133,6 +141,8 @@ impl Param {
                 | Param::Step
                 | Param::Task
                 | Param::Appointment
+                | Param::Document
+                | Param::Share
         )
     }
 }
@@ -145,6 +155,9 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "id") if path.starts_with("/account/tokens/") => Some(Param::ApiToken),
         (_, "invitation_id") => Some(Param::Invitation),
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
+        ("/shared/{token}", "token") => Some(Param::ShareToken),
+        (_, "document_id") => Some(Param::Document),
+        (_, "share_id") => Some(Param::Share),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
         (path, "list") if path.starts_with("/admin/lists/") => Some(Param::ValueList),
@@ -251,6 +264,8 @@ struct ForeignIds {
     steps: Vec<(&'static str, domain::ids::StepId)>,
     tasks: Vec<(&'static str, uuid::Uuid)>,
     appointments: Vec<(&'static str, uuid::Uuid)>,
+    documents: Vec<(&'static str, uuid::Uuid)>,
+    shares: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -288,6 +303,10 @@ struct Plan {
     feed_token: String,
     /// A queued job (the administrator's retry or cancel of it answers, whatever it does).
     job: domain::JobId,
+    /// Each visitor's own document of A's case, and a share link of it, by visitor name.
+    documents: std::collections::HashMap<String, (uuid::Uuid, uuid::Uuid)>,
+    /// A live share link of a document of A.
+    share_token: String,
 }
 
 impl Plan {
@@ -334,6 +353,12 @@ impl Plan {
             Param::Task => visitor.own_task.unwrap_or(self.a.others_task).to_string(),
             Param::Appointment => self.a.appointment.to_string(),
             Param::FeedToken => format!("{}.ics", self.feed_token),
+            Param::Document | Param::Share => {
+                let own = self.documents.get(&v_name(visitor)).or(self.documents.get("worker"));
+                let (doc, share) = own.expect("the worker has a document");
+                if kind == Param::Document { doc.to_string() } else { share.to_string() }
+            }
+            Param::ShareToken => self.share_token.clone(),
         })
     }
 
@@ -379,16 +404,72 @@ impl Plan {
                 list
             }
             Param::Appointment => labelled(&self.b.appointments),
+            Param::Document => labelled(&self.b.documents),
+            Param::Share => labelled(&self.b.shares),
             Param::FeedToken
             | Param::LinkToken
             | Param::Asset
             | Param::Language
             | Param::ValueList
-            | Param::Job => {
-                vec![]
-            }
+            | Param::Job
+            | Param::ShareToken => vec![],
         }
     }
+}
+
+fn v_name(v: &Visitor) -> String {
+    v.name.clone()
+}
+
+/// A document of `case` uploaded by `by`, its (encrypted) file in the app's store, and a live
+/// share link of it with `token`.
+async fn document_with_share(
+    app: &TestApp,
+    org: OrganisationId,
+    person: PersonId,
+    case: domain::CaseId,
+    by: UserId,
+    token: &str,
+) -> (uuid::Uuid, uuid::Uuid) {
+    let db = &app.state.db;
+    let object = uuid::Uuid::now_v7().to_string();
+    let mut upload = app.state.config.files.store.create(&object).await.unwrap();
+    let content = b"%PDF-1.4\n% matrice\n%%EOF\n";
+    upload.write(content).await.unwrap();
+    upload.finish().await.unwrap();
+    let id = uuid::Uuid::now_v7();
+    let new = store::documents::NewDocument {
+        id,
+        organisation_id: org,
+        person_id: person,
+        case_id: Some(case),
+        type_code: "tax_notice",
+        file_name: "matrice.pdf",
+        file_type: "pdf",
+        size_bytes: content.len() as i64,
+        object_name: &object,
+        key_id: app.state.config.files.store.keys().current_id(),
+        expires_on: None,
+        confidential: false,
+        uploaded_by: by,
+    };
+    let share = uuid::Uuid::now_v7();
+    let hash = hex::encode(web::auth::token_hash(token));
+    let link = store::documents::NewShare {
+        id: share,
+        organisation_id: org,
+        document_id: id,
+        token_hash: &hash,
+        recipient: "partner",
+        recipient_label: None,
+        expires_at: in_days(2),
+        created_by: by,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    store::documents::insert(&mut tx, &new, "Avis d'imposition", Ts::now()).await.unwrap();
+    store::documents::create_share(&mut tx, &link, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    (id, share)
 }
 
 fn labelled<T: ToString>(list: &[(&'static str, T)]) -> Vec<(String, String)> {
@@ -1011,6 +1092,22 @@ engine_tests! {
             .await
             .unwrap();
 
+        // Each visitor's own document of A's case with a share link, and one of B's.
+        let mut documents = std::collections::HashMap::new();
+        for (role, email) in &emails {
+            let token = web::auth::new_token();
+            let by = user_id(&app, email).await;
+            let made = document_with_share(&app, org_a, a_person, a_case, by, &token).await;
+            documents.insert(role.as_str().to_owned(), made);
+        }
+        let share_token = web::auth::new_token();
+        let worker_id = user_id(&app, a_worker).await;
+        document_with_share(&app, org_a, a_person, a_case, worker_id, &share_token).await;
+        let b_document = document_with_share(
+            &app, org_b, b_person, b_case, user_id(&app, "min-jun.kim@lerelais.example").await,
+            &web::auth::new_token(),
+        ).await;
+
         // Organisation B, the demo's association: a worker, a supervisor who is also in A, a
         // team, the worker's API token.
         let b_worker = "min-jun.kim@lerelais.example";
@@ -1045,6 +1142,8 @@ engine_tests! {
                 "appointment of a case of B",
                 appointment_of(db, org_b, &b_case_row, user_id(&app, b_worker).await).await,
             )],
+            documents: vec![("document of a case of B", b_document.0)],
+            shares: vec![("share link of a document of B", b_document.1)],
             uploads: vec![(
                 "import upload of B",
                 store::import::save_upload(db, org_b, user_id(&app, b_worker).await, "b.csv", b"Nom\nB\n", Ts::now())
@@ -1101,6 +1200,8 @@ engine_tests! {
             link_token: link.expose().to_owned(),
             feed_token: feed.expose().to_owned(),
             job,
+            documents,
+            share_token,
         });
 
         // Each visitor's session (checked through /api/v1/me) and API token in A.
