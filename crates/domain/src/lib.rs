@@ -20,6 +20,7 @@ pub mod lists;
 pub mod mail;
 pub mod markup;
 pub mod organisations;
+pub mod partners;
 pub mod passwords;
 pub mod persons;
 pub mod plans;
@@ -30,5 +31,5 @@ pub mod totp;
 
 pub use ids::{
     ApiTokenId, CaseEntryId, CaseId, HouseholdId, HouseholdMemberId, JobId, MembershipId,
-    OrganisationId, PersonId, TeamId, UserId,
+    OrganisationId, PartnerId, PartnerServiceId, PersonId, TeamId, UserId,
 };

@@ -45,6 +45,7 @@ pub fn routes() -> Routes {
         .merge(crate::admin::router())
         .merge(crate::assessments::router())
         .merge(crate::jobs::router())
+        .merge(crate::partners::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 
