@@ -56,6 +56,8 @@ async fn browser(app: &TestApp, email: &str, org: Option<(&str, Role)>) -> Brows
     app.create_user(email, PASSWORD, org).await;
     let client = TestApp::new_client();
     assert_eq!(app.sign_in_with(&client, email, PASSWORD).await.status(), 303);
+    // Pages in English unless a test switches (French is the default).
+    client.get(app.url("/language/en")).send().await.unwrap();
     let html = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
     Browser { csrf: csrf_in(&html).unwrap(), client }
 }
