@@ -181,7 +181,9 @@ impl ServiceFields {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldProblem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     Email,
     Website,
     Kind,
@@ -254,11 +256,7 @@ pub fn normalise_website(s: &str) -> Option<String> {
     Some(full)
 }
 
-fn contact_fields(
-    problems: &mut FieldProblems,
-    website: &str,
-    email: &str,
-) -> (String, String) {
+fn contact_fields(problems: &mut FieldProblems, website: &str, email: &str) -> (String, String) {
     let website = match normalise_website(website) {
         Some(w) => w,
         None => {
@@ -322,7 +320,10 @@ pub fn validate_partner(d: &PartnerDraft) -> Result<PartnerFields, FieldProblems
 
 /// Checks a service: a name, plausible contacts, life domains among `allowed` (the
 /// organisation's life domain codes); lengths bounded.
-pub fn validate_service(d: &ServiceDraft, allowed: &[String]) -> Result<ServiceFields, FieldProblems> {
+pub fn validate_service(
+    d: &ServiceDraft,
+    allowed: &[String],
+) -> Result<ServiceFields, FieldProblems> {
     let mut problems = Vec::new();
     let name = line(&d.name);
     if name.is_empty() {
@@ -330,12 +331,11 @@ pub fn validate_service(d: &ServiceDraft, allowed: &[String]) -> Result<ServiceF
     }
     check_len(&mut problems, "name", &name, NAME_MAX);
     let (website, email) = contact_fields(&mut problems, &d.website, &d.email);
-    let long = |s: &str| text(s);
-    let description = long(&d.description);
-    let eligibility = long(&d.eligibility);
-    let hours = long(&d.hours);
-    let contacts = long(&d.contacts);
-    let how_to_refer = long(&d.how_to_refer);
+    let description = text(&d.description);
+    let eligibility = text(&d.eligibility);
+    let hours = text(&d.hours);
+    let contacts = text(&d.contacts);
+    let how_to_refer = text(&d.how_to_refer);
     for (field, value) in [
         ("description", &description),
         ("eligibility", &eligibility),
@@ -590,7 +590,9 @@ pub enum FileProblem {
     NotZip,
     NotCsv,
     Empty,
-    TooManyRows { max: usize },
+    TooManyRows {
+        max: usize,
+    },
     /// The spreadsheet lacks a column it needs.
     MissingColumn(&'static str),
 }
@@ -823,10 +825,8 @@ fn read_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), FileProblem
         .into_iter()
         .max_by_key(|d| first.bytes().filter(|b| b == d).count())
         .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|_| FileProblem::NotCsv)?
@@ -850,19 +850,25 @@ fn read_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), FileProblem
 /// The columns of each HSDS table we write, in order (the CSV files' headers).
 pub const HSDS_COLUMNS: &[(&str, &[&str])] = &[
     ("organization", &["id", "name", "description", "email", "website"]),
-    ("service", &[
-        "id",
-        "organization_id",
-        "name",
-        "description",
-        "url",
-        "email",
-        "status",
-        "application_process",
-        "eligibility_description",
-    ]),
+    (
+        "service",
+        &[
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "application_process",
+            "eligibility_description",
+        ],
+    ),
     ("location", &["id", "location_type", "organization_id", "name"]),
-    ("address", &["id", "location_id", "address_1", "city", "postal_code", "country", "address_type"]),
+    (
+        "address",
+        &["id", "location_id", "address_1", "city", "postal_code", "country", "address_type"],
+    ),
     ("service_at_location", &["id", "service_id", "location_id"]),
     ("phone", &["id", "organization_id", "service_id", "number"]),
     ("schedule", &["id", "service_id", "description"]),
@@ -904,10 +910,8 @@ pub fn tables_to_csv_files(tables: &Tables) -> Vec<(String, Vec<u8>)> {
     let resources: Vec<serde_json::Value> = HSDS_COLUMNS
         .iter()
         .map(|(name, columns)| {
-            let fields: Vec<serde_json::Value> = columns
-                .iter()
-                .map(|c| serde_json::json!({"name": c, "type": "string"}))
-                .collect();
+            let fields: Vec<serde_json::Value> =
+                columns.iter().map(|c| serde_json::json!({"name": c, "type": "string"})).collect();
             serde_json::json!({
                 "name": name,
                 "path": format!("{name}.csv"),
@@ -925,8 +929,10 @@ pub fn tables_to_csv_files(tables: &Tables) -> Vec<(String, Vec<u8>)> {
         "title": "Open Referral HSDS 3.0",
         "resources": resources,
     });
-    let mut files =
-        vec![("datapackage.json".to_owned(), serde_json::to_vec_pretty(&package).unwrap_or_default())];
+    let mut files = vec![(
+        "datapackage.json".to_owned(),
+        serde_json::to_vec_pretty(&package).unwrap_or_default(),
+    )];
     for (name, columns) in HSDS_COLUMNS {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(*columns);
@@ -984,7 +990,10 @@ pub mod hsds {
             );
             if !f.phone.is_empty() {
                 let id = format!("{}-phone", p.id);
-                push("phone", row(&[("id", &id), ("organization_id", &p.id), ("number", &f.phone)]));
+                push(
+                    "phone",
+                    row(&[("id", &id), ("organization_id", &p.id), ("number", &f.phone)]),
+                );
             }
             if !(f.address.is_empty() && f.postal_code.is_empty() && f.city.is_empty()) {
                 let loc = format!("{}-location", p.id);
@@ -1125,7 +1134,11 @@ pub mod hsds {
     }
 
     /// Rows of `table` grouped by the value of `key`.
-    fn by<'a>(tables: &'a Tables, table: &str, key: &str) -> HashMap<&'a str, Vec<&'a BTreeMap<String, String>>> {
+    fn by<'a>(
+        tables: &'a Tables,
+        table: &str,
+        key: &str,
+    ) -> HashMap<&'a str, Vec<&'a BTreeMap<String, String>>> {
         let mut m: HashMap<&str, Vec<_>> = HashMap::new();
         for r in tables.rows(table) {
             let k = get(r, key);
@@ -1178,7 +1191,8 @@ pub mod hsds {
                 })
                 .filter_map(|a| terms.get(get(a, "taxonomy_term_id")).and_then(|t| t.first()))
                 .map(|t| {
-                    let name = if get(t, "name").is_empty() { get(t, "term") } else { get(t, "name") };
+                    let name =
+                        if get(t, "name").is_empty() { get(t, "term") } else { get(t, "name") };
                     (get(t, "taxonomy").to_owned(), get(t, "code").to_owned(), name.to_owned())
                 })
                 .collect()
@@ -1247,18 +1261,19 @@ pub mod hsds {
                 out.problem("service", row_no, id, RowProblemKind::DuplicateId);
                 continue;
             }
-            let joined = |m: &HashMap<&str, Vec<&BTreeMap<String, String>>>, field: &str, sep: &str| {
-                m.get(id)
-                    .into_iter()
-                    .flatten()
-                    .map(|x| {
-                        let v = get(x, field);
-                        if v.is_empty() && field == "name" { get(x, "code") } else { v }
-                    })
-                    .filter(|v| !v.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(sep)
-            };
+            let joined =
+                |m: &HashMap<&str, Vec<&BTreeMap<String, String>>>, field: &str, sep: &str| {
+                    m.get(id)
+                        .into_iter()
+                        .flatten()
+                        .map(|x| {
+                            let v = get(x, field);
+                            if v.is_empty() && field == "name" { get(x, "code") } else { v }
+                        })
+                        .filter(|v| !v.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(sep)
+                };
             let (address, postal_code, city) = at_location
                 .get(id)
                 .and_then(|l| l.first())
@@ -1409,10 +1424,11 @@ pub mod data_inclusion {
             if kind == PartnerKind::Other && !typology.is_empty() {
                 out.problem("structures", row, &id, RowProblemKind::UnknownKind(typology));
             }
-            let description = [s(st, "presentation_detail"), s(st, "presentation_resume"), s(st, "description")]
-                .into_iter()
-                .find(|d| !d.is_empty())
-                .unwrap_or_default();
+            let description =
+                [s(st, "presentation_detail"), s(st, "presentation_resume"), s(st, "description")]
+                    .into_iter()
+                    .find(|d| !d.is_empty())
+                    .unwrap_or_default();
             let street = [s(st, "adresse"), s(st, "complement_adresse")]
                 .into_iter()
                 .filter(|x| !x.is_empty())
@@ -1430,7 +1446,9 @@ pub mod data_inclusion {
                 city: s(st, "commune"),
             };
             match validate_partner(&draft) {
-                Ok(fields) => out.partners.push(ImportedPartner { source_key: k, source_id: id, fields }),
+                Ok(fields) => {
+                    out.partners.push(ImportedPartner { source_key: k, source_id: id, fields })
+                }
                 Err(p) => out.field_problems("structures", row, &id, p),
             }
         }
@@ -1453,10 +1471,11 @@ pub mod data_inclusion {
             for theme in unmapped {
                 out.problem("services", row, &id, RowProblemKind::UnmappedTheme(theme));
             }
-            let description = [s(sv, "description"), s(sv, "presentation_detail"), s(sv, "presentation_resume")]
-                .into_iter()
-                .find(|d| !d.is_empty())
-                .unwrap_or_default();
+            let description =
+                [s(sv, "description"), s(sv, "presentation_detail"), s(sv, "presentation_resume")]
+                    .into_iter()
+                    .find(|d| !d.is_empty())
+                    .unwrap_or_default();
             let area = [s(sv, "zone_diffusion_nom"), s(sv, "zone_diffusion_code")]
                 .into_iter()
                 .find(|d| !d.is_empty())
@@ -1468,7 +1487,8 @@ pub mod data_inclusion {
                     refer.push(v);
                 }
             }
-            for field in ["modes_accueil", "modes_orientation_accompagnateur", "modes_mobilisation"] {
+            for field in ["modes_accueil", "modes_orientation_accompagnateur", "modes_mobilisation"]
+            {
                 let v = list(sv, field);
                 if !v.is_empty() {
                     refer.push(format!("{field}: {}", v.join(", ")));
@@ -1626,10 +1646,18 @@ pub mod spreadsheet {
             let row = i + 1;
             let get = |name: &str| col(name).and_then(|c| rec.get(c)).map_or("", |v| v.trim());
             let partner_name = get("partner_name");
-            let partner_id =
-                if get("partner_id").is_empty() { folded(partner_name) } else { get("partner_id").to_owned() };
+            let partner_id = if get("partner_id").is_empty() {
+                folded(partner_name)
+            } else {
+                get("partner_id").to_owned()
+            };
             if partner_id.is_empty() {
-                out.problem("row", row, "", RowProblemKind::Field("partner_name", FieldProblem::Required));
+                out.problem(
+                    "row",
+                    row,
+                    "",
+                    RowProblemKind::Field("partner_name", FieldProblem::Required),
+                );
                 continue;
             }
             let partner_key = format!("csv:{partner_id}");
@@ -1680,7 +1708,8 @@ pub mod spreadsheet {
                 out.problem("row", row, &service_id, RowProblemKind::DuplicateId);
                 continue;
             }
-            let themes: Vec<String> = split_list(get("life_domains")).iter().map(|s| s.to_string()).collect();
+            let themes: Vec<String> =
+                split_list(get("life_domains")).iter().map(|s| s.to_string()).collect();
             let (domains, unmapped) = themes_to_domains(&themes, allowed);
             for theme in unmapped {
                 out.problem("row", row, &service_id, RowProblemKind::UnmappedTheme(theme));
@@ -1783,7 +1812,12 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = bad.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["name", "kind", "website", "email"]);
-        assert_eq!(validate_partner(&PartnerDraft { name: "X".into(), ..Default::default() }).unwrap().kind, PartnerKind::Other);
+        assert_eq!(
+            validate_partner(&PartnerDraft { name: "X".into(), ..Default::default() })
+                .unwrap()
+                .kind,
+            PartnerKind::Other
+        );
         let long = "a".repeat(NAME_MAX + 1);
         assert_eq!(
             validate_partner(&PartnerDraft { name: long, ..Default::default() }).unwrap_err(),
@@ -1798,7 +1832,11 @@ mod tests {
         assert_eq!(s.languages, "fr; en");
         assert_eq!(s.domains, ["education", "employment"]);
         let err = validate_service(
-            &ServiceDraft { name: "X".into(), domains: vec!["astrology".into()], ..Default::default() },
+            &ServiceDraft {
+                name: "X".into(),
+                domains: vec!["astrology".into()],
+                ..Default::default()
+            },
             &allowed(),
         )
         .unwrap_err();
@@ -1845,7 +1883,10 @@ mod tests {
 
     #[test]
     fn search_words_fold_and_pad() {
-        assert_eq!(search_words(&["Épicerie solidaire", "Montclair-sur-Loue"]), " epicerie solidaire montclair sur loue ");
+        assert_eq!(
+            search_words(&["Épicerie solidaire", "Montclair-sur-Loue"]),
+            " epicerie solidaire montclair sur loue "
+        );
         assert_eq!(search_words(&["", " "]), "");
         let q = SearchQuery::parse("Épicerie", "food", "99100", Some(0));
         assert_eq!(q.text, ["epicerie"]);
@@ -1860,24 +1901,35 @@ mod tests {
                 id: format!("org-{i}"),
                 fields: partner(&format!("Partenaire {i}")),
                 services: (0..2)
-                    .map(|j| (format!("svc-{i}-{j}"), service(&format!("Service {i}.{j}"), &["employment", "food"])))
+                    .map(|j| {
+                        (
+                            format!("svc-{i}-{j}"),
+                            service(&format!("Service {i}.{j}"), &["employment", "food"]),
+                        )
+                    })
                     .collect(),
             })
             .collect()
     }
 
-    fn parsed_of(partners: &[hsds::ExportPartner]) -> (Vec<(String, PartnerFields)>, Vec<(String, String, ServiceFields)>) {
+    fn parsed_of(
+        partners: &[hsds::ExportPartner],
+    ) -> (Vec<(String, PartnerFields)>, Vec<(String, String, ServiceFields)>) {
         let ps = partners.iter().map(|p| (format!("hsds:{}", p.id), p.fields.clone())).collect();
         let ss = partners
             .iter()
             .flat_map(|p| {
-                p.services.iter().map(move |(id, s)| (format!("hsds:{id}"), format!("hsds:{}", p.id), s.clone()))
+                p.services
+                    .iter()
+                    .map(move |(id, s)| (format!("hsds:{id}"), format!("hsds:{}", p.id), s.clone()))
             })
             .collect();
         (ps, ss)
     }
 
-    fn flatten(parsed: &Parsed) -> (Vec<(String, PartnerFields)>, Vec<(String, String, ServiceFields)>) {
+    fn flatten(
+        parsed: &Parsed,
+    ) -> (Vec<(String, PartnerFields)>, Vec<(String, String, ServiceFields)>) {
         (
             parsed.partners.iter().map(|p| (p.source_key.clone(), p.fields.clone())).collect(),
             parsed
@@ -1920,8 +1972,16 @@ mod tests {
         ]));
         // A foreign taxonomy term that maps, one that does not.
         tables.0.get_mut("taxonomy_term").unwrap().extend([
-            BTreeMap::from([("id".to_owned(), "t1".to_owned()), ("name".to_owned(), "Housing".to_owned()), ("taxonomy".to_owned(), "open_eligibility".to_owned())]),
-            BTreeMap::from([("id".to_owned(), "t2".to_owned()), ("name".to_owned(), "Astrology".to_owned()), ("taxonomy".to_owned(), "open_eligibility".to_owned())]),
+            BTreeMap::from([
+                ("id".to_owned(), "t1".to_owned()),
+                ("name".to_owned(), "Housing".to_owned()),
+                ("taxonomy".to_owned(), "open_eligibility".to_owned()),
+            ]),
+            BTreeMap::from([
+                ("id".to_owned(), "t2".to_owned()),
+                ("name".to_owned(), "Astrology".to_owned()),
+                ("taxonomy".to_owned(), "open_eligibility".to_owned()),
+            ]),
         ]);
         for t in ["t1", "t2"] {
             tables.0.get_mut("attribute").unwrap().push(BTreeMap::from([
@@ -1934,11 +1994,38 @@ mod tests {
         let parsed = hsds::from_tables(&tables, &allowed());
         let got: Vec<(&str, usize, &str, &RowProblemKind)> =
             parsed.problems.iter().map(|p| (p.table, p.row, p.id.as_str(), &p.kind)).collect();
-        assert!(got.contains(&("organization", 2, "org-1", &RowProblemKind::Field("email", FieldProblem::Email))), "{got:?}");
-        assert!(got.contains(&("organization", 4, "org-0", &RowProblemKind::DuplicateId)), "{got:?}");
+        assert!(
+            got.contains(&(
+                "organization",
+                2,
+                "org-1",
+                &RowProblemKind::Field("email", FieldProblem::Email)
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("organization", 4, "org-0", &RowProblemKind::DuplicateId)),
+            "{got:?}"
+        );
         assert!(got.contains(&("service", 1, "", &RowProblemKind::MissingId)), "{got:?}");
-        assert!(got.contains(&("service", 7, "lost", &RowProblemKind::UnknownPartner("nowhere".into()))), "{got:?}");
-        assert!(got.contains(&("service", 2, "svc-0-1", &RowProblemKind::UnmappedTheme("Astrology".into()))), "{got:?}");
+        assert!(
+            got.contains(&(
+                "service",
+                7,
+                "lost",
+                &RowProblemKind::UnknownPartner("nowhere".into())
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                "service",
+                2,
+                "svc-0-1",
+                &RowProblemKind::UnmappedTheme("Astrology".into())
+            )),
+            "{got:?}"
+        );
         // org-1's services are dropped with it; the rest stay.
         assert_eq!(parsed.partners.len(), 2);
         let svc = parsed.services.iter().find(|s| s.source_id == "svc-0-1").unwrap();
@@ -2003,11 +2090,21 @@ mod tests {
         assert_eq!(parsed.partners.len(), 2);
         assert_eq!(parsed.partners[0].source_key, "csv:epicerie-du-lac");
         assert_eq!(parsed.services.len(), 2);
-        let got: Vec<(usize, &RowProblemKind)> = parsed.problems.iter().map(|p| (p.row, &p.kind)).collect();
+        let got: Vec<(usize, &RowProblemKind)> =
+            parsed.problems.iter().map(|p| (p.row, &p.kind)).collect();
         assert!(got.contains(&(3, &RowProblemKind::DuplicateId)), "{got:?}");
-        assert!(got.contains(&(4, &RowProblemKind::Field("partner_name", FieldProblem::Required))), "{got:?}");
+        assert!(
+            got.contains(&(4, &RowProblemKind::Field("partner_name", FieldProblem::Required))),
+            "{got:?}"
+        );
         assert!(got.contains(&(5, &RowProblemKind::UnknownKind("bank".into()))), "{got:?}");
-        assert!(got.contains(&(5, &RowProblemKind::Field("email", FieldProblem::Email))), "{got:?}");
-        assert_eq!(spreadsheet::parse(b"name;x\nA;b\n", &allowed()), Err(FileProblem::MissingColumn("partner_name")));
+        assert!(
+            got.contains(&(5, &RowProblemKind::Field("email", FieldProblem::Email))),
+            "{got:?}"
+        );
+        assert_eq!(
+            spreadsheet::parse(b"name;x\nA;b\n", &allowed()),
+            Err(FileProblem::MissingColumn("partner_name"))
+        );
     }
 }

@@ -246,7 +246,12 @@ async fn set_domains(
     id: PartnerServiceId,
     domains: &[String],
 ) -> Result<(), StoreError> {
-    sql!(execute, &mut *tx, "DELETE FROM partner_service_domains WHERE service_id = $1", id.as_uuid())?;
+    sql!(
+        execute,
+        &mut *tx,
+        "DELETE FROM partner_service_domains WHERE service_id = $1",
+        id.as_uuid()
+    )?;
     for code in domains {
         sql!(
             execute,
@@ -416,7 +421,9 @@ pub async fn services_of<'c>(
 /// The whole directory, partners by name with their services (three queries): for exports,
 /// and to compare an import with what is there.
 #[tracing::instrument(skip_all)]
-pub async fn all<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(Partner, Vec<Service>)>, StoreError> {
+pub async fn all<'c>(
+    exec: impl Into<Exec<'c>>,
+) -> Result<Vec<(Partner, Vec<Service>)>, StoreError> {
     let mut exec = exec.into();
     let sql = format!("{PARTNER_SELECT}ORDER BY p.name, p.id");
     let partners: Vec<Partner> = sql!(as Partner, fetch_all, &mut exec, &sql)?;
@@ -510,8 +517,7 @@ pub async fn search<'c>(
              WHERE service_id IN ({}) ORDER BY domain_code",
             marks.join(", ")
         );
-        let rows: Vec<DomainRow> =
-            sql!(dyn as DomainRow, fetch_all, &mut exec, &sql, ids.into_iter().map(Arg::Uuid).collect())?;
+        let rows: Vec<DomainRow> = sql!(dyn as DomainRow, fetch_all, &mut exec, &sql, ids.into_iter().map(Arg::Uuid).collect())?;
         for h in &mut hits {
             h.domains = rows
                 .iter()
@@ -622,7 +628,9 @@ pub async fn save_notes(
 pub async fn hosted_organisations<'c>(
     exec: impl Into<Exec<'c>>,
 ) -> Result<Vec<(Uuid, String)>, StoreError> {
-    Ok(sql!(as (Uuid, String), fetch_all, exec, "SELECT id, name FROM organisations ORDER BY name, id")?)
+    Ok(
+        sql!(as (Uuid, String), fetch_all, exec, "SELECT id, name FROM organisations ORDER BY name, id")?,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -94,7 +94,6 @@ fn when(ts: Ts, signed_in: &SignedIn) -> String {
 }
 
 async fn audit(
-    state: &AppState,
     tx: &mut store::Tx,
     meta: &RequestMeta,
     signed_in: &SignedIn,
@@ -106,7 +105,6 @@ async fn audit(
         .by(signed_in.actor.user_id)
         .on(subject.0, subject.1)
         .detail(detail.0, detail.1);
-    let _ = state;
     audit_trail::record(tx, meta, event).await?;
     Ok(())
 }
@@ -303,18 +301,9 @@ fn service_details(t: &Tr, s: &ServiceFields) -> Vec<(String, String)> {
     )
 }
 
-fn changed_line(
-    t: &Tr,
-    who: &Option<String>,
-    at: Ts,
-    signed_in: &SignedIn,
-    key: &str,
-) -> String {
+fn changed_line(t: &Tr, who: &Option<String>, at: Ts, signed_in: &SignedIn, key: &str) -> String {
     let unknown = t.msg("partners-someone");
-    t.msg_args(
-        key,
-        &[("name", who.as_deref().unwrap_or(&unknown)), ("date", &when(at, signed_in))],
-    )
+    t.msg_args(key, &[("name", who.as_deref().unwrap_or(&unknown)), ("date", &when(at, signed_in))])
 }
 
 async fn partner_or_404(state: &AppState, id: PartnerId) -> Result<Partner, WebError> {
@@ -389,7 +378,13 @@ async fn show_page(
                     .iter()
                     .map(|d| list_label(t, &lists, ListName::LifeDomain, d))
                     .collect(),
-                changed: changed_line(t, &s.updated_by_name, s.updated_at, signed_in, "partners-changed"),
+                changed: changed_line(
+                    t,
+                    &s.updated_by_name,
+                    s.updated_at,
+                    signed_in,
+                    "partners-changed",
+                ),
             })
             .collect(),
         can_edit: policy::may_edit_directory(&signed_in.actor),
@@ -442,17 +437,17 @@ pub async fn save_notes(
         || notes.chars().count() > domain::partners::TEXT_MAX
     {
         let typed = (contacts, notes, version_text);
-        let notice = Some(ctx.t.msg_count("partner-error-too-long", &(domain::partners::TEXT_MAX as i64)));
+        let notice =
+            Some(ctx.t.msg_count("partner-error-too-long", &(domain::partners::TEXT_MAX as i64)));
         let page = show_page(&state, ctx, &signed_in, partner, notice, Some(typed), None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let org: OrganisationId = access.organisation_id;
     let mut tx = state.db.begin_write().await?;
     let me = signed_in.actor.user_id;
-    let saved = store::partners::save_notes(
-        &mut tx, id, org, expected, &contacts, &notes, me, Ts::now(),
-    )
-    .await?;
+    let saved =
+        store::partners::save_notes(&mut tx, id, org, expected, &contacts, &notes, me, Ts::now())
+            .await?;
     if !saved {
         drop(tx);
         let stored = store::partners::notes(&state.db, id, org).await?;
@@ -461,7 +456,13 @@ pub async fn save_notes(
                 (
                     n.contacts.clone(),
                     n.notes.clone(),
-                    changed_line(&ctx.t, &n.updated_by_name, n.updated_at, &signed_in, "partners-changed"),
+                    changed_line(
+                        &ctx.t,
+                        &n.updated_by_name,
+                        n.updated_at,
+                        &signed_in,
+                        "partners-changed",
+                    ),
                 ),
                 n.version.to_string(),
             ),
@@ -476,7 +477,15 @@ pub async fn save_notes(
     }
     let action =
         if expected.is_none() { AuditAction::RecordCreated } else { AuditAction::RecordUpdated };
-    audit(&state, &mut tx, &meta, &signed_in, action, ("partner_private_notes", id.as_uuid()), ("partner", id.to_string())).await?;
+    audit(
+        &mut tx,
+        &meta,
+        &signed_in,
+        action,
+        ("partner_private_notes", id.as_uuid()),
+        ("partner", id.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/partners/{id}?saved=notes#notes")).into_response())
 }
@@ -606,8 +615,17 @@ pub async fn new_form(
     State(state): State<AppState>,
     ctx: PageCtx,
 ) -> Result<PartnerFormPage, WebError> {
-    partner_form(&state, ctx, None, PartnerDraft::default(), String::new(), String::new(), vec![], None)
-        .await
+    partner_form(
+        &state,
+        ctx,
+        None,
+        PartnerDraft::default(),
+        String::new(),
+        String::new(),
+        vec![],
+        None,
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -617,8 +635,17 @@ pub async fn edit_form(
 ) -> Result<PartnerFormPage, WebError> {
     let p = partner_or_404(&state, id).await?;
     let linked = p.linked_organisation_id.map(|o| o.to_string()).unwrap_or_default();
-    partner_form(&state, ctx, Some(id), p.fields().draft(), linked, p.version.to_string(), vec![], None)
-        .await
+    partner_form(
+        &state,
+        ctx,
+        Some(id),
+        p.fields().draft(),
+        linked,
+        p.version.to_string(),
+        vec![],
+        None,
+    )
+    .await
 }
 
 /// The hosted organisation chosen, if it is one.
@@ -642,8 +669,9 @@ pub async fn create(
         Ok(f) => f,
         Err(problems) => {
             let errors = errors_of(&ctx.t, &problems);
-            let page = partner_form(&state, ctx, None, draft, linked_raw, String::new(), errors, None)
-                .await?;
+            let page =
+                partner_form(&state, ctx, None, draft, linked_raw, String::new(), errors, None)
+                    .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -651,8 +679,17 @@ pub async fn create(
     let id = PartnerId::new();
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
-    store::partners::insert_partner(&mut tx, id, None, &fields, linked, Some(me), Ts::now()).await?;
-    audit(&state, &mut tx, &meta, &signed_in, AuditAction::RecordCreated, ("partner", id.as_uuid()), ("kind", fields.kind.as_str().to_owned())).await?;
+    store::partners::insert_partner(&mut tx, id, None, &fields, linked, Some(me), Ts::now())
+        .await?;
+    audit(
+        &mut tx,
+        &meta,
+        &signed_in,
+        AuditAction::RecordCreated,
+        ("partner", id.as_uuid()),
+        ("kind", fields.kind.as_str().to_owned()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/partners/{id}?saved=partner")).into_response())
 }
@@ -686,7 +723,8 @@ pub async fn update(
         Err(problems) => {
             let errors = errors_of(&ctx.t, &problems);
             let page =
-                partner_form(&state, ctx, Some(id), draft, linked_raw, version, errors, None).await?;
+                partner_form(&state, ctx, Some(id), draft, linked_raw, version, errors, None)
+                    .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -839,8 +877,18 @@ pub async fn new_service_form(
     Path(partner_id): Path<PartnerId>,
 ) -> Result<ServiceFormPage, WebError> {
     let partner = partner_or_404(&state, partner_id).await?;
-    service_form(&state, ctx, &signed_in, &partner, None, ServiceDraft::default(), String::new(), vec![], None)
-        .await
+    service_form(
+        &state,
+        ctx,
+        &signed_in,
+        &partner,
+        None,
+        ServiceDraft::default(),
+        String::new(),
+        vec![],
+        None,
+    )
+    .await
 }
 
 async fn service_or_404(
@@ -859,8 +907,18 @@ pub async fn edit_service_form(
 ) -> Result<ServiceFormPage, WebError> {
     let partner = partner_or_404(&state, partner_id).await?;
     let s = service_or_404(&state, partner_id, id).await?;
-    service_form(&state, ctx, &signed_in, &partner, Some(id), s.fields().draft(), s.version.to_string(), vec![], None)
-        .await
+    service_form(
+        &state,
+        ctx,
+        &signed_in,
+        &partner,
+        Some(id),
+        s.fields().draft(),
+        s.version.to_string(),
+        vec![],
+        None,
+    )
+    .await
 }
 
 pub async fn create_service(
@@ -878,8 +936,18 @@ pub async fn create_service(
         Ok(f) => f,
         Err(problems) => {
             let errors = errors_of(&ctx.t, &problems);
-            let page = service_form(&state, ctx, &signed_in, &partner, None, draft, String::new(), errors, None)
-                .await?;
+            let page = service_form(
+                &state,
+                ctx,
+                &signed_in,
+                &partner,
+                None,
+                draft,
+                String::new(),
+                errors,
+                None,
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -888,7 +956,15 @@ pub async fn create_service(
     let mut tx = state.db.begin_write().await?;
     store::partners::insert_service(&mut tx, id, partner_id, None, &fields, Some(me), Ts::now())
         .await?;
-    audit(&state, &mut tx, &meta, &signed_in, AuditAction::RecordCreated, ("partner_service", id.as_uuid()), ("partner", partner_id.to_string())).await?;
+    audit(
+        &mut tx,
+        &meta,
+        &signed_in,
+        AuditAction::RecordCreated,
+        ("partner_service", id.as_uuid()),
+        ("partner", partner_id.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/partners/{partner_id}?saved=service#service-{id}")).into_response())
 }
@@ -915,8 +991,18 @@ pub async fn update_service(
         Ok(f) => f,
         Err(problems) => {
             let errors = errors_of(&ctx.t, &problems);
-            let page = service_form(&state, ctx, &signed_in, &partner, Some(id), draft, version, errors, None)
-                .await?;
+            let page = service_form(
+                &state,
+                ctx,
+                &signed_in,
+                &partner,
+                Some(id),
+                draft,
+                version,
+                errors,
+                None,
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -963,7 +1049,15 @@ pub async fn update_service(
         .await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    audit(&state, &mut tx, &meta, &signed_in, AuditAction::RecordUpdated, ("partner_service", id.as_uuid()), ("partner", partner_id.to_string())).await?;
+    audit(
+        &mut tx,
+        &meta,
+        &signed_in,
+        AuditAction::RecordUpdated,
+        ("partner_service", id.as_uuid()),
+        ("partner", partner_id.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/partners/{partner_id}?saved=service#service-{id}")).into_response())
 }

@@ -76,7 +76,12 @@ pub struct ImportPage {
     preview: Option<Preview>,
 }
 
-fn page(state: &AppState, ctx: PageCtx, error: Option<String>, notice: Option<String>) -> ImportPage {
+fn page(
+    state: &AppState,
+    ctx: PageCtx,
+    error: Option<String>,
+    notice: Option<String>,
+) -> ImportPage {
     ImportPage { chrome: Chrome::new(ctx, state, Nav::Partners), error, notice, preview: None }
 }
 
@@ -113,7 +118,9 @@ fn detect(bytes: &[u8]) -> ImportFormat {
     if start.starts_with(b"{") {
         // Cheap look at the keys; the parser decides for good.
         let head = String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]);
-        if head.contains("\"structures\"") || (head.contains("\"services\"") && !head.contains("\"resources\"")) {
+        if head.contains("\"structures\"")
+            || (head.contains("\"services\"") && !head.contains("\"resources\""))
+        {
             return ImportFormat::DataInclusion;
         }
         return ImportFormat::HsdsJson;
@@ -147,7 +154,11 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, FileProblem> {
 }
 
 /// Reads a file in its format.
-pub fn parse(format: ImportFormat, bytes: &[u8], allowed: &[String]) -> Result<Parsed, FileProblem> {
+pub fn parse(
+    format: ImportFormat,
+    bytes: &[u8],
+    allowed: &[String],
+) -> Result<Parsed, FileProblem> {
     match format {
         ImportFormat::HsdsJson => Ok(hsds::from_tables(&tables_from_json(bytes)?, allowed)),
         ImportFormat::HsdsCsv => {
@@ -190,17 +201,22 @@ fn row_problem(t: &Tr, p: &RowProblem) -> ProblemView {
         }
     };
     ProblemView {
-        place: t.msg_args(
-            "partners-import-place",
-            &[("table", p.table), ("row", &p.row.to_string())],
-        ),
+        place: t
+            .msg_args("partners-import-place", &[("table", p.table), ("row", &p.row.to_string())]),
         id: p.id.clone(),
         message,
         skipped: p.kind.skips(),
     }
 }
 
-fn preview(t: &Tr, upload_id: Uuid, file_name: String, format: ImportFormat, parsed: &Parsed, plan: &ImportPlan) -> Preview {
+fn preview(
+    t: &Tr,
+    upload_id: Uuid,
+    file_name: String,
+    format: ImportFormat,
+    parsed: &Parsed,
+    plan: &ImportPlan,
+) -> Preview {
     let (p, s) = plan.counts();
     let action = |created: bool, updated: bool| {
         t.msg(if created {
@@ -327,8 +343,9 @@ pub async fn upload(
     };
     let plan = store::partners::plan_import(&state.db, &parsed).await?;
     let me = signed_in.actor.user_id;
-    let id = store::partners::save_upload(&state.db, me, &file_name, format.as_str(), &bytes, Ts::now())
-        .await?;
+    let id =
+        store::partners::save_upload(&state.db, me, &file_name, format.as_str(), &bytes, Ts::now())
+            .await?;
     let preview = preview(t, id, file_name, format, &parsed, &plan);
     Ok(ImportPage {
         chrome: Chrome::new(ctx, &state, Nav::Partners),
@@ -351,7 +368,9 @@ pub async fn confirm(
     let me = signed_in.actor.user_id;
     let Some(id) = value_of(&pairs, "upload_id").and_then(|v| v.parse::<Uuid>().ok()) else {
         let msg = ctx.t.msg("partners-import-expired");
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, Some(msg), None)).into_response());
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, Some(msg), None)).into_response()
+        );
     };
     if value_of(&pairs, "action") == Some("cancel") {
         store::partners::delete_upload(&state.db, me, id).await?;
@@ -359,7 +378,9 @@ pub async fn confirm(
     }
     let Some(upload) = store::partners::find_upload(&state.db, me, id, Ts::now()).await? else {
         let msg = ctx.t.msg("partners-import-expired");
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, Some(msg), None)).into_response());
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, Some(msg), None)).into_response()
+        );
     };
     let format = ImportFormat::parse(&upload.format).unwrap_or(ImportFormat::Spreadsheet);
     let lists = lists_of(&state, &signed_in).await?;
@@ -367,7 +388,8 @@ pub async fn confirm(
         Ok(p) => p,
         Err(e) => {
             let msg = file_problem(&ctx.t, &e);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, Some(msg), None)).into_response());
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, Some(msg), None))
+                .into_response());
         }
     };
     let mut tx = state.db.begin_write().await?;
@@ -387,12 +409,8 @@ pub async fn confirm(
     audit_trail::record(&mut tx, &meta, event).await?;
     store::partners::delete_upload(&mut tx, me, id).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/partners/import?created={}&updated={}",
-        p[0] + s[0],
-        p[1] + s[1]
-    ))
-    .into_response())
+    Ok(Redirect::to(&format!("/partners/import?created={}&updated={}", p[0] + s[0], p[1] + s[1]))
+        .into_response())
 }
 
 /// The spreadsheet template: its columns and an example row.
@@ -400,7 +418,10 @@ pub async fn template() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"partner-directory-template.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"partner-directory-template.csv\"",
+            ),
         ],
         spreadsheet::template(),
     )

@@ -193,7 +193,9 @@ async fn directory_entry(db: &store::Db) -> (domain::PartnerId, domain::PartnerS
     .unwrap();
     let (p, s) = (domain::PartnerId::new(), domain::PartnerServiceId::new());
     let mut tx = db.begin_write().await.unwrap();
-    store::partners::insert_partner(&mut tx, p, None, &partner, None, None, Ts::now()).await.unwrap();
+    store::partners::insert_partner(&mut tx, p, None, &partner, None, None, Ts::now())
+        .await
+        .unwrap();
     store::partners::insert_service(&mut tx, s, p, None, &service, None, Ts::now()).await.unwrap();
     tx.commit().await.unwrap();
     (p, s)

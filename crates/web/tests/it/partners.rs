@@ -47,7 +47,8 @@ impl Browser {
         let form = reqwest::multipart::Form::new()
             .text("csrf_token", self.csrf.clone())
             .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
-        let res = self.client.post(app.url("/partners/import")).multipart(form).send().await.unwrap();
+        let res =
+            self.client.post(app.url("/partners/import")).multipart(form).send().await.unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     }
 }
@@ -78,7 +79,16 @@ fn attribute(html: &str, marker: &str) -> String {
 
 async fn add_partner(app: &TestApp, manager: &Browser, name: &str) -> String {
     let res = manager
-        .post(app, "/partners/new", &[("name", name), ("kind", "association"), ("city", "Valbourg"), ("postal_code", "99100")])
+        .post(
+            app,
+            "/partners/new",
+            &[
+                ("name", name),
+                ("kind", "association"),
+                ("city", "Valbourg"),
+                ("postal_code", "99100"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 303);
     partner_of(&location(&res))
@@ -86,7 +96,8 @@ async fn add_partner(app: &TestApp, manager: &Browser, name: &str) -> String {
 
 async fn audit_count(app: &TestApp, slug: &str, action: AuditAction) -> usize {
     let org = store::organisations::find_by_slug(&app.state.db, slug).await.unwrap().unwrap().id;
-    let filter = AuditFilter { action: Some(action), ..AuditFilter::new(AuditScope::Organisation(org)) };
+    let filter =
+        AuditFilter { action: Some(action), ..AuditFilter::new(AuditScope::Organisation(org)) };
     store::audit::search(&app.state.db, &filter, None, 200).await.unwrap().events.len()
 }
 
@@ -99,7 +110,9 @@ fn sample(partners: usize, per: usize) -> Vec<hsds::ExportPartner> {
             fields: validate_partner(&PartnerDraft {
                 name: format!("Partenaire n°{i} « Les Tilleuls »"),
                 kind: ["ccas", "association", "gp", "mission_locale", "other"][i % 5].into(),
-                description: format!("Structure {i}\nAccueil & orientation <b>sans</b> rendez-vous"),
+                description: format!(
+                    "Structure {i}\nAccueil & orientation <b>sans</b> rendez-vous"
+                ),
                 website: format!("https://p{i}.example/accueil"),
                 phone: format!("01 23 45 {:02} {:02}", i % 100, (i * 7) % 100),
                 email: format!("contact{i}@p.example"),
@@ -124,10 +137,17 @@ fn sample(partners: usize, per: usize) -> Vec<hsds::ExportPartner> {
                             email: format!("service{n}@p.example"),
                             website: format!("https://p{i}.example/s/{n}"),
                             hours: "Lundi 9h-12h\nJeudi 14h-17h".into(),
-                            languages: if n % 3 == 0 { "français; arabe".into() } else { "français".into() },
+                            languages: if n % 3 == 0 {
+                                "français; arabe".into()
+                            } else {
+                                "français".into()
+                            },
                             contacts: format!("Mme A{n}\nM. B{n}"),
                             how_to_refer: "Fiche de liaison, par courriel".into(),
-                            domains: vec![domains[n % domains.len()].clone(), domains[(n + 3) % domains.len()].clone()],
+                            domains: vec![
+                                domains[n % domains.len()].clone(),
+                                domains[(n + 3) % domains.len()].clone(),
+                            ],
                         },
                         &domains,
                     )
