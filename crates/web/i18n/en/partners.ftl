@@ -15,7 +15,11 @@ partners-search-submit = Search
 partners-results = Results
 partners-all = All partners and services
 partners-none = Nothing matches.
-partners-summary = { $total } results, page { $page } of { $pages }
+partners-count = { $count ->
+    [one] One result
+   *[other] { $count } results
+}
+partners-page-of = page { $page } of { $pages }
 partners-pages = Pages of results
 partners-previous = Previous page
 partners-next = Next page

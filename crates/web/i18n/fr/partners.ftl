@@ -15,7 +15,11 @@ partners-search-submit = Chercher
 partners-results = Résultats
 partners-all = Tous les partenaires et services
 partners-none = Aucun résultat.
-partners-summary = { $total } résultats, page { $page } sur { $pages }
+partners-count = { $count ->
+    [one] Un résultat
+   *[other] { $count } résultats
+}
+partners-page-of = page { $page } sur { $pages }
 partners-pages = Pages de résultats
 partners-previous = Page précédente
 partners-next = Page suivante

@@ -173,13 +173,13 @@ pub async fn index(
     let summary = if total == 0 {
         t.msg("partners-none")
     } else {
-        t.msg_args(
-            "partners-summary",
-            &[
-                ("total", &total.to_string()),
-                ("page", &query.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
+        format!(
+            "{}, {}",
+            t.msg_count("partners-count", &total),
+            t.msg_args(
+                "partners-page-of",
+                &[("page", &query.page.to_string()), ("pages", &pages.to_string())],
+            )
         )
     };
     let hits = hits
@@ -619,7 +619,7 @@ pub async fn new_form(
         &state,
         ctx,
         None,
-        PartnerDraft::default(),
+        PartnerDraft { kind: PartnerKind::Other.as_str().to_owned(), ..Default::default() },
         String::new(),
         String::new(),
         vec![],
