@@ -118,7 +118,11 @@ fn sample(partners: usize, per: usize) -> Vec<hsds::ExportPartner> {
                 email: format!("contact{i}@p.example"),
                 address: format!("{i} rue de l'Église"),
                 postal_code: format!("99{:03}", i),
-                city: if i % 2 == 0 { "Valbourg".into() } else { "Montclair-sur-Loue".into() },
+                city: if i.is_multiple_of(2) {
+                    "Valbourg".into()
+                } else {
+                    "Montclair-sur-Loue".into()
+                },
             })
             .unwrap(),
             services: (0..per)
@@ -137,7 +141,7 @@ fn sample(partners: usize, per: usize) -> Vec<hsds::ExportPartner> {
                             email: format!("service{n}@p.example"),
                             website: format!("https://p{i}.example/s/{n}"),
                             hours: "Lundi 9h-12h\nJeudi 14h-17h".into(),
-                            languages: if n % 3 == 0 {
+                            languages: if n.is_multiple_of(3) {
                                 "français; arabe".into()
                             } else {
                                 "français".into()
