@@ -160,7 +160,9 @@ pub fn token_may_use(scopes: &Scopes, rule: Rule, required: Option<Scope>) -> bo
     match (required, rule) {
         (Some(scope), _) => scopes.allows(scope),
         (None, Rule::Public | Rule::SignedIn) => true,
-        (None, Rule::Roles(_) | Rule::InstanceAdmin) => scopes.allows(Scope::All),
+        (None, Rule::Roles(_) | Rule::RolesOrInstanceAdmin(_) | Rule::InstanceAdmin) => {
+            scopes.allows(Scope::All)
+        }
     }
 }
 

@@ -146,3 +146,14 @@ mod tests {
         assert!("not-a-uuid".parse::<TeamId>().is_err());
     }
 }
+
+typed_id!(
+    /// A partner organisation of the shared directory (not one hosted here: see
+    /// [`OrganisationId`]).
+    PartnerId
+);
+
+typed_id!(
+    /// A service of a partner organisation: what a referral will point at.
+    PartnerServiceId
+);

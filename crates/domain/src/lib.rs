@@ -21,6 +21,7 @@ pub mod lists;
 pub mod mail;
 pub mod markup;
 pub mod organisations;
+pub mod partners;
 pub mod passwords;
 pub mod persons;
 pub mod plans;
@@ -31,5 +32,5 @@ pub mod totp;
 
 pub use ids::{
     ApiTokenId, CaseEntryId, CaseId, HouseholdId, HouseholdMemberId, JobId, MembershipId,
-    OrganisationId, PersonId, TeamId, UserId,
+    OrganisationId, PartnerId, PartnerServiceId, PersonId, TeamId, UserId,
 };

@@ -44,6 +44,10 @@ pub enum Rule {
     Roles(&'static [Role]),
     /// Instance administrators only.
     InstanceAdmin,
+    /// A user acting in an organisation with one of these roles, or an instance administrator
+    /// (with or without a membership): what concerns the whole instance, like the partner
+    /// directory.
+    RolesOrInstanceAdmin(&'static [Role]),
 }
 
 /// The outcome of a check. A denial answers "not found", so nothing leaks about what exists.
@@ -63,6 +67,9 @@ pub fn check(rule: Rule, actor: Option<&Actor>) -> Decision {
         (Rule::SignedIn, Some(_)) => Decision::Allow,
         (Rule::InstanceAdmin, Some(a)) => allow_if(a.instance_admin),
         (Rule::Roles(roles), Some(a)) => allow_if(a.role().is_some_and(|r| roles.contains(&r))),
+        (Rule::RolesOrInstanceAdmin(roles), Some(a)) => {
+            allow_if(a.instance_admin || a.role().is_some_and(|r| roles.contains(&r)))
+        }
     }
 }
 
@@ -1326,5 +1333,108 @@ mod document_tests {
         assert!(!may_read_document(&outsider, &doc(true)));
         assert!(!may_share_document(&outsider, &doc(false)));
         assert!(!may_upload_to_case(&granted));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The partner directory (issue 8 point 1; ADR 0018).
+
+/// Who reads the partner directory: every role that works with persons, and the instance's
+/// administrators (who keep it with the managers). Not the DPO (no case work) nor partner
+/// users (who see only referrals sent to them).
+pub const DIRECTORY_READERS: Rule = Rule::RolesOrInstanceAdmin(&[
+    Role::Manager,
+    Role::Worker,
+    Role::Reception,
+    Role::Supervisor,
+    Role::PeerMediator,
+]);
+/// Who adds, changes, imports and exports directory entries, and links an entry to an
+/// organisation hosted on the instance: managers and instance administrators.
+pub const DIRECTORY_EDITORS: Rule = Rule::RolesOrInstanceAdmin(&[Role::Manager]);
+/// Who writes their organisation's private contacts and notes about a partner.
+pub const PARTNER_NOTE_WRITERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+
+/// Whether `actor` edits the directory (the function behind [`DIRECTORY_EDITORS`], for the
+/// links a page shows).
+pub fn may_edit_directory(actor: &Actor) -> bool {
+    check(DIRECTORY_EDITORS, Some(actor)) == Decision::Allow
+}
+
+/// What an actor may do with the private contacts and notes kept about a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartnerNotesAccess {
+    /// The only organisation whose notes the actor reads: the one they act in.
+    pub organisation_id: OrganisationId,
+    pub write: bool,
+}
+
+/// The private notes `actor` reads and writes: those of the organisation they act in, read by
+/// every directory reader of it, written by its managers and workers. An instance
+/// administrator without a membership reads no organisation's notes.
+pub fn partner_notes_access(actor: &Actor) -> Option<PartnerNotesAccess> {
+    let m = actor.membership.as_ref()?;
+    let reads = matches!(
+        m.role,
+        Role::Manager | Role::Worker | Role::Reception | Role::Supervisor | Role::PeerMediator
+    );
+    reads.then_some(PartnerNotesAccess {
+        organisation_id: m.organisation_id,
+        write: matches!(m.role, Role::Manager | Role::Worker),
+    })
+}
+
+#[cfg(test)]
+mod directory_tests {
+    use super::*;
+
+    fn member(role: Role, org: OrganisationId, admin: bool) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: admin,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: vec![],
+                supervised_teams: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn who_reads_and_edits_the_directory_and_its_private_notes() {
+        let org = OrganisationId::new();
+        // role → reads, edits, notes (read, write)
+        let table: [(Role, bool, bool, Option<bool>); 8] = [
+            (Role::Manager, true, true, Some(true)),
+            (Role::Worker, true, false, Some(true)),
+            (Role::Reception, true, false, Some(false)),
+            (Role::Supervisor, true, false, Some(false)),
+            (Role::PeerMediator, true, false, Some(false)),
+            (Role::Dpo, false, false, None),
+            (Role::Partner, false, false, None),
+            (Role::Admin, false, false, None),
+        ];
+        for (role, reads, edits, notes) in table {
+            let a = member(role, org, false);
+            assert_eq!(check(DIRECTORY_READERS, Some(&a)) == Decision::Allow, reads, "{role:?}");
+            assert_eq!(check(DIRECTORY_EDITORS, Some(&a)) == Decision::Allow, edits, "{role:?}");
+            assert_eq!(may_edit_directory(&a), edits, "{role:?}");
+            let access = partner_notes_access(&a);
+            assert_eq!(access.map(|n| n.write), notes, "{role:?}");
+            if let Some(n) = access {
+                assert_eq!(n.organisation_id, org, "only the organisation acted in");
+                assert_eq!(check(PARTNER_NOTE_WRITERS, Some(&a)) == Decision::Allow, n.write);
+            }
+        }
+        // An instance administrator reads and edits the directory, with or without a
+        // membership; without one, reads no organisation's notes.
+        let admin = Actor { user_id: UserId::new(), instance_admin: true, membership: None };
+        assert_eq!(check(DIRECTORY_READERS, Some(&admin)), Decision::Allow);
+        assert!(may_edit_directory(&admin));
+        assert_eq!(partner_notes_access(&admin), None);
+        let admin_worker = member(Role::Worker, org, true);
+        assert!(may_edit_directory(&admin_worker));
+        assert_eq!(check(DIRECTORY_READERS, None), Decision::SignInRequired);
     }
 }

@@ -36,6 +36,7 @@ pub mod mail;
 pub mod merges;
 pub mod notifications;
 pub mod organisations;
+pub mod partners;
 pub mod persons;
 pub mod plans;
 pub mod second_factor;

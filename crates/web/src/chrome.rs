@@ -24,6 +24,7 @@ pub enum Nav {
     Intake,
     Queue,
     Caseloads,
+    Partners,
     Account,
     Admin,
     Notifications,

@@ -28,6 +28,7 @@ pub mod mail;
 pub mod middleware;
 pub mod notifications;
 pub mod organisation_settings;
+pub mod partners;
 pub mod persons;
 pub mod plans;
 pub mod routes;

@@ -46,6 +46,7 @@ pub fn routes() -> Routes {
         .merge(crate::assessments::router())
         .merge(crate::jobs::router())
         .merge(crate::documents::router())
+        .merge(crate::partners::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 

@@ -20,6 +20,7 @@ mod lists_admin;
 mod mail;
 mod matrix;
 mod notifications;
+mod partners;
 mod passwords;
 mod persons;
 mod persons_api;

@@ -112,6 +112,11 @@ enum Param {
     /// A live share link's token (`/shared/{token}`): the credential itself, on a public route,
     /// so no cross-organisation variant.
     ShareToken,
+    /// A partner of the shared directory: the instance's, of no organisation, so there is no
+    /// cross-organisation variant (its private notes are chosen by the visitor's organisation).
+    Partner,
+    /// A service of that partner.
+    PartnerService,
 }
 
 impl Param {
@@ -176,12 +181,37 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "goal_id") => Some(Param::Goal),
         (_, "step_id") => Some(Param::Step),
         (_, "household_id") => Some(Param::Household),
+        (_, "partner_id") => Some(Param::Partner),
+        (_, "service_id") => Some(Param::PartnerService),
         (_, "member_id") => Some(Param::HouseholdMember),
         (_, "task_id") => Some(Param::Task),
         (_, "appointment_id") => Some(Param::Appointment),
         (path, "token") if path.starts_with("/calendar/") => Some(Param::FeedToken),
         _ => None,
     }
+}
+
+/// A partner of the directory with one service.
+async fn directory_entry(db: &store::Db) -> (domain::PartnerId, domain::PartnerServiceId) {
+    use domain::partners::{PartnerDraft, ServiceDraft, default_domains};
+    let partner = domain::partners::validate_partner(&PartnerDraft {
+        name: "Épicerie de la matrice".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let service = domain::partners::validate_service(
+        &ServiceDraft { name: "Colis".into(), domains: vec!["food".into()], ..Default::default() },
+        &default_domains(),
+    )
+    .unwrap();
+    let (p, s) = (domain::PartnerId::new(), domain::PartnerServiceId::new());
+    let mut tx = db.begin_write().await.unwrap();
+    store::partners::insert_partner(&mut tx, p, None, &partner, None, None, Ts::now())
+        .await
+        .unwrap();
+    store::partners::insert_service(&mut tx, s, p, None, &service, None, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    (p, s)
 }
 
 /// The parameter names of a path pattern, in order (`{*rest}` gives `rest`).
@@ -239,6 +269,8 @@ struct OrgIds {
     /// A task of a user of A who is no visitor, on no case: nobody else's to see.
     others_task: uuid::Uuid,
     appointment: uuid::Uuid,
+    partner: domain::PartnerId,
+    partner_service: domain::PartnerServiceId,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -359,6 +391,8 @@ impl Plan {
                 if kind == Param::Document { doc.to_string() } else { share.to_string() }
             }
             Param::ShareToken => self.share_token.clone(),
+            Param::Partner => self.a.partner.to_string(),
+            Param::PartnerService => self.a.partner_service.to_string(),
         })
     }
 
@@ -412,7 +446,9 @@ impl Plan {
             | Param::Language
             | Param::ValueList
             | Param::Job
-            | Param::ShareToken => vec![],
+            | Param::ShareToken
+            | Param::Partner
+            | Param::PartnerService => vec![],
         }
     }
 }
@@ -1055,6 +1091,7 @@ engine_tests! {
             store::appointments::replace_feed(&mut tx, org_a, bystander, &feed.hash(), false, Ts::now()).await.unwrap();
             tx.commit().await.unwrap();
         }
+        let a_partner = directory_entry(db).await;
         let a = OrgIds {
             others_task: own_task(db, org_a, bystander).await,
             appointment: appointment_of(db, org_a, &a_case_row, user_id(&app, a_worker).await).await,
@@ -1072,6 +1109,8 @@ engine_tests! {
             assessment: assessment_of(db, org_a, a_case, user_id(&app, a_worker).await).await,
             goal: a_goal,
             step: a_step,
+            partner: a_partner.0,
+            partner_service: a_partner.1,
             upload: store::import::save_upload(db, org_a, user_id(&app, manager).await, "matrice.csv", b"Nom\nMatrice\n", Ts::now())
                 .await
                 .unwrap(),
