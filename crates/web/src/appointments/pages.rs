@@ -163,7 +163,7 @@ pub struct FormPage {
     with: Option<(String, String)>,
     /// The case's page, when booked from a case.
     case_href: Option<String>,
-    workers: Vec<Choice>,
+    workers: Vec<crate::tasks::ColleagueChoice>,
     places: Vec<Choice>,
     errors: Vec<(&'static str, String)>,
     /// Appointments of the worker the booking overlaps: (when, what).
@@ -245,29 +245,6 @@ async fn subject(
     Ok(Subject { case, person })
 }
 
-async fn worker_choices(
-    state: &AppState,
-    t: &Tr,
-    org: OrganisationId,
-    me: UserId,
-    chosen: &str,
-) -> Result<Vec<Choice>, WebError> {
-    let chosen = chosen.parse::<Uuid>().ok().map(UserId::from_uuid).unwrap_or(me);
-    Ok(store::tasks::colleagues(&state.db, org)
-        .await?
-        .into_iter()
-        .map(|c| Choice {
-            code: c.user_id.to_string(),
-            label: if c.user_id == me {
-                t.msg_args("task-assignee-me", &[("name", &c.name)])
-            } else {
-                format!("{} ({})", c.name, t.msg(&format!("role-{}", c.role)))
-            },
-            selected: c.user_id == chosen,
-        })
-        .collect())
-}
-
 fn place_choices(t: &Tr, chosen: &str) -> Vec<Choice> {
     Place::ALL
         .into_iter()
@@ -291,7 +268,9 @@ async fn form_page(
 ) -> Result<FormPage, WebError> {
     let org = organisation(signed_in)?;
     let t = &ctx.t;
-    let workers = worker_choices(state, t, org, signed_in.actor.user_id, &form.worker).await?;
+    let workers =
+        crate::tasks::colleague_choices(state, t, org, signed_in.actor.user_id, &form.worker)
+            .await?;
     let places = place_choices(t, &form.place);
     let finds = policy::person_access(&signed_in.actor).find;
     Ok(FormPage {

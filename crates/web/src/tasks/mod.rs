@@ -14,6 +14,7 @@ mod pages;
 use domain::policy::TASK_USERS;
 
 pub use pages::{CaseTasks, case_tasks};
+pub(crate) use pages::{ColleagueChoice, colleague_choices};
 
 use crate::routes::Routes;
 

@@ -343,7 +343,8 @@ fn problem(t: &Tr, p: TaskProblem) -> String {
     }
 }
 
-async fn colleague_choices(
+/// The members a task or an appointment may be for (the user first chosen by default).
+pub(crate) async fn colleague_choices(
     state: &AppState,
     t: &Tr,
     org: OrganisationId,
