@@ -427,7 +427,12 @@ mod tests {
         assert!(!reception.edits(crate::persons::Group::Situation));
     }
 
-    fn member(role: Role, teams: &[TeamId], supervised: &[TeamId], org: OrganisationId) -> Actor {
+    pub(super) fn member(
+        role: Role,
+        teams: &[TeamId],
+        supervised: &[TeamId],
+        org: OrganisationId,
+    ) -> Actor {
         Actor {
             user_id: UserId::new(),
             instance_admin: false,
@@ -1212,20 +1217,8 @@ pub fn may_share_document(actor: &Actor, doc: &DocumentFacts) -> bool {
 
 #[cfg(test)]
 mod document_tests {
+    use super::tests::member;
     use super::*;
-
-    fn member(role: Role, teams: &[TeamId], supervised: &[TeamId], org: OrganisationId) -> Actor {
-        Actor {
-            user_id: UserId::new(),
-            instance_admin: false,
-            membership: Some(ActiveMembership {
-                organisation_id: org,
-                role,
-                teams: teams.to_vec(),
-                supervised_teams: supervised.to_vec(),
-            }),
-        }
-    }
 
     #[test]
     fn confidential_documents_are_read_by_the_referents_and_the_uploader_only() {
