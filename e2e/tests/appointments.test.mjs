@@ -75,6 +75,9 @@ describe('appointments, calendar and feed', () => {
       await page.getByLabel('Visite à domicile').check();
       await page.getByLabel('Adresse ou salle').fill('4 allée des Tilleuls, Valbourg');
       await page.getByLabel('Objet').fill('Point sur le dossier FSL');
+      // A reminder to the person is offered, none unless chosen with them (ADR 0027).
+      await page.getByRole('group', { name: 'Rappel à la personne' }).waitFor();
+      assert.ok(await page.getByLabel('Pas de rappel').isChecked(), 'no reminder unless chosen');
       await page.getByRole('button', { name: 'Réserver' }).click();
       await page.getByRole('alert').getByText(/chevauche un autre rendez-vous/).waitFor();
       assert.equal(await page.getByLabel('Objet').inputValue(), 'Point sur le dossier FSL', 'what was typed is kept');

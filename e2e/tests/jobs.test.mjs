@@ -9,9 +9,9 @@ const ADMIN = 'admin@passerelle.example';
 const WORKER = 'karim.benali@valbourg.example';
 // The housekeeping the server schedules at start: each runs once, at once.
 // The periodic jobs a server runs at start: the housekeeping purges, and the end of case
-// delegations whose date has passed (issue 7), the task reminders and the reminders of documents
-// about to expire (issue 9).
-const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations', 'task_reminders', 'document_expiry_reminders'];
+// delegations whose date has passed (issue 7), the task reminders, the reminders of documents
+// about to expire and of appointments to persons (issue 9).
+const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations', 'task_reminders', 'document_expiry_reminders', 'appointment_reminders'];
 
 // The instance administrator follows the server's background jobs: the housekeeping that ran at
 // start, by state, in French and English; a social worker has no such page.

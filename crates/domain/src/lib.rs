@@ -26,6 +26,7 @@ pub mod passwords;
 pub mod persons;
 pub mod plans;
 pub mod policy;
+pub mod reminders;
 pub mod search;
 pub mod tasks;
 pub mod totp;

@@ -58,6 +58,10 @@ struct FileSettings {
     /// A number or a string, as for the backup retention.
     upload_max_mb: Option<toml::Value>,
     document_reminder_days: Option<toml::Value>,
+    sms_webhook_url: Option<String>,
+    sms_webhook_token: Option<String>,
+    sms_webhook_token_file: Option<String>,
+    sms_from: Option<String>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -103,6 +107,9 @@ pub struct Settings {
     pub upload_max_bytes: u64,
     /// How many days before a document expires its referent gets a reminder (default 60).
     pub document_reminder_days: i64,
+    /// The SMS webhook of the reminders to persons, when configured; without it SMS reminders
+    /// are written in the log only (ADR 0027).
+    pub sms: Option<web::reminders::webhook::SmsConfig>,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -149,6 +156,12 @@ const FILE_KEY_FILE: Key = Key { env: "PASSERELLE_FILE_KEY_FILE", file: "file_ke
 const UPLOAD_MAX_MB: Key = Key { env: "PASSERELLE_UPLOAD_MAX_MB", file: "upload_max_mb" };
 const DOCUMENT_REMINDER_DAYS: Key =
     Key { env: "PASSERELLE_DOCUMENT_REMINDER_DAYS", file: "document_reminder_days" };
+const SMS_WEBHOOK_URL: Key = Key { env: "PASSERELLE_SMS_WEBHOOK_URL", file: "sms_webhook_url" };
+const SMS_WEBHOOK_TOKEN: Key =
+    Key { env: "PASSERELLE_SMS_WEBHOOK_TOKEN", file: "sms_webhook_token" };
+const SMS_WEBHOOK_TOKEN_FILE: Key =
+    Key { env: "PASSERELLE_SMS_WEBHOOK_TOKEN_FILE", file: "sms_webhook_token_file" };
+const SMS_FROM: Key = Key { env: "PASSERELLE_SMS_FROM", file: "sms_from" };
 /// How long backups are kept unless configured: five weeks, so a month-end problem noticed a
 /// few days late can still be undone, and data erased at a person's request is gone from every
 /// backup within 35 days (what the privacy notice says).
@@ -180,6 +193,10 @@ pub const ENV_VARS: &[&str] = &[
     FILE_KEY_FILE.env,
     UPLOAD_MAX_MB.env,
     DOCUMENT_REMINDER_DAYS.env,
+    SMS_WEBHOOK_URL.env,
+    SMS_WEBHOOK_TOKEN.env,
+    SMS_WEBHOOK_TOKEN_FILE.env,
+    SMS_FROM.env,
 ];
 
 struct Layers<'a> {
@@ -211,6 +228,10 @@ impl Layers<'_> {
             "mail_from" => f.mail_from.clone(),
             "file_key" => f.file_key.clone(),
             "file_key_file" => f.file_key_file.clone(),
+            "sms_webhook_url" => f.sms_webhook_url.clone(),
+            "sms_webhook_token" => f.sms_webhook_token.clone(),
+            "sms_webhook_token_file" => f.sms_webhook_token_file.clone(),
+            "sms_from" => f.sms_from.clone(),
             "upload_max_mb" | "document_reminder_days" => {
                 let v = if key.file == "upload_max_mb" {
                     &f.upload_max_mb
@@ -313,6 +334,32 @@ fn mail_settings(layers: &Layers<'_>) -> Result<Option<web::mail::MailConfig>, C
         smtp_url: SecretString::from(value),
         password,
         from: from.value.trim().to_owned(),
+    }))
+}
+
+/// SMS reminders: a webhook URL, with an optional token (directly or from a file) and sender.
+/// The URL is a secret as a whole (providers put keys in it), so no message quotes it.
+fn sms_settings(
+    layers: &Layers<'_>,
+) -> Result<Option<web::reminders::webhook::SmsConfig>, ConfigError> {
+    let token = layers.secret(&SMS_WEBHOOK_TOKEN, &SMS_WEBHOOK_TOKEN_FILE)?;
+    let from = layers.get(&SMS_FROM);
+    let Some(url) = layers.get(&SMS_WEBHOOK_URL) else {
+        if let Some(raw) = token.as_ref().or(from.as_ref()) {
+            return Err(ConfigError(format!(
+                "{} is set but {} is not: set the webhook's URL to send SMS, or neither",
+                raw.origin, SMS_WEBHOOK_URL.env
+            )));
+        }
+        return Ok(None);
+    };
+    let value = url.value.trim().to_owned();
+    web::reminders::webhook::check_url(&value)
+        .map_err(|why| ConfigError(format!("{}: {why}", url.origin)))?;
+    Ok(Some(web::reminders::webhook::SmsConfig {
+        url: SecretString::from(value),
+        token: token.map(|t| SecretString::from(t.value)),
+        from: from.map(|f| f.value.trim().to_owned()).filter(|f| !f.is_empty()),
     }))
 }
 
@@ -499,6 +546,7 @@ impl Settings {
         };
 
         let mail = mail_settings(&layers)?;
+        let sms = sms_settings(&layers)?;
 
         let configured_file_key = match layers.secret(&FILE_KEY, &FILE_KEY_FILE)? {
             Some(raw) => {
@@ -542,6 +590,7 @@ impl Settings {
             backup_key,
             backup_retention_days,
             mail,
+            sms,
             configured_file_key,
             upload_max_bytes,
             document_reminder_days,
@@ -1016,6 +1065,40 @@ mod tests {
         .unwrap();
         let password = s.mail.unwrap().password.unwrap();
         assert_eq!(password.expose_secret(), "from-a-file");
+    }
+
+    #[test]
+    fn sms_reminders_need_a_webhook_url_whose_secrets_are_never_quoted() {
+        let s = load_with(&[], None).unwrap();
+        assert!(s.sms.is_none());
+        let e = load_with(&[("PASSERELLE_SMS_WEBHOOK_TOKEN", "tok-canary")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PASSERELLE_SMS_WEBHOOK_URL") && !e.contains("tok-canary"), "{e}");
+        let e = load_with(
+            &[("PASSERELLE_SMS_WEBHOOK_URL", "https://u:pw-canary@sms.example.org/send")],
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PASSERELLE_SMS_WEBHOOK_TOKEN") && !e.contains("pw-canary"), "{e}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sms.token");
+        std::fs::write(&file, "token-from-a-file\n").unwrap();
+        let s = load_with(
+            &[
+                ("PASSERELLE_SMS_WEBHOOK_URL", "https://sms.example.org/send?key=k-canary"),
+                ("PASSERELLE_SMS_WEBHOOK_TOKEN_FILE", file.to_str().unwrap()),
+                ("PASSERELLE_SMS_FROM", "CCAS"),
+            ],
+            None,
+        )
+        .unwrap();
+        let sms = s.sms.unwrap();
+        assert_eq!(sms.token.as_ref().unwrap().expose_secret(), "token-from-a-file");
+        assert_eq!(sms.from.as_deref(), Some("CCAS"));
+        assert!(!format!("{sms:?}").contains("k-canary"));
     }
 }
 

@@ -342,6 +342,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             settings.sign_in_attempts_per_address,
         ),
         mail: settings.mail.clone(),
+        sms: settings.sms.clone(),
         files: web::documents::FilesConfig {
             store: files::FileStore::local(&settings.files_dir(), settings.file_keys()?).map_err(
                 |e| {
@@ -379,7 +380,10 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     // Background jobs run beside the web server, on both engines (one worker on SQLite).
     let registry =
         store::jobs::housekeeping::register(store::jobs::runner::Registry::new(), throttle);
-    let registry = web::mail::jobs::register(registry, mail_jobs(&settings, &app, &db)?);
+    let mail = mail_jobs(&settings, &app, &db)?;
+    // Reminders of appointments to persons, by e-mail or SMS when configured (ADR 0027).
+    let registry = web::reminders::jobs::register(registry, reminder_jobs(&settings, &mail)?);
+    let registry = web::mail::jobs::register(registry, mail);
     // Delegated cases go back to their referent when the delegation ends (ADR 0015).
     let registry = store::caseloads::register(registry);
     let registry = store::tasks::register(registry);
@@ -423,6 +427,31 @@ fn mail_jobs(
         i18n: app.state().i18n.clone(),
         base_url: app.state().config.base_url.clone(),
         mailer,
+    })
+}
+
+/// The reminder jobs' dependencies: the mailer of the notifications, and the SMS webhook when
+/// configured; without either, reminders are written in the log only.
+fn reminder_jobs(
+    settings: &Settings,
+    mail: &web::mail::jobs::MailJobs,
+) -> Result<web::reminders::jobs::ReminderJobs, Failure> {
+    let sms: Option<std::sync::Arc<dyn web::reminders::SmsSender>> = match &settings.sms {
+        Some(config) => {
+            let sender = web::reminders::webhook::WebhookSms::new(config.clone())
+                .map_err(|e| Failure(format!("configuration: {e}")))?;
+            tracing::info!(sms = %web::reminders::webhook::redacted(&config.url), "SMS reminders through a webhook");
+            Some(std::sync::Arc::new(sender))
+        }
+        None => {
+            tracing::info!("SMS is not configured: SMS reminders are written in the log only");
+            None
+        }
+    };
+    Ok(web::reminders::jobs::ReminderJobs {
+        db: mail.db.clone(),
+        i18n: mail.i18n.clone(),
+        notifier: web::reminders::Notifier { mailer: mail.mailer.clone(), sms },
     })
 }
 

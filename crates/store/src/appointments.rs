@@ -33,9 +33,17 @@ pub struct Appointment {
     pub cancelled_by: Option<String>,
     pub created_by: Option<Uuid>,
     pub version: i64,
+    /// How the person asked to be reminded (`sms`, `email`), if at all.
+    pub remind_by: Option<String>,
+    /// The language of the reminder (`fr`, `en`).
+    pub remind_locale: Option<String>,
 }
 
 impl Appointment {
+    pub fn reminder(&self) -> Option<domain::reminders::Channel> {
+        self.remind_by.as_deref().and_then(domain::reminders::Channel::parse)
+    }
+
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Planned)
     }
@@ -65,7 +73,8 @@ impl Appointment {
 
 const SELECT: &str = "SELECT a.id, a.worker_id, u.display_name AS worker_name, a.person_id, \
      p.birth_name, p.used_name, p.first_names, a.case_id, a.series_id, a.starts_at, a.ends_at, \
-     a.place, a.place_detail, a.purpose, a.status, a.cancelled_by, a.created_by, a.version \
+     a.place, a.place_detail, a.purpose, a.status, a.cancelled_by, a.created_by, a.version, \
+     a.remind_by, a.remind_locale \
      FROM appointments a JOIN users u ON u.id = a.worker_id \
      LEFT JOIN persons p ON p.id = a.person_id ";
 
@@ -80,6 +89,8 @@ pub struct NewAppointment<'a> {
     pub place: Place,
     pub place_detail: Option<&'a str>,
     pub purpose: Option<&'a str>,
+    /// A reminder to the person, and the language it is written in.
+    pub remind: Option<(domain::reminders::Channel, &'a str)>,
     pub by: UserId,
 }
 
@@ -95,8 +106,9 @@ pub async fn book(tx: &mut Tx, a: &NewAppointment<'_>, now: Ts) -> Result<Vec<Uu
             &mut *tx,
             "INSERT INTO appointments (id, organisation_id, worker_id, person_id, case_id, \
              series_id, starts_at, ends_at, place, place_detail, purpose, status, created_by, \
-             created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'planned', $12, $13, $13, 1)",
+             created_at, updated_at, version, remind_by, remind_locale) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'planned', $12, $13, $13, 1, \
+             $14, $15)",
             id,
             a.organisation_id.as_uuid(),
             a.worker.as_uuid(),
@@ -110,6 +122,8 @@ pub async fn book(tx: &mut Tx, a: &NewAppointment<'_>, now: Ts) -> Result<Vec<Uu
             a.purpose,
             a.by.as_uuid(),
             now,
+            a.remind.map(|(c, _)| c.as_str()),
+            a.remind.map(|(_, l)| l),
         )?;
         ids.push(id);
     }

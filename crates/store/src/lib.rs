@@ -39,6 +39,7 @@ pub mod organisations;
 pub mod partners;
 pub mod persons;
 pub mod plans;
+pub mod reminders;
 pub mod second_factor;
 pub mod sessions;
 pub mod tasks;

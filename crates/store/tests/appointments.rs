@@ -127,6 +127,7 @@ async fn book(
         place: if with_case { Place::HomeVisit } else { Place::Office },
         place_detail: Some("12 rue des Lilas"),
         purpose: Some("Budget"),
+        remind: None,
         by: w.alice,
     };
     let ids = appointments::book(&mut tx, &new, at(0, 2)).await.unwrap();

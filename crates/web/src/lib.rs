@@ -31,6 +31,7 @@ pub mod organisation_settings;
 pub mod partners;
 pub mod persons;
 pub mod plans;
+pub mod reminders;
 pub mod routes;
 pub mod secrets;
 pub mod startup;
@@ -68,6 +69,8 @@ pub struct WebConfig {
     pub throttle_address: store::throttle::ThrottlePolicy,
     /// SMTP, when e-mail is configured (the jobs page says whether it is).
     pub mail: Option<mail::MailConfig>,
+    /// The SMS webhook of the reminders to persons, when configured (ADR 0027).
+    pub sms: Option<reminders::webhook::SmsConfig>,
     /// The file store of documents (and voice notes), with its limits.
     pub files: documents::FilesConfig,
 }

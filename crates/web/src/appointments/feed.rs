@@ -16,7 +16,8 @@ use store::Ts;
 use store::appointments::Calendar;
 use store::audit::NewAuditEvent;
 
-use super::pages::{ics_event, ics_response, organisation};
+use super::pages::organisation;
+use super::show::{ics_event, ics_response};
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;

@@ -11,11 +11,13 @@
 mod agenda;
 mod feed;
 mod pages;
+mod reminder;
+mod show;
 
 use domain::policy::{AGENDA_USERS, Rule};
 
 pub use agenda::{TodayLine, today_for};
-pub use pages::{CaseAppointments, case_appointments};
+pub use show::{CaseAppointments, case_appointments};
 
 use crate::routes::Routes;
 
@@ -30,7 +32,8 @@ pub fn router() -> Routes {
         .get("/calendar/{token}", Rule::Public, feed::calendar)
         .get("/appointments/new", AGENDA_USERS, pages::new_form)
         .post("/appointments/new", AGENDA_USERS, pages::book)
-        .get("/appointments/{appointment_id}", AGENDA_USERS, pages::show)
-        .post("/appointments/{appointment_id}/status", AGENDA_USERS, pages::change_status)
-        .get("/appointments/{appointment_id}/ics", AGENDA_USERS, pages::download)
+        .get("/appointments/{appointment_id}", AGENDA_USERS, show::show)
+        .post("/appointments/{appointment_id}/status", AGENDA_USERS, show::change_status)
+        .post("/appointments/{appointment_id}/reminder", AGENDA_USERS, reminder::change)
+        .get("/appointments/{appointment_id}/ics", AGENDA_USERS, show::download)
 }

@@ -4,14 +4,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::appointments::{
-    self as rules, AppointmentInput, CancelledBy, IcsEvent, Place, Problem, Status,
-};
+use domain::appointments::{self as rules, AppointmentInput, Place, Problem, Status};
 use domain::audit::AuditAction;
-use domain::policy::{self, AppointmentAccess, CaseAccess};
+use domain::policy::{self, AppointmentAccess};
 use domain::{CaseId, OrganisationId, PersonId, UserId};
 use serde::Deserialize;
 use store::Ts;
@@ -25,6 +23,8 @@ use crate::auth::SignedIn;
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
 use crate::i18n::Tr;
+
+use super::reminder::{self, ReminderChoices};
 
 pub(super) fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
     signed_in.actor.organisation().ok_or(WebError::NotFound)
@@ -51,7 +51,7 @@ pub(super) fn status_label(t: &Tr, a: &Appointment) -> String {
 }
 
 /// An appointment of the organisation the user may see, with their access.
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     signed_in: &SignedIn,
     id: Uuid,
@@ -74,7 +74,7 @@ async fn load(
 /// Whether the appointment's day has come (in the organisation's calendar): from then on it
 /// may be marked done or missed — back from a visit booked for later that day, or the person
 /// who called to say they will not come.
-fn day_has_come(a: &Appointment, signed_in: &SignedIn) -> bool {
+pub(super) fn day_has_come(a: &Appointment, signed_in: &SignedIn) -> bool {
     let today = store::ts::local_today(Ts::now(), zone(signed_in));
     crate::dates::utc_to_local(a.starts_at, zone(signed_in)).date() <= today
 }
@@ -90,6 +90,12 @@ pub(super) fn when(t: &Tr, a: &Appointment, signed_in: &SignedIn) -> String {
             ("end", &local_time(a.ends_at, signed_in)),
         ],
     )
+}
+
+/// "Mardi 01/12/2026, 14:30": an instant in the organisation's calendar.
+pub(super) fn when_ts(t: &Tr, ts: Ts, signed_in: &SignedIn) -> String {
+    let local = crate::dates::utc_to_local(ts, zone(signed_in));
+    format!("{}, {}", day_label(t, local.date()), local_time(ts, signed_in))
 }
 
 /// "Mardi 01/12/2026".
@@ -132,6 +138,11 @@ pub struct BookingForm {
     /// Ticked after the conflicts were shown: book anyway.
     #[serde(default)]
     confirm: Option<String>,
+    /// How the person is reminded (`sms`, `email`, or none) and in which language.
+    #[serde(default)]
+    remind_by: String,
+    #[serde(default)]
+    remind_locale: String,
 }
 
 impl BookingForm {
@@ -168,6 +179,8 @@ pub struct FormPage {
     errors: Vec<(&'static str, String)>,
     /// Appointments of the worker the booking overlaps: (when, what).
     conflicts: Vec<(String, String)>,
+    /// The reminder to the person, when the booking is with someone.
+    reminder: Option<ReminderChoices>,
 }
 
 impl FormPage {
@@ -273,7 +286,15 @@ async fn form_page(
             .await?;
     let places = place_choices(t, &form.place);
     let finds = policy::person_access(&signed_in.actor).find;
+    let reminder = match &subject.person {
+        Some((p, _)) => {
+            let contact = reminder::contact(state, org, *p).await?;
+            Some(reminder::choices(state, t, &contact, &form.remind_by, &form.remind_locale))
+        }
+        None => None,
+    };
     Ok(FormPage {
+        reminder,
         with: subject.person.as_ref().map(|(id, name)| {
             (if finds { format!("/persons/{id}") } else { String::new() }, name.clone())
         }),
@@ -313,6 +334,7 @@ pub async fn new_form(
         place: Place::Office.as_str().to_owned(),
         case_id: subject.case.as_ref().map(|c| c.id.to_string()).unwrap_or_default(),
         person_id: subject.person.as_ref().map(|(p, _)| p.to_string()).unwrap_or_default(),
+        remind_locale: ctx.t.locale().tag().to_owned(),
         ..Default::default()
     };
     form_page(&state, ctx, &signed_in, &subject, form, vec![], vec![]).await
@@ -341,9 +363,14 @@ pub async fn book(
             None => None,
         },
     };
-    let booking = match (parsed, worker) {
-        (Ok(b), Some(_)) => b,
-        (parsed, worker) => {
+    let contact = match &subject.person {
+        Some((p, _)) => Some(reminder::contact(&state, org, *p).await?),
+        None => None,
+    };
+    let remind = reminder::parse(&ctx.t, contact.as_ref(), &form.remind_by, &form.remind_locale);
+    let booking = match (parsed, worker, &remind) {
+        (Ok(b), Some(_), Ok(_)) => b,
+        (parsed, worker, remind) => {
             let mut problems: Vec<(&'static str, String)> = parsed
                 .err()
                 .unwrap_or_default()
@@ -352,6 +379,9 @@ pub async fn book(
                 .collect();
             if worker.is_none() {
                 problems.push(("worker", ctx.t.msg("appointment-error-worker")));
+            }
+            if let Err(e) = remind {
+                problems.push(("remind_by", e.clone()));
             }
             let page = form_page(&state, ctx, &signed_in, &subject, form, problems, vec![]).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -393,6 +423,7 @@ pub async fn book(
         place: booking.place,
         place_detail: booking.place_detail.as_deref(),
         purpose: booking.purpose.as_deref(),
+        remind: remind.ok().flatten(),
         by: me,
     };
     let ids = store::appointments::book(&mut tx, &new, now).await?;
@@ -409,270 +440,4 @@ pub async fn book(
     let week = domain::persons::iso_date(booking.starts.date());
     Ok(Redirect::to(&format!("/agenda?week={week}&who={worker}&booked=1#agenda-notice"))
         .into_response())
-}
-
-// ---------------------------------------------------------------------------------------------
-// An appointment's page and its status.
-
-#[derive(Template, WebTemplate)]
-#[template(path = "appointments/show.html")]
-pub struct ShowPage {
-    chrome: Chrome,
-    id: Uuid,
-    title: String,
-    when: String,
-    worker: String,
-    /// (person's page or empty, name)
-    with: Option<(String, String)>,
-    case_href: Option<String>,
-    place: String,
-    place_detail: Option<String>,
-    purpose: Option<String>,
-    details: bool,
-    status: String,
-    status_code: &'static str,
-    version: i64,
-    can_done: bool,
-    can_cancel: bool,
-    can_reset: bool,
-    cancellers: Vec<Choice>,
-    notice: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    changed: Option<String>,
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    meta: RequestMeta,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-    Query(q): Query<NoticeQuery>,
-) -> Result<ShowPage, WebError> {
-    let (a, access) = load(&state, &signed_in, id).await?;
-    let org = organisation(&signed_in)?;
-    if access.details && a.person_id.is_some() {
-        // Its purpose and place say something of the person: the read is recorded.
-        let mut tx = state.db.begin_write().await?;
-        let event = NewAuditEvent::new(AuditAction::PersonFileRead, Some(org))
-            .by(signed_in.actor.user_id)
-            .on("appointment", a.id);
-        audit_trail::record(&mut tx, &meta, event).await?;
-        tx.commit().await?;
-    }
-    let t = &ctx.t;
-    let status = a.status();
-    let started = day_has_come(&a, &signed_in);
-    let finds = policy::person_access(&signed_in.actor).find;
-    let notice = match q.changed.as_deref() {
-        Some(c @ ("done" | "missed" | "cancelled" | "planned" | "stale")) => {
-            Some(t.msg(&format!("appointment-notice-{c}")))
-        }
-        _ => None,
-    };
-    Ok(ShowPage {
-        id: a.id,
-        title: match a.person_name() {
-            Some(n) => t.msg_args("appointment-title-with", &[("name", &n)]),
-            None => t.msg("appointment-slot"),
-        },
-        when: when(t, &a, &signed_in),
-        worker: a.worker_name.clone(),
-        with: a.person_name().map(|n| {
-            let href = a.person_id.filter(|_| finds).map(|p| format!("/persons/{p}"));
-            (href.unwrap_or_default(), n)
-        }),
-        case_href: a.case().map(|c| format!("/cases/{c}")),
-        place: place_label(t, a.place()),
-        place_detail: a.place_detail.clone().filter(|_| access.details),
-        purpose: a.purpose.clone().filter(|_| access.details),
-        details: access.details,
-        status: status_label(t, &a),
-        status_code: status.as_str(),
-        version: a.version,
-        can_done: access.change && rules::may_change(status, Status::Done, started),
-        can_cancel: access.change && rules::may_change(status, Status::Cancelled, started),
-        can_reset: access.change && rules::may_change(status, Status::Planned, started),
-        cancellers: CancelledBy::ALL
-            .into_iter()
-            .map(|c| Choice {
-                code: c.as_str().to_owned(),
-                label: t.msg(&format!("appointment-canceller-{}", c.as_str())),
-                selected: c == CancelledBy::Person,
-            })
-            .collect(),
-        notice,
-        chrome: Chrome::new(ctx, &state, Nav::Agenda),
-    })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct StatusForm {
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    cancelled_by: String,
-    #[serde(default)]
-    version: i64,
-}
-
-/// Marks an appointment done (then opens a note of the case, for those who write notes),
-/// missed, cancelled (by whom) or back to planned; each on the case's timeline.
-pub async fn change_status(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    meta: RequestMeta,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-    Form(form): Form<StatusForm>,
-) -> Result<Response, WebError> {
-    let (a, access) = load(&state, &signed_in, id).await?;
-    let started = day_has_come(&a, &signed_in);
-    let to = Status::parse(&form.to).filter(|to| rules::may_change(a.status(), *to, started));
-    let Some(to) = to.filter(|_| access.change) else {
-        return Ok(Redirect::to(&format!("/appointments/{id}?changed=stale")).into_response());
-    };
-    let cancelled_by = match to {
-        Status::Cancelled => {
-            Some(CancelledBy::parse(&form.cancelled_by).unwrap_or(CancelledBy::Worker))
-        }
-        _ => None,
-    };
-    let org = organisation(&signed_in)?;
-    let me = signed_in.actor.user_id;
-    let t = &ctx.t;
-    let summary = format!("{} — {}", when(t, &a, &signed_in), place_label(t, a.place()));
-    let mut tx = state.db.begin_write().await?;
-    let changed = store::appointments::change_status(
-        &mut tx,
-        org,
-        &a,
-        form.version,
-        to,
-        cancelled_by,
-        &summary,
-        me,
-        Ts::now(),
-    )
-    .await?;
-    if !changed {
-        drop(tx);
-        return Ok(Redirect::to(&format!("/appointments/{id}?changed=stale")).into_response());
-    }
-    let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
-        .by(me)
-        .on("appointment", a.id)
-        .detail("status", to.as_str());
-    audit_trail::record(&mut tx, &meta, event).await?;
-    tx.commit().await?;
-    // Done: the note of the meeting, prefilled, for those who write the case's notes.
-    if let (Status::Done, Some(case)) = (to, a.case()) {
-        let writes = crate::chrome::allows(policy::NOTE_WRITERS, &signed_in)
-            && crate::cases::access_or_none(&state, &signed_in, case).await?.write;
-        if writes {
-            return Ok(
-                Redirect::to(&format!("/cases/{case}/notes/new?appointment={id}")).into_response()
-            );
-        }
-    }
-    Ok(Redirect::to(&format!("/appointments/{id}?changed={}", to.as_str())).into_response())
-}
-
-// ---------------------------------------------------------------------------------------------
-// iCalendar.
-
-/// The event of an appointment for a calendar: names and purpose only when `names` (the
-/// worker opted in), else initials and the kind of place.
-pub(super) fn ics_event(t: &Tr, a: &Appointment, names: bool, host: &str) -> IcsEvent {
-    let who = a
-        .person_name()
-        .map(|n| if names { n } else { rules::initials(&n) })
-        .unwrap_or_else(|| t.msg("appointment-slot"));
-    IcsEvent {
-        uid: format!("{}@{host}", a.id),
-        starts: a.starts_at.get(),
-        ends: a.ends_at.get(),
-        summary: format!("{} — {who}", place_label(t, a.place())),
-        location: a.place_detail.clone().filter(|_| names),
-        description: a.purpose.clone().filter(|_| names),
-        cancelled: a.status() == Status::Cancelled,
-        sequence: a.version,
-    }
-}
-
-pub(super) fn ics_response(body: String, file: &str, attachment: bool) -> Response {
-    let disposition = if attachment {
-        format!("attachment; filename=\"{file}\"")
-    } else {
-        format!("inline; filename=\"{file}\"")
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// One appointment as an `.ics` file, for the user's own calendar: with names only if they
-/// chose names for their feed.
-pub async fn download(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    signed_in: SignedIn,
-    Path(id): Path<Uuid>,
-) -> Result<Response, WebError> {
-    let (a, access) = load(&state, &signed_in, id).await?;
-    let org = organisation(&signed_in)?;
-    let feed = store::appointments::active_feed(&state.db, org, signed_in.actor.user_id).await?;
-    let names = access.details && feed.is_some_and(|f| f.show_names);
-    let event = ics_event(&ctx.t, &a, names, "passerelle");
-    let body = rules::ics(&ctx.t.msg("agenda-title"), &[event], time::OffsetDateTime::now_utc());
-    Ok(ics_response(body, "rendez-vous.ics", true))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The case page's panel.
-
-/// The case's coming appointments and whether the user may book one.
-#[derive(Default)]
-pub struct CaseAppointments {
-    pub upcoming: Vec<(String, String, String)>,
-    pub can_book: bool,
-}
-
-/// The next appointments of a case (href, when, with whom and where), for a user with `access`.
-pub async fn case_appointments(
-    state: &AppState,
-    t: &Tr,
-    signed_in: &SignedIn,
-    case: CaseId,
-    access: &CaseAccess,
-) -> Result<CaseAppointments, WebError> {
-    if policy::check(policy::AGENDA_USERS, Some(&signed_in.actor)) != policy::Decision::Allow {
-        return Ok(CaseAppointments::default());
-    }
-    let org = organisation(signed_in)?;
-    let now = Ts::now();
-    let upcoming = store::appointments::of_case(&state.db, org, case)
-        .await?
-        .into_iter()
-        .filter(|a| a.status() == Status::Planned && a.ends_at >= now)
-        .rev()
-        .take(5)
-        .map(|a| {
-            (
-                format!("/appointments/{}", a.id),
-                when(t, &a, signed_in),
-                format!("{} — {}", a.worker_name, place_label(t, a.place())),
-            )
-        })
-        .collect();
-    Ok(CaseAppointments { upcoming, can_book: access.metadata && !access.emergency })
 }

@@ -64,7 +64,7 @@ struct DigestUserPayload {
 }
 
 /// A time as [`Ts::canonical`] writes it (RFC 3339 in UTC).
-fn parse_ts(s: &str) -> Option<Ts> {
+pub(crate) fn parse_ts(s: &str) -> Option<Ts> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .ok()
         .map(Ts::from)

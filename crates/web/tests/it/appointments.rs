@@ -122,7 +122,7 @@ engine_tests! {
         let spans = [(start, end)];
         let new = store::appointments::NewAppointment {
             organisation_id: org, worker: me, person_id: Some(c.person_id), case_id: Some(c.id), spans: &spans,
-            place: domain::appointments::Place::HomeVisit, place_detail: Some("12 rue des Lilas"), purpose: Some("Budget"), by: me,
+            place: domain::appointments::Place::HomeVisit, place_detail: Some("12 rue des Lilas"), purpose: Some("Budget"), remind: None, by: me,
         };
         let id = store::appointments::book(&mut tx, &new, start).await.unwrap()[0];
         tx.commit().await.unwrap();

@@ -74,6 +74,7 @@ pub fn test_config() -> WebConfig {
         throttle_account: store::throttle::ThrottlePolicy::new(5),
         throttle_address: store::throttle::ThrottlePolicy::new(50),
         mail: None,
+        sms: None,
         files: test_files(),
     }
 }

@@ -25,6 +25,7 @@ mod passwords;
 mod persons;
 mod persons_api;
 mod plans;
+mod reminders;
 mod settings;
 mod shell;
 mod tasks;

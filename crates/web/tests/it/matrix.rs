@@ -683,6 +683,7 @@ async fn appointment_of(
         place: domain::appointments::Place::Office,
         place_detail: None,
         purpose: Some("Matrice"),
+        remind: None,
         by: worker,
     };
     let mut tx = db.begin_write().await.unwrap();
