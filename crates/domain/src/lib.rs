@@ -12,6 +12,7 @@ pub mod caseloads;
 pub mod cases;
 pub mod documents;
 pub mod duplicates;
+pub mod ecomap;
 pub mod follow_ups;
 pub mod ids;
 pub mod import;

@@ -22,6 +22,7 @@ pub mod db;
 pub mod demo;
 pub mod dialect;
 pub mod documents;
+pub mod ecomap;
 pub mod error;
 pub mod follow_ups;
 pub mod form_drafts;

@@ -18,6 +18,7 @@ pub mod chrome;
 pub mod client_addr;
 pub mod dates;
 pub mod documents;
+pub mod ecomap;
 pub mod errors;
 pub mod home;
 pub mod i18n;

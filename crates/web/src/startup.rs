@@ -33,6 +33,7 @@ pub fn routes() -> Routes {
         .merge(crate::persons::router())
         .merge(crate::intake::router())
         .merge(crate::cases::router())
+        .merge(crate::ecomap::router())
         .merge(crate::plans::router())
         .merge(crate::caseloads::router())
         .merge(crate::tasks::router())

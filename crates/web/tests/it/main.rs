@@ -12,6 +12,7 @@ mod caseloads;
 mod cases;
 mod cases_api;
 mod documents;
+mod ecomap;
 mod helpers;
 mod import;
 mod intake;
