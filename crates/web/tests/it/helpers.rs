@@ -447,3 +447,44 @@ pub async fn open_case_for(app: &TestApp, b: &Browser, team: domain::TeamId, nam
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
     location(&res).trim_start_matches("/cases/").split('?').next().unwrap().to_owned()
 }
+
+/// A job runner over the app's database with `registry`, polling every 20 ms and retrying
+/// after 10 ms: jobs of a test run at once.
+pub fn fast_runner(
+    app: &TestApp,
+    registry: store::jobs::runner::Registry,
+) -> store::jobs::runner::RunnerHandle {
+    use store::jobs::runner::{Runner, RunnerOptions};
+    let options = RunnerOptions {
+        poll_interval: std::time::Duration::from_millis(20),
+        backoff: domain::jobs::Backoff {
+            base: time::Duration::milliseconds(10),
+            cap: time::Duration::milliseconds(10),
+        },
+        ..RunnerOptions::for_engine(app.state.db.engine())
+    };
+    Runner::new(app.state.db.clone(), registry, options).spawn()
+}
+
+/// Waits until no job of `kind` is pending and at least `done` are done (10 s at most).
+pub async fn settle_jobs(app: &TestApp, kind: &str, done: usize) {
+    use domain::jobs::JobState;
+    for _ in 0..500 {
+        let mut pending = 0;
+        let mut finished = 0;
+        for state in JobState::ALL {
+            let page = store::jobs::list(&app.state.db, state, None, 200).await.unwrap();
+            let n = page.jobs.iter().filter(|j| j.kind == kind).count();
+            if state.is_pending() {
+                pending += n;
+            } else if state == JobState::Done {
+                finished += n;
+            }
+        }
+        if pending == 0 && finished >= done {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("jobs of {kind} did not settle");
+}

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use domain::accounts::Role;
-use domain::jobs::{Backoff, JobState};
+use domain::jobs::JobState;
 use domain::mail::{Delivery, kinds};
 use domain::organisations::{DisplayName, OrganisationSettings, TimeZoneName};
-use store::jobs::runner::{Registry, Runner, RunnerHandle, RunnerOptions};
+use store::jobs::runner::{Registry, RunnerHandle};
 use store::jobs::{self, NewJob};
 use store::notifications::{NewNotification, NotificationKind};
 use store::{Ts, mail, notifications, organisations};
@@ -30,38 +30,11 @@ fn runner(app: &TestApp, mailer: Option<RecordingMailer>) -> RunnerHandle {
         base_url: "https://passerelle.example.org".into(),
         mailer: mailer.map(|m| Arc::new(m) as Arc<dyn web::mail::Mailer>),
     };
-    let registry = web::mail::jobs::register(Registry::new(), deps);
-    let options = RunnerOptions {
-        poll_interval: StdDuration::from_millis(20),
-        backoff: Backoff {
-            base: time::Duration::milliseconds(10),
-            cap: time::Duration::milliseconds(10),
-        },
-        ..RunnerOptions::for_engine(app.state.db.engine())
-    };
-    Runner::new(app.state.db.clone(), registry, options).spawn()
+    crate::helpers::fast_runner(app, web::mail::jobs::register(Registry::new(), deps))
 }
 
-/// Waits until no job of `kind` is pending and at least `done` are done.
 async fn settle(app: &TestApp, kind: &str, done: usize) {
-    for _ in 0..500 {
-        let mut pending = 0;
-        let mut finished = 0;
-        for state in JobState::ALL {
-            let page = jobs::list(&app.state.db, state, None, 200).await.unwrap();
-            let n = page.jobs.iter().filter(|j| j.kind == kind).count();
-            if state.is_pending() {
-                pending += n;
-            } else if state == JobState::Done {
-                finished += n;
-            }
-        }
-        if pending == 0 && finished >= done {
-            return;
-        }
-        tokio::time::sleep(StdDuration::from_millis(20)).await;
-    }
-    panic!("jobs of {kind} did not settle");
+    crate::helpers::settle_jobs(app, kind, done).await
 }
 
 /// The CCAS with a letterhead whose text needs escaping in HTML.

@@ -6,12 +6,10 @@
 //! webhook posts JSON with its token and reports a refusal by its status only.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration as StdDuration;
 
 use domain::accounts::Role;
-use domain::jobs::{Backoff, JobState};
-use store::jobs::runner::{Registry, Runner, RunnerHandle, RunnerOptions};
-use store::{Ts, jobs};
+use store::Ts;
+use store::jobs::runner::{Registry, RunnerHandle};
 use testkit::engine_tests;
 use web::mail::RecordingMailer;
 use web::reminders::jobs::{ReminderJobs, enqueue_due_at};
@@ -107,38 +105,12 @@ async fn enqueue(app: &TestApp, now: Ts) -> (usize, usize) {
 
 fn runner(app: &TestApp, notifier: Notifier) -> RunnerHandle {
     let deps = ReminderJobs { db: app.state.db.clone(), i18n: app.state.i18n.clone(), notifier };
-    let registry = web::reminders::jobs::register(Registry::new(), deps);
-    let options = RunnerOptions {
-        poll_interval: StdDuration::from_millis(20),
-        backoff: Backoff {
-            base: time::Duration::milliseconds(10),
-            cap: time::Duration::milliseconds(10),
-        },
-        ..RunnerOptions::for_engine(app.state.db.engine())
-    };
-    Runner::new(app.state.db.clone(), registry, options).spawn()
+    crate::helpers::fast_runner(app, web::reminders::jobs::register(Registry::new(), deps))
 }
 
 /// Waits until no reminder is waiting to be sent and at least `done` were handled.
 async fn settle(app: &TestApp, done: usize) {
-    let kind = store::reminders::SEND_JOB;
-    for _ in 0..500 {
-        let (mut pending, mut finished) = (0, 0);
-        for state in JobState::ALL {
-            let page = jobs::list(&app.state.db, state, None, 200).await.unwrap();
-            let n = page.jobs.iter().filter(|j| j.kind == kind).count();
-            if state.is_pending() {
-                pending += n;
-            } else if state == JobState::Done {
-                finished += n;
-            }
-        }
-        if pending == 0 && finished >= done {
-            return;
-        }
-        tokio::time::sleep(StdDuration::from_millis(20)).await;
-    }
-    panic!("the reminders did not settle");
+    crate::helpers::settle_jobs(app, store::reminders::SEND_JOB, done).await
 }
 
 /// Twenty hours before `starts`: the afternoon before, in Paris, when reminders go out.
