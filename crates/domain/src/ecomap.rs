@@ -4,6 +4,17 @@
 //! describes it (strong, moderate, weak, or a source of stress). The rules of a tie and the
 //! geometry of the drawing are here; the drawing itself is the web layer's.
 
+use crate::accounts::Role;
+use crate::policy::Rule;
+
+/// Who may open the ecomap: workers and supervisors, as for the assessments and follow-ups;
+/// [`crate::policy::case_access`] decides for each case (its content). Stricter than the
+/// policy, as the assessments pages are: a manager, even one who supervises the team, does
+/// not open it.
+pub const ECOMAP_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+/// Who adds, changes and removes ties: workers, on the cases they write.
+pub const ECOMAP_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
+
 /// Who the tie is with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TieKind {

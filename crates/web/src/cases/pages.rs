@@ -571,6 +571,8 @@ pub struct ShowPage {
     /// The plan's active goals and latest victories, for readers of the content.
     plan: Option<crate::plans::PlanPanel>,
     content: bool,
+    /// The ecomap's link: readers of the content whose role opens it.
+    ecomap: bool,
     can_write: bool,
     can_manage: bool,
     version: i64,
@@ -859,6 +861,8 @@ async fn show_page(
         last_contacts,
         plan,
         content: loaded.access.content,
+        ecomap: loaded.access.content
+            && crate::chrome::allows(domain::ecomap::ECOMAP_READERS, signed_in),
         can_write: loaded.access.write && status != CaseStatus::Closed,
         can_manage: loaded.access.manage,
         version: case.version,

@@ -6,13 +6,13 @@
 
 mod pages;
 
-use domain::policy::{CASE_READERS, NOTE_WRITERS};
+use domain::ecomap::{ECOMAP_READERS, ECOMAP_WRITERS};
 
 use crate::routes::Routes;
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/cases/{case_id}/ecomap", CASE_READERS, pages::show)
-        .post("/cases/{case_id}/ecomap", NOTE_WRITERS, pages::add)
-        .post("/cases/{case_id}/ecomap/change", NOTE_WRITERS, pages::change)
+        .get("/cases/{case_id}/ecomap", ECOMAP_READERS, pages::show)
+        .post("/cases/{case_id}/ecomap", ECOMAP_WRITERS, pages::add)
+        .post("/cases/{case_id}/ecomap/change", ECOMAP_WRITERS, pages::change)
 }

@@ -359,7 +359,8 @@ pub async fn change(
 ) -> Result<Response, WebError> {
     let loaded = writable(&state, &signed_in, id).await?;
     let org = organisation(&signed_in)?;
-    let tie_id: Uuid = form.tie_id.parse().map_err(|_| WebError::NotFound)?;
+    // A tie id that names nothing is a tie removed meanwhile: the conflict below says so.
+    let tie_id: Uuid = form.tie_id.parse().unwrap_or(Uuid::nil());
     let me = signed_in.actor.user_id;
     let remove = form.action == "remove";
     let tie = if remove {
