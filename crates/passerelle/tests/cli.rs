@@ -11,7 +11,7 @@ use std::time::Duration;
 use testkit::engine_tests;
 
 mod backup;
-mod file_keys;
+mod document_files;
 
 const KEY: &str = "cli-test-secret-key-0123456789abcdef0123";
 

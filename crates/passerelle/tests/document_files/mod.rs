@@ -1,8 +1,13 @@
-//! `passerelle files reencrypt` on the real binary, after a key rotation: every document's
-//! file moves to the current key (what was already moved by an interrupted run is only
-//! recorded), a file that cannot be read is reported without stopping the others, a second
-//! run has nothing to do, and the old key can then be removed. On the local folder on both
-//! engines, and on S3 (moto) when a test server is configured.
+//! Documents' files and the administrator's commands, on the real binary.
+//!
+//! `passerelle files reencrypt` after a key rotation: every document's file moves to the
+//! current key (what was already moved by an interrupted run is only recorded), a file that
+//! cannot be read is reported without stopping the others, a second run has nothing to do, and
+//! the old key can then be removed. On the local folder on both engines, and on S3 (moto) when
+//! a test server is configured.
+//!
+//! `passerelle backup` and `restore` carry the local store's files and the data folder's file
+//! key, so restored documents read; with a bucket, the backup says the bucket is their backup.
 
 use std::path::Path;
 
@@ -204,7 +209,7 @@ engine_tests! {
     }
 
     async fn after_a_key_rotation_reencrypt_moves_every_file_in_the_bucket_to_the_new_key(db) {
-        let Some(config) = files::s3::testing::config("cli::files::reencrypt_on_s3") else { return };
+        let Some(config) = files::s3::testing::config("cli::document_files::reencrypt_on_s3") else { return };
         let scratch = tempfile::tempdir().unwrap();
         let data_dir = if db.engine == Engine::Sqlite { db.scratch_dir() } else { scratch.path().join("data") };
         let mut env = database_env(&db, &data_dir);
@@ -216,4 +221,128 @@ engine_tests! {
         rotation(&db, scratch.path(), env, |k| files::FileStore::s3(&config, k).unwrap()).await;
         assert!(!data_dir.join("files").exists(), "nothing kept locally");
     }
+}
+
+const BACKUP_KEY: &str = "backup-test-key-0123456789abcdef0123456789";
+
+engine_tests! {
+    async fn a_backup_carries_the_local_files_and_file_key_and_restored_documents_read(db) {
+        let scratch = tempfile::tempdir().unwrap();
+        let data_dir = if db.engine == Engine::Sqlite { db.scratch_dir() } else { scratch.path().join("data") };
+        std::fs::create_dir_all(&data_dir).unwrap();
+        // The data folder keeps the file key, as when none is configured.
+        let file_key = key("local-1", 7);
+        std::fs::write(data_dir.join("file.key"), format!("{file_key}\n")).unwrap();
+        let conn = db.migrated().await;
+        let owners = owners(&conn).await;
+        let store = files::FileStore::local(&data_dir.join("files"), keys(&file_key)).unwrap();
+        let secret = b"%PDF-1.7 Canarizqx titre de sejour ".repeat(4000);
+        let mut docs = Vec::new();
+        for i in 0..3 {
+            let content = [&secret[..], format!("{i}").as_bytes()].concat();
+            let (_, object) = document(&conn, &store, owners, &content).await;
+            docs.push((object, content));
+        }
+        conn.close().await;
+
+        let mut env = database_env(&db, &data_dir);
+        env.push(("PASSERELLE_BACKUP_KEY", BACKUP_KEY.to_owned()));
+        let env_ref: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let backups = scratch.path().join("backups");
+        let out = run(scratch.path(), &["backup", "--to", backups.to_str().unwrap()], &env_ref);
+        let text = printed(&out);
+        assert!(out.status.success(), "{text}");
+        let folder = std::fs::read_dir(&backups).unwrap().flatten().next().unwrap().path();
+        // The files and the key are there, sealed: neither the key nor the objects read as
+        // they are on disk.
+        let archive = std::fs::read(folder.join("files.sealed")).unwrap();
+        let sealed_key = std::fs::read(folder.join("file.key.sealed")).unwrap();
+        let on_disk = std::fs::read(store.local_path(&docs[0].0).unwrap()).unwrap();
+        assert!(!archive.windows(64).any(|w| w == &on_disk[100..164]), "the archive is sealed");
+        assert!(!archive.windows(9).any(|w| w == b"Canarizqx"));
+        assert!(!sealed_key.windows(20).any(|w| w == &file_key.as_bytes()[8..28]));
+        let manifest = std::fs::read_to_string(folder.join("manifest.json")).unwrap();
+        assert!(manifest.contains("\"files.sealed\"") && manifest.contains("\"file.key.sealed\""));
+
+        // Restored into an empty place: the key and every file are back, and read.
+        let target_db = db.empty_like().await.unwrap();
+        let target_dir = scratch.path().join("restored");
+        let mut target_env = database_env(&target_db, &target_dir);
+        target_env.push(("PASSERELLE_BACKUP_KEY", BACKUP_KEY.to_owned()));
+        let target_ref: Vec<(&str, &str)> = target_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let out = run(scratch.path(), &["restore", "--from", folder.to_str().unwrap()], &target_ref);
+        let text = printed(&out);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("3 document file(s) put back in") && text.contains("with the file key they need"), "{text}");
+        let restored_key = std::fs::read_to_string(target_dir.join("file.key")).unwrap();
+        assert_eq!(restored_key.trim(), file_key);
+        let restored = files::FileStore::local(&target_dir.join("files"), keys(restored_key.trim())).unwrap();
+        for (object, content) in &docs {
+            assert_eq!(&restored.read_all(object).await.unwrap(), content);
+        }
+        // And the documents of the restored database name exactly those files.
+        let url = match target_db.engine {
+            Engine::Sqlite => format!("sqlite://{}", target_dir.join("passerelle.db").display()),
+            Engine::Postgres => target_db.url.clone(),
+        };
+        let rdb = store::Db::connect(&url, &store::db::PoolOptions::default()).await.unwrap();
+        let counts = store::documents::count_by_key(&rdb).await.unwrap();
+        assert_eq!(counts, vec![("local-1".to_owned(), 3)]);
+        rdb.close().await;
+
+        // An altered archive is refused before anything is written.
+        let altered = scratch.path().join("altered");
+        std::fs::create_dir_all(&altered).unwrap();
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            std::fs::copy(entry.path(), altered.join(entry.file_name())).unwrap();
+        }
+        let mut bytes = archive.clone();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(altered.join("files.sealed"), bytes).unwrap();
+        let other_db = db.empty_like().await.unwrap();
+        let other_dir = scratch.path().join("other");
+        let mut other_env = database_env(&other_db, &other_dir);
+        other_env.push(("PASSERELLE_BACKUP_KEY", BACKUP_KEY.to_owned()));
+        let other_ref: Vec<(&str, &str)> = other_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let out = run(scratch.path(), &["restore", "--from", altered.to_str().unwrap()], &other_ref);
+        let text = printed(&out);
+        assert!(!out.status.success() && text.contains("files.sealed") && text.contains("nothing was restored"), "{text}");
+        assert!(!other_dir.join("files").exists());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_bucket_the_backup_says_the_bucket_is_the_documents_backup() {
+    let Some(config) = files::s3::testing::config("cli::document_files::backup_with_a_bucket")
+    else {
+        return;
+    };
+    let db = TestDb::sqlite().await;
+    db.migrated().await.close().await;
+    let data_dir = db.scratch_dir();
+    use secrecy::ExposeSecret;
+    let prefix = format!("s3://{}/{}", config.bucket, config.prefix);
+    let secret = config.secret_access_key.expose_secret().to_owned();
+    let env = [
+        ("PASSERELLE_DATA_DIR", data_dir.display().to_string()),
+        ("PASSERELLE_FILE_STORE", prefix.clone()),
+        ("PASSERELLE_S3_ENDPOINT", config.endpoint.clone().unwrap()),
+        ("PASSERELLE_S3_ACCESS_KEY_ID", config.access_key_id.clone()),
+        ("PASSERELLE_S3_SECRET_ACCESS_KEY", secret),
+        ("PASSERELLE_FILE_KEY", key("2026a", 3)),
+        ("PASSERELLE_BACKUP_KEY", BACKUP_KEY.to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let backups = db.scratch_dir().join("backups");
+    let out = run(&db.scratch_dir(), &["backup", "--to", backups.to_str().unwrap()], &env);
+    let text = printed(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("Documents are in the bucket {prefix}"))
+            && text.contains("versioning"),
+        "{text}"
+    );
+    let folder = std::fs::read_dir(&backups).unwrap().flatten().next().unwrap().path();
+    assert!(!folder.join("files.sealed").exists() && !folder.join("file.key.sealed").exists());
 }
