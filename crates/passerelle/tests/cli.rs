@@ -476,9 +476,18 @@ fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in
-        ["serve", "migrate", "check", "demo", "audit", "token", "bench-data", "backup", "restore"]
-    {
+    for command in [
+        "serve",
+        "migrate",
+        "check",
+        "demo",
+        "audit",
+        "token",
+        "bench-data",
+        "backup",
+        "restore",
+        "files",
+    ] {
         assert!(text.contains(command), "{text}");
     }
 }
