@@ -13,6 +13,7 @@ use std::io;
 use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt};
+use object_store::RetryConfig;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
@@ -110,7 +111,16 @@ impl S3Bucket {
         // reqwest is built without a TLS provider of its own (to keep aws-lc out): ring is the
         // process's. Installing it twice is harmless, the first one stays.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // A request is retried a few times over at most 30 s (the crate's default is 10 times
+        // over 3 minutes): a download or an upload waits that long at most, and a bucket that
+        // does not answer stops the start quickly.
+        let retry = RetryConfig {
+            backoff: Default::default(),
+            max_retries: 3,
+            retry_timeout: std::time::Duration::from_secs(30),
+        };
         let mut builder = AmazonS3Builder::new()
+            .with_retry(retry)
             .with_bucket_name(&config.bucket)
             .with_region(&config.region)
             .with_access_key_id(&config.access_key_id)
@@ -281,7 +291,11 @@ pub mod testing {
                 if std::env::var(REQUIRE_VAR).is_ok_and(|v| v == "1") {
                     panic!("{REQUIRE_VAR}=1 but {URL_VAR} is not set");
                 }
-                eprintln!(
+                // Straight to the standard error, which the test harness does not capture
+                // (eprintln! would only show if the test failed): `cargo test` alone shows it.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
                     "NOT RUN on S3: {test}: {URL_VAR} is not set (scripts/test.sh starts a \
                      local S3 server and sets it)"
                 );

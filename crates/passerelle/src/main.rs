@@ -410,8 +410,10 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
 pub(crate) async fn open_file_store(settings: &Settings) -> Result<files::FileStore, Failure> {
     let store = settings.file_store()?;
     store.check().await.map_err(|e| {
+        // The service's answer may span lines (an XML error body): one line, as every error.
+        let why = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
         Failure(format!(
-            "the file store {} does not answer: {e} (see PASSERELLE_FILE_STORE and the \
+            "the file store {} does not answer: {why} (see PASSERELLE_FILE_STORE and the \
              PASSERELLE_S3_* settings)",
             store.location()
         ))

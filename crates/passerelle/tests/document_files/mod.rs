@@ -346,3 +346,59 @@ async fn with_a_bucket_the_backup_says_the_bucket_is_the_documents_backup() {
     let folder = std::fs::read_dir(&backups).unwrap().flatten().next().unwrap().path();
     assert!(!folder.join("files.sealed").exists() && !folder.join("file.key.sealed").exists());
 }
+
+#[test]
+fn a_bucket_that_does_not_answer_stops_the_start_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let data = dir.path().join("data").display().to_string();
+    let file_key = key("2026a", 3);
+    let env = [
+        ("PASSERELLE_DATA_DIR", data.as_str()),
+        ("PASSERELLE_BIND", "127.0.0.1:0"),
+        ("PASSERELLE_FILE_STORE", "s3://passerelle-docs/ccas"),
+        ("PASSERELLE_S3_ENDPOINT", endpoint.as_str()),
+        ("PASSERELLE_S3_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ("PASSERELLE_S3_SECRET_ACCESS_KEY", "canary-s3-secret"),
+        ("PASSERELLE_FILE_KEY", file_key.as_str()),
+    ];
+    let started = std::time::Instant::now();
+    let e = super::one_line_error(&run(dir.path(), &["serve"], &env));
+    assert!(e.contains("the file store s3://passerelle-docs/ccas does not answer"), "{e}");
+    assert!(!e.contains("canary") && !e.contains(&file_key), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "it gave up in time");
+    // A bucket that is not there (on the test server, when there is one): one line too, the
+    // service's XML answer included.
+    if let Some(config) = files::s3::testing::config("cli::document_files::missing_bucket") {
+        let endpoint = config.endpoint.clone().unwrap();
+        let mut missing = env.to_vec();
+        missing.retain(|(k, _)| *k != "PASSERELLE_S3_ENDPOINT");
+        missing.push(("PASSERELLE_S3_ENDPOINT", endpoint.as_str()));
+        missing.retain(|(k, _)| *k != "PASSERELLE_FILE_STORE");
+        missing.push(("PASSERELLE_FILE_STORE", "s3://no-such-bucket-here"));
+        let e = super::one_line_error(&run(dir.path(), &["serve"], &missing));
+        assert!(
+            e.contains("s3://no-such-bucket-here does not answer") && e.contains("NoSuchBucket"),
+            "{e}"
+        );
+    }
+    // `check` says where documents go, without contacting the bucket.
+    let out = run(dir.path(), &["check"], &env);
+    let text = printed(&out);
+    assert!(
+        text.contains(&format!(
+            "documents:       s3://passerelle-docs/ccas at {endpoint} (us-east-1)"
+        )),
+        "{text}"
+    );
+    // Without a file key, a bucket is refused at once.
+    let without: Vec<(&str, &str)> =
+        env.iter().filter(|(k, _)| *k != "PASSERELLE_FILE_KEY").copied().collect();
+    let e = super::one_line_error(&run(dir.path(), &["serve"], &without));
+    assert!(
+        e.contains("PASSERELLE_FILE_KEY or PASSERELLE_FILE_KEY_FILE is required with a bucket"),
+        "{e}"
+    );
+}
