@@ -497,17 +497,21 @@ pub async fn restore(settings: &Settings, from: &Path) -> Result<(), Failure> {
     if manifest.file(manifest::SECRET_KEY_FILE).is_some() {
         let (keys, manifest, from, data_dir) =
             (keys.clone(), manifest.clone(), from.clone(), settings.data_dir.clone());
-        blocking(move || restore_secret_key(&keys, &manifest, &from, &data_dir)).await?;
+        let path = data_dir.join("secret.key");
+        blocking(move || restore_key(&keys, &manifest, &from, manifest::SECRET_KEY_FILE, &path))
+            .await?;
     }
     if manifest.file(manifest::FILE_KEY_FILE).is_some() {
         let (keys, manifest, from, data_dir) =
             (keys.clone(), manifest.clone(), from.clone(), settings.data_dir.clone());
-        blocking(move || restore_file_key(&keys, &manifest, &from, &data_dir)).await?;
+        let path = data_dir.join("file.key");
+        blocking(move || restore_key(&keys, &manifest, &from, manifest::FILE_KEY_FILE, &path))
+            .await?;
     }
     let restored_files = if manifest.file(manifest::FILES_ARCHIVE).is_some() {
         let (keys, manifest, from, root) =
             (keys.clone(), manifest.clone(), from.clone(), settings.files_dir());
-        Some(blocking(move || restore_files(&keys, &manifest, &from, &root)).await?)
+        Some(blocking(move || objects::restore(&keys, &manifest, &from, &root)).await?)
     } else {
         None
     };
@@ -862,50 +866,22 @@ fn restore_postgres(
     Ok(())
 }
 
-fn restore_secret_key(
+/// Puts one of the data folder's keys back (`secret.key`, `file.key`) from the sealed `name`.
+fn restore_key(
     keys: &Keys,
     manifest: &Manifest,
     from: &Path,
-    data_dir: &Path,
+    name: &str,
+    path: &Path,
 ) -> Result<(), String> {
-    fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let path = data_dir.join("secret.key");
+    if let Some(data_dir) = path.parent() {
+        fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    }
     let mut key = Vec::new();
-    let (_, size, sha256) = open_sealed(keys, manifest, from, manifest::SECRET_KEY_FILE, &mut key)?;
-    verify_again(manifest, manifest::SECRET_KEY_FILE, size, &sha256)?;
-    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn restore_file_key(
-    keys: &Keys,
-    manifest: &Manifest,
-    from: &Path,
-    data_dir: &Path,
-) -> Result<(), String> {
-    fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let path = data_dir.join("file.key");
-    let mut key = Vec::new();
-    let (_, size, sha256) = open_sealed(keys, manifest, from, manifest::FILE_KEY_FILE, &mut key)?;
-    verify_again(manifest, manifest::FILE_KEY_FILE, size, &sha256)?;
-    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Puts the documents' files back into the (empty) files folder.
-fn restore_files(
-    keys: &Keys,
-    manifest: &Manifest,
-    from: &Path,
-    root: &Path,
-) -> Result<u64, String> {
-    let fail =
-        |e: io::Error| format!("cannot restore the documents' files in {}: {e}", root.display());
-    let mut extractor = objects::Extractor::new(Some(root)).map_err(fail)?;
-    let (_, size, sha256) =
-        open_sealed(keys, manifest, from, manifest::FILES_ARCHIVE, &mut extractor)?;
-    verify_again(manifest, manifest::FILES_ARCHIVE, size, &sha256)?;
-    extractor.finish().map_err(fail)
+    let (_, size, sha256) = open_sealed(keys, manifest, from, name, &mut key)?;
+    verify_again(manifest, name, size, &sha256)?;
+    write_private(path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The file was checked before anything was written; this catches it changing since.

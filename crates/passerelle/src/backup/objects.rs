@@ -20,6 +20,9 @@ use std::path::{Path, PathBuf};
 
 use files::store::{LocalDir, valid_name};
 
+use super::crypt::Keys;
+use super::manifest::{self, Manifest};
+
 const MAGIC: &[u8] = b"PSLFILES1";
 
 /// The archive of a local store's objects, produced as it is read.
@@ -224,6 +227,22 @@ impl Write for Extractor {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Puts the documents' files back into the (empty) files folder.
+pub(super) fn restore(
+    keys: &Keys,
+    manifest: &Manifest,
+    from: &Path,
+    root: &Path,
+) -> Result<u64, String> {
+    let fail =
+        |e: io::Error| format!("cannot restore the documents' files in {}: {e}", root.display());
+    let mut extractor = Extractor::new(Some(root)).map_err(fail)?;
+    let (_, size, sha256) =
+        super::open_sealed(keys, manifest, from, manifest::FILES_ARCHIVE, &mut extractor)?;
+    super::verify_again(manifest, manifest::FILES_ARCHIVE, size, &sha256)?;
+    extractor.finish().map_err(fail)
 }
 
 #[cfg(test)]
