@@ -299,6 +299,9 @@ mod tests {
         assert!(!stored.windows(6).any(|w| w == b"HADDAD"));
         assert_eq!(crypt::key_id_of(&stored), Some("k1"));
         assert_eq!(store.names().await.unwrap(), vec![name.clone()]);
+        // Another server (another client of the same bucket) reads it: what the bucket is for.
+        let other = FileStore::s3(&config, keys("k1", 3)).unwrap();
+        assert_eq!(other.read_all(&name).await.unwrap(), plain);
         // A small one too.
         let small = uuid::Uuid::now_v7().to_string();
         put(&store, &small, b"%PDF-1.4 court").await;
