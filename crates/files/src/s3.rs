@@ -52,6 +52,15 @@ impl fmt::Debug for S3Config {
 }
 
 impl S3Config {
+    /// `s3://bucket/folder` (or `s3://bucket`), for messages.
+    pub fn location(&self) -> String {
+        if self.prefix.is_empty() {
+            format!("s3://{}", self.bucket)
+        } else {
+            format!("s3://{}/{}", self.bucket, self.prefix)
+        }
+    }
+
     /// `s3://bucket` or `s3://bucket/folder/sub-folder`, as the bucket and the folder.
     pub fn parse_location(url: &str) -> Result<(String, String), String> {
         let rest = url.trim().strip_prefix("s3://").ok_or("expected s3://bucket/folder")?;
@@ -134,12 +143,11 @@ impl S3Bucket {
                 .with_virtual_hosted_style_request(false);
         }
         let store = builder.build().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let location = if config.prefix.is_empty() {
-            format!("s3://{}", config.bucket)
-        } else {
-            format!("s3://{}/{}", config.bucket, config.prefix)
-        };
-        Ok(S3Bucket { store: Arc::new(store), prefix: config.prefix.clone(), location })
+        Ok(S3Bucket {
+            store: Arc::new(store),
+            prefix: config.prefix.clone(),
+            location: config.location(),
+        })
     }
 
     /// `s3://bucket/folder`, for messages.
@@ -268,6 +276,9 @@ mod tests {
             secret_access_key: SecretString::from("canary-secret".to_owned()),
         };
         assert!(!format!("{config:?}").contains("canary"));
+        assert_eq!(config.location(), "s3://docs");
+        let in_folder = S3Config { prefix: "ccas/files".into(), ..config };
+        assert_eq!(in_folder.location(), "s3://docs/ccas/files");
     }
 }
 

@@ -550,9 +550,8 @@ async fn check(settings: Settings) -> Result<(), Failure> {
         match &settings.file_store {
             config::FileStoreSetting::Local => settings.files_dir().display().to_string(),
             config::FileStoreSetting::S3(c) => format!(
-                "s3://{}/{} at {} ({})",
-                c.bucket,
-                c.prefix,
+                "{} at {} ({})",
+                c.location(),
                 c.endpoint.as_deref().unwrap_or("AWS"),
                 c.region
             ),

@@ -108,10 +108,10 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<(), Failure> {
             }
         }
         crate::config::FileStoreSetting::S3(c) => println!(
-            "Documents are in the bucket s3://{}/{} and are not in this backup: the bucket's \
+            "Documents are in the bucket {} and are not in this backup: the bucket's \
              versioning and replication are their backup (see the administrator's guide). \
              Keep the file key with the backup key.",
-            c.bucket, c.prefix
+            c.location()
         ),
     }
     let removed = prune(to, settings.backup_retention_days, OffsetDateTime::now_utc(), &folder)?;
