@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suites need on a fresh machine (PostgreSQL, Chromium, fonts,
-# poppler, the e2e npm modules). Idempotent and silent
+# poppler, the e2e npm modules, moto as the local S3 server). Idempotent and silent
 # when everything is already present, so CI can call it unconditionally.
 set -euo pipefail
 
@@ -88,6 +88,34 @@ ensure_npm_modules() {
   touch "$dir/node_modules"
 }
 
+# The S3-compatible server the file store's tests run against: moto from PyPI. One already on
+# PATH is used as it is; otherwise it goes into a virtual environment in the build folder
+# (target/moto-venv: no root, nothing in the system's Python, which Debian manages with apt and
+# refuses pip in). scripts/test.sh looks in the same two places.
+MOTO_VENV="$REPO_ROOT/target/moto-venv"
+
+moto_works() {
+  "$1" --help >/dev/null 2>&1
+}
+
+ensure_moto() {
+  if command -v moto_server >/dev/null 2>&1 && moto_works moto_server; then return 0; fi
+  if [ -x "$MOTO_VENV/bin/moto_server" ] && moto_works "$MOTO_VENV/bin/moto_server"; then return 0; fi
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "install-deps: installing python3" >&2
+    apt_install python3
+  fi
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    echo "install-deps: installing python3-venv" >&2
+    apt_install python3-venv
+  fi
+  echo "install-deps: installing moto[server] into $MOTO_VENV" >&2
+  rm -rf "$MOTO_VENV"
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+  moto_works "$MOTO_VENV/bin/moto_server"
+}
+
 main() {
   ensure_postgres
   ensure_pg_client
@@ -95,6 +123,7 @@ main() {
   ensure_fonts
   ensure_poppler
   ensure_npm_modules
+  ensure_moto
 }
 
 main "$@"

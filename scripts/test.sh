@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of Passerelle: the Rust suites on SQLite and PostgreSQL, then the browser
-# tests in headless Chromium with axe-core. Installs what a fresh machine lacks first.
+# Runs every test of Passerelle: the Rust suites on SQLite and PostgreSQL (and the file store's
+# on a local S3 server, moto, started here and stopped at exit), then the browser tests in
+# headless Chromium with axe-core. Installs what a fresh machine lacks first.
 # Prints the time each stage took and ends with the runners' summary lines.
 set -euo pipefail
 
@@ -12,13 +13,22 @@ export PASSERELLE_TEST_POSTGRES_URL="${PASSERELLE_TEST_POSTGRES_URL:-postgres://
 export PASSERELLE_TEST_REQUIRE_POSTGRES=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+# A missing S3 server fails the S3 tests instead of skipping them.
+export PASSERELLE_TEST_REQUIRE_S3=1
+
 LOG="$(mktemp -t passerelle-test.XXXXXX)"
+S3_LOG="$(mktemp -t passerelle-moto.XXXXXX)"
 E2E_DB=""
+S3_PID=""
 cleanup() {
   if [ -n "$E2E_DB" ]; then
     psql "$PASSERELLE_TEST_POSTGRES_URL" -qtAc "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
-  rm -f "$LOG"
+  if [ -n "$S3_PID" ]; then
+    kill "$S3_PID" 2>/dev/null || true
+    wait "$S3_PID" 2>/dev/null || true
+  fi
+  rm -f "$LOG" "$S3_LOG"
 }
 trap cleanup EXIT
 
@@ -31,6 +41,36 @@ stage() {
   "$@"
   local took=$((SECONDS - start))
   TIMINGS+=("$(printf '%-22s %3dm%02ds' "$name" $((took / 60)) $((took % 60)))")
+}
+
+# moto as a local S3 server on a free port, with the test bucket; install-deps.sh put it on
+# PATH or in target/moto-venv. The tests get its address and (fake) keys.
+start_s3() {
+  local moto port
+  if command -v moto_server >/dev/null 2>&1; then
+    moto="$(command -v moto_server)"
+  else
+    moto="$ROOT/target/moto-venv/bin/moto_server"
+  fi
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  "$moto" -H 127.0.0.1 -p "$port" >"$S3_LOG" 2>&1 &
+  S3_PID=$!
+  local url="http://127.0.0.1:$port"
+  for _ in $(seq 1 60); do
+    if python3 -c "import urllib.request; urllib.request.urlopen('$url/', timeout=1)" >/dev/null 2>&1; then
+      python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request('$url/passerelle-test', method='PUT'), timeout=5)"
+      export PASSERELLE_TEST_S3_URL="$url/passerelle-test"
+      export PASSERELLE_TEST_S3_ACCESS_KEY_ID=testing
+      export PASSERELLE_TEST_S3_SECRET_ACCESS_KEY=testing
+      echo "S3 (moto) on $url, bucket passerelle-test"
+      return 0
+    fi
+    if ! kill -0 "$S3_PID" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  echo "test.sh: the local S3 server (moto) did not start:" >&2
+  cat "$S3_LOG" >&2
+  return 1
 }
 
 rust_tests() {
@@ -51,6 +91,7 @@ browser_tests() {
 }
 
 stage "install dependencies" bash scripts/install-deps.sh
+stage "start S3 (moto)" start_s3
 stage "build" cargo test --workspace --no-run
 stage "rust tests" rust_tests
 stage "browser tests" browser_tests

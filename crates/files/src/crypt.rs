@@ -123,6 +123,7 @@ enum DecryptState {
     Body {
         stream: Option<DecryptorBE32<XChaCha20Poly1305>>,
         aad: Vec<u8>,
+        key_id: String,
     },
 }
 
@@ -140,10 +141,11 @@ impl Decryptor {
                 return Ok(Vec::new());
             };
             let aad = aad(&self.buffer[..header_len], &self.name);
+            let key_id = key_id_of(&self.buffer[..header_len]).unwrap_or_default().to_owned();
             self.buffer.drain(..header_len);
-            self.state = DecryptState::Body { stream: Some(stream), aad };
+            self.state = DecryptState::Body { stream: Some(stream), aad, key_id };
         }
-        let DecryptState::Body { stream, aad } = &mut self.state else { unreachable!() };
+        let DecryptState::Body { stream, aad, .. } = &mut self.state else { unreachable!() };
         let mut out = Vec::new();
         // A full chunk is known not to be the last only once a byte beyond it is here.
         while self.buffer.len() > CHUNK + TAG {
@@ -182,9 +184,17 @@ impl Decryptor {
         Ok(Some((len, DecryptorBE32::from_aead(aead, prefix.into()))))
     }
 
+    /// The id of the key the object's header names, once the header is read.
+    pub fn key_id(&self) -> Option<&str> {
+        match &self.state {
+            DecryptState::Header => None,
+            DecryptState::Body { key_id, .. } => Some(key_id),
+        }
+    }
+
     /// Checks and decrypts the last chunk: the object must end here.
     pub fn finish(mut self) -> Result<Vec<u8>, CryptError> {
-        let DecryptState::Body { stream, aad } = &mut self.state else {
+        let DecryptState::Body { stream, aad, .. } = &mut self.state else {
             return Err(if self.buffer.is_empty() {
                 CryptError::Tampered
             } else {

@@ -12,6 +12,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use store::Engine;
 
+mod file_store;
+pub use file_store::FileStoreSetting;
+use file_store::file_store_settings;
+
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_LOG: &str = "info";
@@ -62,6 +66,12 @@ struct FileSettings {
     sms_webhook_token: Option<String>,
     sms_webhook_token_file: Option<String>,
     sms_from: Option<String>,
+    file_store: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+    s3_secret_access_key_file: Option<String>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -103,6 +113,8 @@ pub struct Settings {
     /// `None` means "use or create the key file in the data folder", which
     /// [`Settings::file_keys`] resolves. Never the secret key.
     pub configured_file_key: Option<SecretString>,
+    /// Where documents are kept: the data folder's `files/`, or an S3-compatible bucket.
+    pub file_store: FileStoreSetting,
     /// The largest uploaded file, in bytes (default 20 MB).
     pub upload_max_bytes: u64,
     /// How many days before a document expires its referent gets a reminder (default 60).
@@ -162,6 +174,14 @@ const SMS_WEBHOOK_TOKEN: Key =
 const SMS_WEBHOOK_TOKEN_FILE: Key =
     Key { env: "PASSERELLE_SMS_WEBHOOK_TOKEN_FILE", file: "sms_webhook_token_file" };
 const SMS_FROM: Key = Key { env: "PASSERELLE_SMS_FROM", file: "sms_from" };
+const FILE_STORE: Key = Key { env: "PASSERELLE_FILE_STORE", file: "file_store" };
+const S3_ENDPOINT: Key = Key { env: "PASSERELLE_S3_ENDPOINT", file: "s3_endpoint" };
+const S3_REGION: Key = Key { env: "PASSERELLE_S3_REGION", file: "s3_region" };
+const S3_ACCESS_KEY_ID: Key = Key { env: "PASSERELLE_S3_ACCESS_KEY_ID", file: "s3_access_key_id" };
+const S3_SECRET_ACCESS_KEY: Key =
+    Key { env: "PASSERELLE_S3_SECRET_ACCESS_KEY", file: "s3_secret_access_key" };
+const S3_SECRET_ACCESS_KEY_FILE: Key =
+    Key { env: "PASSERELLE_S3_SECRET_ACCESS_KEY_FILE", file: "s3_secret_access_key_file" };
 /// How long backups are kept unless configured: five weeks, so a month-end problem noticed a
 /// few days late can still be undone, and data erased at a person's request is gone from every
 /// backup within 35 days (what the privacy notice says).
@@ -197,6 +217,12 @@ pub const ENV_VARS: &[&str] = &[
     SMS_WEBHOOK_TOKEN.env,
     SMS_WEBHOOK_TOKEN_FILE.env,
     SMS_FROM.env,
+    FILE_STORE.env,
+    S3_ENDPOINT.env,
+    S3_REGION.env,
+    S3_ACCESS_KEY_ID.env,
+    S3_SECRET_ACCESS_KEY.env,
+    S3_SECRET_ACCESS_KEY_FILE.env,
 ];
 
 struct Layers<'a> {
@@ -232,6 +258,12 @@ impl Layers<'_> {
             "sms_webhook_token" => f.sms_webhook_token.clone(),
             "sms_webhook_token_file" => f.sms_webhook_token_file.clone(),
             "sms_from" => f.sms_from.clone(),
+            "file_store" => f.file_store.clone(),
+            "s3_endpoint" => f.s3_endpoint.clone(),
+            "s3_region" => f.s3_region.clone(),
+            "s3_access_key_id" => f.s3_access_key_id.clone(),
+            "s3_secret_access_key" => f.s3_secret_access_key.clone(),
+            "s3_secret_access_key_file" => f.s3_secret_access_key_file.clone(),
             "upload_max_mb" | "document_reminder_days" => {
                 let v = if key.file == "upload_max_mb" {
                     &f.upload_max_mb
@@ -560,6 +592,7 @@ impl Settings {
             // folder is one server's): a shared store (S3, ADR 0019) will require one.
             None => None,
         };
+        let file_store = file_store_settings(&layers, configured_file_key.is_some())?;
         let upload_max_bytes = match layers.get(&UPLOAD_MAX_MB) {
             Some(raw) => match raw.value.trim().parse::<u64>() {
                 Ok(n) if (1..=1024).contains(&n) => n * 1024 * 1024,
@@ -592,6 +625,7 @@ impl Settings {
             mail,
             sms,
             configured_file_key,
+            file_store,
             upload_max_bytes,
             document_reminder_days,
             sources,
@@ -606,6 +640,7 @@ impl Settings {
         self.engine = Engine::Sqlite;
         self.configured_secret_key = None;
         self.configured_file_key = None;
+        self.file_store = FileStoreSetting::Local;
         self
     }
 
@@ -679,7 +714,7 @@ impl Settings {
         files::FileKeys::parse(&text).map_err(|e| ConfigError(format!("{}: {e}", path.display())))
     }
 
-    /// Where the files are kept: `files/` in the data folder.
+    /// Where the files are kept when they are kept locally: `files/` in the data folder.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
     }
@@ -744,7 +779,10 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn load_with(vars: &[(&str, &str)], file: Option<&str>) -> Result<Settings, ConfigError> {
+    pub(super) fn load_with(
+        vars: &[(&str, &str)],
+        file: Option<&str>,
+    ) -> Result<Settings, ConfigError> {
         let dir = tempfile::tempdir().unwrap();
         let path = file.map(|text| {
             let p = dir.path().join("passerelle.toml");

@@ -6,6 +6,7 @@ mod audit_cmd;
 mod backup;
 mod bench_cmd;
 mod config;
+mod files_cmd;
 mod import_cmd;
 mod token_cmd;
 
@@ -86,6 +87,11 @@ enum Command {
         /// Folder in which each backup gets its own passerelle-backup-YYYYMMDDTHHMMSSZ folder.
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
+    },
+    /// Documents' stored files.
+    Files {
+        #[command(subcommand)]
+        command: files_cmd::FilesCommand,
     },
     /// Restore a backup into an empty database and data folder: every file is verified
     /// before anything is written, and the audit log after.
@@ -281,6 +287,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::BenchData(args) => bench_cmd::run(settings, args).await,
         Command::Backup { to } => backup::backup(&settings, &to).await,
+        Command::Files { command } => files_cmd::run(&settings, command).await,
         Command::Restore { from } => backup::restore(&settings, &from).await,
         Command::Demo { command: DemoCommand::Seed { seed } } => {
             let settings = settings.for_demo();
@@ -323,6 +330,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let db = open(&settings).await?;
     let applied = db.migrate().await?;
     let secret_key = settings.secret_key()?;
+    let file_store = open_file_store(&settings).await?;
     let demo_summary = if demo {
         Some(store::demo::seed(&db, store::demo::DEFAULT_SEED, settings.password_hashing).await?)
     } else {
@@ -344,14 +352,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         mail: settings.mail.clone(),
         sms: settings.sms.clone(),
         files: web::documents::FilesConfig {
-            store: files::FileStore::local(&settings.files_dir(), settings.file_keys()?).map_err(
-                |e| {
-                    config::ConfigError(format!(
-                        "cannot open the file store {}: {e}",
-                        settings.files_dir().display()
-                    ))
-                },
-            )?,
+            store: file_store,
             max_upload_bytes: settings.upload_max_bytes,
         },
     };
@@ -402,6 +403,22 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         runner.stop().await;
     };
     app.run_until_stopped(shutdown).await.map_err(|e| Failure(format!("the server stopped: {e}")))
+}
+
+/// The configured file store, once it answers: a bucket that cannot be reached, or whose keys
+/// do not open it, stops the start rather than the first upload.
+pub(crate) async fn open_file_store(settings: &Settings) -> Result<files::FileStore, Failure> {
+    let store = settings.file_store()?;
+    store.check().await.map_err(|e| {
+        // The service's answer may span lines (an XML error body): one line, as every error.
+        let why = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        Failure(format!(
+            "the file store {} does not answer: {why} (see PASSERELLE_FILE_STORE and the \
+             PASSERELLE_S3_* settings)",
+            store.location()
+        ))
+    })?;
+    Ok(store)
 }
 
 /// The e-mail jobs' dependencies: without SMTP configured they send nothing.
@@ -526,6 +543,18 @@ async fn check(settings: Settings) -> Result<(), Failure> {
         match &settings.mail {
             Some(mail) => format!("{} from {}", web::mail::redacted(&mail.smtp_url), mail.from),
             None => "not configured: notifications stay in the app".to_owned(),
+        }
+    );
+    println!(
+        "  documents:       {}",
+        match &settings.file_store {
+            config::FileStoreSetting::Local => settings.files_dir().display().to_string(),
+            config::FileStoreSetting::S3(c) => format!(
+                "{} at {} ({})",
+                c.location(),
+                c.endpoint.as_deref().unwrap_or("AWS"),
+                c.region
+            ),
         }
     );
     println!("Database: {} ({})", settings.engine.name(), describe_database(&settings));

@@ -11,6 +11,7 @@ use std::time::Duration;
 use testkit::engine_tests;
 
 mod backup;
+mod document_files;
 
 const KEY: &str = "cli-test-secret-key-0123456789abcdef0123";
 
@@ -475,9 +476,18 @@ fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in
-        ["serve", "migrate", "check", "demo", "audit", "token", "bench-data", "backup", "restore"]
-    {
+    for command in [
+        "serve",
+        "migrate",
+        "check",
+        "demo",
+        "audit",
+        "token",
+        "bench-data",
+        "backup",
+        "restore",
+        "files",
+    ] {
         assert!(text.contains(command), "{text}");
     }
 }

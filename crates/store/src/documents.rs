@@ -155,6 +155,58 @@ pub async fn of_case<'c>(
     Ok(sql!(as Document, fetch_all, exec, &sql, organisation_id.as_uuid(), case_id.as_uuid())?)
 }
 
+/// A stored file and the key it is recorded under (`passerelle files reencrypt`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredObject {
+    pub id: Uuid,
+    pub object_name: String,
+    pub key_id: String,
+}
+
+/// Every organisation's documents recorded under another key than `current`, by id, the
+/// `limit` first after `after` (the caller pages through them, so a file that cannot be
+/// re-encrypted is not met again in the same run).
+#[tracing::instrument(skip_all)]
+pub async fn under_other_keys<'c>(
+    exec: impl Into<Exec<'c>>,
+    current: &str,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<StoredObject>, StoreError> {
+    Ok(sql!(
+        as StoredObject,
+        fetch_all,
+        exec,
+        "SELECT id, object_name, key_id FROM documents WHERE key_id <> $1 AND id > $2 \
+         ORDER BY id LIMIT $3",
+        current,
+        after.unwrap_or(Uuid::nil()),
+        limit,
+    )?)
+}
+
+/// Records that a document's file is now encrypted with `key_id`.
+#[tracing::instrument(skip_all)]
+pub async fn set_key_id<'c>(
+    exec: impl Into<Exec<'c>>,
+    id: Uuid,
+    key_id: &str,
+) -> Result<(), StoreError> {
+    sql!(execute, exec, "UPDATE documents SET key_id = $1 WHERE id = $2", key_id, id)?;
+    Ok(())
+}
+
+/// How many documents each key encrypts, by key id.
+#[tracing::instrument(skip_all)]
+pub async fn count_by_key<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sql!(
+        as (String, i64),
+        fetch_all,
+        exec,
+        "SELECT key_id, count(*) FROM documents GROUP BY key_id ORDER BY key_id"
+    )?)
+}
+
 /// A document expiring soon, with whom a reminder goes to.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Expiring {

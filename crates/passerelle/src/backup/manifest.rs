@@ -18,6 +18,10 @@ pub const SQLITE_FILE: &str = "database.sqlite.sealed";
 pub const PG_DUMP_FILE: &str = "database.pgdump.sealed";
 /// The data folder's `secret.key`, when the instance keeps its secret key there.
 pub const SECRET_KEY_FILE: &str = "secret.key.sealed";
+/// The data folder's `file.key`, when the instance keeps its file key there.
+pub const FILE_KEY_FILE: &str = "file.key.sealed";
+/// The documents' files of a local store, as an archive (see `super::objects`).
+pub const FILES_ARCHIVE: &str = "files.sealed";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -73,5 +77,5 @@ pub fn associated_data(backup_id: Uuid, file: &str) -> Vec<u8> {
 /// Only the names Passerelle writes: a manifest can never make a restore read outside the
 /// backup folder.
 pub fn is_known_file(name: &str) -> bool {
-    [SQLITE_FILE, PG_DUMP_FILE, SECRET_KEY_FILE].contains(&name)
+    [SQLITE_FILE, PG_DUMP_FILE, SECRET_KEY_FILE, FILE_KEY_FILE, FILES_ARCHIVE].contains(&name)
 }

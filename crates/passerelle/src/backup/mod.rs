@@ -1,14 +1,16 @@
 //! `passerelle backup` and `passerelle restore`: encrypted, verified copies of an instance.
 //!
 //! A backup is a new folder `passerelle-backup-YYYYMMDDTHHMMSSZ` inside the folder given with
-//! `--to`, holding the database (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump`) and the data
-//! folder's `secret.key` when the instance keeps its key there, each sealed with the backup key
+//! `--to`, holding the database (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump`), the data
+//! folder's `secret.key` and `file.key` when the instance keeps its keys there, and the
+//! documents' files when they are kept in the data folder (see [`objects`]), each sealed with the backup key
 //! (see [`crypt`]), and a manifest authenticated with the same key (see [`manifest`]). It is
 //! written under a hidden name and renamed when complete, so a folder with the final name is
 //! always a whole backup. See `docs/adr/0009-backup-and-restore.md`.
 
 mod crypt;
 mod manifest;
+mod objects;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -95,6 +97,22 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<(), Failure> {
             "The secret key is set by configuration and is not in the backup: keep it with the \
              backup key (second factors cannot be read without it)."
         );
+    }
+    match &settings.file_store {
+        crate::config::FileStoreSetting::Local => {
+            if settings.configured_file_key.is_some() {
+                println!(
+                    "The file key is set by configuration and is not in the backup: keep it \
+                     with the backup key (documents cannot be read without it)."
+                );
+            }
+        }
+        crate::config::FileStoreSetting::S3(c) => println!(
+            "Documents are in the bucket {} and are not in this backup: the bucket's \
+             versioning and replication are their backup (see the administrator's guide). \
+             Keep the file key with the backup key.",
+            c.location()
+        ),
     }
     let removed = prune(to, settings.backup_retention_days, OffsetDateTime::now_utc(), &folder)?;
     if !removed.is_empty() {
@@ -207,6 +225,32 @@ async fn write_backup(
                 let input = File::open(&key_file)
                     .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
                 seal_into(&keys, backup_id, manifest::SECRET_KEY_FILE, input, &dir)
+            })
+            .await?,
+        );
+    }
+    let local_files = matches!(settings.file_store, crate::config::FileStoreSetting::Local);
+    let file_key = settings.data_dir.join("file.key");
+    if local_files && settings.configured_file_key.is_none() && file_key.is_file() {
+        let (keys, dir) = (keys.clone(), dir.to_path_buf());
+        files.push(
+            blocking(move || {
+                let input = File::open(&file_key)
+                    .map_err(|e| format!("cannot read {}: {e}", file_key.display()))?;
+                seal_into(&keys, backup_id, manifest::FILE_KEY_FILE, input, &dir)
+            })
+            .await?,
+        );
+    }
+    // After the database: every document of the copy has its file here.
+    let files_dir = settings.files_dir();
+    if local_files && files_dir.is_dir() {
+        let (keys, dir) = (keys.clone(), dir.to_path_buf());
+        files.push(
+            blocking(move || {
+                let archive = objects::Archive::of(&files_dir)
+                    .map_err(|e| format!("cannot read {}: {e}", files_dir.display()))?;
+                seal_into(&keys, backup_id, manifest::FILES_ARCHIVE, archive, &dir)
             })
             .await?,
         );
@@ -453,8 +497,24 @@ pub async fn restore(settings: &Settings, from: &Path) -> Result<(), Failure> {
     if manifest.file(manifest::SECRET_KEY_FILE).is_some() {
         let (keys, manifest, from, data_dir) =
             (keys.clone(), manifest.clone(), from.clone(), settings.data_dir.clone());
-        blocking(move || restore_secret_key(&keys, &manifest, &from, &data_dir)).await?;
+        let path = data_dir.join("secret.key");
+        blocking(move || restore_key(&keys, &manifest, &from, manifest::SECRET_KEY_FILE, &path))
+            .await?;
     }
+    if manifest.file(manifest::FILE_KEY_FILE).is_some() {
+        let (keys, manifest, from, data_dir) =
+            (keys.clone(), manifest.clone(), from.clone(), settings.data_dir.clone());
+        let path = data_dir.join("file.key");
+        blocking(move || restore_key(&keys, &manifest, &from, manifest::FILE_KEY_FILE, &path))
+            .await?;
+    }
+    let restored_files = if manifest.file(manifest::FILES_ARCHIVE).is_some() {
+        let (keys, manifest, from, root) =
+            (keys.clone(), manifest.clone(), from.clone(), settings.files_dir());
+        Some(blocking(move || objects::restore(&keys, &manifest, &from, &root)).await?)
+    } else {
+        None
+    };
 
     println!(
         "Restored the backup made {} by Passerelle {} ({}, migration {}) into {target}; every \
@@ -482,6 +542,21 @@ pub async fn restore(settings: &Settings, from: &Path) -> Result<(), Failure> {
             "The backup holds no secret key: configure the instance's secret key as it was \
              (PASSERELLE_SECRET_KEY or PASSERELLE_SECRET_KEY_FILE)."
         );
+    }
+    match restored_files {
+        Some(n) => println!(
+            "{n} document file(s) put back in {}{}.",
+            settings.files_dir().display(),
+            if manifest.file(manifest::FILE_KEY_FILE).is_some() {
+                ", with the file key they need"
+            } else {
+                "; they need the file key set by configuration when the backup was made"
+            }
+        ),
+        None => println!(
+            "The backup holds no document files: with a bucket, they are in the bucket (its \
+             versioning brings back the state of the backup's date if needed)."
+        ),
     }
 
     let db = crate::open(settings).await?;
@@ -578,8 +653,15 @@ fn check_files(keys: &Keys, manifest: &Manifest, from: &Path) -> Result<(), Stri
         if !manifest::is_known_file(&entry.name) {
             return Err(format!("the manifest lists an unexpected file {:?}", entry.name));
         }
-        let (plain_size, size, sha256) =
-            open_sealed(keys, manifest, from, &entry.name, io::sink())?;
+        let (plain_size, size, sha256) = if entry.name == manifest::FILES_ARCHIVE {
+            // Its structure too, so a restore never stops half way through the files.
+            let mut check = objects::Extractor::new(None).map_err(|e| e.to_string())?;
+            let read = open_sealed(keys, manifest, from, &entry.name, &mut check)?;
+            check.finish().map_err(|e| format!("{}: {e}: nothing was restored", entry.name))?;
+            read
+        } else {
+            open_sealed(keys, manifest, from, &entry.name, io::sink())?
+        };
         if size != entry.size || sha256 != entry.sha256 || plain_size != entry.plain_size {
             return Err(format!(
                 "{} does not match the manifest (size or SHA-256): nothing was restored",
@@ -688,12 +770,17 @@ async fn check_target(settings: &Settings, manifest: &Manifest) -> Result<(), Fa
             if manifest.migration_version > latest {
                 return Err(newer(latest));
             }
-            let key = data_dir.join("secret.key");
-            if manifest.file(manifest::SECRET_KEY_FILE).is_some() && key.exists() {
-                return Err(Failure(format!(
-                    "{} already exists: restore only into an empty data folder",
-                    key.display()
-                )));
+            for (file, path) in [
+                (manifest::SECRET_KEY_FILE, data_dir.join("secret.key")),
+                (manifest::FILE_KEY_FILE, data_dir.join("file.key")),
+                (manifest::FILES_ARCHIVE, settings.files_dir()),
+            ] {
+                if manifest.file(file).is_some() && path.exists() {
+                    return Err(Failure(format!(
+                        "{} already exists: restore only into an empty data folder",
+                        path.display()
+                    )));
+                }
             }
         }
     }
@@ -779,19 +866,22 @@ fn restore_postgres(
     Ok(())
 }
 
-fn restore_secret_key(
+/// Puts one of the data folder's keys back (`secret.key`, `file.key`) from the sealed `name`.
+fn restore_key(
     keys: &Keys,
     manifest: &Manifest,
     from: &Path,
-    data_dir: &Path,
+    name: &str,
+    path: &Path,
 ) -> Result<(), String> {
-    fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let path = data_dir.join("secret.key");
+    if let Some(data_dir) = path.parent() {
+        fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    }
     let mut key = Vec::new();
-    let (_, size, sha256) = open_sealed(keys, manifest, from, manifest::SECRET_KEY_FILE, &mut key)?;
-    verify_again(manifest, manifest::SECRET_KEY_FILE, size, &sha256)?;
-    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let (_, size, sha256) = open_sealed(keys, manifest, from, name, &mut key)?;
+    verify_again(manifest, name, size, &sha256)?;
+    write_private(path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The file was checked before anything was written; this catches it changing since.

@@ -17,6 +17,8 @@ use testkit::engine_tests;
 
 use crate::helpers::{TestApp, csrf_in, logs, visible_text};
 
+mod s3;
+
 const PASSWORD: &str = "correct horse battery staple";
 const ORG: &str = "ccas-documents";
 
@@ -194,17 +196,66 @@ fn rss_kib() -> u64 {
         .unwrap()
 }
 
-fn objects_on_disk(app: &TestApp) -> usize {
-    let probe = app.state.config.files.store.local_path("00000000-probe").unwrap();
-    let root = probe.parent().unwrap().parent().unwrap().to_path_buf();
-    let mut n = 0;
-    for entry in std::fs::read_dir(&root).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            n += std::fs::read_dir(entry.path()).unwrap().count();
-        }
+/// The objects in the store, and on a local store the partial ones in its `tmp/` folder too.
+async fn objects_stored(app: &TestApp) -> usize {
+    let store = &app.state.config.files.store;
+    let mut n = store.names().await.unwrap().len();
+    if let Some(root) = store.local_root() {
+        n += std::fs::read_dir(root.join("tmp")).unwrap().count();
     }
     n
+}
+
+/// A 200 MB upload: refused while it streams, with memory flat, nothing left in the store.
+async fn refuse_200_mb(app: &TestApp) {
+    let insertion = team(app, ORG, "Insertion").await;
+    let alice = user(app, ORG, "Alice", Role::Worker, &[(insertion, false)]).await;
+    let (person, _) = person_with_case(app, &alice, insertion, "Haddad").await;
+    static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+    const CHUNKS: usize = 200 * 16; // 200 MB of 64 KiB
+    let head = axum::body::Bytes::from_static(b"%PDF-1.7\n");
+    let body = futures_util::stream::iter(
+        std::iter::once(head).chain((0..CHUNKS).map(|_| axum::body::Bytes::from_static(&ZEROS))),
+    )
+    .map(Ok::<_, std::io::Error>);
+    let length = 9 + (CHUNKS * ZEROS.len()) as u64;
+    let part =
+        reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), length)
+            .file_name("scan.pdf");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", alice.csrf.clone())
+        .text("type", "tax_notice")
+        .part("file", part);
+    // Watch this process's memory while the upload runs: client and server both stream.
+    let before = rss_kib();
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let peak = {
+        let watching = watching.clone();
+        tokio::spawn(async move {
+            let mut peak = 0;
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_kib());
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            peak
+        })
+    };
+    let res = alice
+        .client
+        .post(app.url(&format!("/persons/{person}/documents/new")))
+        .header("accept-language", "en")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let peak = peak.await.unwrap();
+    assert_eq!(res.status(), 413);
+    let text = visible_text(&res.text().await.unwrap());
+    assert!(text.contains("The file is larger than 20 MB"), "{text}");
+    let grown_mib = peak.saturating_sub(before) / 1024;
+    assert!(grown_mib < 64, "memory grew by {grown_mib} MiB for a 200 MB upload");
+    assert_eq!(objects_stored(app).await, 0, "the partial object is gone");
 }
 
 engine_tests! {
@@ -356,60 +407,14 @@ engine_tests! {
         assert!(text.contains("Choose the type of document.") && text.contains("choose it again"), "{text}");
 
         // Nothing was kept of any of them.
-        assert_eq!(objects_on_disk(&app), 0);
+        assert_eq!(objects_stored(&app).await, 0);
         let p: uuid::Uuid = person.parse().unwrap();
         assert_eq!(count(&app, "SELECT count(*) FROM documents WHERE person_id = $1", p).await, 0);
     }
 
     async fn a_200_mb_upload_is_refused_while_streaming_with_memory_flat(db) {
         let app = TestApp::spawn(db).await;
-        let insertion = team(&app, ORG, "Insertion").await;
-        let alice = user(&app, ORG, "Alice", Role::Worker, &[(insertion, false)]).await;
-        let (person, _) = person_with_case(&app, &alice, insertion, "Haddad").await;
-        static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
-        const CHUNKS: usize = 200 * 16; // 200 MB of 64 KiB
-        let head = axum::body::Bytes::from_static(b"%PDF-1.7\n");
-        let body = futures_util::stream::iter(
-            std::iter::once(head).chain((0..CHUNKS).map(|_| axum::body::Bytes::from_static(&ZEROS))),
-        )
-        .map(Ok::<_, std::io::Error>);
-        let length = 9 + (CHUNKS * ZEROS.len()) as u64;
-        let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), length)
-            .file_name("scan.pdf");
-        let form = reqwest::multipart::Form::new()
-            .text("csrf_token", alice.csrf.clone())
-            .text("type", "tax_notice")
-            .part("file", part);
-        // Watch this process's memory while the upload runs: client and server both stream.
-        let before = rss_kib();
-        let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let peak = {
-            let watching = watching.clone();
-            tokio::spawn(async move {
-                let mut peak = 0;
-                while watching.load(std::sync::atomic::Ordering::Relaxed) {
-                    peak = peak.max(rss_kib());
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                peak
-            })
-        };
-        let res = alice
-            .client
-            .post(app.url(&format!("/persons/{person}/documents/new")))
-            .header("accept-language", "en")
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        watching.store(false, std::sync::atomic::Ordering::Relaxed);
-        let peak = peak.await.unwrap();
-        assert_eq!(res.status(), 413);
-        let text = visible_text(&res.text().await.unwrap());
-        assert!(text.contains("The file is larger than 20 MB"), "{text}");
-        let grown_mib = peak.saturating_sub(before) / 1024;
-        assert!(grown_mib < 64, "memory grew by {grown_mib} MiB for a 200 MB upload");
-        assert_eq!(objects_on_disk(&app), 0, "the partial object is gone");
+        refuse_200_mb(&app).await;
     }
 
     async fn confidential_documents_are_read_by_referents_and_the_uploader_only(db) {
@@ -551,6 +556,6 @@ engine_tests! {
             .await
             .unwrap();
         assert_eq!(res.status(), 403);
-        assert_eq!(objects_on_disk(&app), 0);
+        assert_eq!(objects_stored(&app).await, 0);
     }
 }

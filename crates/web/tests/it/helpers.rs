@@ -90,6 +90,17 @@ pub fn test_files() -> web::documents::FilesConfig {
     }
 }
 
+/// The test key's file store in a fresh folder of the test bucket, when a test S3 server is
+/// configured (`files::s3::testing`).
+pub fn test_files_s3(config: &files::S3Config) -> web::documents::FilesConfig {
+    let keys = files::FileKeys::parse(&SecretString::from(format!("test-1:{}", "5a".repeat(32))))
+        .expect("a valid test key");
+    web::documents::FilesConfig {
+        store: files::FileStore::s3(config, keys).expect("the test bucket"),
+        max_upload_bytes: web::documents::FilesConfig::DEFAULT_MAX_UPLOAD_BYTES,
+    }
+}
+
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
         Self::spawn_with(db, Routes::new()).await
