@@ -1435,9 +1435,10 @@ mod directory_tests {
 // ---------------------------------------------------------------------------------------------
 // Referrals and the consent register (issue 8 points 2, 3, 5; ADR 0026).
 
-/// Who reaches the referral pages of a case (the list, a referral's page, its letter);
-/// [`referral_access`] decides for each case: those who read its content.
-pub const REFERRAL_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Supervisor]);
+/// Who reaches the referral pages of a case (the list, a referral's page);
+/// [`referral_access`] decides for each case: those who read its content (workers of the case
+/// and the supervisors of its team; managers see the case's metadata, not what was shared).
+pub const REFERRAL_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
 /// Who refers a person and moves a referral on the sending side: the workers who write the
 /// case ([`referral_access`]).
 pub const REFERRAL_SENDERS: Rule = Rule::Roles(&[Role::Worker]);
