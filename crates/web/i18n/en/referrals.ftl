@@ -34,7 +34,6 @@ referral-identity-address = Address
 referral-identity-languages = Languages
 referral-item-domain = Assessment: { $domain }
 referral-item-document = Document: { $name }
-referral-level = Level { $level } of 5
 
 referral-urgency-normal = Normal
 referral-urgency-soon = Soon

@@ -34,7 +34,6 @@ referral-identity-address = Adresse
 referral-identity-languages = Langues
 referral-item-domain = Diagnostic : { $domain }
 referral-item-document = Document : { $name }
-referral-level = Niveau { $level } sur 5
 
 referral-urgency-normal = Normale
 referral-urgency-soon = Rapide

@@ -69,8 +69,9 @@ pub fn item_label(
     }
 }
 
+/// A level of the assessment's scale (0 none … 4 critical), as the assessment pages say it.
 fn level(t: &Tr, v: Option<u8>) -> String {
-    v.map(|l| t.msg_args("referral-level", &[("level", &l.to_string())])).unwrap_or_default()
+    v.filter(|l| *l <= 4).map(|l| t.msg(&format!("assessment-level-{l}"))).unwrap_or_default()
 }
 
 /// Reads the chosen items of `referral` from its organisation's records. `href` gives the

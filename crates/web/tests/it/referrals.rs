@@ -200,7 +200,7 @@ engine_tests! {
         let page = w.paula.page(&app, &format!("/referrals/inbox/{id}")).await;
         let text = visible_text(&page);
         assert!(text.contains("Durand Camille"), "{text}");
-        assert!(text.contains("Je dors chez ma sœur") && text.contains("Niveau 4 sur 5"), "{text}");
+        assert!(text.contains("Je dors chez ma sœur") && text.contains("4 — Besoin critique"), "{text}");
         assert!(text.contains("Recherche d'un logement") && text.contains("Un premier rendez-vous"));
         // Exactly two items: one identity field, one domain; nothing else of the person.
         assert_eq!(page.split("shared-identity").nth(1).unwrap().split("</dl>").next().unwrap().matches("<dt>").count(), 1);
@@ -242,7 +242,7 @@ engine_tests! {
         assert!(store::audit::search(&app.state.db, &filter_b, None, 100).await.unwrap().events.iter().all(|e| e.subject_id != Some(id.parse().unwrap())));
         // English too.
         let en = w.paula.get_en(&app, &format!("/referrals/inbox/{id}")).await;
-        assert!(en.contains("Information shared") && en.contains("Level 4 of 5"));
+        assert!(en.contains("Information shared") && en.contains("4 — Critical need"));
     }
 
     async fn the_partner_answers_and_the_outcome_returns_to_the_timeline(db) {
@@ -344,5 +344,36 @@ engine_tests! {
         assert_eq!(w.alice.get(&app, &format!("/referrals/{hosted}/letter")).await.status(), 404);
         let list = w.alice.get_en(&app, &format!("/cases/{}/referrals", w.case)).await;
         assert!(list.contains("Foyer hors Passerelle") && list.contains("Sent"));
+    }
+
+    async fn the_api_reads_a_case_s_referrals_with_their_items_and_steps(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let id = refer(&app, &w, &w.hosted, &["identity:name", "domain:housing"]).await;
+        let in_a_day = Ts::from(Ts::now().get() + time::Duration::days(1));
+        let alice = UserId::from_uuid(w.alice.id.parse().unwrap());
+        let token = app.api_token(alice, A, "referrals:read", in_a_day).await.1;
+        let res = app.bearer(reqwest::Method::GET, &format!("/api/v1/cases/{}/referrals", w.case), &token).await;
+        assert_eq!(res.status(), 200);
+        let list: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(list["referrals"][0]["id"], id.as_str());
+        assert_eq!(list["referrals"][0]["status"], "sent");
+        assert!(list["referrals"][0].get("items").is_none());
+        let one: serde_json::Value = app.bearer(reqwest::Method::GET, &format!("/api/v1/referrals/{id}"), &token).await.json().await.unwrap();
+        assert_eq!((one["hosted"].as_bool(), one["consent"]["method"].as_str()), (Some(true), Some("oral")));
+        let items: Vec<String> = one["items"].as_array().unwrap().iter().map(|i| format!("{}:{}", i["kind"].as_str().unwrap(), i["item"].as_str().unwrap())).collect();
+        assert_eq!(items, vec!["identity:name", "domain:housing"]);
+        assert_eq!(one["steps"].as_array().unwrap().len(), 2);
+        // Without the scope: 403; the partner and another team's worker: 404.
+        let cases_only = app.api_token(alice, A, "cases:read", in_a_day).await.1;
+        assert_eq!(app.bearer(reqwest::Method::GET, &format!("/api/v1/referrals/{id}"), &cases_only).await.status(), 403);
+        let bruno = UserId::from_uuid(w.bruno.id.parse().unwrap());
+        let other = app.api_token(bruno, A, "all", in_a_day).await.1;
+        assert_eq!(app.bearer(reqwest::Method::GET, &format!("/api/v1/referrals/{id}"), &other).await.status(), 404);
+        let paula = UserId::from_uuid(w.paula.id.parse().unwrap());
+        let partner = app.api_token(paula, B, "all", in_a_day).await.1;
+        assert_eq!(app.bearer(reqwest::Method::GET, &format!("/api/v1/referrals/{id}"), &partner).await.status(), 404);
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        assert!(doc["paths"]["/api/v1/referrals/{referral_id}"]["get"].is_object());
     }
 }
