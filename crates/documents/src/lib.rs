@@ -33,6 +33,8 @@ pub enum Template {
     CaseSummary,
     /// The action plan given to the person to keep ("Mon plan d'action").
     Plan,
+    /// The referral letter for a partner outside Passerelle: the shared items only.
+    Referral,
 }
 
 impl Template {
@@ -42,6 +44,7 @@ impl Template {
             Template::Sample => "sample",
             Template::CaseSummary => "case_summary",
             Template::Plan => "plan",
+            Template::Referral => "referral",
         }
     }
 
@@ -50,6 +53,7 @@ impl Template {
             Template::Sample => include_str!("../templates/sample.typ"),
             Template::CaseSummary => include_str!("../templates/case_summary.typ"),
             Template::Plan => include_str!("../templates/plan.typ"),
+            Template::Referral => include_str!("../templates/referral.typ"),
         }
     }
 }

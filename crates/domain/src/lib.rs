@@ -27,6 +27,7 @@ pub mod passwords;
 pub mod persons;
 pub mod plans;
 pub mod policy;
+pub mod referrals;
 pub mod reminders;
 pub mod search;
 pub mod tasks;

@@ -1431,3 +1431,126 @@ mod directory_tests {
         assert_eq!(check(DIRECTORY_READERS, None), Decision::SignInRequired);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Referrals and the consent register (issue 8 points 2, 3, 5; ADR 0026).
+
+/// Who reaches the referral pages of a case (the list, a referral's page);
+/// [`referral_access`] decides for each case: those who read its content (workers of the case
+/// and the supervisors of its team; managers see the case's metadata, not what was shared).
+pub const REFERRAL_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+/// Who refers a person and moves a referral on the sending side: the workers who write the
+/// case ([`referral_access`]).
+pub const REFERRAL_SENDERS: Rule = Rule::Roles(&[Role::Worker]);
+/// Who reaches the inbox of referrals received by their organisation: its partner users, and
+/// its managers and workers (an association on the instance works its referrals with its
+/// own staff). Each referral is checked by [`may_answer_referral`].
+pub const REFERRAL_INBOX: Rule = Rule::Roles(&[Role::Partner, Role::Manager, Role::Worker]);
+/// Who reaches the consent register of a person; [`consent_access`] decides what they do.
+pub const CONSENT_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Supervisor]);
+/// Who records that a person withdraws a consent.
+pub const CONSENT_WITHDRAWERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+
+/// What an actor may do with the referrals of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReferralAccess {
+    /// See the case's referrals: what was asked, shared, answered.
+    pub read: bool,
+    /// Refer, send, withdraw, record a partner's answer.
+    pub write: bool,
+}
+
+/// What `actor`, with `access` to a case, may do with its referrals: read with the case's
+/// content, write with the right to write the case — never under an emergency grant.
+pub fn referral_access(access: &CaseAccess) -> ReferralAccess {
+    ReferralAccess { read: access.content, write: access.write && !access.emergency }
+}
+
+/// Whether `actor` answers a referral received by `partner_organisation` (the organisation the
+/// service's directory entry was linked to): a partner user, manager or worker acting in it.
+pub fn may_answer_referral(actor: &Actor, partner_organisation: Option<OrganisationId>) -> bool {
+    let Some(m) = actor.membership.as_ref() else { return false };
+    partner_organisation == Some(m.organisation_id)
+        && matches!(m.role, Role::Partner | Role::Manager | Role::Worker)
+}
+
+/// What an actor may do with a person's consent register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConsentAccess {
+    pub read: bool,
+    pub withdraw: bool,
+}
+
+/// The consent register of the persons of the actor's organisation: read by those who read
+/// the situation and by managers (who answer for the shares), withdrawals recorded by workers
+/// and managers — at once, whoever the person tells.
+pub fn consent_access(actor: &Actor) -> ConsentAccess {
+    match actor.role() {
+        Some(Role::Worker | Role::Manager) => ConsentAccess { read: true, withdraw: true },
+        Some(Role::Supervisor) => ConsentAccess { read: true, withdraw: false },
+        _ => ConsentAccess::default(),
+    }
+}
+
+#[cfg(test)]
+mod referral_tests {
+    use super::*;
+
+    fn member(role: Role, org: OrganisationId) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: org,
+                role,
+                teams: vec![],
+                supervised_teams: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn referrals_follow_the_case_and_the_inbox_its_organisation() {
+        let read_write = CaseAccess { content: true, write: true, ..Default::default() };
+        assert_eq!(referral_access(&read_write), ReferralAccess { read: true, write: true });
+        let read = CaseAccess { content: true, ..Default::default() };
+        assert_eq!(referral_access(&read), ReferralAccess { read: true, write: false });
+        let metadata = CaseAccess { metadata: true, manage: true, ..Default::default() };
+        assert_eq!(referral_access(&metadata), ReferralAccess::default());
+        let grant =
+            CaseAccess { content: true, write: true, emergency: true, ..Default::default() };
+        assert!(!referral_access(&grant).write, "no referral under an emergency grant");
+
+        let org = OrganisationId::new();
+        let other = OrganisationId::new();
+        // role → answers (its own organisation's inbox), consent (read, withdraw)
+        let table: [(Role, bool, bool, bool); 8] = [
+            (Role::Partner, true, false, false),
+            (Role::Manager, true, true, true),
+            (Role::Worker, true, true, true),
+            (Role::Supervisor, false, true, false),
+            (Role::Reception, false, false, false),
+            (Role::Dpo, false, false, false),
+            (Role::PeerMediator, false, false, false),
+            (Role::Admin, false, false, false),
+        ];
+        for (role, answers, reads, withdraws) in table {
+            let a = member(role, org);
+            assert_eq!(may_answer_referral(&a, Some(org)), answers, "{role:?}");
+            assert!(!may_answer_referral(&a, Some(other)), "{role:?}: another's inbox");
+            assert!(!may_answer_referral(&a, None), "{role:?}: a partner off the instance");
+            assert_eq!(check(REFERRAL_INBOX, Some(&a)) == Decision::Allow, answers, "{role:?}");
+            let c = consent_access(&a);
+            assert_eq!((c.read, c.withdraw), (reads, withdraws), "{role:?}");
+            assert_eq!(check(CONSENT_READERS, Some(&a)) == Decision::Allow, reads, "{role:?}");
+            assert_eq!(
+                check(CONSENT_WITHDRAWERS, Some(&a)) == Decision::Allow,
+                withdraws,
+                "{role:?}"
+            );
+        }
+        let admin = Actor { user_id: UserId::new(), instance_admin: true, membership: None };
+        assert!(!may_answer_referral(&admin, Some(org)));
+        assert_eq!(consent_access(&admin), ConsentAccess::default());
+    }
+}

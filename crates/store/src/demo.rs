@@ -263,6 +263,9 @@ pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary,
         }
         tx.commit().await?;
     }
+    if write_directory(db, &orgs, created_at).await? {
+        wrote = true;
+    }
     for (slug, team, referent, count) in CASE_FOLLOWERS {
         let Some(i) = orgs.iter().position(|o| o.slug.as_str() == *slug) else { continue };
         let org = orgs[i].id;
@@ -283,6 +286,79 @@ pub async fn seed(db: &Db, seed: u64, params: HashParams) -> Result<DemoSummary,
         tx.commit().await?;
     }
     Ok(summary(wrote))
+}
+
+/// The demo's directory entry hosted on the instance: the department's territorial social
+/// service (whose partner user is Thomas Girard), so that a referral from the CCAS arrives in
+/// its inbox. Written once (found again by its source key); `true` when written.
+async fn write_directory(
+    db: &Db,
+    orgs: &[NewOrganisation],
+    created_at: Ts,
+) -> Result<bool, StoreError> {
+    use domain::partners::{PartnerDraft, ServiceDraft, default_domains};
+    const KEY: &str = "demo:dept-haute-vallee";
+    let Some(dept) = orgs.iter().find(|o| o.slug.as_str() == "dept-haute-vallee") else {
+        return Ok(false);
+    };
+    let mut tx = db.begin_write().await?;
+    let present: Option<Uuid> = sql!(
+        scalar Uuid,
+        fetch_optional,
+        &mut tx,
+        "SELECT id FROM partner_organisations WHERE source_key = $1",
+        KEY,
+    )?;
+    if present.is_some() {
+        return Ok(false);
+    }
+    let partner = domain::partners::validate_partner(&PartnerDraft {
+        name: "Département de la Haute-Vallée — Service social territorial".into(),
+        kind: "other".into(),
+        description: "Accompagnement social global, fonds de solidarité logement.".into(),
+        city: "Valbourg".into(),
+        postal_code: "38500".into(),
+        ..Default::default()
+    })
+    .expect("the demo partner is valid");
+    let service = domain::partners::validate_service(
+        &ServiceDraft {
+            name: "Fonds de solidarité logement".into(),
+            description: "Aides au maintien et à l'accès au logement.".into(),
+            area_served: "Haute-Vallée".into(),
+            how_to_refer: "Orientation par un travailleur social, dans Passerelle.".into(),
+            domains: vec!["housing".into()],
+            ..Default::default()
+        },
+        &default_domains(),
+    )
+    .expect("the demo service is valid");
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let partner_id = domain::PartnerId::from_uuid(demo_uuid(&mut rng, created_at));
+    let service_id = domain::PartnerServiceId::from_uuid(demo_uuid(&mut rng, created_at));
+    crate::partners::insert_partner(
+        &mut tx,
+        partner_id,
+        Some(KEY),
+        &partner,
+        Some(dept.id),
+        None,
+        created_at,
+    )
+    .await?;
+    let service_key = format!("{KEY}:fsl");
+    crate::partners::insert_service(
+        &mut tx,
+        service_id,
+        partner_id,
+        Some(&service_key),
+        &service,
+        None,
+        created_at,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 async fn write_organisations_and_accounts(

@@ -40,6 +40,7 @@ pub mod organisations;
 pub mod partners;
 pub mod persons;
 pub mod plans;
+pub mod referrals;
 pub mod reminders;
 pub mod second_factor;
 pub mod sessions;

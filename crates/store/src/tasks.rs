@@ -536,6 +536,7 @@ struct OrgRow {
     time_zone: String,
     reminder_flag_hours: i64,
     reminder_assessment_months: i64,
+    reminder_referral_days: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -556,8 +557,8 @@ pub async fn run_reminders(db: &Db, now: Ts) -> Result<RunCounts, StoreError> {
         as OrgRow,
         fetch_all,
         db,
-        "SELECT id, time_zone, reminder_flag_hours, reminder_assessment_months FROM organisations \
-         ORDER BY id",
+        "SELECT id, time_zone, reminder_flag_hours, reminder_assessment_months, \
+         reminder_referral_days FROM organisations ORDER BY id",
     )?;
     let mut counts = RunCounts::default();
     for org in orgs {
@@ -649,6 +650,28 @@ async fn run_for(tx: &mut Tx, org: &OrgRow, now: Ts) -> Result<RunCounts, StoreE
     counts.created +=
         create_all(tx, organisation_id, TaskKind::FlagUnacknowledged, &flag_tasks, now).await?;
 
+    // Referrals sent and still without an answer: the case's referent, today.
+    let sent_before = Ts::from(now.get() - time::Duration::days(org.reminder_referral_days));
+    let unanswered: Vec<Candidate> = sql!(
+        as Candidate,
+        fetch_all,
+        &mut *tx,
+        "SELECT r.id AS source_id, c.id AS case_id, c.person_id, c.referent_id AS assignee_id, \
+         NULL AS due_on FROM referrals r JOIN cases c ON c.id = r.case_id \
+         WHERE r.organisation_id = $1 AND r.status = 'sent' AND r.sent_at <= $2 \
+         AND c.referent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks t \
+           WHERE t.organisation_id = $1 AND t.kind = 'referral_unanswered' \
+           AND t.source_id = r.id AND t.assignee_id = c.referent_id) \
+         ORDER BY r.sent_at, r.id LIMIT $3",
+        org.id,
+        sent_before,
+        BATCH,
+    )?;
+    let unanswered: Vec<Candidate> =
+        unanswered.into_iter().map(|c| Candidate { due_on: Some(today), ..c }).collect();
+    counts.created +=
+        create_all(tx, organisation_id, TaskKind::ReferralUnanswered, &unanswered, now).await?;
+
     counts.reminded_users = remind(tx, organisation_id, today, now).await?;
     Ok(counts)
 }
@@ -727,6 +750,8 @@ async fn resolve_all(
          WHERE c.id = tasks.case_id AND c.status = 'open') OR EXISTS (SELECT 1 FROM assessments a \
          JOIN assessments b ON b.case_id = a.case_id WHERE a.id = tasks.source_id \
          AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id))))",
+        "kind = 'referral_unanswered' AND NOT EXISTS (SELECT 1 FROM referrals r \
+         WHERE r.id = tasks.source_id AND r.status = 'sent')",
     ];
     let mut n = 0;
     for rule in rules {

@@ -25,6 +25,7 @@ pub enum Nav {
     Queue,
     Caseloads,
     Partners,
+    Referrals,
     Account,
     Admin,
     Notifications,

@@ -48,6 +48,7 @@ pub fn routes() -> Routes {
         .merge(crate::jobs::router())
         .merge(crate::documents::router())
         .merge(crate::partners::router())
+        .merge(crate::referrals::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 

@@ -5,6 +5,7 @@
 mod case_assessments;
 mod case_file;
 mod case_plan;
+mod case_referrals;
 mod me;
 
 use std::sync::Arc;
@@ -121,6 +122,19 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         Some(Scope::CasesWrite),
     ),
     (Method::POST, "/api/v1/cases/{case_id}/plan/victories", NOTE_WRITERS, Some(Scope::CasesWrite)),
+    // Referrals (ADR 0026), read-only: the readers of the case's content.
+    (
+        Method::GET,
+        "/api/v1/cases/{case_id}/referrals",
+        domain::policy::REFERRAL_READERS,
+        Some(Scope::ReferralsRead),
+    ),
+    (
+        Method::GET,
+        "/api/v1/referrals/{referral_id}",
+        domain::policy::REFERRAL_READERS,
+        Some(Scope::ReferralsRead),
+    ),
 ];
 
 #[derive(OpenApi)]
@@ -139,6 +153,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "cases", description = "Cases (accompagnements): a person's cases, open one, read one (audited), change its status with the version read. Another team's case answers 404, as an unknown one."),
         (name = "assessments", description = "A case's assessments per life domain: the worker's need level beside the person's own rating; list and read (audited), record, correct with the version read"),
         (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
+        (name = "referrals", description = "A case's referrals to services of the partner directory, with the consent they rest on, the items shared and their steps: list and read (audited)"),
         (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
 )]
@@ -201,6 +216,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_plan::create_step))
         .routes(routes!(case_plan::update_step))
         .routes(routes!(case_plan::create_victory))
+        .routes(routes!(case_referrals::list))
+        .routes(routes!(case_referrals::show))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

@@ -525,6 +525,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
         EntryKind::Task => Some(format!("/tasks/{subject}")),
         EntryKind::Appointment => Some(format!("/appointments/{subject}")),
         EntryKind::Document => Some(format!("/documents/{subject}")),
+        EntryKind::Referral => Some(format!("/referrals/{subject}")),
         _ => None,
     }
 }

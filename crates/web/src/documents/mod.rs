@@ -22,6 +22,7 @@ use store::documents::Document;
 
 pub(crate) use pages::case_panel;
 pub use pages::{DocumentPanel, person_panel};
+pub(crate) use serve::send as send_document;
 
 use crate::AppState;
 use crate::auth::SignedIn;

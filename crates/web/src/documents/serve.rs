@@ -65,7 +65,7 @@ pub(super) fn content_disposition(kind: &str, name: &str) -> String {
 }
 
 /// The response carrying a document's bytes, decrypted as they are sent.
-pub(super) async fn send(
+pub(crate) async fn send(
     state: &AppState,
     doc: &Document,
     inline: bool,

@@ -26,6 +26,7 @@ mod passwords;
 mod persons;
 mod persons_api;
 mod plans;
+mod referrals;
 mod reminders;
 mod settings;
 mod shell;

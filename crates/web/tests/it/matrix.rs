@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 67;
+const KNOWN_ROUTES: usize = 81;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -117,6 +117,14 @@ enum Param {
     Partner,
     /// A service of that partner.
     PartnerService,
+    /// A referral of A's case to a service outside Passerelle (sent, consent running).
+    Referral,
+    /// A referral of B's case to a service linked to A: in A's inbox.
+    ReceivedReferral,
+    /// A document of B shared by that referral (`/referrals/inbox/{received_id}/documents/…`).
+    SharedDocument,
+    /// A consent of A's person (of a draft referral), which the first visitor withdraws.
+    Consent,
 }
 
 impl Param {
@@ -148,6 +156,9 @@ impl Param {
                 | Param::Appointment
                 | Param::Document
                 | Param::Share
+                | Param::Referral
+                | Param::ReceivedReferral
+                | Param::Consent
         )
     }
 }
@@ -161,7 +172,13 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "invitation_id") => Some(Param::Invitation),
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/shared/{token}", "token") => Some(Param::ShareToken),
+        (path, "document_id") if path.starts_with("/referrals/inbox/") => {
+            Some(Param::SharedDocument)
+        }
         (_, "document_id") => Some(Param::Document),
+        (_, "referral_id") => Some(Param::Referral),
+        (_, "received_id") => Some(Param::ReceivedReferral),
+        (_, "consent_id") => Some(Param::Consent),
         (_, "share_id") => Some(Param::Share),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
@@ -189,6 +206,80 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "token") if path.starts_with("/calendar/") => Some(Param::FeedToken),
         _ => None,
     }
+}
+
+/// A referral of `case` to `service` with `items`, sent (or left a draft); returns it with its
+/// consent.
+#[allow(clippy::too_many_arguments)] // A referral's parts, each named.
+async fn referral(
+    db: &store::Db,
+    org: OrganisationId,
+    person: PersonId,
+    case: domain::CaseId,
+    service: domain::PartnerServiceId,
+    partner: Option<OrganisationId>,
+    items: Vec<domain::referrals::ShareItem>,
+    by: UserId,
+    send: bool,
+) -> (uuid::Uuid, uuid::Uuid) {
+    use domain::referrals::*;
+    let fields = ReferralFields {
+        reason: "Matrice".into(),
+        request: "Matrice".into(),
+        urgency: Urgency::Normal,
+        items,
+        given_by: ConsentGiver::Person,
+        given_by_name: None,
+        method: ConsentMethod::Oral,
+        given_on: time::macros::date!(2026 - 01 - 10),
+    };
+    let new = store::referrals::NewReferral {
+        organisation_id: org,
+        case_id: case,
+        person_id: person,
+        service_id: service,
+        partner_organisation_id: partner,
+        recipient: "Colis — Matrice",
+        fields: &fields,
+        by,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let id = store::referrals::create(&mut tx, &new, Ts::now()).await.unwrap();
+    let r = store::referrals::find(&mut tx, org, id).await.unwrap().unwrap();
+    if send {
+        store::referrals::move_to(&mut tx, &r, 1, Status::Sent, Side::Sender, by, None, Ts::now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    (id, r.consent_id)
+}
+
+/// A partner of the directory with one service, linked to the hosted organisation `linked`.
+async fn linked_entry(db: &store::Db, linked: OrganisationId) -> domain::PartnerServiceId {
+    use domain::partners::{PartnerDraft, ServiceDraft, default_domains};
+    let partner = domain::partners::validate_partner(&PartnerDraft {
+        name: "Partenaire hébergé".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let service = domain::partners::validate_service(
+        &ServiceDraft {
+            name: "Accueil".into(),
+            domains: vec!["food".into()],
+            ..Default::default()
+        },
+        &default_domains(),
+    )
+    .unwrap();
+    let (p, s) = (domain::PartnerId::new(), domain::PartnerServiceId::new());
+    let mut tx = db.begin_write().await.unwrap();
+    store::partners::insert_partner(&mut tx, p, None, &partner, Some(linked), None, Ts::now())
+        .await
+        .unwrap();
+    store::partners::insert_service(&mut tx, s, p, None, &service, None, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    s
 }
 
 /// A partner of the directory with one service.
@@ -271,6 +362,10 @@ struct OrgIds {
     appointment: uuid::Uuid,
     partner: domain::PartnerId,
     partner_service: domain::PartnerServiceId,
+    referral: uuid::Uuid,
+    received: uuid::Uuid,
+    shared_document: uuid::Uuid,
+    consent: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -298,6 +393,9 @@ struct ForeignIds {
     appointments: Vec<(&'static str, uuid::Uuid)>,
     documents: Vec<(&'static str, uuid::Uuid)>,
     shares: Vec<(&'static str, uuid::Uuid)>,
+    referrals: Vec<(&'static str, uuid::Uuid)>,
+    received: Vec<(&'static str, uuid::Uuid)>,
+    consents: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -393,6 +491,10 @@ impl Plan {
             Param::ShareToken => self.share_token.clone(),
             Param::Partner => self.a.partner.to_string(),
             Param::PartnerService => self.a.partner_service.to_string(),
+            Param::Referral => self.a.referral.to_string(),
+            Param::ReceivedReferral => self.a.received.to_string(),
+            Param::SharedDocument => self.a.shared_document.to_string(),
+            Param::Consent => self.a.consent.to_string(),
         })
     }
 
@@ -440,6 +542,9 @@ impl Plan {
             Param::Appointment => labelled(&self.b.appointments),
             Param::Document => labelled(&self.b.documents),
             Param::Share => labelled(&self.b.shares),
+            Param::Referral => labelled(&self.b.referrals),
+            Param::ReceivedReferral => labelled(&self.b.received),
+            Param::Consent => labelled(&self.b.consents),
             Param::FeedToken
             | Param::LinkToken
             | Param::Asset
@@ -448,7 +553,8 @@ impl Plan {
             | Param::Job
             | Param::ShareToken
             | Param::Partner
-            | Param::PartnerService => vec![],
+            | Param::PartnerService
+            | Param::SharedDocument => vec![],
         }
     }
 }
@@ -1093,7 +1199,28 @@ engine_tests! {
             tx.commit().await.unwrap();
         }
         let a_partner = directory_entry(db).await;
+        // Referrals: A's case to a service outside Passerelle (sent), and a draft whose consent
+        // the first visitor withdraws; B's case to a service linked to A, sharing a document of
+        // B (in A's inbox); and the same the other way round, for the cross-organisation checks.
+        use domain::referrals::{IdentityField, ShareItem};
+        let name = || vec![ShareItem::Identity(IdentityField::Name)];
+        let a_worker_id = user_id(&app, a_worker).await;
+        let b_worker_id = user_id(&app, "min-jun.kim@lerelais.example").await;
+        let (a_referral, _) = referral(db, org_a, a_person, a_case, a_partner.1, None, name(), a_worker_id, true).await;
+        let (_, a_consent) = referral(db, org_a, a_person, a_case, a_partner.1, None, name(), a_worker_id, false).await;
+        let shared = document_with_share(&app, org_b, b_person, b_case, b_worker_id, &web::auth::new_token()).await.0;
+        let to_a = linked_entry(db, org_a).await;
+        let mut items = name();
+        items.push(ShareItem::Document(shared));
+        let (a_received, _) = referral(db, org_b, b_person, b_case, to_a, Some(org_a), items, b_worker_id, true).await;
+        let (b_referral, b_consent) = referral(db, org_b, b_person, b_case, a_partner.1, None, name(), b_worker_id, true).await;
+        let to_b = linked_entry(db, org_b).await;
+        let (b_received, _) = referral(db, org_a, a_person, a_case, to_b, Some(org_b), name(), a_worker_id, true).await;
         let a = OrgIds {
+            referral: a_referral,
+            received: a_received,
+            shared_document: shared,
+            consent: a_consent,
             others_task: own_task(db, org_a, bystander).await,
             appointment: appointment_of(db, org_a, &a_case_row, user_id(&app, a_worker).await).await,
             user: user_id(&app, a_worker).await,
@@ -1184,6 +1311,9 @@ engine_tests! {
             )],
             documents: vec![("document of a case of B", b_document.0)],
             shares: vec![("share link of a document of B", b_document.1)],
+            referrals: vec![("referral of a case of B", b_referral)],
+            received: vec![("referral received by B", b_received)],
+            consents: vec![("consent of a person of B", b_consent)],
             uploads: vec![(
                 "import upload of B",
                 store::import::save_upload(db, org_b, user_id(&app, b_worker).await, "b.csv", b"Nom\nB\n", Ts::now())

@@ -1,0 +1,155 @@
+# Referrals with consent, the partner inbox and the consent register (ADR 0026).
+nav-referrals-inbox = Referrals received
+
+referral-status-draft = Draft
+referral-status-sent = Sent
+referral-status-received = Received
+referral-status-accepted = Accepted
+referral-status-declined = Declined
+referral-status-completed = Completed
+referral-status-no_show = Did not come
+referral-status-revoked = Withdrawn by the sender
+
+referral-move-sent = Send
+referral-move-received = Mark as received
+referral-move-accepted = Accept
+referral-move-declined = Decline
+referral-move-completed = Completed
+referral-move-no_show = The person did not come
+referral-move-revoked = Withdraw the referral
+
+referral-notice-created = The referral is recorded.
+referral-notice-moved = The referral is updated.
+referral-notice-stale = Someone changed this meanwhile: nothing was saved. Here it is as it is now.
+referral-notice-withdrawn = The consent is withdrawn: the partner no longer sees anything that was shared.
+
+referral-side-sender = referring organisation
+referral-side-partner = partner
+
+referral-identity-name = Name
+referral-identity-birth_date = Date of birth
+referral-identity-phone = Phone
+referral-identity-email = Email
+referral-identity-address = Address
+referral-identity-languages = Languages
+referral-item-domain = Assessment: { $domain }
+referral-item-document = Document: { $name }
+
+referral-urgency-normal = Normal
+referral-urgency-soon = Soon
+referral-urgency-urgent = Urgent
+referral-method-oral = orally
+referral-method-written = in writing
+referral-method-signed_form = on a signed form
+
+referral-error-long = At most { $max } characters.
+referral-error-reason = Say why.
+referral-error-request = Say what is asked of the partner.
+referral-error-urgency = Choose an urgency.
+referral-error-items = One of the items chosen cannot be shared. Choose among those listed.
+referral-error-consent = The person's consent is needed to refer them: tick the box once they agreed.
+referral-error-given-by = Say who gave the consent.
+referral-error-given-by-name = Give the name of the representative who consented.
+referral-error-method = Say how the consent was given.
+referral-error-date = Give the date of the consent, as 26/11/2026.
+referral-error-date-future = The consent cannot be dated in the future.
+referral-error-move = This step does not follow from where the referral is: choose one of the buttons.
+referral-error-service = Choose the service the person is referred to.
+
+referral-consent-by-person = the person
+referral-consent-by-representative = { $name }, representative
+referral-consent-text = Consent given by { $by }, { $method }, on { $date }, to share the items below with { $partner }.
+referral-consent-withdrawn = Consent withdrawn on { $date }.
+referral-consent-withdrawn-tag = consent withdrawn
+
+referral-letter-contact = Your contact: { $name }, { $organisation }.
+referral-letter-title = Referral
+referral-letter-generated = Made on { $date }
+referral-letter-page = Page { "{" }page{ "}" } of { "{" }pages{ "}" }
+referral-letter-to = Referred to
+referral-letter-request = Why, and what is asked
+referral-letter-document = { $name } (given separately)
+referral-letter-contact-heading = Contact
+referral-letter-file-name = referral
+referral-letter-link = Print the referral letter (PDF) for the partner
+
+referral-service = Service
+referral-urgency = Urgency
+referral-reason = Reason for the referral
+referral-request = What is asked of the partner
+referral-request-hint = An appointment, an assessment, a place, an answer…
+referral-consent-heading = Consent
+referral-shared-heading = Information shared
+referral-shared-hint = Tick what the partner needs, nothing more. The partner sees these items only, while the consent runs.
+referral-shared-identity = Identity
+referral-shared-domains = Assessment (latest)
+referral-shared-documents = Documents
+referral-shared-no-assessment = No assessment on this case yet.
+referral-shared-no-document = No document on this case.
+referral-shared-never-notes = Notes are never shared.
+referral-shared-none = Nothing shared.
+referral-shared-withdrawn = The person withdrew their consent: the shared information is no longer available.
+referral-shared-closed = This referral no longer shows the shared information.
+referral-shared-kept = You keep only what the law asks of you: that this referral existed and your own answers, shown here.
+referral-domain = Life domain
+referral-need = Need
+referral-person-level = The person's view
+referral-person-words = In the person's words
+
+referral-case-heading = Referrals
+referral-case-open = See the referrals of this case
+referral-new = Refer to a partner
+referral-none = No referral yet.
+referral-caption = Referrals of this case, newest first
+referral-status = Status
+referral-created = Created
+referral-search = Find a service
+referral-search-hint = A word of its name, its partner or what it does.
+referral-search-button = Search the directory
+referral-no-service = No service found: search the directory above.
+referral-consent-given = The person agrees to share these items with this partner
+referral-consent-who = Who gave the consent
+referral-consent-representative = A legal representative
+referral-consent-representative-name = Name of the representative (if not the person)
+referral-consent-method = How
+referral-consent-date = On
+referral-consent-date-hint = For example 26/11/2026.
+referral-send = Send the referral
+referral-save-draft = Save as a draft
+referral-steps-heading = History
+referral-moves-heading = Next step
+referral-note = Reason or outcome
+referral-note-hint = Needed to decline; useful to say how it went.
+referral-title = Referral
+referral-facts-heading = The referral
+referral-hosted = receives it in Passerelle
+referral-inbox-title = Referrals received
+referral-inbox-none = No referral received.
+referral-inbox-caption = Referrals sent to your organisation, those waiting first
+referral-from = From
+referral-person = Person
+referral-sent = Sent
+referral-person-not-shared = not shared
+referral-received-title = Referral received
+
+consent-heading = Consents
+consent-open-register = Consent register
+consent-intro = Every consent the person gave, for which purpose and partner. A withdrawal takes effect at once on every share.
+consent-none = No consent recorded.
+consent-purpose-referral = Referral
+consent-given = Given by { $by }, { $method }, on { $date } (recorded by { $recorder }).
+consent-withdrawn-by = Withdrawn on { $date } by { $name }.
+consent-covers = Covers:
+consent-see-referral = See the referral
+consent-withdraw = The person withdraws this consent
+consent-running = Consent running.
+
+case-event-referral-draft = Referral prepared
+case-event-referral-sent = Referral sent
+case-event-referral-received = Referral received by the partner
+case-event-referral-accepted = Referral accepted
+case-event-referral-declined = Referral declined
+case-event-referral-completed = Referral completed
+case-event-referral-no_show = Referral: the person did not come
+case-event-referral-revoked = Referral withdrawn
+case-event-referral-consent_withdrawn = Consent to the referral withdrawn

@@ -1,0 +1,155 @@
+# Orientations avec consentement, boîte de réception des partenaires, registre des consentements (ADR 0026).
+nav-referrals-inbox = Orientations reçues
+
+referral-status-draft = Brouillon
+referral-status-sent = Envoyée
+referral-status-received = Reçue
+referral-status-accepted = Acceptée
+referral-status-declined = Refusée
+referral-status-completed = Terminée
+referral-status-no_show = Personne non venue
+referral-status-revoked = Retirée par l'émetteur
+
+referral-move-sent = Envoyer
+referral-move-received = Marquer comme reçue
+referral-move-accepted = Accepter
+referral-move-declined = Refuser
+referral-move-completed = Terminée
+referral-move-no_show = La personne n'est pas venue
+referral-move-revoked = Retirer l'orientation
+
+referral-notice-created = L'orientation est enregistrée.
+referral-notice-moved = L'orientation est mise à jour.
+referral-notice-stale = Quelqu'un l'a modifiée entre-temps : rien n'a été enregistré. La voici telle qu'elle est maintenant.
+referral-notice-withdrawn = Le consentement est retiré : le partenaire ne voit plus rien de ce qui était partagé.
+
+referral-side-sender = structure qui oriente
+referral-side-partner = partenaire
+
+referral-identity-name = Nom
+referral-identity-birth_date = Date de naissance
+referral-identity-phone = Téléphone
+referral-identity-email = Courriel
+referral-identity-address = Adresse
+referral-identity-languages = Langues
+referral-item-domain = Diagnostic : { $domain }
+referral-item-document = Document : { $name }
+
+referral-urgency-normal = Normale
+referral-urgency-soon = Rapide
+referral-urgency-urgent = Urgente
+referral-method-oral = oralement
+referral-method-written = par écrit
+referral-method-signed_form = sur formulaire signé
+
+referral-error-long = { $max } caractères au plus.
+referral-error-reason = Indiquez pourquoi.
+referral-error-request = Indiquez ce qui est demandé au partenaire.
+referral-error-urgency = Choisissez une urgence.
+referral-error-items = Un des éléments choisis ne peut pas être partagé. Choisissez parmi ceux proposés.
+referral-error-consent = Le consentement de la personne est nécessaire pour l'orienter : cochez la case une fois son accord donné.
+referral-error-given-by = Indiquez qui a donné le consentement.
+referral-error-given-by-name = Indiquez le nom du représentant qui a consenti.
+referral-error-method = Indiquez comment le consentement a été donné.
+referral-error-date = Indiquez la date du consentement, comme 26/11/2026.
+referral-error-date-future = Le consentement ne peut pas être daté dans le futur.
+referral-error-move = Cette étape ne suit pas l'état de l'orientation : choisissez un des boutons.
+referral-error-service = Choisissez le service vers lequel la personne est orientée.
+
+referral-consent-by-person = la personne
+referral-consent-by-representative = { $name }, représentant légal
+referral-consent-text = Consentement donné par { $by }, { $method }, le { $date }, pour partager les éléments ci-dessous avec { $partner }.
+referral-consent-withdrawn = Consentement retiré le { $date }.
+referral-consent-withdrawn-tag = consentement retiré
+
+referral-letter-contact = Votre contact : { $name }, { $organisation }.
+referral-letter-title = Fiche d'orientation
+referral-letter-generated = Établie le { $date }
+referral-letter-page = Page { "{" }page{ "}" } sur { "{" }pages{ "}" }
+referral-letter-to = Orientation vers
+referral-letter-request = Motif et demande
+referral-letter-document = { $name } (remis à part)
+referral-letter-contact-heading = Contact
+referral-letter-file-name = fiche-orientation
+referral-letter-link = Imprimer la fiche d'orientation (PDF) pour le partenaire
+
+referral-service = Service
+referral-urgency = Urgence
+referral-reason = Motif de l'orientation
+referral-request = Ce qui est demandé au partenaire
+referral-request-hint = Un rendez-vous, une évaluation, une place, une réponse…
+referral-consent-heading = Consentement
+referral-shared-heading = Informations partagées
+referral-shared-hint = Cochez ce dont le partenaire a besoin, rien de plus. Il ne voit que ces éléments, tant que le consentement court.
+referral-shared-identity = Identité
+referral-shared-domains = Diagnostic (le plus récent)
+referral-shared-documents = Documents
+referral-shared-no-assessment = Pas encore de diagnostic dans cet accompagnement.
+referral-shared-no-document = Aucun document dans cet accompagnement.
+referral-shared-never-notes = Les notes ne sont jamais partagées.
+referral-shared-none = Rien n'est partagé.
+referral-shared-withdrawn = La personne a retiré son consentement : les informations partagées ne sont plus disponibles.
+referral-shared-closed = Cette orientation ne montre plus les informations partagées.
+referral-shared-kept = Vous ne gardez que ce que la loi vous demande : l'existence de cette orientation et vos propres réponses, affichées ici.
+referral-domain = Domaine de vie
+referral-need = Besoin
+referral-person-level = L'avis de la personne
+referral-person-words = Avec les mots de la personne
+
+referral-case-heading = Orientations
+referral-case-open = Voir les orientations de cet accompagnement
+referral-new = Orienter vers un partenaire
+referral-none = Aucune orientation pour l'instant.
+referral-caption = Orientations de cet accompagnement, les plus récentes d'abord
+referral-status = Statut
+referral-created = Créée le
+referral-search = Trouver un service
+referral-search-hint = Un mot de son nom, de son partenaire ou de ce qu'il fait.
+referral-search-button = Chercher dans l'annuaire
+referral-no-service = Aucun service trouvé : cherchez dans l'annuaire ci-dessus.
+referral-consent-given = La personne accepte de partager ces éléments avec ce partenaire
+referral-consent-who = Qui a donné le consentement
+referral-consent-representative = Un représentant légal
+referral-consent-representative-name = Nom du représentant (si ce n'est pas la personne)
+referral-consent-method = Comment
+referral-consent-date = Le
+referral-consent-date-hint = Par exemple 26/11/2026.
+referral-send = Envoyer l'orientation
+referral-save-draft = Enregistrer comme brouillon
+referral-steps-heading = Historique
+referral-moves-heading = Étape suivante
+referral-note = Motif ou résultat
+referral-note-hint = Obligatoire pour refuser ; utile pour dire comment cela s'est passé.
+referral-title = Orientation
+referral-facts-heading = L'orientation
+referral-hosted = la reçoit dans Passerelle
+referral-inbox-title = Orientations reçues
+referral-inbox-none = Aucune orientation reçue.
+referral-inbox-caption = Orientations adressées à votre structure, celles en attente d'abord
+referral-from = De
+referral-person = Personne
+referral-sent = Envoyée le
+referral-person-not-shared = non partagé
+referral-received-title = Orientation reçue
+
+consent-heading = Consentements
+consent-open-register = Registre des consentements
+consent-intro = Chaque consentement donné par la personne, pour quelle finalité et quel partenaire. Un retrait prend effet immédiatement sur chaque partage.
+consent-none = Aucun consentement enregistré.
+consent-purpose-referral = Orientation
+consent-given = Donné par { $by }, { $method }, le { $date } (enregistré par { $recorder }).
+consent-withdrawn-by = Retiré le { $date } par { $name }.
+consent-covers = Couvre :
+consent-see-referral = Voir l'orientation
+consent-withdraw = La personne retire ce consentement
+consent-running = Consentement en cours.
+
+case-event-referral-draft = Orientation préparée
+case-event-referral-sent = Orientation envoyée
+case-event-referral-received = Orientation reçue par le partenaire
+case-event-referral-accepted = Orientation acceptée
+case-event-referral-declined = Orientation refusée
+case-event-referral-completed = Orientation terminée
+case-event-referral-no_show = Orientation : la personne n'est pas venue
+case-event-referral-revoked = Orientation retirée
+case-event-referral-consent_withdrawn = Consentement à l'orientation retiré
