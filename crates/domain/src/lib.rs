@@ -31,6 +31,7 @@ pub mod reminders;
 pub mod search;
 pub mod tasks;
 pub mod totp;
+pub mod voice_notes;
 
 pub use ids::{
     ApiTokenId, CaseEntryId, CaseId, HouseholdId, HouseholdMemberId, JobId, MembershipId,

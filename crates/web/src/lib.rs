@@ -39,6 +39,7 @@ pub mod startup;
 pub mod system;
 pub mod tasks;
 pub mod telemetry;
+pub mod voice_notes;
 
 use std::sync::Arc;
 
@@ -74,6 +75,9 @@ pub struct WebConfig {
     pub sms: Option<reminders::webhook::SmsConfig>,
     /// The file store of documents (and voice notes), with its limits.
     pub files: documents::FilesConfig,
+    /// The transcription server of voice notes, when configured (else the worker writes the
+    /// note while listening).
+    pub transcription: Option<voice_notes::TranscriptionConfig>,
 }
 
 impl WebConfig {
