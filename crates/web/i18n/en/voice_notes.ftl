@@ -74,3 +74,4 @@ voice-form-transcript-hint = The text below is the transcript: listen again if n
 voice-form-listen-hint = Listen to the recording and write the note below.
 voice-keep-recording = Keep the recording with the note
 voice-keep-recording-hint = Otherwise it is deleted once the note is saved.
+voice-offer-after-appointment = Rather dictate it now? Record a voice note

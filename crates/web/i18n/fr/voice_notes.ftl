@@ -74,3 +74,4 @@ voice-form-transcript-hint = Le texte ci-dessous est la transcription : réécou
 voice-form-listen-hint = Écoutez l'enregistrement et rédigez la note ci-dessous.
 voice-keep-recording = Garder l'enregistrement avec la note
 voice-keep-recording-hint = Sinon il est supprimé une fois la note enregistrée.
+voice-offer-after-appointment = Plutôt la dicter maintenant ? Enregistrer une note vocale

@@ -45,6 +45,8 @@ pub struct NoteFormPage {
     errors: Vec<(&'static str, String)>,
     /// The voice note this new note is filed from, if any (ADR 0024).
     voice_note: Option<crate::voice_notes::FilingLink>,
+    /// The note of an appointment just marked done: a voice note may be dictated instead.
+    offer_voice_note: bool,
 }
 
 impl NoteFormPage {
@@ -149,6 +151,7 @@ async fn form_page(
         conflict,
         errors,
         voice_note: None,
+        offer_voice_note: false,
         chrome: Chrome::new(ctx, state, Nav::Persons),
     })
 }
@@ -271,7 +274,8 @@ pub async fn new_form(
             (input, None)
         }
     };
-    let page = form_page(&state, ctx, &loaded, None, input, 0, restored, None, vec![]).await?;
+    let mut page = form_page(&state, ctx, &loaded, None, input, 0, restored, None, vec![]).await?;
+    page.offer_voice_note = q.appointment.is_some() && voice.is_none();
     Ok(with_voice_note(page, voice, StatusCode::OK))
 }
 

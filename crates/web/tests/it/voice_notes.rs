@@ -83,6 +83,14 @@ async fn spawn(db: testkit::TestDb, transcription: Option<TranscriptionConfig>) 
 fn runner(app: &TestApp) -> RunnerHandle {
     let transcriber =
         web::voice_notes::transcribe::from_config(app.state.config.transcription.as_ref()).unwrap();
+    runner_with(app, transcriber)
+}
+
+/// A runner with a transcriber of the test's choice (the fake backend).
+fn runner_with(
+    app: &TestApp,
+    transcriber: Option<Arc<dyn web::voice_notes::transcribe::Transcriber>>,
+) -> RunnerHandle {
     let deps = VoiceJobs {
         db: app.state.db.clone(),
         files: app.state.config.files.store.clone(),
@@ -303,6 +311,35 @@ engine_tests! {
         assert_eq!(error, format!("voice note {id}: the transcription server answered HTTP 500"));
         let page = visible_text(&alice.page(&app, &format!("/voice-notes/{id}")).await);
         assert!(page.contains("Transcription prête"), "{page}");
+    }
+
+    async fn a_backend_that_keeps_failing_leaves_the_note_to_be_written_while_listening(db) {
+        // The server is configured (the job is enqueued); the fake backend fails every time.
+        let (url, _) = fake_whisper(0).await;
+        let config = TranscriptionConfig { url, api: TranscriptionApi::WhisperCpp, model: "whisper-1".into() };
+        let app = spawn(db, Some(config)).await;
+        let team = team_of(&app, ORG, "Secteur rivière").await;
+        let alice = member(&app, ORG, "Alice", Role::Worker, &[(team, false)]).await;
+        let case = open_case_for(&app, &alice, team, "Blanc").await;
+        let failing = web::voice_notes::transcribe::FixedTranscriber::new("jamais");
+        failing.fail_next(100);
+        let id = recorded(&upload(&app, &alice, &case, "home_visit", "visite.ogg", SAMPLE).await);
+        let jobs = runner_with(&app, Some(Arc::new(failing.clone())));
+        let v = wait_for(&app, &id, VoiceNoteStatus::Failed).await;
+        jobs.stop().await;
+        assert_eq!(failing.calls().len(), domain::jobs::DEFAULT_MAX_ATTEMPTS as usize, "every attempt, then no more");
+        assert_eq!(failing.calls()[0], ("en".to_owned(), SAMPLE.len(), files::FileType::Ogg));
+        assert!(v.transcript.is_none() && v.has_audio());
+        let page = visible_text(&alice.get_en(&app, &format!("/voice-notes/{id}")).await);
+        assert!(page.contains("The transcription failed: write the note while listening"), "{page}");
+        assert!(page.contains("Write the note while listening"), "{page}");
+        // A later one is transcribed by a working backend, its text cleaned before it is kept.
+        let id = recorded(&upload(&app, &alice, &case, "home_visit", "visite.ogg", SAMPLE).await);
+        let working = web::voice_notes::transcribe::FixedTranscriber::new(" Mme Blanc\u{202E} va mieux.\u{7}\r\n\n\n\nÀ revoir. ");
+        let jobs = runner_with(&app, Some(Arc::new(working)));
+        let v = wait_for(&app, &id, VoiceNoteStatus::Ready).await;
+        jobs.stop().await;
+        assert_eq!(v.transcript.as_deref(), Some("Mme Blanc va mieux.\n\nÀ revoir."));
     }
 
     async fn without_a_backend_the_note_is_written_while_listening_and_the_recording_may_be_kept(db) {
