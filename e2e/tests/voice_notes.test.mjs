@@ -147,6 +147,7 @@ describe('voice notes: record after a home visit, file the corrected transcript'
       // "My day" lists it until it is filed.
       await page.goto(url('/my-day'));
       await page.getByRole('heading', { name: 'Notes vocales à classer' }).waitFor();
+      await assertAccessible(page, 'voice-my-day-fr');
       await page.goto(voiceUrl);
 
       // The draft opens in the note form, is corrected and filed.
@@ -198,6 +199,13 @@ describe('voice notes: record after a home visit, file the corrected transcript'
       assert.equal(audio.headers()['content-type'], 'audio/ogg');
       assert.match(audio.headers()['content-disposition'], /^attachment;/);
       await assertAccessible(page, 'voice-show-en');
+      await page.getByRole('link', { name: 'Correct and file the note' }).click();
+      await page.getByRole('heading', { name: 'From a voice note' }).waitFor();
+      assert.equal(await page.locator('#body').inputValue(), TRANSCRIPT);
+      await assertAccessible(page, 'voice-note-form-en');
+      await page.goto(url('/my-day'));
+      await page.getByRole('heading', { name: 'Voice notes to file' }).waitFor();
+      await assertAccessible(page, 'voice-my-day-en');
       await page.goto(caseUrl);
       await page.locator('#voice-notes').getByRole('link', { name: /^Voice note of/ }).waitFor();
       await assertAccessible(page, 'voice-case-en');
