@@ -110,6 +110,9 @@ audit_actions! {
     DocumentShareRevoked => "document_share_revoked",
     /// A share link was used: nobody signed in, the link's id in the details.
     DocumentShareUsed => "document_share_used",
+    /// Someone listened to or downloaded a voice note's recording (the details name the person
+    /// and the case).
+    VoiceNoteListened => "voice_note_listened",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -222,7 +225,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 36);
+        assert_eq!(AuditAction::ALL.len(), 37);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

@@ -32,6 +32,7 @@ pub mod reminders;
 pub mod search;
 pub mod tasks;
 pub mod totp;
+pub mod voice_notes;
 
 pub use ids::{
     ApiTokenId, CaseEntryId, CaseId, HouseholdId, HouseholdMemberId, JobId, MembershipId,

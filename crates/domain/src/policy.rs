@@ -1554,3 +1554,111 @@ mod referral_tests {
         assert_eq!(consent_access(&admin), ConsentAccess::default());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Voice notes (issue 9 point 4; ADR 0024).
+
+/// Who records voice notes and reads them: those who write notes (workers);
+/// [`may_record_voice_note`] and [`may_read_voice_note`] decide per case.
+pub const VOICE_NOTE_WRITERS: Rule = NOTE_WRITERS;
+
+/// What the policy needs to know of a voice note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoiceNoteFacts {
+    pub organisation_id: OrganisationId,
+    pub author: UserId,
+    /// The actor's access to the voice note's case.
+    pub case: CaseAccess,
+}
+
+/// Whether the actor with `access` to a case may record a voice note on it: those who write
+/// its notes, not through an emergency grant.
+pub fn may_record_voice_note(access: &CaseAccess) -> bool {
+    access.write && !access.emergency
+}
+
+/// Whether `actor` may read (open, listen to, download) a voice note: a recording is the raw
+/// material of a note, so those who write the case's notes read it (a colleague taking over),
+/// not its readers (supervisors, emergency grants) who read filed notes only. Another
+/// organisation's voice note: never.
+pub fn may_read_voice_note(actor: &Actor, v: &VoiceNoteFacts) -> bool {
+    actor.organisation() == Some(v.organisation_id)
+        && check(VOICE_NOTE_WRITERS, Some(actor)) == Decision::Allow
+        && may_record_voice_note(&v.case)
+}
+
+/// Whether `actor` may file the note of a voice note, keep or delete its recording: its
+/// author, while they still write the case's notes (a draft is its author's).
+pub fn may_change_voice_note(actor: &Actor, v: &VoiceNoteFacts) -> bool {
+    may_read_voice_note(actor, v) && v.author == actor.user_id
+}
+
+#[cfg(test)]
+mod voice_note_tests {
+    use super::tests::member;
+    use super::*;
+
+    #[test]
+    fn voice_notes_are_read_by_the_cases_note_writers_and_changed_by_their_author() {
+        let org = OrganisationId::new();
+        let (team, other_team) = (TeamId::new(), TeamId::new());
+        let author = member(Role::Worker, &[team], &[], org);
+        let co_referent = member(Role::Worker, &[other_team], &[], org);
+        let co = [co_referent.user_id];
+        let case = CaseFacts {
+            organisation_id: org,
+            team_id: team,
+            referent_id: Some(author.user_id),
+            co_referents: &co,
+        };
+        // who → [records, reads, changes] a voice note of `author` on the case
+        type Row = (&'static str, Actor, [bool; 3]);
+        let table: Vec<Row> = vec![
+            ("author (referent)", author.clone(), [true, true, true]),
+            ("co-referent", co_referent.clone(), [true, true, false]),
+            ("worker of the team", member(Role::Worker, &[team], &[], org), [true, true, false]),
+            ("worker of another team", member(Role::Worker, &[other_team], &[], org), [false; 3]),
+            ("supervisor of the team", member(Role::Supervisor, &[team], &[team], org), [false; 3]),
+            ("manager supervising it", member(Role::Manager, &[team], &[team], org), [false; 3]),
+            ("reception", member(Role::Reception, &[], &[], org), [false; 3]),
+            ("dpo", member(Role::Dpo, &[], &[], org), [false; 3]),
+            ("partner", member(Role::Partner, &[], &[], org), [false; 3]),
+            (
+                "author's twin in another organisation",
+                Actor {
+                    membership: Some(ActiveMembership {
+                        organisation_id: OrganisationId::new(),
+                        ..author.membership.clone().unwrap()
+                    }),
+                    ..author.clone()
+                },
+                [false; 3],
+            ),
+            (
+                "instance admin",
+                Actor { user_id: UserId::new(), instance_admin: true, membership: None },
+                [false; 3],
+            ),
+        ];
+        for (who, a, expected) in table {
+            let access = case_access(&a, &case);
+            let facts =
+                VoiceNoteFacts { organisation_id: org, author: author.user_id, case: access };
+            let got = [
+                may_record_voice_note(&access),
+                may_read_voice_note(&a, &facts),
+                may_change_voice_note(&a, &facts),
+            ];
+            assert_eq!(got, expected, "{who}");
+            if got[1] {
+                assert_eq!(check(VOICE_NOTE_WRITERS, Some(&a)), Decision::Allow, "{who}");
+            }
+        }
+        // An emergency grant neither records nor reads voice notes.
+        let outsider = member(Role::Worker, &[other_team], &[], org);
+        let granted = case_access_with_grant(&outsider, &case, true);
+        assert!(!may_record_voice_note(&granted));
+        let facts = VoiceNoteFacts { organisation_id: org, author: author.user_id, case: granted };
+        assert!(!may_read_voice_note(&outsider, &facts));
+    }
+}

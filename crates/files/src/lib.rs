@@ -1,4 +1,4 @@
-//! Passerelle's file store (documents now, voice notes next): uploads checked from their bytes
+//! Passerelle's file store (documents and voice notes): uploads checked from their bytes
 //! ([`check`]), encrypted at rest with a configured key that can rotate ([`keys`], [`crypt`]),
 //! kept in an object store ([`store`]). Memory stays flat whatever a file's size: bytes are
 //! checked, encrypted and written as they arrive, and decrypted as they are sent.

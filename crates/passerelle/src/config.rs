@@ -72,6 +72,9 @@ struct FileSettings {
     s3_access_key_id: Option<String>,
     s3_secret_access_key: Option<String>,
     s3_secret_access_key_file: Option<String>,
+    transcription_url: Option<String>,
+    transcription_api: Option<String>,
+    transcription_model: Option<String>,
 }
 
 /// One raw value and where it came from, so an error can point at it.
@@ -122,6 +125,8 @@ pub struct Settings {
     /// The SMS webhook of the reminders to persons, when configured; without it SMS reminders
     /// are written in the log only (ADR 0027).
     pub sms: Option<web::reminders::webhook::SmsConfig>,
+    /// The Whisper-compatible server voice notes are transcribed by, when configured.
+    pub transcription: Option<web::voice_notes::TranscriptionConfig>,
     /// What was read, for `passerelle check`.
     pub sources: Vec<String>,
 }
@@ -182,6 +187,12 @@ const S3_SECRET_ACCESS_KEY: Key =
     Key { env: "PASSERELLE_S3_SECRET_ACCESS_KEY", file: "s3_secret_access_key" };
 const S3_SECRET_ACCESS_KEY_FILE: Key =
     Key { env: "PASSERELLE_S3_SECRET_ACCESS_KEY_FILE", file: "s3_secret_access_key_file" };
+const TRANSCRIPTION_URL: Key =
+    Key { env: "PASSERELLE_TRANSCRIPTION_URL", file: "transcription_url" };
+const TRANSCRIPTION_API: Key =
+    Key { env: "PASSERELLE_TRANSCRIPTION_API", file: "transcription_api" };
+const TRANSCRIPTION_MODEL: Key =
+    Key { env: "PASSERELLE_TRANSCRIPTION_MODEL", file: "transcription_model" };
 /// How long backups are kept unless configured: five weeks, so a month-end problem noticed a
 /// few days late can still be undone, and data erased at a person's request is gone from every
 /// backup within 35 days (what the privacy notice says).
@@ -223,6 +234,9 @@ pub const ENV_VARS: &[&str] = &[
     S3_ACCESS_KEY_ID.env,
     S3_SECRET_ACCESS_KEY.env,
     S3_SECRET_ACCESS_KEY_FILE.env,
+    TRANSCRIPTION_URL.env,
+    TRANSCRIPTION_API.env,
+    TRANSCRIPTION_MODEL.env,
 ];
 
 struct Layers<'a> {
@@ -264,6 +278,9 @@ impl Layers<'_> {
             "s3_access_key_id" => f.s3_access_key_id.clone(),
             "s3_secret_access_key" => f.s3_secret_access_key.clone(),
             "s3_secret_access_key_file" => f.s3_secret_access_key_file.clone(),
+            "transcription_url" => f.transcription_url.clone(),
+            "transcription_api" => f.transcription_api.clone(),
+            "transcription_model" => f.transcription_model.clone(),
             "upload_max_mb" | "document_reminder_days" => {
                 let v = if key.file == "upload_max_mb" {
                     &f.upload_max_mb
@@ -607,6 +624,7 @@ impl Settings {
             },
             None => domain::documents::DEFAULT_REMINDER_DAYS,
         };
+        let transcription = transcription_settings(&layers)?;
 
         Ok(Settings {
             database_url,
@@ -628,6 +646,7 @@ impl Settings {
             file_store,
             upload_max_bytes,
             document_reminder_days,
+            transcription,
             sources,
         })
     }
@@ -774,6 +793,45 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// The transcription server of voice notes: none unless `PASSERELLE_TRANSCRIPTION_URL` is
+/// set; the API is whisper.cpp's unless `PASSERELLE_TRANSCRIPTION_API` says `openai`.
+fn transcription_settings(
+    layers: &Layers<'_>,
+) -> Result<Option<web::voice_notes::TranscriptionConfig>, ConfigError> {
+    let api = match layers.get(&TRANSCRIPTION_API) {
+        Some(raw) => Some(
+            domain::voice_notes::TranscriptionApi::parse(&raw.value)
+                .ok_or_else(|| invalid(&raw, "whisper.cpp or openai"))?,
+        ),
+        None => None,
+    };
+    let model = layers.get(&TRANSCRIPTION_MODEL).map(|r| r.value.trim().to_owned());
+    let Some(raw) = layers.get(&TRANSCRIPTION_URL).filter(|r| !r.value.trim().is_empty()) else {
+        if api.is_some() || model.is_some() {
+            return Err(ConfigError(format!(
+                "{} and {} need {}: the address of the transcription server",
+                TRANSCRIPTION_API.env, TRANSCRIPTION_MODEL.env, TRANSCRIPTION_URL.env
+            )));
+        }
+        return Ok(None);
+    };
+    let url = raw.value.trim().to_owned();
+    let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+    if !scheme_ok || url.contains(char::is_whitespace) || url.contains('?') {
+        return Err(invalid(
+            &raw,
+            "the address of a Whisper-compatible server, such as http://127.0.0.1:8178",
+        ));
+    }
+    Ok(Some(web::voice_notes::TranscriptionConfig {
+        url,
+        api: api.unwrap_or_default(),
+        model: model
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| web::voice_notes::TranscriptionConfig::DEFAULT_MODEL.to_owned()),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -903,6 +961,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn transcription_is_off_unless_a_server_is_configured_and_whisper_cpp_by_default() {
+        use domain::voice_notes::TranscriptionApi;
+        assert_eq!(load_with(&[], None).unwrap().transcription, None);
+        let s = load_with(&[("PASSERELLE_TRANSCRIPTION_URL", "http://127.0.0.1:8178")], None)
+            .unwrap()
+            .transcription
+            .unwrap();
+        assert_eq!(s.api, TranscriptionApi::WhisperCpp);
+        assert_eq!(s.url, "http://127.0.0.1:8178");
+        let s = load_with(
+            &[
+                ("PASSERELLE_TRANSCRIPTION_URL", "https://stt.example.org"),
+                ("PASSERELLE_TRANSCRIPTION_API", "openai"),
+                ("PASSERELLE_TRANSCRIPTION_MODEL", "Systran/faster-whisper-small"),
+            ],
+            None,
+        )
+        .unwrap()
+        .transcription
+        .unwrap();
+        assert_eq!(s.api, TranscriptionApi::OpenAi);
+        assert_eq!(s.model, "Systran/faster-whisper-small");
+        let e = load_with(
+            &[
+                ("PASSERELLE_TRANSCRIPTION_URL", "http://127.0.0.1:8178"),
+                ("PASSERELLE_TRANSCRIPTION_API", "vosk"),
+            ],
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PASSERELLE_TRANSCRIPTION_API") && e.contains("openai"), "{e}");
+        let e = load_with(&[("PASSERELLE_TRANSCRIPTION_URL", "127.0.0.1:8178")], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PASSERELLE_TRANSCRIPTION_URL"), "{e}");
+        let e =
+            load_with(&[("PASSERELLE_TRANSCRIPTION_API", "openai")], None).unwrap_err().to_string();
+        assert!(e.contains("need PASSERELLE_TRANSCRIPTION_URL"), "{e}");
     }
 
     #[test]

@@ -355,6 +355,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             store: file_store,
             max_upload_bytes: settings.upload_max_bytes,
         },
+        transcription: settings.transcription.clone(),
     };
     // Housekeeping forgets sign-in counters once both policies' windows are over; they share
     // their window length today, the address policy stands for both.
@@ -390,6 +391,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let registry = store::tasks::register(registry);
     // Referents are reminded of documents about to expire (ADR 0019).
     let registry = store::documents::register(registry, settings.document_reminder_days);
+    // Voice notes are transcribed by the configured server, if any (ADR 0024).
+    let registry = web::voice_notes::jobs::register(registry, voice_jobs(&settings, &app, &db)?);
     // The digest goes out at the end of the day, not whenever a server first started.
     store::mail::anchor_digest_schedule(&db, store::Ts::now()).await?;
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());
@@ -469,6 +472,28 @@ fn reminder_jobs(
         db: mail.db.clone(),
         i18n: mail.i18n.clone(),
         notifier: web::reminders::Notifier { mailer: mail.mailer.clone(), sms },
+    })
+}
+
+/// The transcription job's dependencies: without a server, voice notes are written by hand.
+fn voice_jobs(
+    settings: &Settings,
+    app: &web::Application,
+    db: &store::Db,
+) -> Result<web::voice_notes::jobs::VoiceJobs, Failure> {
+    let transcriber = web::voice_notes::transcribe::from_config(settings.transcription.as_ref())
+        .map_err(|e| Failure(format!("configuration: {e}")))?;
+    match &settings.transcription {
+        // The API and host only: the address may carry credentials.
+        Some(t) => {
+            tracing::info!(api = t.api.as_str(), "voice notes transcribed by a Whisper server")
+        }
+        None => tracing::info!("no transcription server: voice notes are written by hand"),
+    }
+    Ok(web::voice_notes::jobs::VoiceJobs {
+        db: db.clone(),
+        files: app.state().config.files.store.clone(),
+        transcriber,
     })
 }
 

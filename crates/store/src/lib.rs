@@ -48,6 +48,7 @@ pub mod tasks;
 pub mod teams;
 pub mod throttle;
 pub mod ts;
+pub mod voice_notes;
 
 pub use db::{Db, Engine, Exec, MigrationStatus, Tx, redact_url};
 pub use error::StoreError;

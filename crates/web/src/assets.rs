@@ -29,6 +29,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     // htmx 2.0.11 (Zero-Clause BSD), from the npm package htmx.org, unmodified.
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
+    ("voice.js", "text/javascript; charset=utf-8", include_bytes!("../static/voice.js")),
 ];
 
 impl Assets {

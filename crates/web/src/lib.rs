@@ -40,6 +40,7 @@ pub mod startup;
 pub mod system;
 pub mod tasks;
 pub mod telemetry;
+pub mod voice_notes;
 
 use std::sync::Arc;
 
@@ -75,6 +76,9 @@ pub struct WebConfig {
     pub sms: Option<reminders::webhook::SmsConfig>,
     /// The file store of documents (and voice notes), with its limits.
     pub files: documents::FilesConfig,
+    /// The transcription server of voice notes, when configured (else the worker writes the
+    /// note while listening).
+    pub transcription: Option<voice_notes::TranscriptionConfig>,
 }
 
 impl WebConfig {

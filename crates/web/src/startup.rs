@@ -47,6 +47,7 @@ pub fn routes() -> Routes {
         .merge(crate::assessments::router())
         .merge(crate::jobs::router())
         .merge(crate::documents::router())
+        .merge(crate::voice_notes::router())
         .merge(crate::partners::router())
         .merge(crate::referrals::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)

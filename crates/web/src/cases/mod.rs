@@ -19,9 +19,9 @@ use domain::policy::{
     CASE_EMERGENCY_OPENERS, CASE_OPENERS, CASE_READERS, CASE_STATUS_CHANGERS, NOTE_WRITERS, Rule,
 };
 
-pub use pages::{DraftLine, PersonCases, drafts_for_home, person_cases};
 /// The case loader and its access, shared with the JSON API (`crate::api::case_file`).
-pub(crate) use pages::{Loaded, access_or_none, load};
+pub(crate) use pages::{Choice, Loaded, access_or_none, load, note_type_label, note_types};
+pub use pages::{DraftLine, PersonCases, drafts_for_home, person_cases};
 
 use crate::routes::Routes;
 

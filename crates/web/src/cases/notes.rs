@@ -43,6 +43,10 @@ pub struct NoteFormPage {
     /// The note as stored now, when the form was older than it.
     conflict: Option<Vec<Block>>,
     errors: Vec<(&'static str, String)>,
+    /// The voice note this new note is filed from, if any (ADR 0024).
+    voice_note: Option<crate::voice_notes::FilingLink>,
+    /// The note of an appointment just marked done: a voice note may be dictated instead.
+    offer_voice_note: bool,
 }
 
 impl NoteFormPage {
@@ -146,8 +150,23 @@ async fn form_page(
         restored,
         conflict,
         errors,
+        voice_note: None,
+        offer_voice_note: false,
         chrome: Chrome::new(ctx, state, Nav::Persons),
     })
+}
+
+/// The form of a note filed from a voice note: the recording to listen to under the media
+/// policy, the voice note's id and the choice to keep the recording in the form.
+fn with_voice_note(
+    mut page: NoteFormPage,
+    link: Option<crate::voice_notes::FilingLink>,
+    status: StatusCode,
+) -> Response {
+    let media = link.is_some();
+    page.voice_note = link;
+    let response = (status, page).into_response();
+    if media { crate::voice_notes::with_media_policy(response) } else { response }
 }
 
 /// A case the user may write notes in now (not closed: reopen it first).
@@ -186,6 +205,8 @@ fn restored_message(t: &Tr, signed_in: &SignedIn, at: Ts) -> String {
 #[derive(serde::Deserialize, Default)]
 pub struct NewNoteQuery {
     appointment: Option<uuid::Uuid>,
+    /// `?voice_note=<id>`: the note of a voice note of the case, its transcript as the text.
+    voice_note: Option<uuid::Uuid>,
 }
 
 pub async fn new_form(
@@ -194,9 +215,15 @@ pub async fn new_form(
     signed_in: SignedIn,
     Path(id): Path<CaseId>,
     axum::extract::Query(q): axum::extract::Query<NewNoteQuery>,
-) -> Result<NoteFormPage, WebError> {
+) -> Result<Response, WebError> {
     let loaded = writable(&state, &signed_in, id).await?;
     let org = organisation(&signed_in)?;
+    let voice = match q.voice_note {
+        Some(v) => {
+            Some(crate::voice_notes::filing_link(&state, &signed_in, &loaded, v, false).await?)
+        }
+        None => None,
+    };
     let key = DraftKey { case_id: id, entry_id: None };
     let draft = store::cases::find_draft(&state.db, org, signed_in.actor.user_id, key).await?;
     let appointment = match q.appointment {
@@ -208,6 +235,20 @@ pub async fn new_form(
     let zone = signed_in.time_zone.as_deref();
     let (input, restored) = match (draft, appointment) {
         (Some(d), _) => (d.input, Some(restored_message(&ctx.t, &signed_in, d.updated_at))),
+        (None, _) if voice.is_some() => {
+            let v = voice.as_ref().expect("checked above");
+            // When it was recorded (just after the visit), its type, the transcript as text.
+            let at = crate::dates::utc_to_local(v.recorded_at, zone);
+            let input = NoteInput {
+                date: cases::form_date(at.date()),
+                time: cases::hh_mm(at.time()),
+                note_type: v.note_type.clone(),
+                confidentiality: Confidentiality::Normal.as_str().to_owned(),
+                body: v.transcript.clone().unwrap_or_default(),
+                ..Default::default()
+            };
+            (input, None)
+        }
         (None, Some(a)) => {
             // Marked done before its booked time (it started early): it happened by now.
             let start = crate::dates::utc_to_local(a.starts_at.min(Ts::now()), zone);
@@ -233,7 +274,9 @@ pub async fn new_form(
             (input, None)
         }
     };
-    form_page(&state, ctx, &loaded, None, input, 0, restored, None, vec![]).await
+    let mut page = form_page(&state, ctx, &loaded, None, input, 0, restored, None, vec![]).await?;
+    page.offer_voice_note = q.appointment.is_some() && voice.is_none();
+    Ok(with_voice_note(page, voice, StatusCode::OK))
 }
 
 /// Parses the form into a stored note, or the problems to show. `previous`: the instant of the
@@ -276,26 +319,49 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let loaded = writable(&state, &signed_in, id).await?;
     let org = organisation(&signed_in)?;
-    let input = input_of(&form_pairs(&body));
+    let pairs = form_pairs(&body);
+    let input = input_of(&pairs);
+    // Filed from a voice note: its author's, of this case, not filed yet; else not found.
+    let voice = match value_of(&pairs, "voice_note").filter(|v| !v.is_empty()) {
+        Some(v) => {
+            let v: uuid::Uuid = v.parse().map_err(|_| WebError::NotFound)?;
+            let keep = value_of(&pairs, "keep_recording") == Some("1");
+            Some(crate::voice_notes::filing_link(&state, &signed_in, &loaded, v, keep).await?)
+        }
+        None => None,
+    };
     let lists = store::lists::for_organisation(&state.db, org).await?;
     let note = match parse(&ctx.t, &lists, &signed_in, &input, None) {
         Ok(n) => n,
         Err(errors) => {
             let page = form_page(&state, ctx, &loaded, None, input, 0, None, None, errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            return Ok(with_voice_note(page, voice, StatusCode::UNPROCESSABLE_ENTITY));
         }
     };
     let me = signed_in.actor.user_id;
+    let now = Ts::now();
     let mut tx = state.db.begin_write().await?;
-    let entry = store::cases::add_note(&mut tx, org, id, &note, me, Ts::now()).await?;
+    let entry = store::cases::add_note(&mut tx, org, id, &note, me, now).await?;
     store::cases::delete_draft(&mut tx, me, DraftKey { case_id: id, entry_id: None }).await?;
+    let mut filed = false;
+    if let Some(v) = &voice {
+        filed =
+            store::voice_notes::mark_filed(&mut tx, org, id, v.id, me, entry, v.keep, now).await?;
+    }
     let event = NewAuditEvent::new(AuditAction::RecordCreated, Some(org))
         .by(me)
         .on("case", id.as_uuid())
         .detail("note", entry.to_string())
-        .detail("type", note.note_type.as_str());
+        .detail("type", note.note_type.as_str())
+        .detail("voice_note", voice.as_ref().map(|v| v.id.to_string()));
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
+    // The recording goes once the note is safely filed, unless the worker kept it.
+    if let Some(v) = voice.filter(|v| filed && v.has_audio)
+        && domain::voice_notes::delete_audio_when_filed(v.keep)
+    {
+        crate::voice_notes::delete_object(&state, v.id, &v.object_name).await;
+    }
     Ok(Redirect::to(&format!("/cases/{id}?note=saved")).into_response())
 }
 

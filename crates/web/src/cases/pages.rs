@@ -510,7 +510,14 @@ fn event_view(t: &Tr, loaded: &Loaded, e: &Entry, when: String) -> EntryView {
         deleted: None,
         can_change: false,
         versions_link: false,
-        link: e.kind().zip(e.subject_id).and_then(|(k, s)| event_link(loaded.case.id, k, s)),
+        link: match (e.kind(), e.subject_id) {
+            // A voice note's events (`voice_recorded`, `voice_filed`…) are of the document
+            // kind, their record a voice note (ADR 0024).
+            (Some(EntryKind::Document), Some(s)) if detail.starts_with("voice_") => {
+                Some(format!("/voice-notes/{s}"))
+            }
+            (k, s) => k.zip(s).and_then(|(k, s)| event_link(loaded.case.id, k, s)),
+        },
     }
 }
 
@@ -530,7 +537,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
     }
 }
 
-pub(super) fn note_type_label(t: &Tr, lists: &Lists, code: &str) -> String {
+pub(crate) fn note_type_label(t: &Tr, lists: &Lists, code: &str) -> String {
     if code == cases::CASE_REVIEW {
         t.msg("case-note-type-case_review")
     } else {
@@ -598,6 +605,9 @@ pub struct ShowPage {
     appointments: crate::appointments::CaseAppointments,
     /// The case's documents the user may read, and the upload link for its writers.
     documents: Option<crate::documents::DocumentPanel>,
+    /// The case's unfinished voice notes and whether the reader may record one, for those who
+    /// read voice notes.
+    voice_notes: Option<(Vec<crate::voice_notes::VoiceLine>, bool)>,
 }
 
 impl ShowPage {
@@ -616,6 +626,8 @@ pub struct ShowQuery {
     note: Option<String>,
     /// The notice of a task action (`crate::tasks`).
     task: Option<String>,
+    /// `deleted`: a voice note was deleted (`crate::voice_notes`).
+    voice_note: Option<String>,
 }
 
 /// `before=<unix nanoseconds>_<entry id>`: where the next page starts, ids only.
@@ -631,7 +643,7 @@ fn parse_cursor(s: &str) -> Option<Cursor> {
 
 /// The note types a timeline filter and the note form offer: the contact media of the
 /// organisation's list, then the case review.
-pub(super) fn note_types(t: &Tr, lists: &Lists, chosen: &str) -> Vec<Choice> {
+pub(crate) fn note_types(t: &Tr, lists: &Lists, chosen: &str) -> Vec<Choice> {
     let mut out = choices(t, lists, ListName::ContactMedium, chosen);
     out.push(Choice {
         code: cases::CASE_REVIEW.to_owned(),
@@ -785,6 +797,8 @@ async fn show_page(
             Some(t.msg("case-notice-opened"))
         } else if q.status.is_some() {
             Some(t.msg("case-notice-status"))
+        } else if q.voice_note.as_deref() == Some("deleted") {
+            Some(t.msg("voice-notice-deleted"))
         } else {
             match q.note.as_deref() {
                 Some("saved") => Some(t.msg("case-notice-note-saved")),
@@ -814,7 +828,9 @@ async fn show_page(
         crate::appointments::case_appointments(state, t, signed_in, case.id, &loaded.access)
             .await?;
     let documents = crate::documents::case_panel(state, t, signed_in, &loaded).await?;
+    let voice_notes = crate::voice_notes::case_voice_notes(state, t, signed_in, &loaded).await?;
     Ok(ShowPage {
+        voice_notes,
         appointments,
         tasks,
         documents,

@@ -9,9 +9,9 @@
 //! unknown one or another organisation's.
 
 mod pages;
-mod serve;
+pub(crate) mod serve;
 mod shares;
-mod upload;
+pub(crate) mod upload;
 
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;

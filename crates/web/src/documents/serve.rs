@@ -72,16 +72,36 @@ pub(crate) async fn send(
 ) -> Result<Response, WebError> {
     let file_type = FileType::parse(&doc.file_type)
         .ok_or(WebError::Internal("a stored file type is unknown"))?;
-    let stream = state.config.files.store.open(&doc.object_name).await.map_err(|e| {
-        tracing::error!(error = %e, document = %doc.id, "a document's file could not be opened");
-        WebError::Internal("a document's file could not be opened")
+    let object = Object { id: doc.id, name: &doc.object_name, size: doc.size_bytes };
+    send_object(state, object, file_type, &doc.file_name, inline).await
+}
+
+/// A stored object to send: the record's id (for the logs), its object name and size.
+pub(crate) struct Object<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub size: i64,
+}
+
+/// The response carrying an object's bytes (a document's, a voice note's), decrypted as they
+/// are sent, named `file_name` (with the extension of its real type).
+pub(crate) async fn send_object(
+    state: &AppState,
+    object: Object<'_>,
+    file_type: FileType,
+    file_name: &str,
+    inline: bool,
+) -> Result<Response, WebError> {
+    let stream = state.config.files.store.open(object.name).await.map_err(|e| {
+        tracing::error!(error = %e, record = %object.id, "a stored file could not be opened");
+        WebError::Internal("a stored file could not be opened")
     })?;
-    let name = download_name(&doc.file_name, file_type);
+    let name = download_name(file_name, file_type);
     let disposition = content_disposition(if inline { "inline" } else { "attachment" }, &name);
     let mut response = (StatusCode::OK, Body::from_stream(stream)).into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file_type.mime()));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(doc.size_bytes.max(0) as u64));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(object.size.max(0) as u64));
     h.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&disposition).map_err(|_| WebError::Internal("a file name"))?,

@@ -171,7 +171,7 @@ async fn page(
 }
 
 /// Megabytes as people read them ("20", "0.5").
-pub(super) fn format_mb(bytes: u64) -> String {
+pub(crate) fn format_mb(bytes: u64) -> String {
     let mb = bytes as f64 / 1_048_576.0;
     if mb.fract() == 0.0 { format!("{mb:.0}") } else { format!("{mb:.1}") }
 }
@@ -215,7 +215,7 @@ fn refusal_message(t: &Tr, r: Refusal) -> String {
 }
 
 /// A text field of the form, at most [`MAX_FIELD_BYTES`].
-async fn text(field: &mut Field<'_>, drained: &mut u64) -> Option<String> {
+pub(crate) async fn text(field: &mut Field<'_>, drained: &mut u64) -> Option<String> {
     let mut bytes = Vec::new();
     while let Ok(Some(chunk)) = field.chunk().await {
         *drained += chunk.len() as u64;
@@ -235,7 +235,7 @@ struct Incoming {
 }
 
 /// What the file's part gave.
-enum Received {
+pub(crate) enum Received {
     /// No file chosen (an empty part).
     Nothing,
     Stored {
@@ -249,12 +249,18 @@ enum Received {
     Broken,
 }
 
-/// Streams one file part into the store, checking it as it comes.
-async fn receive(state: &AppState, field: &mut Field<'_>, limit: u64) -> Received {
+/// Streams one file part into the store, checking it as it comes against the allow-list of
+/// `use_` (documents, voice notes).
+pub(crate) async fn receive(
+    state: &AppState,
+    field: &mut Field<'_>,
+    limit: u64,
+    use_: Use,
+) -> Received {
     let mut incoming = Incoming {
         object: Uuid::now_v7().to_string(),
         upload: None,
-        inspector: Inspector::new(Use::Document, limit),
+        inspector: Inspector::new(use_, limit),
         name: sanitize_file_name(field.file_name().unwrap_or("")),
     };
     let refusal = loop {
@@ -318,7 +324,7 @@ async fn receive(state: &AppState, field: &mut Field<'_>, limit: u64) -> Receive
 }
 
 /// Reads and throws away what is left of the body, up to [`DRAIN_BYTES`].
-async fn drain(multipart: &mut Multipart, field: Option<Field<'_>>, mut left: u64) {
+pub(crate) async fn drain(multipart: &mut Multipart, field: Option<Field<'_>>, mut left: u64) {
     if let Some(mut f) = field {
         while let Ok(Some(c)) = f.chunk().await {
             left = left.saturating_sub(c.len() as u64);
@@ -373,7 +379,7 @@ pub async fn upload(
         };
         match field.name().unwrap_or("") {
             "file" | "photo" if stored.is_none() && refused.is_none() => {
-                match receive(&state, &mut field, limit).await {
+                match receive(&state, &mut field, limit, Use::Document).await {
                     Received::Nothing => {}
                     Received::Stored { object, name, file_type, size } => {
                         stored = Some((object, name, file_type, size))

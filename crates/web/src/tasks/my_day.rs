@@ -44,6 +44,8 @@ pub struct MyDayPage {
     later: i64,
     flags: Vec<FlagLine>,
     drafts: Vec<crate::cases::DraftLine>,
+    /// Voice notes from which no note was filed yet: unfinished work.
+    voice_notes: Vec<crate::voice_notes::VoiceLine>,
     appointments: Vec<crate::appointments::TodayLine>,
     notice: Option<String>,
     back: &'static str,
@@ -57,6 +59,7 @@ impl MyDayPage {
             && self.undated.is_empty()
             && self.flags.is_empty()
             && self.drafts.is_empty()
+            && self.voice_notes.is_empty()
             && self.appointments.is_empty()
     }
 }
@@ -118,7 +121,9 @@ pub async fn show(
     };
     let drafts = crate::cases::drafts_for_home(&state, &signed_in, t).await?;
     let appointments = crate::appointments::today_for(&state, t, &signed_in).await?;
+    let voice_notes = crate::voice_notes::my_day_lines(&state, t, &signed_in).await?;
     Ok(MyDayPage {
+        voice_notes,
         appointments,
         date: domain::persons::french_date(today),
         overdue,

@@ -135,6 +135,7 @@ engine_tests! {
         assert!(note.contains("value=\"45\""), "the length");
         assert!(note.contains("value=\"12 rue des Lilas\""), "the place");
         assert!(note.contains("value=\"home_visit\" selected"), "the kind");
+        assert!(note.contains(&format!("href=\"/cases/{case}/voice-notes/new\"")), "or dictate it");
         let timeline = visible_text(&alice.page(&app, &format!("/cases/{case}")).await);
         assert!(timeline.contains("Rendez-vous honoré"));
 

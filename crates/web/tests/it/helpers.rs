@@ -76,6 +76,7 @@ pub fn test_config() -> WebConfig {
         mail: None,
         sms: None,
         files: test_files(),
+        transcription: None,
     }
 }
 

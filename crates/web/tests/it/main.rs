@@ -31,3 +31,4 @@ mod reminders;
 mod settings;
 mod shell;
 mod tasks;
+mod voice_notes;

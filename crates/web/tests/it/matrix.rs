@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 81;
+const KNOWN_ROUTES: usize = 90;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -125,6 +125,8 @@ enum Param {
     SharedDocument,
     /// A consent of A's person (of a draft referral), which the first visitor withdraws.
     Consent,
+    /// A voice note of A's case recorded by the demo worker (workers of the case read it).
+    VoiceNote,
 }
 
 impl Param {
@@ -159,6 +161,7 @@ impl Param {
                 | Param::Referral
                 | Param::ReceivedReferral
                 | Param::Consent
+                | Param::VoiceNote
         )
     }
 }
@@ -179,6 +182,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "referral_id") => Some(Param::Referral),
         (_, "received_id") => Some(Param::ReceivedReferral),
         (_, "consent_id") => Some(Param::Consent),
+        (_, "voice_note_id") => Some(Param::VoiceNote),
         (_, "share_id") => Some(Param::Share),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
@@ -366,6 +370,7 @@ struct OrgIds {
     received: uuid::Uuid,
     shared_document: uuid::Uuid,
     consent: uuid::Uuid,
+    voice_note: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -396,6 +401,7 @@ struct ForeignIds {
     referrals: Vec<(&'static str, uuid::Uuid)>,
     received: Vec<(&'static str, uuid::Uuid)>,
     consents: Vec<(&'static str, uuid::Uuid)>,
+    voice_notes: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -495,6 +501,7 @@ impl Plan {
             Param::ReceivedReferral => self.a.received.to_string(),
             Param::SharedDocument => self.a.shared_document.to_string(),
             Param::Consent => self.a.consent.to_string(),
+            Param::VoiceNote => self.a.voice_note.to_string(),
         })
     }
 
@@ -545,6 +552,7 @@ impl Plan {
             Param::Referral => labelled(&self.b.referrals),
             Param::ReceivedReferral => labelled(&self.b.received),
             Param::Consent => labelled(&self.b.consents),
+            Param::VoiceNote => labelled(&self.b.voice_notes),
             Param::FeedToken
             | Param::LinkToken
             | Param::Asset
@@ -612,6 +620,40 @@ async fn document_with_share(
     store::documents::create_share(&mut tx, &link, Ts::now()).await.unwrap();
     tx.commit().await.unwrap();
     (id, share)
+}
+
+/// A voice note of `case` recorded by `by`, its (encrypted) recording in the app's store.
+async fn voice_note_of(
+    app: &TestApp,
+    org: OrganisationId,
+    person: PersonId,
+    case: domain::CaseId,
+    by: UserId,
+) -> uuid::Uuid {
+    let object = uuid::Uuid::now_v7().to_string();
+    let mut upload = app.state.config.files.store.create(&object).await.unwrap();
+    let content = b"OggS\0\x02 matrice";
+    upload.write(content).await.unwrap();
+    upload.finish().await.unwrap();
+    let id = uuid::Uuid::now_v7();
+    let new = store::voice_notes::NewVoiceNote {
+        id,
+        organisation_id: org,
+        person_id: person,
+        case_id: case,
+        author: by,
+        note_type: "home_visit",
+        file_type: "ogg",
+        size_bytes: content.len() as i64,
+        object_name: &object,
+        key_id: app.state.config.files.store.keys().current_id(),
+        language: "fr",
+        status: domain::voice_notes::VoiceNoteStatus::Manual,
+    };
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    store::voice_notes::insert(&mut tx, &new, Ts::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    id
 }
 
 fn labelled<T: ToString>(list: &[(&'static str, T)]) -> Vec<(String, String)> {
@@ -1239,6 +1281,7 @@ engine_tests! {
             step: a_step,
             partner: a_partner.0,
             partner_service: a_partner.1,
+            voice_note: voice_note_of(&app, org_a, a_person, a_case, user_id(&app, a_worker).await).await,
             upload: store::import::save_upload(db, org_a, user_id(&app, manager).await, "matrice.csv", b"Nom\nMatrice\n", Ts::now())
                 .await
                 .unwrap(),
@@ -1310,6 +1353,10 @@ engine_tests! {
                 appointment_of(db, org_b, &b_case_row, user_id(&app, b_worker).await).await,
             )],
             documents: vec![("document of a case of B", b_document.0)],
+            voice_notes: vec![(
+                "voice note of a case of B",
+                voice_note_of(&app, org_b, b_person, b_case, user_id(&app, "min-jun.kim@lerelais.example").await).await,
+            )],
             shares: vec![("share link of a document of B", b_document.1)],
             referrals: vec![("referral of a case of B", b_referral)],
             received: vec![("referral received by B", b_received)],
