@@ -144,6 +144,11 @@ describe('documents: upload a residence permit, refuse a disguised page, share a
       await page.getByText('Document ajouté').first().waitFor();
       await assertAccessible(page, 'documents-case-fr');
 
+      // The referent's reminder task is there at once, on "my day" (issue 9's acceptance).
+      await page.goto(url('/my-day'));
+      await page.getByText('Document bientôt expiré').first().waitFor();
+      await assertAccessible(page, 'documents-reminder-my-day-fr');
+
       // On disk, encrypted.
       const root = path.join(dataDir, 'demo', 'files');
       const stored = (await filesUnder(root)).filter((f) => !path.relative(root, f).startsWith('tmp'));

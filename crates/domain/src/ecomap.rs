@@ -99,6 +99,10 @@ impl Strength {
     }
 }
 
+/// The line to a service the case was referred to: thin, long dashes — a tie in the making,
+/// told apart from every strength.
+pub const REFERRAL_STROKE: (f64, &str) = (2.0, "12 4 2 4");
+
 /// The longest name of a tie ("Sa sœur Leïla", "Dr Martin, médecin traitant").
 pub const LABEL_MAX: usize = 120;
 /// The longest note on a tie.
@@ -236,7 +240,8 @@ mod tests {
 
     #[test]
     fn strengths_differ_by_line_style_not_only_colour() {
-        let strokes: Vec<_> = Strength::ALL.iter().map(|s| s.stroke()).collect();
+        let mut strokes: Vec<_> = Strength::ALL.iter().map(|s| s.stroke()).collect();
+        strokes.push(REFERRAL_STROKE);
         for (i, a) in strokes.iter().enumerate() {
             for b in &strokes[i + 1..] {
                 assert_ne!(a, b);

@@ -354,6 +354,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         files: web::documents::FilesConfig {
             store: file_store,
             max_upload_bytes: settings.upload_max_bytes,
+            reminder_days: settings.document_reminder_days,
         },
         transcription: settings.transcription.clone(),
     };

@@ -239,23 +239,54 @@ pub async fn expiring<'c>(
         as Expiring,
         fetch_all,
         exec,
-        "SELECT d.id, d.organisation_id, d.person_id, d.type_code, d.expires_on, \
-         c.id AS case_id, c.referent_id \
-         FROM documents d \
-         LEFT JOIN cases c ON c.id = COALESCE(d.case_id, ( \
-             SELECT c2.id FROM cases c2 WHERE c2.organisation_id = d.organisation_id \
-             AND c2.person_id = d.person_id AND c2.status IN ('open', 'paused') \
-             ORDER BY c2.opened_at DESC, c2.id DESC LIMIT 1)) \
-         WHERE d.expires_on IS NOT NULL AND d.expires_on >= $1 AND d.expires_on <= $2 \
-         AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.organisation_id = d.organisation_id \
-             AND n.person_id = d.person_id AND n.type_code = d.type_code \
-             AND n.created_at > d.created_at \
-             AND (n.expires_on IS NULL OR n.expires_on > d.expires_on)) \
-         ORDER BY d.expires_on, d.id LIMIT $3",
+        &format!(
+            "{EXPIRING}WHERE d.expires_on IS NOT NULL AND d.expires_on >= $1 \
+             AND d.expires_on <= $2 AND {NOT_REPLACED} ORDER BY d.expires_on, d.id LIMIT $3"
+        ),
         since,
         until,
         limit,
     )?)
+}
+
+/// A document with its case and referent, as [`expiring`] reads them.
+const EXPIRING: &str = "SELECT d.id, d.organisation_id, d.person_id, d.type_code, \
+     d.expires_on, c.id AS case_id, c.referent_id \
+     FROM documents d \
+     LEFT JOIN cases c ON c.id = COALESCE(d.case_id, ( \
+         SELECT c2.id FROM cases c2 WHERE c2.organisation_id = d.organisation_id \
+         AND c2.person_id = d.person_id AND c2.status IN ('open', 'paused') \
+         ORDER BY c2.opened_at DESC, c2.id DESC LIMIT 1)) ";
+
+/// Not replaced by a newer document of the same person and type that expires later.
+const NOT_REPLACED: &str = "NOT EXISTS (SELECT 1 FROM documents n \
+     WHERE n.organisation_id = d.organisation_id AND n.person_id = d.person_id \
+     AND n.type_code = d.type_code AND n.created_at > d.created_at \
+     AND (n.expires_on IS NULL OR n.expires_on > d.expires_on))";
+
+/// The reminder of one document just recorded, in its transaction: when it expires within
+/// `days` of `today` (the same window as the periodic job), its referent's task is made at
+/// once rather than at the job's next run, hours later. `true` when a task was created.
+#[tracing::instrument(skip_all)]
+pub async fn remind_now(
+    tx: &mut Tx,
+    document: Uuid,
+    today: Date,
+    days: i64,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let sql = format!("{EXPIRING}WHERE d.id = $1 AND d.expires_on IS NOT NULL AND {NOT_REPLACED}");
+    let Some(doc) = sql!(as Expiring, fetch_optional, &mut *tx, &sql, document)? else {
+        return Ok(false);
+    };
+    let since = today - time::Duration::days(EXPIRED_FOR_AT_MOST_DAYS);
+    let until = today + time::Duration::days(days);
+    match doc.referent_id {
+        Some(referent) if doc.expires_on >= since && doc.expires_on <= until => {
+            remind(tx, &doc, UserId::from_uuid(referent), today, now).await
+        }
+        _ => Ok(false),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

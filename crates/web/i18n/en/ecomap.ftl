@@ -43,3 +43,6 @@ ecomap-error-full = An ecomap shows { $max } ties at most: remove one first.
 ecomap-conflict = This tie changed meanwhile: nothing was saved.
 ecomap-conflict-stored = It is now:
 ecomap-conflict-removed = It was removed meanwhile. Add it again if needed: what you typed is kept below.
+ecomap-referral-legend = A referral, under way or past (the service comes from the referral)
+ecomap-referrals = Services the person was referred to
+ecomap-desc-referral = { $service } (referral: { $status })

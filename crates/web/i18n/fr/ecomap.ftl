@@ -43,3 +43,6 @@ ecomap-error-full = Une écocarte montre { $max } liens au plus : retirez-en un 
 ecomap-conflict = Ce lien a changé entre-temps : rien n'a été enregistré.
 ecomap-conflict-stored = Il est maintenant :
 ecomap-conflict-removed = Il a été retiré entre-temps. Ajoutez-le de nouveau si besoin : votre saisie est gardée ci-dessous.
+ecomap-referral-legend = Orientation en cours ou passée (le service vient de l'orientation)
+ecomap-referrals = Services vers lesquels la personne a été orientée
+ecomap-desc-referral = { $service } (orientation : { $status })

@@ -40,10 +40,13 @@ pub struct FilesConfig {
     pub store: files::FileStore,
     /// The largest file accepted (default 20 MB).
     pub max_upload_bytes: u64,
+    /// How many days before a document expires its referent gets a reminder task (60).
+    pub reminder_days: i64,
 }
 
 impl FilesConfig {
     pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
+    pub const DEFAULT_REMINDER_DAYS: i64 = 60;
 }
 
 pub fn router() -> Routes {

@@ -517,7 +517,12 @@ pub async fn upload(
     };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
-        store::documents::insert(&mut tx, &new, &summary, Ts::now()).await?;
+        let now = Ts::now();
+        store::documents::insert(&mut tx, &new, &summary, now).await?;
+        // Expiring soon (a residence permit): the referent's reminder now, not hours later.
+        let today = store::ts::local_today(now, signed_in.time_zone.as_deref());
+        let days = state.config.files.reminder_days;
+        store::documents::remind_now(&mut tx, id, today, days, now).await?;
         let event = NewAuditEvent::new(AuditAction::RecordCreated, Some(org))
             .by(me)
             .on("document", id)

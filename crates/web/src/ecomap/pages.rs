@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::AuditAction;
 use domain::ecomap::{self as rules, Strength, TieInput, TieKind, TieProblem};
+use domain::referrals::Status as ReferralStatus;
 use domain::{CaseId, OrganisationId};
 use serde::Deserialize;
 use store::Ts;
@@ -93,9 +94,18 @@ pub struct Node {
     pub informal: bool,
     pub width: f64,
     pub dash: &'static str,
+    /// `strong`, `moderate`, `weak`, `stressful`, or `referral` (a service the case was
+    /// referred to: its own line style).
     pub strength: &'static str,
     /// Where the label sits, under the node.
     pub label_y: f64,
+}
+
+/// A service the case was referred to, drawn from the referral itself (not editable here).
+pub struct ReferralRow {
+    pub href: String,
+    pub service: String,
+    pub status: String,
 }
 
 /// A tie in the table.
@@ -119,6 +129,7 @@ pub struct EcomapPage {
     nodes: Vec<Node>,
     desc: String,
     rows: Vec<Row>,
+    referrals: Vec<ReferralRow>,
     can_write: bool,
     form: TieForm,
     kinds: Vec<Choice>,
@@ -187,11 +198,21 @@ async fn page(
         .map(|p| p.record.display_name())
         .unwrap_or_default();
     let t = &ctx.t;
-    let nodes = ties
+    // The services the case was referred to (sent and not withdrawn), one per service, with
+    // the latest referral's status: the partners involved, drawn without being typed again.
+    let mut referred: Vec<store::referrals::Referral> = vec![];
+    for r in store::referrals::of_case(&state.db, org, case.id).await? {
+        let shown = !matches!(r.status(), ReferralStatus::Draft | ReferralStatus::Revoked);
+        if shown && !referred.iter().any(|x| x.service_id == r.service_id) {
+            referred.push(r);
+        }
+    }
+    let n = ties.len() + referred.len();
+    let mut nodes: Vec<Node> = ties
         .iter()
         .enumerate()
         .map(|(i, tie)| {
-            let (x, y) = rules::position(i, ties.len());
+            let (x, y) = rules::position(i, n);
             let (width, dash) = tie.strength().stroke();
             Node {
                 x,
@@ -205,15 +226,44 @@ async fn page(
             }
         })
         .collect();
-    let desc = if ties.is_empty() {
+    for (j, r) in referred.iter().enumerate() {
+        let (x, y) = rules::position(ties.len() + j, n);
+        let (width, dash) = rules::REFERRAL_STROKE;
+        nodes.push(Node {
+            x,
+            y,
+            label: rules::short_label(&r.service_name, 22),
+            informal: false,
+            width,
+            dash,
+            strength: "referral",
+            label_y: y + 44.0,
+        });
+    }
+    let status = |r: &store::referrals::Referral| crate::referrals::status_label(t, r.status());
+    let desc = if n == 0 {
         t.msg("ecomap-desc-empty")
     } else {
-        let parts: Vec<String> = ties
+        let mut parts: Vec<String> = ties
             .iter()
             .map(|tie| format!("{} ({})", tie.label, strength_label(t, tie.strength())))
             .collect();
+        parts.extend(referred.iter().map(|r| {
+            t.msg_args(
+                "ecomap-desc-referral",
+                &[("service", &r.recipient()), ("status", &status(r))],
+            )
+        }));
         t.msg_args("ecomap-desc", &[("ties", &parts.join(", "))])
     };
+    let referrals = referred
+        .iter()
+        .map(|r| ReferralRow {
+            href: format!("/referrals/{}", r.id),
+            service: r.recipient(),
+            status: status(r),
+        })
+        .collect();
     let form = &shown.form;
     let kinds = TieKind::ALL
         .into_iter()
@@ -239,6 +289,7 @@ async fn page(
         nodes,
         desc,
         rows: ties.iter().map(|tie| row(t, tie)).collect(),
+        referrals,
         can_write: loaded.access.write
             && crate::chrome::allows(domain::policy::NOTE_WRITERS, signed_in),
         kinds,

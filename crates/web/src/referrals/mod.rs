@@ -87,7 +87,7 @@ async fn case_of(
     Ok((loaded, access.write))
 }
 
-fn status_label(t: &Tr, s: Status) -> String {
+pub(crate) fn status_label(t: &Tr, s: Status) -> String {
     t.msg(&format!("referral-status-{}", s.as_str()))
 }
 

@@ -285,6 +285,19 @@ engine_tests! {
         assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
         let id = document_id(&res);
 
+        // Expiring within the reminder window: the referent's task is made at once (in the
+        // upload's transaction), not at the periodic job's next run.
+        let reminders = "SELECT count(*) FROM tasks WHERE kind = 'document_expiring' AND source_id = $1";
+        assert_eq!(count(&app, reminders, id).await, 1);
+        let day = visible_text(&alice.page(&app, "/my-day").await);
+        assert!(day.contains("Document bientôt expiré"), "{day}");
+        // One expiring in two years: no reminder yet.
+        let later = domain::persons::iso_date(expires + time::Duration::days(730));
+        let res = alice
+            .upload(&app, &person, &[("type", "residence_permit"), ("expires_on", &later), ("case", &case)], "carte.pdf", pdf("carte"))
+            .await;
+        assert_eq!(count(&app, reminders, document_id(&res)).await, 0);
+
         // On disk: not the plaintext.
         let org = store::organisations::find_by_slug(&app.state.db, ORG).await.unwrap().unwrap().id;
         let doc = store::documents::find(&app.state.db, org, id).await.unwrap().unwrap();

@@ -88,6 +88,7 @@ pub fn test_files() -> web::documents::FilesConfig {
     web::documents::FilesConfig {
         store: files::FileStore::local(&root, keys).expect("a scratch folder"),
         max_upload_bytes: web::documents::FilesConfig::DEFAULT_MAX_UPLOAD_BYTES,
+        reminder_days: web::documents::FilesConfig::DEFAULT_REMINDER_DAYS,
     }
 }
 
@@ -99,6 +100,7 @@ pub fn test_files_s3(config: &files::S3Config) -> web::documents::FilesConfig {
     web::documents::FilesConfig {
         store: files::FileStore::s3(config, keys).expect("the test bucket"),
         max_upload_bytes: web::documents::FilesConfig::DEFAULT_MAX_UPLOAD_BYTES,
+        reminder_days: web::documents::FilesConfig::DEFAULT_REMINDER_DAYS,
     }
 }
 

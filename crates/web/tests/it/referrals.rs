@@ -280,6 +280,13 @@ engine_tests! {
         assert!(case.contains("Orientation acceptée") && case.contains("Orientation envoyée"));
         let sender = visible_text(&w.alice.page(&app, &format!("/referrals/{id}")).await);
         assert!(sender.contains("Terminée") && sender.contains("Paula"), "{sender}");
+        // The case's ecomap draws the service from the referral, with its outcome.
+        let ecomap = w.alice.page(&app, &format!("/cases/{}/ecomap", w.case)).await;
+        assert_eq!(ecomap.matches("class=\"tie tie-referral\" stroke-width=\"2\"").count(), 1, "{ecomap}");
+        let text = visible_text(&ecomap);
+        assert!(text.contains("Services vers lesquels la personne a été orientée"), "{text}");
+        assert!(text.contains("Accueil logement") && text.contains("(orientation : Terminée)"), "{text}");
+        assert!(ecomap.contains(&format!("href=\"/referrals/{id}\"")));
     }
 
     async fn withdrawing_consent_cuts_the_partner_off_at_once(db) {
