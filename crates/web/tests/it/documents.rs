@@ -290,7 +290,7 @@ engine_tests! {
         let reminders = "SELECT count(*) FROM tasks WHERE kind = 'document_expiring' AND source_id = $1";
         assert_eq!(count(&app, reminders, id).await, 1);
         let day = visible_text(&alice.page(&app, "/my-day").await);
-        assert!(day.contains("Document bientôt expiré"), "{day}");
+        assert!(day.contains("Document about to expire"), "{day}");
         // One expiring in two years: no reminder yet.
         let later = domain::persons::iso_date(expires + time::Duration::days(730));
         let res = alice
