@@ -5,83 +5,18 @@
 //! deletion by hand; the author's unfinished voice notes for "my day"; never across
 //! organisations.
 
-use domain::accounts::{Email, Role};
 use domain::cases::Confidentiality;
-use domain::organisations::{DisplayName, NewOrganisation, NewTeam, Slug};
 use domain::voice_notes::VoiceNoteStatus;
-use domain::{CaseId, MembershipId, OrganisationId, PersonId, TeamId, UserId};
-use store::cases::{self, NewCase, NoteRecord};
+use domain::{CaseId, OrganisationId, PersonId, UserId};
+use store::Db;
+use store::cases::{self, NoteRecord};
 use store::voice_notes::{self, NewVoiceNote};
-use store::{Db, Ts, accounts, organisations, persons, teams};
 use testkit::engine_tests;
-use time::macros::datetime;
 use uuid::Uuid;
 
-fn at(minutes: i64) -> Ts {
-    Ts::from(datetime!(2026-11-26 09:00 UTC) + time::Duration::minutes(minutes))
-}
+mod support;
 
-async fn user(db: &Db, org: OrganisationId, name: &str) -> UserId {
-    let id = UserId::new();
-    let email = Email::parse(&format!("{}@voice.example", name.to_lowercase())).unwrap();
-    let display = DisplayName::parse(name).unwrap();
-    let new =
-        accounts::NewUser { id, email: &email, display_name: &display, instance_admin: false };
-    accounts::insert_user(db, &new, at(0)).await.unwrap();
-    accounts::insert_membership(db, MembershipId::new(), id, org, Role::Worker, at(0))
-        .await
-        .unwrap();
-    id
-}
-
-async fn organisation(db: &Db, slug: &str) -> (OrganisationId, TeamId) {
-    let new = NewOrganisation {
-        id: OrganisationId::new(),
-        slug: Slug::parse(&format!("voice-{slug}")).unwrap(),
-        name: DisplayName::parse(slug).unwrap(),
-        time_zone: "Europe/Paris".into(),
-    };
-    let org = organisations::insert(db, &new, at(0)).await.unwrap().id;
-    let team = NewTeam {
-        id: TeamId::new(),
-        organisation_id: org,
-        name: DisplayName::parse("Accueil").unwrap(),
-    };
-    (org, teams::insert(db, &team, at(0)).await.unwrap().id)
-}
-
-async fn person(db: &Db, org: OrganisationId, name: &str) -> PersonId {
-    let id = PersonId::new();
-    let rec = domain::persons::PersonRecord {
-        birth_name: Some(name.into()),
-        first_names: Some("Amel".into()),
-        ..Default::default()
-    };
-    let mut tx = db.begin_write().await.unwrap();
-    persons::insert(&mut tx, org, id, &rec, None, at(0)).await.unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-async fn open(db: &Db, org: OrganisationId, p: PersonId, team: TeamId, referent: UserId) -> CaseId {
-    let id = CaseId::new();
-    let new = NewCase {
-        id,
-        organisation_id: org,
-        person_id: p,
-        household_id: None,
-        team_id: team,
-        referent_id: referent,
-        co_referents: &[],
-        reason: "Titre de séjour",
-        orientation_source: None,
-        opened_by: referent,
-    };
-    let mut tx = db.begin_write().await.unwrap();
-    cases::open(&mut tx, &new, at(1)).await.unwrap();
-    tx.commit().await.unwrap();
-    id
-}
+use support::{at, open, organisation, person, user};
 
 async fn record(
     db: &Db,
