@@ -15,7 +15,8 @@ export const VIEWPORTS = {
 
 // Debian's Chromium rather than a Playwright-downloaded build: this machine can
 // only reach package registries.
-export function launchBrowser() {
+// `extraArgs`: more Chromium switches, e.g. a fake microphone for the voice recorder.
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
@@ -27,6 +28,7 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
