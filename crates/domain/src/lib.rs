@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod lists;
 pub mod mail;
 pub mod markup;
+pub mod money;
 pub mod organisations;
 pub mod partners;
 pub mod passwords;
