@@ -177,6 +177,8 @@ pub struct OrganisationSettings {
     pub reminder_flag_hours: i64,
     /// An open case whose latest assessment is older than this many months gets a task.
     pub reminder_assessment_months: i64,
+    /// A referral sent and still unanswered after this many days gets a task.
+    pub reminder_referral_days: i64,
 }
 
 /// The settings form as typed.
@@ -192,6 +194,7 @@ pub struct SettingsInput<'a> {
     pub letterhead_footer: &'a str,
     pub reminder_flag_hours: &'a str,
     pub reminder_assessment_months: &'a str,
+    pub reminder_referral_days: &'a str,
 }
 
 /// Why one field of the settings was refused.
@@ -255,6 +258,11 @@ impl OrganisationSettings {
             input.reminder_assessment_months,
             crate::tasks::ASSESSMENT_MONTHS_RANGE,
         );
+        let referral_days = number(
+            "reminder_referral_days",
+            input.reminder_referral_days,
+            crate::referrals::REMINDER_DAYS_RANGE,
+        );
         let mut text = |field: &'static str, value: &str| -> Option<String> {
             let trimmed = value.trim();
             if trimmed.chars().count() > LETTERHEAD_MAX_CHARS {
@@ -268,7 +276,7 @@ impl OrganisationSettings {
         let letterhead_address = text("letterhead_address", input.letterhead_address);
         let letterhead_signatory = text("letterhead_signatory", input.letterhead_signatory);
         let letterhead_footer = text("letterhead_footer", input.letterhead_footer);
-        match (name, time_zone, idle, absolute, flag_hours, assessment_months) {
+        match (name, time_zone, idle, absolute, flag_hours, assessment_months, referral_days) {
             (
                 Some(name),
                 Some(time_zone),
@@ -276,9 +284,11 @@ impl OrganisationSettings {
                 Some(session_absolute_hours),
                 Some(reminder_flag_hours),
                 Some(reminder_assessment_months),
+                Some(reminder_referral_days),
             ) if problems.is_empty() => Ok(OrganisationSettings {
                 reminder_flag_hours,
                 reminder_assessment_months,
+                reminder_referral_days,
                 name,
                 time_zone,
                 require_second_factor: input.require_second_factor,
@@ -309,6 +319,7 @@ mod settings_tests {
             letterhead_footer: "",
             reminder_flag_hours: "24",
             reminder_assessment_months: "6",
+            reminder_referral_days: "10",
         }
     }
 
@@ -329,6 +340,7 @@ mod settings_tests {
             session_absolute_hours: "a day",
             letterhead_footer: &*"x".repeat(501).leak(),
             reminder_assessment_months: "0",
+            reminder_referral_days: "91",
             ..input()
         };
         let problems = OrganisationSettings::parse(&bad).unwrap_err();
@@ -341,6 +353,7 @@ mod settings_tests {
                 "session_idle_minutes",
                 "session_absolute_hours",
                 "reminder_assessment_months",
+                "reminder_referral_days",
                 "letterhead_footer"
             ]
         );

@@ -98,6 +98,7 @@ pub struct SettingsRow {
     pub letterhead_footer: Option<String>,
     pub reminder_flag_hours: i64,
     pub reminder_assessment_months: i64,
+    pub reminder_referral_days: i64,
     pub version: i64,
 }
 
@@ -112,7 +113,7 @@ pub async fn settings<'c>(
         exec,
         "SELECT name, time_zone, require_second_factor, session_idle_minutes, session_absolute_hours, \
          letterhead_address, letterhead_signatory, letterhead_footer, reminder_flag_hours, \
-         reminder_assessment_months, version \
+         reminder_assessment_months, reminder_referral_days, version \
          FROM organisations WHERE id = $1",
         id.as_uuid(),
     )?)
@@ -134,7 +135,8 @@ pub async fn update_settings<'c>(
         "UPDATE organisations SET name = $1, time_zone = $2, require_second_factor = $3, \
          session_idle_minutes = $4, session_absolute_hours = $5, letterhead_address = $6, \
          letterhead_signatory = $7, letterhead_footer = $8, updated_at = $9, \
-         reminder_flag_hours = $12, reminder_assessment_months = $13, version = version + 1 \
+         reminder_flag_hours = $12, reminder_assessment_months = $13, \
+         reminder_referral_days = $14, version = version + 1 \
          WHERE id = $10 AND version = $11",
         s.name.as_str(),
         s.time_zone.as_str(),
@@ -149,6 +151,7 @@ pub async fn update_settings<'c>(
         expected_version,
         s.reminder_flag_hours,
         s.reminder_assessment_months,
+        s.reminder_referral_days,
     )?;
     Ok(n == 1)
 }

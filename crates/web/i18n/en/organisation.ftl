@@ -34,3 +34,5 @@ settings-reminder-flag-hours = Urgency flag not acknowledged: task after (hours)
 settings-reminder-flag-hours-hint = After this many hours, a flag still not acknowledged becomes a task for the case's referent, or for the managers. From 1 to 240.
 settings-reminder-assessment-months = Assessment to update: task after (months)
 settings-reminder-assessment-months-hint = An open case whose latest assessment is older than this gets a task for its referent. From 1 to 36.
+settings-reminder-referral-days = Referral without an answer: task after (days)
+settings-reminder-referral-days-hint = A referral sent and still unanswered after this many days gets a task for the case's referent. From 1 to 90.

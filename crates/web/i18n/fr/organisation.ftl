@@ -34,3 +34,5 @@ settings-reminder-flag-hours = Signalement d'urgence non pris en compte : tâche
 settings-reminder-flag-hours-hint = Passé ce nombre d'heures, un signalement toujours pas pris en compte devient une tâche pour le ou la référente de l'accompagnement, ou pour les responsables. De 1 à 240.
 settings-reminder-assessment-months = Diagnostic à actualiser : tâche après (mois)
 settings-reminder-assessment-months-hint = Un accompagnement ouvert dont le dernier diagnostic est plus ancien reçoit une tâche pour son ou sa référente. De 1 à 36.
+settings-reminder-referral-days = Orientation sans réponse : tâche après (jours)
+settings-reminder-referral-days-hint = Une orientation envoyée et toujours sans réponse après ce nombre de jours donne une tâche au ou à la référente de l'accompagnement. De 1 à 90.

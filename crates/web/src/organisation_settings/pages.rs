@@ -43,6 +43,8 @@ pub struct SettingsForm {
     #[serde(default)]
     reminder_assessment_months: String,
     #[serde(default)]
+    reminder_referral_days: String,
+    #[serde(default)]
     version: i64,
 }
 
@@ -59,6 +61,7 @@ impl SettingsForm {
             letterhead_footer: row.letterhead_footer.clone().unwrap_or_default(),
             reminder_flag_hours: row.reminder_flag_hours.to_string(),
             reminder_assessment_months: row.reminder_assessment_months.to_string(),
+            reminder_referral_days: row.reminder_referral_days.to_string(),
             version: row.version,
         }
     }
@@ -152,6 +155,7 @@ pub async fn save(
         letterhead_footer: &form.letterhead_footer,
         reminder_flag_hours: &form.reminder_flag_hours,
         reminder_assessment_months: &form.reminder_assessment_months,
+        reminder_referral_days: &form.reminder_referral_days,
     };
     // A well-formed name is not enough: times are shown in this zone, so it must exist.
     let parsed = OrganisationSettings::parse(&input).and_then(|s| {
@@ -203,7 +207,8 @@ pub async fn save(
         .detail("session_idle_minutes", settings.session_idle_minutes)
         .detail("session_absolute_hours", settings.session_absolute_hours)
         .detail("reminder_flag_hours", settings.reminder_flag_hours)
-        .detail("reminder_assessment_months", settings.reminder_assessment_months);
+        .detail("reminder_assessment_months", settings.reminder_assessment_months)
+        .detail("reminder_referral_days", settings.reminder_referral_days);
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/organisation?saved=1").into_response())

@@ -52,6 +52,7 @@ async fn letterhead(app: &TestApp) {
         letterhead_footer: Some("Service social & solidaire <script>alert(1)</script>".into()),
         reminder_flag_hours: 24,
         reminder_assessment_months: 6,
+        reminder_referral_days: 10,
     };
     assert!(
         organisations::update_settings(db, org.id, org.version, &settings, Ts::now())

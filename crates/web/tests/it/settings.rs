@@ -24,6 +24,7 @@ fn fields<'a>(
         ("letterhead_footer", ""),
         ("reminder_flag_hours", "24"),
         ("reminder_assessment_months", "6"),
+        ("reminder_referral_days", "10"),
     ];
     for (k, v) in overrides {
         form.retain(|(name, _)| name != k);

@@ -197,16 +197,22 @@ engine_tests! {
             ("version", version.as_str()), ("name", "CCAS"), ("time_zone", "Europe/Paris"),
             ("session_idle_minutes", "30"), ("session_absolute_hours", "12"),
             ("reminder_flag_hours", "300"), ("reminder_assessment_months", "3"),
+            ("reminder_referral_days", "91"),
         ];
         let res = w.manager.post(&app, "/admin/organisation", &fields).await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("value=\"300\""), "the refused value is kept");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("value=\"300\"") && html.contains("value=\"91\""), "the refused values are kept");
+        assert!(html.contains("id=\"reminder_referral_days-error\""), "the referral days are refused by name");
         fields[5] = ("reminder_flag_hours", "4");
+        fields[7] = ("reminder_referral_days", "14");
         assert_eq!(w.manager.post(&app, "/admin/organisation", &fields).await.status(), 303);
         let db = &app.state.db;
         let org = store::organisations::find_by_slug(db, ORG).await.unwrap().unwrap().id;
         let s = store::organisations::settings(db, org).await.unwrap().unwrap();
         assert_eq!((s.reminder_flag_hours, s.reminder_assessment_months), (4, 3));
+        // The referrals' reminder job reads the same column.
+        assert_eq!(store::referrals::reminder_days(db, org).await.unwrap(), 14);
         // A worker may not change them.
         assert_eq!(w.alice.get(&app, "/admin/organisation").await.status(), 404);
     }
