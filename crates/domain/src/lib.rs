@@ -17,6 +17,7 @@ pub mod follow_ups;
 pub mod ids;
 pub mod import;
 pub mod intake;
+pub mod inventory;
 pub mod jobs;
 pub mod lists;
 pub mod mail;

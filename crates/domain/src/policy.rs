@@ -1332,6 +1332,11 @@ mod document_tests {
 // ---------------------------------------------------------------------------------------------
 // The partner directory (issue 8 point 1; ADR 0018).
 
+/// Who reads the data inventory and the register of processing (issue 12): the DPO, the
+/// organisation's managers and the instance's administrators. It describes columns, never
+/// their content.
+pub const PRIVACY_REGISTER_READERS: Rule = Rule::RolesOrInstanceAdmin(&[Role::Manager, Role::Dpo]);
+
 /// Who reads the partner directory: every role that works with persons, and the instance's
 /// administrators (who keep it with the managers). Not the DPO (no case work) nor partner
 /// users (who see only referrals sent to them).

@@ -30,6 +30,7 @@ pub enum Nav {
     Admin,
     Notifications,
     Audit,
+    Privacy,
     Jobs,
     None,
 }

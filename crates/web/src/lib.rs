@@ -32,6 +32,7 @@ pub mod organisation_settings;
 pub mod partners;
 pub mod persons;
 pub mod plans;
+pub mod privacy;
 pub mod referrals;
 pub mod reminders;
 pub mod routes;

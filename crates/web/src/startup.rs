@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
         .merge(api::router())
         .merge(crate::api_tokens::router())
         .merge(audit::router())
+        .merge(crate::privacy::router())
         .merge(crate::admin::router())
         .merge(crate::assessments::router())
         .merge(crate::jobs::router())

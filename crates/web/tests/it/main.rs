@@ -26,6 +26,7 @@ mod passwords;
 mod persons;
 mod persons_api;
 mod plans;
+mod privacy;
 mod referrals;
 mod reminders;
 mod settings;
