@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod appointments;
 pub mod assessments;
 pub mod audit;
+pub mod budget;
 pub mod caseloads;
 pub mod cases;
 pub mod documents;

@@ -15,6 +15,7 @@ pub mod assessments;
 pub mod audit;
 pub mod backup;
 pub mod bench_data;
+pub mod budgets;
 pub mod case_emergency;
 pub mod caseloads;
 pub mod cases;
