@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod audit_trail;
 pub mod auth;
+pub mod budgets;
 pub mod caseloads;
 pub mod cases;
 pub mod charts;

@@ -7,6 +7,7 @@ mod appointments;
 mod assessments;
 mod audit;
 mod auth;
+mod budgets;
 mod case_summary;
 mod caseloads;
 mod cases;
