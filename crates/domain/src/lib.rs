@@ -12,6 +12,7 @@ pub mod budget;
 pub mod caseloads;
 pub mod cases;
 pub mod documents;
+pub mod domiciliation;
 pub mod duplicates;
 pub mod ecomap;
 pub mod follow_ups;

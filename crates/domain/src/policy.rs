@@ -1703,3 +1703,13 @@ mod budget_tests {
         assert_eq!(check(BUDGET_READERS, Some(&reception)), Decision::Deny);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Domiciliation (issue 10 point 5; ADR 0032).
+
+/// Who reads a person's elections of domicile and the mail kept for them: everyone who finds
+/// persons (the desk hands the mail over).
+pub const DOMICILIATION_READERS: Rule = PERSON_FINDERS;
+/// Who registers elections and mail, and hands mail over: those who register persons
+/// (reception included).
+pub const DOMICILIATION_WRITERS: Rule = PERSON_EDITORS;

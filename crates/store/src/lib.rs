@@ -23,6 +23,7 @@ pub mod db;
 pub mod demo;
 pub mod dialect;
 pub mod documents;
+pub mod domiciliations;
 pub mod ecomap;
 pub mod error;
 pub mod follow_ups;

@@ -19,6 +19,7 @@ pub mod chrome;
 pub mod client_addr;
 pub mod dates;
 pub mod documents;
+pub mod domiciliation;
 pub mod ecomap;
 pub mod errors;
 pub mod home;

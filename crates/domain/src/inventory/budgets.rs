@@ -1,5 +1,5 @@
-//! The tables of a household's money (ADR 0031): budgets, their lines and counted members,
-//! debts.
+//! The tables of a household's money and of domiciliation (ADR 0031, 0032): budgets, their
+//! lines and counted members, debts; elections of domicile and the mail kept for the person.
 //! Add a column here in the commit that adds it: the store test `inventory` fails otherwise.
 
 use super::Category::*;
@@ -53,6 +53,25 @@ pub static TABLES: &[Table] = &[
             (ThirdParty, &["creditor"]),
             (FreeText, &["plan"]),
             (Reference, &["id", "organisation_id", "household_id", "created_by"]),
+            (Technical, &["created_at", "updated_at", "version"]),
+        ],
+    },
+    Table {
+        name: "domiciliation_mail",
+        purpose: SocialSupport,
+        columns: &[
+            (ThirdParty, &["sender"]),
+            (Activity, &["received_on", "kind", "collected_on"]),
+            (Reference, &["id", "organisation_id", "domiciliation_id", "registered_by"]),
+            (Technical, &["created_at", "updated_at", "version"]),
+        ],
+    },
+    Table {
+        name: "domiciliations",
+        purpose: SocialSupport,
+        columns: &[
+            (Activity, &["start_date", "renewal_due", "end_date", "end_reason"]),
+            (Reference, &["id", "organisation_id", "person_id", "created_by"]),
             (Technical, &["created_at", "updated_at", "version"]),
         ],
     },

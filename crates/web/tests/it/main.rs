@@ -13,6 +13,7 @@ mod caseloads;
 mod cases;
 mod cases_api;
 mod documents;
+mod domiciliation;
 mod ecomap;
 mod helpers;
 mod import;
