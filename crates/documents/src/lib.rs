@@ -35,6 +35,8 @@ pub enum Template {
     Plan,
     /// The referral letter for a partner outside Passerelle: the shared items only.
     Referral,
+    /// The attestation of an election of domicile (postal address) given to the person.
+    Domiciliation,
 }
 
 impl Template {
@@ -45,6 +47,7 @@ impl Template {
             Template::CaseSummary => "case_summary",
             Template::Plan => "plan",
             Template::Referral => "referral",
+            Template::Domiciliation => "domiciliation",
         }
     }
 
@@ -54,6 +57,7 @@ impl Template {
             Template::CaseSummary => include_str!("../templates/case_summary.typ"),
             Template::Plan => include_str!("../templates/plan.typ"),
             Template::Referral => include_str!("../templates/referral.typ"),
+            Template::Domiciliation => include_str!("../templates/domiciliation.typ"),
         }
     }
 }

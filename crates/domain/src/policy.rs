@@ -1667,3 +1667,49 @@ mod voice_note_tests {
         assert!(!may_read_voice_note(&outsider, &facts));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Household budgets and debts (issue 10 point 4; ADR 0031).
+
+/// Who reads a household's budget and debts: those who read a person's situation (workers,
+/// supervisors). Reception and managers do not: money is the situation, not the identity.
+pub const BUDGET_READERS: Rule = Rule::Roles(&[Role::Worker, Role::Supervisor]);
+/// Who records budgets and debts: those who edit a person's situation (workers).
+pub const BUDGET_WRITERS: Rule = Rule::Roles(&[Role::Worker]);
+
+#[cfg(test)]
+mod budget_tests {
+    use super::tests::member;
+    use super::*;
+
+    #[test]
+    fn budgets_follow_the_situation_rights_and_reception_never_reads_them() {
+        let org = OrganisationId::new();
+        for role in Role::ALL {
+            let a = member(role, &[], &[], org);
+            let access = person_access(&a);
+            assert_eq!(
+                check(BUDGET_READERS, Some(&a)) == Decision::Allow,
+                access.read_situation,
+                "{role:?}"
+            );
+            assert_eq!(
+                check(BUDGET_WRITERS, Some(&a)) == Decision::Allow,
+                access.edit_situation,
+                "{role:?}"
+            );
+        }
+        let reception = member(Role::Reception, &[], &[], org);
+        assert_eq!(check(BUDGET_READERS, Some(&reception)), Decision::Deny);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domiciliation (issue 10 point 5; ADR 0032).
+
+/// Who reads a person's elections of domicile and the mail kept for them: everyone who finds
+/// persons (the desk hands the mail over).
+pub const DOMICILIATION_READERS: Rule = PERSON_FINDERS;
+/// Who registers elections and mail, and hands mail over: those who register persons
+/// (reception included).
+pub const DOMICILIATION_WRITERS: Rule = PERSON_EDITORS;

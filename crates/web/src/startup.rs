@@ -34,6 +34,8 @@ pub fn routes() -> Routes {
         .merge(crate::intake::router())
         .merge(crate::cases::router())
         .merge(crate::ecomap::router())
+        .merge(crate::budgets::router())
+        .merge(crate::domiciliation::router())
         .merge(crate::plans::router())
         .merge(crate::caseloads::router())
         .merge(crate::tasks::router())

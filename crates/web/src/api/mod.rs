@@ -6,6 +6,7 @@ mod case_assessments;
 mod case_file;
 mod case_plan;
 mod case_referrals;
+mod household_budget;
 mod me;
 
 use std::sync::Arc;
@@ -48,6 +49,13 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         "/api/v1/households/{household_id}/members",
         PERSON_EDITORS,
         Some(Scope::PersonsWrite),
+    ),
+    // The household's budget (ADR 0031): the person's situation, read as on its page.
+    (
+        Method::GET,
+        "/api/v1/households/{household_id}/budget",
+        domain::policy::BUDGET_READERS,
+        Some(Scope::PersonsRead),
     ),
     // The case file (issue 7 point 10): the routes admit every role some case may admit;
     // `policy::case_access` then decides for each case (404 when it says no).
@@ -150,6 +158,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "meta", description = "About this API"),
         (name = "persons", description = "Persons' records: register, read (audited), change with the version read, search"),
         (name = "households", description = "Households: who lives with whom, and since when"),
+        (name = "budgets", description = "A household's budget: monthly resources and charges, the reste à vivre per consumption unit per day against the organisation's threshold, the history of budgets, the debts. Amounts in integer cents. Read by those who read a person's situation (audited)"),
         (name = "cases", description = "Cases (accompagnements): a person's cases, open one, read one (audited), change its status with the version read. Another team's case answers 404, as an unknown one."),
         (name = "assessments", description = "A case's assessments per life domain: the worker's need level beside the person's own rating; list and read (audited), record, correct with the version read"),
         (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
@@ -203,6 +212,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::create_household))
         .routes(routes!(persons::show_household))
         .routes(routes!(persons::add_member))
+        .routes(routes!(household_budget::show))
         .routes(routes!(case_file::person_cases, case_file::open_case))
         .routes(routes!(case_file::show_case, case_file::change_status))
         .routes(routes!(case_file::timeline))

@@ -25,7 +25,7 @@ use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
 use crate::i18n::Tr;
 
-fn member_name(m: &Member) -> String {
+pub(crate) fn member_name(m: &Member) -> String {
     let family = m.used_name.as_deref().or(m.birth_name.as_deref());
     [family, m.first_names.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
 }
@@ -118,6 +118,8 @@ pub struct HouseholdPage {
     past: Vec<MemberView>,
     versions: Vec<(PersonId, HouseholdMemberId, i64)>,
     can_edit: bool,
+    /// Sees the household's budget (the situation, not reception's).
+    can_read_budget: bool,
     query: String,
     hits: Vec<HitView>,
     searched: bool,
@@ -204,6 +206,7 @@ async fn page(
         past,
         versions,
         can_edit: person_access(&signed_in.actor).edit_identity,
+        can_read_budget: crate::chrome::allows(domain::policy::BUDGET_READERS, signed_in),
         query: typed.query,
         hits: typed.hits,
         searched: typed.searched,

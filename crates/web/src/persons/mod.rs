@@ -17,6 +17,7 @@ use axum::handler::Handler;
 use domain::policy::{PERSON_EDITORS, PERSON_FINDERS, PERSON_IMPORTERS, PERSON_MERGERS};
 
 pub use form::value_label as list_label;
+pub(crate) use households::member_name;
 pub use pages::HitView;
 pub(crate) use pages::{pairs as form_pairs, value_of};
 

@@ -151,7 +151,7 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// The text of a PDF, through poppler's pdftotext (scripts/install-deps.sh installs it).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let path =
         std::env::temp_dir().join(format!("passerelle-summary-{}.pdf", uuid::Uuid::now_v7()));
     std::fs::write(&path, bytes).unwrap();

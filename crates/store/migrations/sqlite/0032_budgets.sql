@@ -1,0 +1,72 @@
+-- Household budgets and debts (issue 10 point 4, ADR 0031): dated versions of a household's
+-- monthly resources and charges, never overwritten, each with the composition it counted and
+-- the figures computed when it was recorded (domain::budget); the household's debts.
+-- Kept column for column in step with ../postgres/0032_budgets.sql.
+CREATE TABLE budgets (
+    id                      BLOB    NOT NULL PRIMARY KEY,
+    organisation_id         BLOB    NOT NULL REFERENCES organisations (id),
+    household_id            BLOB    NOT NULL REFERENCES households (id),
+    budget_date             TEXT    NOT NULL,
+    resources_cents         INTEGER NOT NULL CHECK (resources_cents >= 0),
+    charges_cents           INTEGER NOT NULL CHECK (charges_cents >= 0),
+    -- Consumption units in hundredths (OECD-modified scale: 100, 50, 30, halved in shared
+    -- custody).
+    units                   INTEGER NOT NULL CHECK (units > 0),
+    per_unit_daily_cents    INTEGER NOT NULL,
+    day_divisor             INTEGER NOT NULL CHECK (day_divisor > 0),
+    -- The organisation's threshold when the budget was recorded (none set: NULL).
+    threshold_cents         INTEGER,
+    note                    TEXT,
+    created_by              BLOB REFERENCES users (id),
+    created_at              TEXT    NOT NULL
+) STRICT;
+CREATE INDEX budgets_household_idx ON budgets (organisation_id, household_id, budget_date);
+
+-- The monthly amounts of a budget: resources (codes of the `resources` value list) and
+-- charges (domain::budget::CHARGE_CATEGORIES), each saying whether it counted.
+CREATE TABLE budget_lines (
+    budget_id       BLOB    NOT NULL REFERENCES budgets (id),
+    position        INTEGER NOT NULL,
+    side            TEXT    NOT NULL CHECK (side IN ('resource', 'charge')),
+    category        TEXT    NOT NULL,
+    label           TEXT,
+    amount_cents    INTEGER NOT NULL CHECK (amount_cents >= 0),
+    counts          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (budget_id, position)
+) STRICT;
+
+-- Who the budget counted, as of its date: adult (14+) or child, from the birth date or as the
+-- worker said when there was none, and shared custody.
+CREATE TABLE budget_members (
+    budget_id       BLOB    NOT NULL REFERENCES budgets (id),
+    person_id       BLOB    NOT NULL REFERENCES persons (id),
+    band            TEXT    NOT NULL CHECK (band IN ('adult', 'child')),
+    declared        INTEGER NOT NULL DEFAULT 0,
+    shared_custody  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (budget_id, person_id)
+) STRICT;
+
+-- The household's debts: creditor, amount owed, repayment plan, over-indebtedness procedure.
+CREATE TABLE debts (
+    id                  BLOB    NOT NULL PRIMARY KEY,
+    organisation_id     BLOB    NOT NULL REFERENCES organisations (id),
+    household_id        BLOB    NOT NULL REFERENCES households (id),
+    creditor            TEXT    NOT NULL,
+    amount_cents        INTEGER NOT NULL CHECK (amount_cents >= 0),
+    monthly_cents       INTEGER CHECK (monthly_cents >= 0),
+    plan                TEXT,
+    procedure_status    TEXT    NOT NULL CHECK (procedure_status IN ('none',
+                            'file_being_prepared', 'file_lodged', 'admissible', 'plan_agreed',
+                            'imposed_measures', 'personal_recovery')),
+    settled_on          TEXT,
+    created_by          BLOB REFERENCES users (id),
+    created_at          TEXT    NOT NULL,
+    updated_at          TEXT    NOT NULL,
+    version             INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX debts_household_idx ON debts (organisation_id, household_id);
+
+-- The organisation's threshold of reste à vivre per consumption unit per day (cents; none by
+-- default) and the days a month counts for the daily figure.
+ALTER TABLE organisations ADD COLUMN budget_threshold_cents INTEGER;
+ALTER TABLE organisations ADD COLUMN budget_day_divisor INTEGER NOT NULL DEFAULT 30;
