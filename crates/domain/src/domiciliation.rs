@@ -14,6 +14,12 @@ pub const MAIL_KINDS: [&str; 5] = ["letter", "registered", "official", "parcel",
 /// otherwise.
 pub const DEFAULT_MAIL_WAITING_DAYS: i64 = 15;
 
+/// The renewal of an election becomes a task this many days before it is due.
+pub const RENEWAL_NOTICE_DAYS: i64 = 30;
+
+/// Bounds of the organisation's setting of days mail may wait.
+pub const MAIL_WAITING_DAYS_RANGE: (i64, i64) = (1, 90);
+
 /// An election lasts a year: renewal is due on the anniversary of its start (29 February
 /// starts renew on 28 February).
 pub fn renewal_due(start: Date) -> Date {

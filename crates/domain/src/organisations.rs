@@ -179,6 +179,8 @@ pub struct OrganisationSettings {
     pub reminder_assessment_months: i64,
     /// A referral sent and still unanswered after this many days gets a task.
     pub reminder_referral_days: i64,
+    /// Mail waiting at the desk longer than this many days gets a task.
+    pub reminder_mail_days: i64,
 }
 
 /// The settings form as typed.
@@ -195,6 +197,7 @@ pub struct SettingsInput<'a> {
     pub reminder_flag_hours: &'a str,
     pub reminder_assessment_months: &'a str,
     pub reminder_referral_days: &'a str,
+    pub reminder_mail_days: &'a str,
 }
 
 /// Why one field of the settings was refused.
@@ -263,6 +266,11 @@ impl OrganisationSettings {
             input.reminder_referral_days,
             crate::referrals::REMINDER_DAYS_RANGE,
         );
+        let mail_days = number(
+            "reminder_mail_days",
+            input.reminder_mail_days,
+            crate::domiciliation::MAIL_WAITING_DAYS_RANGE,
+        );
         let mut text = |field: &'static str, value: &str| -> Option<String> {
             let trimmed = value.trim();
             if trimmed.chars().count() > LETTERHEAD_MAX_CHARS {
@@ -276,7 +284,16 @@ impl OrganisationSettings {
         let letterhead_address = text("letterhead_address", input.letterhead_address);
         let letterhead_signatory = text("letterhead_signatory", input.letterhead_signatory);
         let letterhead_footer = text("letterhead_footer", input.letterhead_footer);
-        match (name, time_zone, idle, absolute, flag_hours, assessment_months, referral_days) {
+        match (
+            name,
+            time_zone,
+            idle,
+            absolute,
+            flag_hours,
+            assessment_months,
+            referral_days,
+            mail_days,
+        ) {
             (
                 Some(name),
                 Some(time_zone),
@@ -285,10 +302,12 @@ impl OrganisationSettings {
                 Some(reminder_flag_hours),
                 Some(reminder_assessment_months),
                 Some(reminder_referral_days),
+                Some(reminder_mail_days),
             ) if problems.is_empty() => Ok(OrganisationSettings {
                 reminder_flag_hours,
                 reminder_assessment_months,
                 reminder_referral_days,
+                reminder_mail_days,
                 name,
                 time_zone,
                 require_second_factor: input.require_second_factor,
@@ -320,6 +339,7 @@ mod settings_tests {
             reminder_flag_hours: "24",
             reminder_assessment_months: "6",
             reminder_referral_days: "10",
+            reminder_mail_days: "15",
         }
     }
 

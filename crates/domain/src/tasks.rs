@@ -43,16 +43,22 @@ pub enum TaskKind {
     DocumentExpiring,
     /// A referral got no answer in time (source: the referral).
     ReferralUnanswered,
+    /// An election of domicile's renewal falls due (source: the election).
+    DomiciliationRenewal,
+    /// Mail waits at the desk longer than the organisation allows (source: the mail).
+    DomiciliationMailWaiting,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 6] = [
+    pub const ALL: [TaskKind; 8] = [
         TaskKind::Manual,
         TaskKind::FollowUpDue,
         TaskKind::FlagUnacknowledged,
         TaskKind::AssessmentOld,
         TaskKind::DocumentExpiring,
         TaskKind::ReferralUnanswered,
+        TaskKind::DomiciliationRenewal,
+        TaskKind::DomiciliationMailWaiting,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +69,8 @@ impl TaskKind {
             TaskKind::AssessmentOld => "assessment_old",
             TaskKind::DocumentExpiring => "document_expiring",
             TaskKind::ReferralUnanswered => "referral_unanswered",
+            TaskKind::DomiciliationRenewal => "domiciliation_renewal",
+            TaskKind::DomiciliationMailWaiting => "domiciliation_mail_waiting",
         }
     }
 

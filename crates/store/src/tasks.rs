@@ -537,6 +537,7 @@ struct OrgRow {
     reminder_flag_hours: i64,
     reminder_assessment_months: i64,
     reminder_referral_days: i64,
+    reminder_mail_days: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -558,7 +559,7 @@ pub async fn run_reminders(db: &Db, now: Ts) -> Result<RunCounts, StoreError> {
         fetch_all,
         db,
         "SELECT id, time_zone, reminder_flag_hours, reminder_assessment_months, \
-         reminder_referral_days FROM organisations ORDER BY id",
+         reminder_referral_days, reminder_mail_days FROM organisations ORDER BY id",
     )?;
     let mut counts = RunCounts::default();
     for org in orgs {
@@ -672,8 +673,83 @@ async fn run_for(tx: &mut Tx, org: &OrgRow, now: Ts) -> Result<RunCounts, StoreE
     counts.created +=
         create_all(tx, organisation_id, TaskKind::ReferralUnanswered, &unanswered, now).await?;
 
+    counts.created += domiciliation_tasks(tx, org, today, now).await?;
     counts.reminded_users = remind(tx, organisation_id, today, now).await?;
     Ok(counts)
+}
+
+/// Elections of domicile whose renewal falls due within the notice (due on the renewal date),
+/// and mail waiting at the desk longer than the organisation allows (due today): the
+/// referents of the person's open cases, else the organisation's managers (as for flags).
+/// A renewed election's task of the year before is opened again for the new date.
+async fn domiciliation_tasks(
+    tx: &mut Tx,
+    org: &OrgRow,
+    today: Date,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    let organisation_id = OrganisationId::from_uuid(org.id);
+    let notice = today + time::Duration::days(domain::domiciliation::RENEWAL_NOTICE_DAYS);
+    let renewals: Vec<Candidate> = sql!(
+        as Candidate,
+        fetch_all,
+        &mut *tx,
+        "SELECT d.id AS source_id, NULL AS case_id, d.person_id, NULL AS assignee_id, \
+         d.renewal_due AS due_on FROM domiciliations d \
+         WHERE d.organisation_id = $1 AND d.end_date IS NULL AND d.renewal_due <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.organisation_id = $1 \
+           AND t.kind = 'domiciliation_renewal' AND t.source_id = d.id \
+           AND (t.status = 'open' OR t.due_on >= d.renewal_due)) \
+         ORDER BY d.renewal_due, d.id LIMIT $3",
+        org.id,
+        notice,
+        BATCH,
+    )?;
+    let waiting_since = today - time::Duration::days(org.reminder_mail_days);
+    let mail: Vec<Candidate> = sql!(
+        as Candidate,
+        fetch_all,
+        &mut *tx,
+        "SELECT m.id AS source_id, NULL AS case_id, d.person_id, NULL AS assignee_id, \
+         NULL AS due_on FROM domiciliation_mail m JOIN domiciliations d ON d.id = m.domiciliation_id \
+         WHERE m.organisation_id = $1 AND m.collected_on IS NULL AND m.received_on < $2 \
+         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.organisation_id = $1 \
+           AND t.kind = 'domiciliation_mail_waiting' AND t.source_id = m.id) \
+         ORDER BY m.received_on, m.id LIMIT $3",
+        org.id,
+        waiting_since,
+        BATCH,
+    )?;
+    let mut created = 0;
+    for (kind, candidates) in
+        [(TaskKind::DomiciliationRenewal, renewals), (TaskKind::DomiciliationMailWaiting, mail)]
+    {
+        let mut tasks = Vec::new();
+        for c in candidates {
+            for assignee in flag_assignees(tx, organisation_id, &c).await? {
+                if kind == TaskKind::DomiciliationRenewal {
+                    created += sql!(
+                        execute,
+                        &mut *tx,
+                        "UPDATE tasks SET status = 'open', due_on = $5, closed_at = NULL, \
+                         closed_by = NULL, reminded_on = NULL, updated_at = $6, \
+                         version = version + 1 WHERE organisation_id = $1 AND kind = $2 \
+                         AND source_id = $3 AND assignee_id = $4 AND status <> 'open'",
+                        org.id,
+                        kind.as_str(),
+                        c.source_id,
+                        assignee,
+                        c.due_on,
+                        now,
+                    )?;
+                }
+                let due_on = c.due_on.or(Some(today));
+                tasks.push(Candidate { assignee_id: Some(assignee), due_on, ..c });
+            }
+        }
+        created += create_all(tx, organisation_id, kind, &tasks, now).await?;
+    }
+    Ok(created)
 }
 
 async fn flag_assignees(
@@ -752,6 +828,10 @@ async fn resolve_all(
          AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id))))",
         "kind = 'referral_unanswered' AND NOT EXISTS (SELECT 1 FROM referrals r \
          WHERE r.id = tasks.source_id AND r.status = 'sent')",
+        "kind = 'domiciliation_renewal' AND NOT EXISTS (SELECT 1 FROM domiciliations d \
+         WHERE d.id = tasks.source_id AND d.end_date IS NULL AND d.renewal_due <= tasks.due_on)",
+        "kind = 'domiciliation_mail_waiting' AND NOT EXISTS (SELECT 1 FROM domiciliation_mail m \
+         WHERE m.id = tasks.source_id AND m.collected_on IS NULL)",
     ];
     let mut n = 0;
     for rule in rules {

@@ -9,7 +9,16 @@ use time::macros::date;
 
 mod support;
 
-use support::{at, organisation, person, user};
+use domain::tasks::{TaskKind, TaskStatus};
+use store::Ts;
+use store::tasks::{self, Scope};
+
+use support::{at, open, organisation, person, user};
+
+/// Noon UTC on `day`.
+fn noon(day: time::Date) -> Ts {
+    Ts::from(day.with_hms(12, 0, 0).unwrap().assume_utc())
+}
 
 engine_tests! {
     async fn elections_run_from_start_to_end_and_mail_waits_until_collected(db) {
@@ -54,5 +63,58 @@ engine_tests! {
         // An end without its reason is refused by the schema.
         let d2 = domiciliations::start(&db, org, p, date!(2027 - 01 - 01), date!(2028 - 01 - 01), None, at(8)).await.unwrap();
         assert!(domiciliations::end(&db, org, d2, 1, date!(2027 - 02 - 01), "made_up", at(9)).await.is_err());
+    }
+
+    async fn renewals_due_and_mail_left_waiting_become_tasks_until_done(db) {
+        let db = db.migrated().await;
+        let (org, team) = organisation(&db, "a").await;
+        let worker = user(&db, org, "Wassila").await;
+        let p = person(&db, org, "Diallo").await;
+        let case_id = open(&db, org, p, team, worker).await;
+        let start = date!(2026 - 01 - 15);
+        let d = domiciliations::start(&db, org, p, start, renewal_due(start), None, at(0)).await.unwrap();
+        let mine = |db: store::Db| async move {
+            tasks::list(&db, org, worker, Scope::MineOpen, 50).await.unwrap()
+        };
+
+        // 31 days before the renewal: nothing; 30 days before: the referent's task, due on the
+        // renewal date, once.
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 15))).await.unwrap();
+        assert!(mine(db.clone()).await.is_empty());
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 16))).await.unwrap();
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 17))).await.unwrap();
+        let open_tasks = mine(db.clone()).await;
+        assert_eq!(open_tasks.len(), 1);
+        let renewal = &open_tasks[0];
+        assert_eq!((renewal.kind(), renewal.source_id, renewal.due_on), (TaskKind::DomiciliationRenewal, Some(d), Some(date!(2027 - 01 - 15))));
+        assert_eq!(renewal.person_id, Some(p.as_uuid()));
+        let _ = case_id;
+
+        // Mail: waiting 15 days (the default) is fine, 16 is too long; collecting it closes its task.
+        let letter = domiciliations::add_mail(&db, org, d, date!(2026 - 12 - 01), "registered", Some("CAF"), None, at(1)).await.unwrap();
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 16))).await.unwrap();
+        assert_eq!(mine(db.clone()).await.len(), 1, "15 days: still fine");
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 17))).await.unwrap();
+        let waiting: Vec<_> = mine(db.clone()).await.into_iter().filter(|t| t.kind() == TaskKind::DomiciliationMailWaiting).collect();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!((waiting[0].source_id, waiting[0].due_on), (Some(letter), Some(date!(2026 - 12 - 17))));
+        assert!(domiciliations::collect(&db, org, letter, date!(2026 - 12 - 18), at(2)).await.unwrap());
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 18))).await.unwrap();
+        let task = tasks::find(&db, org, waiting[0].id).await.unwrap().unwrap();
+        assert_eq!((task.status(), task.closed_by), (TaskStatus::Done, None), "closed by the system");
+
+        // Renewed for a year: the task is done; a year on, it is opened again for the new date.
+        assert!(domiciliations::renew(&db, org, d, 1, date!(2028 - 01 - 15), at(3)).await.unwrap());
+        tasks::run_reminders(&db, noon(date!(2026 - 12 - 19))).await.unwrap();
+        assert!(mine(db.clone()).await.is_empty(), "renewed: nothing left to do");
+        tasks::run_reminders(&db, noon(date!(2027 - 12 - 16))).await.unwrap();
+        let again = mine(db.clone()).await;
+        assert_eq!(again.len(), 1);
+        assert_eq!((again[0].id, again[0].due_on), (renewal.id, Some(date!(2028 - 01 - 15))));
+        // Ended: done again, and nothing comes back.
+        assert!(domiciliations::end(&db, org, d, 2, date!(2027 - 12 - 20), "stable_address", at(4)).await.unwrap());
+        tasks::run_reminders(&db, noon(date!(2027 - 12 - 21))).await.unwrap();
+        tasks::run_reminders(&db, noon(date!(2028 - 01 - 20))).await.unwrap();
+        assert!(mine(db.clone()).await.is_empty());
     }
 }

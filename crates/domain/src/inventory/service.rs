@@ -204,6 +204,7 @@ pub static TABLES: &[Table] = &[
                     "reminder_flag_hours",
                     "reminder_assessment_months",
                     "reminder_referral_days",
+                    "reminder_mail_days",
                     "budget_threshold_cents",
                     "budget_day_divisor",
                 ],

@@ -35,4 +35,6 @@ settings-reminder-flag-hours-hint = After this many hours, a flag still not ackn
 settings-reminder-assessment-months = Assessment to update: task after (months)
 settings-reminder-assessment-months-hint = An open case whose latest assessment is older than this gets a task for its referent. From 1 to 36.
 settings-reminder-referral-days = Referral without an answer: task after (days)
+settings-reminder-mail-days = Mail waiting at the desk: task after (days)
+settings-reminder-mail-days-hint = Mail for a domiciled person not collected after this many days gets a task for the referent, or the managers. From 1 to 90.
 settings-reminder-referral-days-hint = A referral sent and still unanswered after this many days gets a task for the case's referent. From 1 to 90.

@@ -35,4 +35,6 @@ settings-reminder-flag-hours-hint = Passé ce nombre d'heures, un signalement to
 settings-reminder-assessment-months = Diagnostic à actualiser : tâche après (mois)
 settings-reminder-assessment-months-hint = Un accompagnement ouvert dont le dernier diagnostic est plus ancien reçoit une tâche pour son ou sa référente. De 1 à 36.
 settings-reminder-referral-days = Orientation sans réponse : tâche après (jours)
+settings-reminder-mail-days = Courrier en attente à l'accueil : tâche après (jours)
+settings-reminder-mail-days-hint = Le courrier d'une personne domiciliée non retiré après ce nombre de jours donne une tâche au ou à la référente, ou aux responsables. De 1 à 90.
 settings-reminder-referral-days-hint = Une orientation envoyée et toujours sans réponse après ce nombre de jours donne une tâche au ou à la référente de l'accompagnement. De 1 à 90.

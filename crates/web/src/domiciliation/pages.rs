@@ -32,6 +32,13 @@ fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
     signed_in.actor.organisation().ok_or(WebError::NotFound)
 }
 
+/// How many days mail may wait at the desk in `org` (its setting; the default if unreadable).
+async fn mail_days(state: &AppState, org: OrganisationId) -> Result<i64, WebError> {
+    Ok(store::organisations::settings(&state.db, org)
+        .await?
+        .map_or(DEFAULT_MAIL_WAITING_DAYS, |s| s.reminder_mail_days))
+}
+
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
@@ -131,6 +138,7 @@ async fn page(
     let elections: Vec<ElectionRow> = all.iter().map(|d| election_row(t, d)).collect();
     let current = all.iter().find(|d| d.end_date.is_none()).map(|d| election_row(t, d));
     let day = today();
+    let wait = mail_days(state, org).await?;
     let name = person.record.display_name();
     let mail = store::domiciliations::mail_of_person(&state.db, org, person_id)
         .await?
@@ -142,11 +150,7 @@ async fn page(
             sender: m.sender.clone().unwrap_or_default(),
             collected: m.collected_on.map(french_date).unwrap_or_default(),
             overdue: m.collected_on.is_none()
-                && domain::domiciliation::waits_too_long(
-                    m.received_on,
-                    day,
-                    DEFAULT_MAIL_WAITING_DAYS,
-                ),
+                && domain::domiciliation::waits_too_long(m.received_on, day, wait),
             person_id,
             person: name.clone(),
         })
@@ -426,6 +430,7 @@ pub async fn desk(
 ) -> Result<DeskPage, WebError> {
     let org = organisation(&signed_in)?;
     let day = today();
+    let wait = mail_days(&state, org).await?;
     let t = &ctx.t;
     let mail = store::domiciliations::desk(&state.db, org, day)
         .await?
@@ -439,11 +444,7 @@ pub async fn desk(
                 sender: m.sender.clone().unwrap_or_default(),
                 collected: m.collected_on.map(french_date).unwrap_or_default(),
                 overdue: m.collected_on.is_none()
-                    && domain::domiciliation::waits_too_long(
-                        m.received_on,
-                        day,
-                        DEFAULT_MAIL_WAITING_DAYS,
-                    ),
+                    && domain::domiciliation::waits_too_long(m.received_on, day, wait),
                 person_id: m.person_id,
                 person: [family, m.first_names.as_deref()]
                     .into_iter()

@@ -45,6 +45,8 @@ pub struct SettingsForm {
     #[serde(default)]
     reminder_referral_days: String,
     #[serde(default)]
+    reminder_mail_days: String,
+    #[serde(default)]
     version: i64,
 }
 
@@ -62,6 +64,7 @@ impl SettingsForm {
             reminder_flag_hours: row.reminder_flag_hours.to_string(),
             reminder_assessment_months: row.reminder_assessment_months.to_string(),
             reminder_referral_days: row.reminder_referral_days.to_string(),
+            reminder_mail_days: row.reminder_mail_days.to_string(),
             version: row.version,
         }
     }
@@ -156,6 +159,7 @@ pub async fn save(
         reminder_flag_hours: &form.reminder_flag_hours,
         reminder_assessment_months: &form.reminder_assessment_months,
         reminder_referral_days: &form.reminder_referral_days,
+        reminder_mail_days: &form.reminder_mail_days,
     };
     // A well-formed name is not enough: times are shown in this zone, so it must exist.
     let parsed = OrganisationSettings::parse(&input).and_then(|s| {
@@ -208,7 +212,8 @@ pub async fn save(
         .detail("session_absolute_hours", settings.session_absolute_hours)
         .detail("reminder_flag_hours", settings.reminder_flag_hours)
         .detail("reminder_assessment_months", settings.reminder_assessment_months)
-        .detail("reminder_referral_days", settings.reminder_referral_days);
+        .detail("reminder_referral_days", settings.reminder_referral_days)
+        .detail("reminder_mail_days", settings.reminder_mail_days);
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/organisation?saved=1").into_response())

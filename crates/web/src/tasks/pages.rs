@@ -124,6 +124,9 @@ fn action(t: &Tr, task: &Task) -> Option<(String, String)> {
         (TaskKind::FollowUpDue, Some(c)) => format!("/cases/{c}/follow-ups"),
         (TaskKind::AssessmentOld, Some(c)) => format!("/cases/{c}/assessments/new"),
         (TaskKind::FlagUnacknowledged, _) => format!("/persons/{}", task.person_id?),
+        (TaskKind::DomiciliationRenewal | TaskKind::DomiciliationMailWaiting, _) => {
+            format!("/persons/{}/domiciliation", task.person_id?)
+        }
         (TaskKind::Manual, _) => return None,
         (_, Some(c)) => format!("/cases/{c}"),
         (_, None) => format!("/persons/{}", task.person_id?),

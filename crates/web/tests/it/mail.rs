@@ -53,6 +53,7 @@ async fn letterhead(app: &TestApp) {
         reminder_flag_hours: 24,
         reminder_assessment_months: 6,
         reminder_referral_days: 10,
+        reminder_mail_days: 15,
     };
     assert!(
         organisations::update_settings(db, org.id, org.version, &settings, Ts::now())

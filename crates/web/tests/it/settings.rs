@@ -25,6 +25,7 @@ fn fields<'a>(
         ("reminder_flag_hours", "24"),
         ("reminder_assessment_months", "6"),
         ("reminder_referral_days", "10"),
+        ("reminder_mail_days", "15"),
     ];
     for (k, v) in overrides {
         form.retain(|(name, _)| name != k);

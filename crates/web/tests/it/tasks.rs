@@ -198,6 +198,7 @@ engine_tests! {
             ("session_idle_minutes", "30"), ("session_absolute_hours", "12"),
             ("reminder_flag_hours", "300"), ("reminder_assessment_months", "3"),
             ("reminder_referral_days", "91"),
+            ("reminder_mail_days", "15"),
         ];
         let res = w.manager.post(&app, "/admin/organisation", &fields).await;
         assert_eq!(res.status(), 422);
