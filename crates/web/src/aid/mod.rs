@@ -16,6 +16,7 @@
 //! A request, a session one may not reach answers "not found".
 
 mod catalogue;
+mod decisions;
 mod letter;
 mod pages;
 mod sessions;
@@ -28,7 +29,7 @@ use domain::{CaseId, OrganisationId};
 use store::aid::AidRequest;
 use uuid::Uuid;
 
-pub(crate) use pages::parse_decision;
+pub(crate) use decisions::parse_decision;
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -44,8 +45,8 @@ pub fn router() -> Routes {
         .post("/cases/{case_id}/aid/new", AID_WRITERS, pages::create)
         .get("/aid/{aid_id}", AID_READERS, pages::show)
         .post("/aid/{aid_id}/move", AID_WRITERS, pages::move_to)
-        .post("/aid/{aid_id}/decide", AID_WRITERS, pages::decide)
-        .post("/aid/{aid_id}/pay", AID_WRITERS, pages::pay)
+        .post("/aid/{aid_id}/decide", AID_WRITERS, decisions::decide)
+        .post("/aid/{aid_id}/pay", AID_WRITERS, decisions::pay)
         .get("/aid/{aid_id}/letter", AID_READERS, letter::decision)
         .get("/aid/sessions", AID_MANAGERS, sessions::index)
         .post("/aid/sessions", AID_MANAGERS, sessions::create)

@@ -18,7 +18,8 @@ use store::aid::{AidRequest, Session};
 use store::audit::NewAuditEvent;
 use uuid::Uuid;
 
-use super::pages::{check_decision, outcome_choices};
+use super::decisions::check_decision;
+use super::pages::outcome_choices;
 use super::{
     Choice, amount, list_choices, notice, organisation, problem, status_label, type_label,
 };
