@@ -37,6 +37,10 @@ pub enum Template {
     Referral,
     /// The attestation of an election of domicile (postal address) given to the person.
     Domiciliation,
+    /// The decision letter on an aid request, to the person.
+    AidDecision,
+    /// The minutes of a commission session.
+    AidMinutes,
 }
 
 impl Template {
@@ -48,6 +52,8 @@ impl Template {
             Template::Plan => "plan",
             Template::Referral => "referral",
             Template::Domiciliation => "domiciliation",
+            Template::AidDecision => "aid_decision",
+            Template::AidMinutes => "aid_minutes",
         }
     }
 
@@ -58,6 +64,8 @@ impl Template {
             Template::Plan => include_str!("../templates/plan.typ"),
             Template::Referral => include_str!("../templates/referral.typ"),
             Template::Domiciliation => include_str!("../templates/domiciliation.typ"),
+            Template::AidDecision => include_str!("../templates/aid_decision.typ"),
+            Template::AidMinutes => include_str!("../templates/aid_minutes.typ"),
         }
     }
 }

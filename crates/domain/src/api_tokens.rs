@@ -55,6 +55,8 @@ scopes! {
     NotesWrite => "notes:write",
     ReferralsRead => "referrals:read",
     ReferralsWrite => "referrals:write",
+    AidRead => "aid:read",
+    AidWrite => "aid:write",
     ReportsRead => "reports:read",
     AuditRead => "audit:read",
     /// Everything the user may do themselves.
@@ -69,6 +71,7 @@ impl Scope {
             Scope::CasesWrite => Some(Scope::CasesRead),
             Scope::NotesWrite => Some(Scope::NotesRead),
             Scope::ReferralsWrite => Some(Scope::ReferralsRead),
+            Scope::AidWrite => Some(Scope::AidRead),
             _ => None,
         }
     }
@@ -290,6 +293,8 @@ mod tests {
                 "notes:write",
                 "referrals:read",
                 "referrals:write",
+                "aid:read",
+                "aid:write",
                 "reports:read",
                 "audit:read",
                 "all"

@@ -57,10 +57,12 @@ pub enum EntryKind {
     Task,
     Document,
     Referral,
+    /// An aid request's step (ADR 0030).
+    Aid,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 13] = [
+    pub const ALL: [EntryKind; 14] = [
         EntryKind::Note,
         EntryKind::Status,
         EntryKind::Assessment,
@@ -74,6 +76,7 @@ impl EntryKind {
         EntryKind::Task,
         EntryKind::Document,
         EntryKind::Referral,
+        EntryKind::Aid,
     ];
 
     /// The code stored in `case_entries.kind` (its CHECK lists the same codes).
@@ -92,6 +95,7 @@ impl EntryKind {
             EntryKind::Task => "task",
             EntryKind::Document => "document",
             EntryKind::Referral => "referral",
+            EntryKind::Aid => "aid",
         }
     }
 

@@ -4,6 +4,7 @@
 //! fast and read in one place.
 
 pub mod accounts;
+pub mod aid;
 pub mod api_tokens;
 pub mod appointments;
 pub mod assessments;

@@ -23,10 +23,16 @@ pub enum ListName {
     LifeDomain,
     /// The types of documents, §2.13.
     DocumentType,
+    /// The aid catalogue's types, §2.12 and issue 10 (each type's rules: `store::aid`).
+    AidType,
+    /// How an aid is paid, §2.11.
+    PaymentMethod,
+    /// Why an aid request was refused (issue 10: refusal reasons for statistics).
+    AidRefusalReason,
 }
 
 impl ListName {
-    pub const ALL: [ListName; 12] = [
+    pub const ALL: [ListName; 15] = [
         ListName::Sex,
         ListName::HousingSituation,
         ListName::FamilySituation,
@@ -39,6 +45,9 @@ impl ListName {
         ListName::CaseClosureReason,
         ListName::LifeDomain,
         ListName::DocumentType,
+        ListName::AidType,
+        ListName::PaymentMethod,
+        ListName::AidRefusalReason,
     ];
 
     /// The list's name in storage and in message keys.
@@ -56,6 +65,9 @@ impl ListName {
             ListName::CaseClosureReason => "case_closure_reason",
             ListName::LifeDomain => "life_domain",
             ListName::DocumentType => "document_type",
+            ListName::AidType => "aid_type",
+            ListName::PaymentMethod => "payment_method",
+            ListName::AidRefusalReason => "aid_refusal_reason",
         }
     }
 
@@ -230,6 +242,56 @@ impl ListName {
                 "cerfa_form",
                 "correspondence",
                 "report",
+            ],
+            ListName::AidType => &[
+                "domiciliation",
+                "rsa",
+                "css",
+                "puma",
+                "aspa",
+                "apa",
+                "housing_solidarity_fund",
+                "energy_voucher",
+                "maintenance_obligation",
+                "social_aid",
+                "care_home_older",
+                "disability_facility",
+                "energy_aid",
+                "food_aid",
+                "food_voucher",
+                "social_grocery",
+                "grant",
+                "loan",
+                "transport_aid",
+                "school_canteen",
+                "holiday_help",
+                "culture_aid",
+                "social_support",
+                "administrative_help",
+                "digital_inclusion",
+                "rehousing",
+                "senior_activities",
+                "family_activities",
+                "alert_register",
+            ],
+            ListName::PaymentMethod => &[
+                "bank_transfer",
+                "bank_card",
+                "cash",
+                "cheque",
+                "food_vouchers",
+                "paid_to_creditor",
+                "service_vouchers",
+                "in_kind",
+            ],
+            ListName::AidRefusalReason => &[
+                "over_income_ceiling",
+                "yearly_maximum_reached",
+                "file_incomplete",
+                "not_eligible",
+                "other_aid_available",
+                "not_residing",
+                "other",
             ],
         }
     }

@@ -1713,3 +1713,125 @@ pub const DOMICILIATION_READERS: Rule = PERSON_FINDERS;
 /// Who registers elections and mail, and hands mail over: those who register persons
 /// (reception included).
 pub const DOMICILIATION_WRITERS: Rule = PERSON_EDITORS;
+
+// ---------------------------------------------------------------------------------------------
+// Aid requests, the aid catalogue and the commission (issue 10 points 1, 2, 3; ADR 0030).
+
+/// Who reaches a case's aid requests and a request's page; [`aid_access`] decides for each
+/// case. Managers are in: they decide aid (alone or chairing the commission) and sign the
+/// letters, so they read what a request says — not the case's notes. Reception is not: it
+/// registers mail and domiciliation, and reads no amount, presentation or decision.
+pub const AID_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker, Role::Supervisor]);
+/// Who prepares requests, moves them, records payments: the workers who write the case; and
+/// managers, who decide ([`aid_access`]).
+pub const AID_WRITERS: Rule = Rule::Roles(&[Role::Manager, Role::Worker]);
+/// Who sets the aid catalogue (types, their rules) and runs commission sessions.
+pub const AID_MANAGERS: Rule = Rule::Roles(&[Role::Manager]);
+
+/// What an actor may do with the aid requests of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AidAccess {
+    /// Read the requests: type, amounts, presentation, decision, payment.
+    pub read: bool,
+    /// Prepare, move, record the payment of a request (never under an emergency grant).
+    pub write: bool,
+    /// Decide a request whose type a manager decides, put it before a commission's session.
+    pub decide: bool,
+}
+
+/// What `actor`, with `access` to a case, may do with its aid requests. Workers who write the
+/// case prepare them; supervisors of its team read them; managers of the organisation read and
+/// decide them (they see the case's metadata, and an aid request is the organisation's own
+/// decision). A worker decides only the types delegated to workers (checked with the type).
+pub fn aid_access(actor: &Actor, access: &CaseAccess) -> AidAccess {
+    match actor.role() {
+        Some(Role::Manager) if access.metadata => {
+            AidAccess { read: true, write: true, decide: true }
+        }
+        Some(Role::Worker) if access.content => {
+            AidAccess { read: true, write: access.write && !access.emergency, decide: false }
+        }
+        Some(Role::Supervisor) if access.content => AidAccess { read: true, ..Default::default() },
+        _ => AidAccess::default(),
+    }
+}
+
+/// Whether `actor`, with `aid` rights on the case, may record a decision on a request whose
+/// type is decided by `decided_by` outside a commission session.
+pub fn may_decide_aid(aid: &AidAccess, decided_by: crate::aid::DecidedBy) -> bool {
+    use crate::aid::DecidedBy;
+    match decided_by {
+        DecidedBy::Worker => aid.write,
+        DecidedBy::Manager => aid.decide,
+        // Only in a session, run by managers.
+        DecidedBy::Commission => false,
+    }
+}
+
+#[cfg(test)]
+mod aid_tests {
+    use super::*;
+    use crate::aid::DecidedBy;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: OrganisationId::new(),
+                role,
+                teams: vec![],
+                supervised_teams: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn reception_reads_no_aid_request_and_managers_decide_them() {
+        let writes =
+            CaseAccess { metadata: true, content: true, write: true, ..Default::default() };
+        let reads = CaseAccess { metadata: true, content: true, ..Default::default() };
+        let metadata = CaseAccess { metadata: true, manage: true, ..Default::default() };
+        let nothing = CaseAccess::default();
+        let grant = CaseAccess { emergency: true, ..writes };
+        // role, case access → (read, write, decide), reaches the pages, sets the catalogue
+        type Row = (Role, CaseAccess, (bool, bool, bool), bool, bool);
+        let table: [Row; 12] = [
+            (Role::Worker, writes, (true, true, false), true, false),
+            (Role::Worker, grant, (true, false, false), true, false),
+            // A worker of another team: no access to the case, nothing of its aid.
+            (Role::Worker, nothing, (false, false, false), true, false),
+            (Role::Supervisor, reads, (true, false, false), true, false),
+            (Role::Supervisor, nothing, (false, false, false), true, false),
+            (Role::Manager, metadata, (true, true, true), true, true),
+            (Role::Manager, nothing, (false, false, false), true, true),
+            // Reception registers mail and domiciliation: no amount, no presentation.
+            (Role::Reception, metadata, (false, false, false), false, false),
+            (Role::Reception, writes, (false, false, false), false, false),
+            (Role::Dpo, reads, (false, false, false), false, false),
+            (Role::PeerMediator, reads, (false, false, false), false, false),
+            (Role::Partner, reads, (false, false, false), false, false),
+        ];
+        for (role, access, (read, write, decide), reaches, manages) in table {
+            let a = actor(role);
+            let got = aid_access(&a, &access);
+            assert_eq!(
+                (got.read, got.write, got.decide),
+                (read, write, decide),
+                "{role:?} {access:?}"
+            );
+            assert_eq!(check(AID_READERS, Some(&a)) == Decision::Allow, reaches, "{role:?}");
+            assert_eq!(check(AID_MANAGERS, Some(&a)) == Decision::Allow, manages, "{role:?}");
+        }
+        let admin = Actor { user_id: UserId::new(), instance_admin: true, membership: None };
+        assert_eq!(aid_access(&admin, &writes), AidAccess::default());
+        assert_ne!(check(AID_READERS, Some(&admin)), Decision::Allow);
+
+        let worker = aid_access(&actor(Role::Worker), &writes);
+        let manager = aid_access(&actor(Role::Manager), &metadata);
+        assert!(may_decide_aid(&worker, DecidedBy::Worker));
+        assert!(!may_decide_aid(&worker, DecidedBy::Manager));
+        assert!(may_decide_aid(&manager, DecidedBy::Manager));
+        assert!(!may_decide_aid(&manager, DecidedBy::Commission), "only in a session");
+    }
+}

@@ -26,8 +26,8 @@ pub enum TokenCommand {
         #[arg(long, value_name = "SLUG")]
         org: String,
         /// Comma-separated: persons:read, persons:write, cases:read, cases:write, notes:read,
-        /// notes:write, referrals:read, referrals:write, reports:read, audit:read — or all
-        /// (the user's own rights).
+        /// notes:write, referrals:read, referrals:write, aid:read, aid:write, reports:read,
+        /// audit:read — or all (the user's own rights).
         #[arg(long)]
         scopes: String,
         /// How many days the token stays valid (1 to 365).

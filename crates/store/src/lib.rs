@@ -9,6 +9,7 @@
 mod sql;
 
 pub mod accounts;
+pub mod aid;
 pub mod api_tokens;
 pub mod appointments;
 pub mod assessments;

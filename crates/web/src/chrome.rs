@@ -26,6 +26,8 @@ pub enum Nav {
     Caseloads,
     Partners,
     Referrals,
+    /// The commission's sessions (aid requests).
+    Aid,
     Account,
     Admin,
     Notifications,

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod aid;
 pub mod api;
 pub mod api_tokens;
 pub mod appointments;

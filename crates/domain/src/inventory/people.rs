@@ -7,6 +7,50 @@ use super::Table;
 
 pub static TABLES: &[Table] = &[
     Table {
+        name: "aid_requests",
+        purpose: SocialSupport,
+        columns: &[
+            (Financial, &["asked_cents", "granted_cents"]),
+            (FreeText, &["presentation", "decision_comment"]),
+            (ThirdParty, &["payee_name"]),
+            (
+                Activity,
+                &[
+                    "aid_type",
+                    "requested_on",
+                    "status",
+                    "refusal_reason",
+                    "decided_at",
+                    "payment_method",
+                    "payee",
+                    "paid_on",
+                ],
+            ),
+            (
+                Reference,
+                &[
+                    "id",
+                    "organisation_id",
+                    "case_id",
+                    "person_id",
+                    "session_id",
+                    "decided_by",
+                    "created_by",
+                ],
+            ),
+            (Technical, &["created_at", "updated_at", "version"]),
+        ],
+    },
+    Table {
+        name: "aid_steps",
+        purpose: SocialSupport,
+        columns: &[
+            (FreeText, &["note"]),
+            (Activity, &["status", "at"]),
+            (Reference, &["id", "request_id", "by_user"]),
+        ],
+    },
+    Table {
         name: "appointment_reminders",
         purpose: SocialSupport,
         columns: &[

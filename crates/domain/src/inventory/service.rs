@@ -7,6 +7,45 @@ use super::Table;
 
 pub static TABLES: &[Table] = &[
     Table {
+        name: "aid_sessions",
+        purpose: Operations,
+        columns: &[
+            (Reference, &["id", "organisation_id", "created_by"]),
+            (
+                Technical,
+                &[
+                    "title",
+                    "held_on",
+                    "pseudonymised",
+                    "decided_at",
+                    "created_at",
+                    "updated_at",
+                    "version",
+                ],
+            ),
+        ],
+    },
+    Table {
+        name: "aid_types",
+        purpose: Operations,
+        columns: &[
+            (Reference, &["organisation_id"]),
+            (
+                Technical,
+                &[
+                    "code",
+                    "asks_amount",
+                    "required_documents",
+                    "max_cents_per_year",
+                    "decided_by",
+                    "deciders",
+                    "updated_at",
+                    "version",
+                ],
+            ),
+        ],
+    },
+    Table {
         name: "api_tokens",
         purpose: Accounts,
         columns: &[
@@ -207,6 +246,7 @@ pub static TABLES: &[Table] = &[
                     "reminder_mail_days",
                     "budget_threshold_cents",
                     "budget_day_divisor",
+                    "aid_pseudonymised_agenda",
                 ],
             ),
         ],

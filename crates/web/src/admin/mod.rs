@@ -117,4 +117,6 @@ pub enum Section {
     Lists,
     /// The descriptions of the assessment's need levels (`crate::assessments`).
     AssessmentLevels,
+    /// The aid catalogue's rules (`crate::aid`).
+    Aid,
 }

@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the same code that routes requests: an endpoint
 //! cannot exist undocumented.
 
+mod case_aid;
 mod case_assessments;
 mod case_file;
 mod case_plan;
@@ -143,6 +144,32 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         domain::policy::REFERRAL_READERS,
         Some(Scope::ReferralsRead),
     ),
+    // Aid requests (ADR 0030): `policy::aid_access` decides per case, as on the pages.
+    (
+        Method::GET,
+        "/api/v1/cases/{case_id}/aid-requests",
+        domain::policy::AID_READERS,
+        Some(Scope::AidRead),
+    ),
+    (
+        Method::POST,
+        "/api/v1/cases/{case_id}/aid-requests",
+        domain::policy::AID_WRITERS,
+        Some(Scope::AidWrite),
+    ),
+    (
+        Method::GET,
+        "/api/v1/aid-requests/{aid_id}",
+        domain::policy::AID_READERS,
+        Some(Scope::AidRead),
+    ),
+    (
+        Method::POST,
+        "/api/v1/aid-requests/{aid_id}/decision",
+        domain::policy::AID_WRITERS,
+        Some(Scope::AidWrite),
+    ),
+    (Method::GET, "/api/v1/aid/statistics", domain::policy::AID_MANAGERS, Some(Scope::ReportsRead)),
 ];
 
 #[derive(OpenApi)]
@@ -163,6 +190,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "assessments", description = "A case's assessments per life domain: the worker's need level beside the person's own rating; list and read (audited), record, correct with the version read"),
         (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
         (name = "referrals", description = "A case's referrals to services of the partner directory, with the consent they rest on, the items shared and their steps: list and read (audited)"),
+        (name = "aid", description = "Aid requests of a case (amounts in cents): list, prepare, read (audited) with their steps, decide those a worker or a manager decides; the statistics inputs by type"),
         (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
 )]
@@ -228,6 +256,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_plan::create_victory))
         .routes(routes!(case_referrals::list))
         .routes(routes!(case_referrals::show))
+        .routes(routes!(case_aid::list, case_aid::create))
+        .routes(routes!(case_aid::show))
+        .routes(routes!(case_aid::decide))
+        .routes(routes!(case_aid::statistics))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

@@ -505,8 +505,16 @@ fn event_view(t: &Tr, loaded: &Loaded, e: &Entry, when: String) -> EntryView {
         heading,
         details,
         level: None,
-        // A person's words, shown as typed, as on the plan's page and in its PDF.
-        blocks: e.summary.as_deref().map(domain::markup::literal).unwrap_or_default(),
+        blocks: match (e.kind(), e.summary.as_deref()) {
+            // An aid request's event keeps its type's code: shown by its name.
+            (Some(EntryKind::Aid), Some(code))
+                if domain::lists::ListName::AidType.defaults().contains(&code) =>
+            {
+                domain::markup::literal(&t.msg(&format!("list-aid_type-{code}")))
+            }
+            // A person's words, shown as typed, as on the plan's page and in its PDF.
+            (_, summary) => summary.map(domain::markup::literal).unwrap_or_default(),
+        },
         deleted: None,
         can_change: false,
         versions_link: false,
@@ -533,6 +541,7 @@ pub(super) fn event_link(case_id: CaseId, kind: EntryKind, subject: uuid::Uuid) 
         EntryKind::Appointment => Some(format!("/appointments/{subject}")),
         EntryKind::Document => Some(format!("/documents/{subject}")),
         EntryKind::Referral => Some(format!("/referrals/{subject}")),
+        EntryKind::Aid => Some(format!("/aid/{subject}")),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod aid;
 mod api_tokens;
 mod appointments;
 mod assessments;

@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 106;
+const KNOWN_ROUTES: usize = 128;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -127,6 +127,10 @@ enum Param {
     Consent,
     /// A voice note of A's case recorded by the demo worker (workers of the case read it).
     VoiceNote,
+    /// An aid request of A's case, decided (so that its letter exists).
+    Aid,
+    /// A commission session of A, with an empty agenda.
+    AidSession,
 }
 
 impl Param {
@@ -162,6 +166,8 @@ impl Param {
                 | Param::ReceivedReferral
                 | Param::Consent
                 | Param::VoiceNote
+                | Param::Aid
+                | Param::AidSession
         )
     }
 }
@@ -183,6 +189,8 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "received_id") => Some(Param::ReceivedReferral),
         (_, "consent_id") => Some(Param::Consent),
         (_, "voice_note_id") => Some(Param::VoiceNote),
+        (_, "aid_id") => Some(Param::Aid),
+        (_, "session_id") if path_is_aid(route.path) => Some(Param::AidSession),
         (_, "share_id") => Some(Param::Share),
         ("/static/{name}", "name") => Some(Param::Asset),
         ("/language/{tag}", "tag") => Some(Param::Language),
@@ -210,6 +218,56 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (path, "token") if path.starts_with("/calendar/") => Some(Param::FeedToken),
         _ => None,
     }
+}
+
+fn path_is_aid(path: &str) -> bool {
+    path.starts_with("/aid/sessions/")
+}
+
+/// An aid request of `case` (energy aid, 300 €), decided (granted) when `decided`; and a
+/// commission session of `org`. Returns both.
+async fn aid_of(
+    db: &store::Db,
+    org: OrganisationId,
+    person: PersonId,
+    case: domain::CaseId,
+    by: UserId,
+    decided: bool,
+) -> (uuid::Uuid, uuid::Uuid) {
+    use domain::aid::{Decision, RequestFields, Status};
+    let fields = RequestFields {
+        aid_type: "energy_aid".into(),
+        requested_on: time::macros::date!(2026 - 11 - 20),
+        asked_cents: Some(30_000),
+        presentation: "Facture".into(),
+    };
+    let new = store::aid::NewRequest {
+        organisation_id: org,
+        case_id: case,
+        person_id: person,
+        fields: &fields,
+        by,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let id = store::aid::create(&mut tx, &new, Ts::now()).await.unwrap();
+    let session =
+        store::aid::create_session(&mut tx, org, "Commission", fields.requested_on, by, Ts::now())
+            .await
+            .unwrap();
+    if decided {
+        let r = store::aid::find(&mut tx, org, id).await.unwrap().unwrap();
+        store::aid::move_to(&mut tx, &r, 1, Status::UnderReview, by, Ts::now()).await.unwrap();
+        let r = store::aid::find(&mut tx, org, id).await.unwrap().unwrap();
+        let d = Decision {
+            outcome: Status::Accepted,
+            granted_cents: Some(30_000),
+            refusal_reason: None,
+            comment: None,
+        };
+        assert!(store::aid::decide(&mut tx, &r, r.version, &d, by, Ts::now()).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+    (id, session)
 }
 
 /// A referral of `case` to `service` with `items`, sent (or left a draft); returns it with its
@@ -371,6 +429,8 @@ struct OrgIds {
     shared_document: uuid::Uuid,
     consent: uuid::Uuid,
     voice_note: uuid::Uuid,
+    aid: uuid::Uuid,
+    aid_session: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -402,6 +462,8 @@ struct ForeignIds {
     received: Vec<(&'static str, uuid::Uuid)>,
     consents: Vec<(&'static str, uuid::Uuid)>,
     voice_notes: Vec<(&'static str, uuid::Uuid)>,
+    aid_requests: Vec<(&'static str, uuid::Uuid)>,
+    aid_sessions: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -502,6 +564,8 @@ impl Plan {
             Param::SharedDocument => self.a.shared_document.to_string(),
             Param::Consent => self.a.consent.to_string(),
             Param::VoiceNote => self.a.voice_note.to_string(),
+            Param::Aid => self.a.aid.to_string(),
+            Param::AidSession => self.a.aid_session.to_string(),
         })
     }
 
@@ -553,6 +617,8 @@ impl Plan {
             Param::ReceivedReferral => labelled(&self.b.received),
             Param::Consent => labelled(&self.b.consents),
             Param::VoiceNote => labelled(&self.b.voice_notes),
+            Param::Aid => labelled(&self.b.aid_requests),
+            Param::AidSession => labelled(&self.b.aid_sessions),
             Param::FeedToken
             | Param::LinkToken
             | Param::Asset
@@ -1258,7 +1324,11 @@ engine_tests! {
         let (b_referral, b_consent) = referral(db, org_b, b_person, b_case, a_partner.1, None, name(), b_worker_id, true).await;
         let to_b = linked_entry(db, org_b).await;
         let (b_received, _) = referral(db, org_a, a_person, a_case, to_b, Some(org_b), name(), a_worker_id, true).await;
+        let (a_aid, a_aid_session) = aid_of(db, org_a, a_person, a_case, a_worker_id, true).await;
+        let (b_aid, b_aid_session) = aid_of(db, org_b, b_person, b_case, b_worker_id, false).await;
         let a = OrgIds {
+            aid: a_aid,
+            aid_session: a_aid_session,
             referral: a_referral,
             received: a_received,
             shared_document: shared,
@@ -1359,6 +1429,8 @@ engine_tests! {
             )],
             shares: vec![("share link of a document of B", b_document.1)],
             referrals: vec![("referral of a case of B", b_referral)],
+            aid_requests: vec![("aid request of a case of B", b_aid)],
+            aid_sessions: vec![("commission session of B", b_aid_session)],
             received: vec![("referral received by B", b_received)],
             consents: vec![("consent of a person of B", b_consent)],
             uploads: vec![(
