@@ -32,6 +32,7 @@ pub enum Nav {
     Audit,
     Privacy,
     Jobs,
+    Federation,
     None,
 }
 

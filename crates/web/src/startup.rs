@@ -53,6 +53,7 @@ pub fn routes() -> Routes {
         .merge(crate::voice_notes::router())
         .merge(crate::partners::router())
         .merge(crate::referrals::router())
+        .merge(crate::federation::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 

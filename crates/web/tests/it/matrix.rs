@@ -127,6 +127,13 @@ enum Param {
     Consent,
     /// A voice note of A's case recorded by the demo worker (workers of the case read it).
     VoiceNote,
+    /// A partner instance registered on this one (instance-level: no cross-organisation
+    /// variant).
+    Peer,
+    /// A referral received by A from a partner instance, with an answer package sent back.
+    FederatedReferral,
+    /// A document received with that referral.
+    FederatedDocument,
 }
 
 impl Param {
@@ -162,8 +169,107 @@ impl Param {
                 | Param::ReceivedReferral
                 | Param::Consent
                 | Param::VoiceNote
+                | Param::FederatedReferral
         )
     }
+}
+
+/// A registered peer; a referral received from it by `org_a` (with a document, and an answer
+/// package sent back) and one by `org_b`; a package of `sent`, A's referral to a service
+/// outside, so that its file downloads.
+async fn federation_fixture(
+    db: &store::Db,
+    org_a: OrganisationId,
+    org_b: OrganisationId,
+    sent: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+    use domain::federation::{
+        self as fed, ConsentPayload, Contact, DocumentPayload, ReferralPayload,
+    };
+    let keys = fed::InstanceKeys::generate();
+    let them = uuid::Uuid::now_v7();
+    let admin = UserId::new();
+    let mut tx = db.begin_write().await.unwrap();
+    let admin_email = domain::accounts::Email::parse("matrix.peer@valbourg.example").unwrap();
+    let admin_name = domain::organisations::DisplayName::parse("Matrix").unwrap();
+    let new_admin = store::accounts::NewUser {
+        id: admin,
+        email: &admin_email,
+        display_name: &admin_name,
+        instance_admin: true,
+    };
+    store::accounts::insert_user(&mut tx, &new_admin, Ts::now()).await.unwrap();
+    let new = store::federation::NewPeer {
+        instance_id: them,
+        name: "Instance partenaire",
+        base_url: "https://partenaire.example",
+        keys: keys.public(),
+        partner_id: None,
+        organisation_id: Some(org_a),
+        by: admin,
+    };
+    let peer = store::federation::add_peer(&mut tx, &new, Ts::now()).await.unwrap();
+    let payload = |id| ReferralPayload {
+        referral_id: id,
+        sender_organisation: "CCAS partenaire".into(),
+        referent: Contact { name: "Référente".into(), email: None },
+        service_name: "Accueil".into(),
+        reason: "Logement".into(),
+        request: "Rendez-vous".into(),
+        urgency: "normal".into(),
+        consent: ConsentPayload {
+            given_by: "person".into(),
+            given_by_name: None,
+            method: "oral".into(),
+            given_on: "2026-11-20".into(),
+            scope: vec![],
+        },
+        identity: vec![],
+        domains: vec![],
+        documents: vec![],
+    };
+    let doc = DocumentPayload {
+        title: "a.pdf".into(),
+        file_name: "a.pdf".into(),
+        media_type: "application/pdf".into(),
+        content: String::new(),
+    };
+    let a = store::federation::receive_referral(
+        &mut tx,
+        org_a.as_uuid(),
+        peer,
+        &payload(uuid::Uuid::now_v7()),
+        &[(doc, b"%PDF-1.4".to_vec())],
+        Ts::now(),
+    )
+    .await
+    .unwrap();
+    let b = store::federation::receive_referral(
+        &mut tx,
+        org_b.as_uuid(),
+        peer,
+        &payload(uuid::Uuid::now_v7()),
+        &[],
+        Ts::now(),
+    )
+    .await
+    .unwrap();
+    let document = store::federation::received_documents(&mut tx, a).await.unwrap()[0].id;
+    for (kind, subject) in [(fed::Kind::Answer, a), (fed::Kind::Referral, sent)] {
+        let package = fed::seal(
+            kind,
+            uuid::Uuid::now_v7(),
+            them,
+            &keys,
+            them,
+            &keys.public(),
+            b"{}",
+            Ts::now().get(),
+        );
+        store::federation::send(&mut tx, &package, peer, subject, Ts::now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    (peer, a, document, b)
 }
 
 /// What fills the parameter `name` of `route`, or `None` when the matrix does not know.
@@ -175,6 +281,11 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "invitation_id") => Some(Param::Invitation),
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/shared/{token}", "token") => Some(Param::ShareToken),
+        (path, "document_id") if path.starts_with("/referrals/federated/") => {
+            Some(Param::FederatedDocument)
+        }
+        (_, "peer_id") => Some(Param::Peer),
+        (_, "federated_id") => Some(Param::FederatedReferral),
         (path, "document_id") if path.starts_with("/referrals/inbox/") => {
             Some(Param::SharedDocument)
         }
@@ -371,6 +482,9 @@ struct OrgIds {
     shared_document: uuid::Uuid,
     consent: uuid::Uuid,
     voice_note: uuid::Uuid,
+    peer: uuid::Uuid,
+    federated: uuid::Uuid,
+    federated_document: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -402,6 +516,7 @@ struct ForeignIds {
     received: Vec<(&'static str, uuid::Uuid)>,
     consents: Vec<(&'static str, uuid::Uuid)>,
     voice_notes: Vec<(&'static str, uuid::Uuid)>,
+    federated: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -502,6 +617,9 @@ impl Plan {
             Param::SharedDocument => self.a.shared_document.to_string(),
             Param::Consent => self.a.consent.to_string(),
             Param::VoiceNote => self.a.voice_note.to_string(),
+            Param::Peer => self.a.peer.to_string(),
+            Param::FederatedReferral => self.a.federated.to_string(),
+            Param::FederatedDocument => self.a.federated_document.to_string(),
         })
     }
 
@@ -553,6 +671,7 @@ impl Plan {
             Param::ReceivedReferral => labelled(&self.b.received),
             Param::Consent => labelled(&self.b.consents),
             Param::VoiceNote => labelled(&self.b.voice_notes),
+            Param::FederatedReferral => labelled(&self.b.federated),
             Param::FeedToken
             | Param::LinkToken
             | Param::Asset
@@ -562,7 +681,9 @@ impl Plan {
             | Param::ShareToken
             | Param::Partner
             | Param::PartnerService
-            | Param::SharedDocument => vec![],
+            | Param::SharedDocument
+            | Param::Peer
+            | Param::FederatedDocument => vec![],
         }
     }
 }
@@ -1258,7 +1379,14 @@ engine_tests! {
         let (b_referral, b_consent) = referral(db, org_b, b_person, b_case, a_partner.1, None, name(), b_worker_id, true).await;
         let to_b = linked_entry(db, org_b).await;
         let (b_received, _) = referral(db, org_a, a_person, a_case, to_b, Some(org_b), name(), a_worker_id, true).await;
+        // Federation (ADR 0029): a peer, a referral received from it by A (with a document and
+        // an answer package sent back) and one by B; A's sent referral has its package.
+        let (peer, a_federated, a_federated_document, b_federated) =
+            federation_fixture(db, org_a, org_b, a_referral).await;
         let a = OrgIds {
+            peer,
+            federated: a_federated,
+            federated_document: a_federated_document,
             referral: a_referral,
             received: a_received,
             shared_document: shared,
@@ -1360,6 +1488,7 @@ engine_tests! {
             shares: vec![("share link of a document of B", b_document.1)],
             referrals: vec![("referral of a case of B", b_referral)],
             received: vec![("referral received by B", b_received)],
+            federated: vec![("referral received by B from a partner instance", b_federated)],
             consents: vec![("consent of a person of B", b_consent)],
             uploads: vec![(
                 "import upload of B",
