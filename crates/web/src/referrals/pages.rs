@@ -408,8 +408,9 @@ pub async fn create(
     let me = signed_in.actor.user_id;
     let now = Ts::now();
     let recipient = target.recipient();
-    // A service whose partner is a peer instance: the referral travels there (ADR 0029).
-    let route = match send {
+    // A service whose partner is a peer instance (and not hosted here): the referral travels
+    // there (ADR 0029).
+    let route = match send && target.linked_organisation_id.is_none() {
         true => crate::federation::outbox::route_of_service(&state, target.service_id).await?,
         false => None,
     };
@@ -655,7 +656,7 @@ pub async fn move_to(
     let now = Ts::now();
     // Sending to a service whose partner is a peer: the package leaves with the step.
     let route = match (to, &sent_route) {
-        (Status::Sent, _) => {
+        (Status::Sent, _) if !r.hosted() => {
             crate::federation::outbox::route_of_service(&state, r.service_id).await?
         }
         _ => None,
