@@ -1713,6 +1713,8 @@ pub const DOMICILIATION_READERS: Rule = PERSON_FINDERS;
 /// Who registers elections and mail, and hands mail over: those who register persons
 /// (reception included).
 pub const DOMICILIATION_WRITERS: Rule = PERSON_EDITORS;
+
+// ---------------------------------------------------------------------------------------------
 // Federation of referrals between instances (issue 8 point 4; ADR 0029).
 
 /// Who pairs this instance with partner instances (their cards, tokens, links): instance
