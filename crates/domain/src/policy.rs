@@ -1835,3 +1835,15 @@ mod aid_tests {
         assert!(!may_decide_aid(&manager, DecidedBy::Commission), "only in a session");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Federation of referrals between instances (issue 8 point 4; ADR 0029).
+
+/// Who pairs this instance with partner instances (their cards, tokens, links): instance
+/// administrators — a peer is the instance's affair, and may feed any organisation's inbox.
+pub const FEDERATION_ADMINS: Rule = Rule::InstanceAdmin;
+/// Who imports a package received as a file (a referral for their organisation's inbox, or an
+/// answer to one of its referrals) and reaches the referrals received from peers: those of
+/// the inbox. Each package and each referral is checked against the organisation they act in
+/// ([`may_answer_referral`]).
+pub const FEDERATION_IMPORTERS: Rule = REFERRAL_INBOX;

@@ -394,6 +394,9 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let registry = store::documents::register(registry, settings.document_reminder_days);
     // Voice notes are transcribed by the configured server, if any (ADR 0024).
     let registry = web::voice_notes::jobs::register(registry, voice_jobs(&settings, &app, &db)?);
+    // Packages to partner instances are delivered with retries (ADR 0029).
+    let federation = web::federation::jobs::FederationJobs::new(db.clone()).map_err(Failure)?;
+    let registry = web::federation::jobs::register(registry, federation);
     // The digest goes out at the end of the day, not whenever a server first started.
     store::mail::anchor_digest_schedule(&db, store::Ts::now()).await?;
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());

@@ -27,6 +27,7 @@ pub mod documents;
 pub mod domiciliations;
 pub mod ecomap;
 pub mod error;
+pub mod federation;
 pub mod follow_ups;
 pub mod form_drafts;
 pub mod home;

@@ -338,6 +338,23 @@ pub async fn move_to(
     note: Option<&str>,
     now: Ts,
 ) -> Result<bool, StoreError> {
+    move_by(tx, referral, expected_version, to, side, Some(by), note, now).await
+}
+
+/// As [`move_to`], by a user of this instance or (`None`) by a partner instance whose answer
+/// came in a federation package (ADR 0029).
+#[allow(clippy::too_many_arguments)] // As move_to.
+#[tracing::instrument(skip_all)]
+pub async fn move_by(
+    tx: &mut Tx,
+    referral: &Referral,
+    expected_version: i64,
+    to: Status,
+    side: Side,
+    by: Option<UserId>,
+    note: Option<&str>,
+    now: Ts,
+) -> Result<bool, StoreError> {
     let answered = to.answered() && to != Status::Revoked;
     let n = sql!(
         execute,
@@ -360,7 +377,7 @@ pub async fn move_to(
     if n != 1 {
         return Ok(false);
     }
-    step(tx, referral.id, to, side, Some(by), note, now).await?;
+    step(tx, referral.id, to, side, by, note, now).await?;
     let summary = match note {
         Some(n) => format!("{} — {n}", referral.recipient()),
         None => referral.recipient(),
@@ -370,7 +387,7 @@ pub async fn move_to(
         case_id: referral.case_id,
         kind: EntryKind::Referral,
         occurred_at: now,
-        author: Some(by),
+        author: by,
         subject_id: Some(referral.id),
         summary: Some(&summary),
         detail: to.as_str(),

@@ -34,6 +34,7 @@ pub enum Nav {
     Audit,
     Privacy,
     Jobs,
+    Federation,
     None,
 }
 

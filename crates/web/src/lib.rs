@@ -23,6 +23,7 @@ pub mod documents;
 pub mod domiciliation;
 pub mod ecomap;
 pub mod errors;
+pub mod federation;
 pub mod home;
 pub mod i18n;
 pub mod intake;

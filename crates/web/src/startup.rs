@@ -54,6 +54,7 @@ pub fn routes() -> Routes {
         .merge(crate::partners::router())
         .merge(crate::referrals::router())
         .merge(crate::aid::router())
+        .merge(crate::federation::router())
         .get("/static/{name}", domain::policy::Rule::Public, assets::serve)
 }
 

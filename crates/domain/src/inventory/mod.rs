@@ -7,12 +7,17 @@
 //! (the rest of issue 12) key on these categories.
 
 mod budgets;
+mod federation;
 mod people;
 mod service;
 
 /// Every table: those about the persons followed, then those of the service itself.
 pub fn tables() -> impl Iterator<Item = &'static Table> {
-    people::TABLES.iter().chain(budgets::TABLES.iter()).chain(service::TABLES.iter())
+    people::TABLES
+        .iter()
+        .chain(budgets::TABLES.iter())
+        .chain(federation::TABLES.iter())
+        .chain(service::TABLES.iter())
 }
 
 /// What a column holds. The codes are shown and exported: never rename one.

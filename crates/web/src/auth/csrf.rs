@@ -75,6 +75,11 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if current.0.as_ref().is_some_and(|s| s.via_token.is_some()) {
         return next.run(req).await;
     }
+    // Likewise a peer instance's post of a package: authenticated by the peer's token in its
+    // header, never by a cookie (ADR 0029).
+    if crate::federation::is_peer_post(&req) {
+        return next.run(req).await;
+    }
     let mut new_cookie = None;
     let expected = match &current.0 {
         Some(signed_in) => session_token(&state, &signed_in.token_hash),

@@ -121,6 +121,12 @@ pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
 pub async fn load_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // A request that carries an API token is authenticated by it alone: its cookies are
     // ignored, whatever they hold, and a bad token is never made up for by a session.
+    // A peer instance posting a package presents the token we issued it, not an API token:
+    // its handler checks it (ADR 0029), and nobody is signed in.
+    if crate::federation::is_peer_post(&req) {
+        req.extensions_mut().insert(CurrentUser(None));
+        return next.run(req).await;
+    }
     if let Some(credentials) = crate::api_tokens::bearer::credentials(req.headers()) {
         return crate::api_tokens::bearer::authenticate(&state, credentials, req, next).await;
     }

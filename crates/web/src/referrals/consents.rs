@@ -152,19 +152,23 @@ pub async fn withdraw(
         return Ok(Redirect::to(&format!("{to}?done=withdrawn")).into_response());
     }
     let me = signed_in.actor.user_id;
+    // The referrals sent to peer instances on this consent: each peer erases its copy.
+    let mut routes = Vec::new();
+    if let Some(referral) = consent.referral_id
+        && let Some(route) = crate::federation::outbox::route_of_referral(&state, referral).await?
+    {
+        routes.push((referral, route));
+    }
+    let now = Ts::now();
     let mut tx = state.db.begin_write().await?;
-    let done = store::referrals::withdraw(
-        &mut tx,
-        org,
-        person_id,
-        consent_id,
-        form.version,
-        me,
-        Ts::now(),
-    )
-    .await?;
+    let done =
+        store::referrals::withdraw(&mut tx, org, person_id, consent_id, form.version, me, now)
+            .await?;
     if !done {
         return Ok(Redirect::to(&format!("{to}?done=stale")).into_response());
+    }
+    for (referral, route) in &routes {
+        crate::federation::outbox::send_withdrawal(&mut tx, route, *referral, now).await?;
     }
     let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
         .by(me)

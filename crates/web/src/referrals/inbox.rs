@@ -62,7 +62,7 @@ async fn audit(
 
 /// A received referral in the inbox: the person's name only when it is shared and visible.
 pub struct InboxRow {
-    pub id: Uuid,
+    pub href: String,
     pub from: String,
     pub service: String,
     pub person: Option<String>,
@@ -107,12 +107,36 @@ pub async fn index(
             None
         };
         rows.push(InboxRow {
-            id: r.id,
+            href: format!("/referrals/inbox/{}", r.id),
             from: r.organisation_name.clone(),
             service: r.service_name.clone(),
             person,
             status: status_label(t, r.status()),
             sent: r.sent_at.map(|at| crate::dates::for_user(at, &signed_in)).unwrap_or_default(),
+            urgency: t.msg(&format!("referral-urgency-{}", r.urgency)),
+        });
+    }
+    // Referrals received from peer instances (ADR 0029): this organisation's own copies, the
+    // person's name while the copy is kept. Reading the list is this organisation's read.
+    for r in store::federation::inbox(&mut tx, org).await? {
+        let copy: Option<domain::federation::ReferralPayload> =
+            r.content.as_deref().and_then(|c| serde_json::from_str(c).ok());
+        let person =
+            copy.and_then(|c| c.identity.into_iter().find(|i| i.field == "name")).map(|i| i.value);
+        if person.is_some() {
+            let event = NewAuditEvent::new(AuditAction::PersonFileRead, Some(org))
+                .by(signed_in.actor.user_id)
+                .on("federated_referral", r.id)
+                .detail("peer", r.peer_id.to_string());
+            audit_trail::record(&mut tx, &meta, event).await?;
+        }
+        rows.push(InboxRow {
+            href: format!("/referrals/federated/{}", r.id),
+            from: format!("{} ({})", r.sender_organisation, r.peer_name),
+            service: r.service_name.clone(),
+            person,
+            status: status_label(t, r.status()),
+            sent: crate::dates::for_user(r.received_at, &signed_in),
             urgency: t.msg(&format!("referral-urgency-{}", r.urgency)),
         });
     }

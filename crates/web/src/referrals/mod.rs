@@ -17,8 +17,8 @@
 mod consents;
 mod inbox;
 mod letter;
-mod pages;
-mod shared;
+pub(crate) mod pages;
+pub(crate) mod shared;
 
 use domain::policy::{self, CONSENT_READERS, CONSENT_WITHDRAWERS, REFERRAL_INBOX};
 use domain::policy::{REFERRAL_READERS, REFERRAL_SENDERS};
@@ -57,6 +57,26 @@ pub fn router() -> Routes {
         )
 }
 
+/// A referral of the user's organisation whose case they read, with whether they write it
+/// (for the federation's pages).
+pub(crate) async fn readable_referral(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: Uuid,
+) -> Result<(Referral, crate::cases::Loaded, bool), WebError> {
+    readable(state, signed_in, id).await
+}
+
+/// The shared items of a referral read now, without download links (what a package carries).
+pub(crate) async fn shared_view(
+    state: &AppState,
+    t: &Tr,
+    r: &Referral,
+    items: &[domain::referrals::ShareItem],
+) -> Result<shared::SharedView, WebError> {
+    shared::load(state, t, r, items, |_| None).await
+}
+
 fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
     signed_in.actor.organisation().ok_or(WebError::NotFound)
 }
@@ -92,7 +112,7 @@ pub(crate) fn status_label(t: &Tr, s: Status) -> String {
 }
 
 /// The button of a move to `to`.
-fn move_label(t: &Tr, to: Status) -> String {
+pub(crate) fn move_label(t: &Tr, to: Status) -> String {
     t.msg(&format!("referral-move-{}", to.as_str()))
 }
 

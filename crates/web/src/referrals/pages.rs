@@ -327,7 +327,7 @@ pub async fn new_form(
     form_page(&state, ctx, &signed_in, &loaded, &offer, typed, vec![]).await
 }
 
-pub(super) fn problem(t: &Tr, p: Problem) -> String {
+pub(crate) fn problem(t: &Tr, p: Problem) -> String {
     let key = match p {
         Problem::TooLong { max } => {
             return t.msg_args("referral-error-long", &[("max", &max.to_string())]);
@@ -408,6 +408,12 @@ pub async fn create(
     let me = signed_in.actor.user_id;
     let now = Ts::now();
     let recipient = target.recipient();
+    // A service whose partner is a peer instance (and not hosted here): the referral travels
+    // there (ADR 0029).
+    let route = match send && target.linked_organisation_id.is_none() {
+        true => crate::federation::outbox::route_of_service(&state, target.service_id).await?,
+        false => None,
+    };
     let mut tx = state.db.begin_write().await?;
     let new = NewReferral {
         organisation_id: org,
@@ -439,6 +445,13 @@ pub async fn create(
             .on("referral", id)
             .detail("status", Status::Sent.as_str());
         audit_trail::record(&mut tx, &meta, event).await?;
+        if let Some(route) = &route {
+            let sent = store::referrals::find(&mut tx, org, id).await?.ok_or(WebError::NotFound)?;
+            crate::federation::outbox::send_referral(
+                &mut tx, &state, &t, &meta, &signed_in, &sent, route, now,
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/referrals/{id}?done=created")).into_response())
@@ -452,6 +465,9 @@ pub async fn create(
 pub struct ShowPage {
     chrome: Chrome,
     id: Uuid,
+    /// Sent to a peer instance: where each package is, and the package as a file.
+    deliveries: Vec<crate::federation::outbox::DeliveryView>,
+    package: bool,
     case_id: CaseId,
     person_name: String,
     recipient: String,
@@ -504,7 +520,7 @@ pub struct ShowQuery {
 }
 
 impl ShowQuery {
-    pub(super) fn done_code(&self) -> Option<&str> {
+    pub(crate) fn done_code(&self) -> Option<&str> {
         self.done.as_deref()
     }
 }
@@ -530,7 +546,10 @@ async fn show_page(
         .collect();
     let steps = store::referrals::steps(&state.db, r.id).await?;
     let status = r.status();
-    let moves = if write { rules::next(status, Side::Sender, r.hosted()) } else { vec![] };
+    let deliveries = crate::federation::outbox::deliveries(state, t, signed_in, r.id).await?;
+    let federated = store::federation::peer_of_referral(&state.db, r.id).await?.is_some();
+    let hosted = r.hosted() || federated;
+    let moves = if write { rules::next(status, Side::Sender, hosted) } else { vec![] };
     Ok(ShowPage {
         id: r.id,
         case_id: r.case_id,
@@ -557,8 +576,10 @@ async fn show_page(
         move_action: format!("/referrals/{}/move", r.id),
         version: r.version,
         note,
+        package: write && federated,
+        deliveries,
         letter: write
-            && !r.hosted()
+            && !hosted
             && r.consent_withdrawn_at.is_none()
             && !matches!(status, Status::Declined | Status::Revoked),
         notice: notice(t, done),
@@ -611,9 +632,12 @@ pub async fn move_to(
     if !write {
         return Err(WebError::NotFound);
     }
+    // Sent to a peer instance (ADR 0029): its answers come from there, as from a hosted partner.
+    let sent_route = crate::federation::outbox::route_of_referral(&state, r.id).await?;
+    let hosted = r.hosted() || sent_route.is_some();
     // A step that does not follow (a stale page, a forged value) is refused with the page.
-    let to = Status::parse(&form.to)
-        .filter(|to| rules::may_move(r.status(), *to, Side::Sender, r.hosted()));
+    let to =
+        Status::parse(&form.to).filter(|to| rules::may_move(r.status(), *to, Side::Sender, hosted));
     let note = match to.map(|to| rules::parse_note(to, &form.note)) {
         Some(Ok(n)) => n,
         refused => {
@@ -629,6 +653,14 @@ pub async fn move_to(
     let to = to.expect("checked above");
     let me = signed_in.actor.user_id;
     let org = organisation(&signed_in)?;
+    let now = Ts::now();
+    // Sending to a service whose partner is a peer: the package leaves with the step.
+    let route = match (to, &sent_route) {
+        (Status::Sent, _) if !r.hosted() => {
+            crate::federation::outbox::route_of_service(&state, r.service_id).await?
+        }
+        _ => None,
+    };
     let mut tx = state.db.begin_write().await?;
     let done = store::referrals::move_to(
         &mut tx,
@@ -638,11 +670,21 @@ pub async fn move_to(
         Side::Sender,
         me,
         note.as_deref(),
-        Ts::now(),
+        now,
     )
     .await?;
     if !done {
         return Ok(Redirect::to(&format!("/referrals/{id}?done=stale")).into_response());
+    }
+    if let Some(route) = &route {
+        let sent = store::referrals::find(&mut tx, org, id).await?.ok_or(WebError::NotFound)?;
+        crate::federation::outbox::send_referral(
+            &mut tx, &state, &ctx.t, &meta, &signed_in, &sent, route, now,
+        )
+        .await?;
+    }
+    if let (Status::Revoked, Some(route)) = (to, &sent_route) {
+        crate::federation::outbox::send_withdrawal(&mut tx, route, r.id, now).await?;
     }
     let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
         .by(me)

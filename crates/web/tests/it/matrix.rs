@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 128;
+const KNOWN_ROUTES: usize = 141;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -131,6 +131,13 @@ enum Param {
     Aid,
     /// A commission session of A, with an empty agenda.
     AidSession,
+    /// A partner instance registered on this one (instance-level: no cross-organisation
+    /// variant).
+    Peer,
+    /// A referral received by A from a partner instance, with an answer package sent back.
+    FederatedReferral,
+    /// A document received with that referral.
+    FederatedDocument,
 }
 
 impl Param {
@@ -168,8 +175,107 @@ impl Param {
                 | Param::VoiceNote
                 | Param::Aid
                 | Param::AidSession
+                | Param::FederatedReferral
         )
     }
+}
+
+/// A registered peer; a referral received from it by `org_a` (with a document, and an answer
+/// package sent back) and one by `org_b`; a package of `sent`, A's referral to a service
+/// outside, so that its file downloads.
+async fn federation_fixture(
+    db: &store::Db,
+    org_a: OrganisationId,
+    org_b: OrganisationId,
+    sent: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+    use domain::federation::{
+        self as fed, ConsentPayload, Contact, DocumentPayload, ReferralPayload,
+    };
+    let keys = fed::InstanceKeys::generate();
+    let them = uuid::Uuid::now_v7();
+    let admin = UserId::new();
+    let mut tx = db.begin_write().await.unwrap();
+    let admin_email = domain::accounts::Email::parse("matrix.peer@valbourg.example").unwrap();
+    let admin_name = domain::organisations::DisplayName::parse("Matrix").unwrap();
+    let new_admin = store::accounts::NewUser {
+        id: admin,
+        email: &admin_email,
+        display_name: &admin_name,
+        instance_admin: true,
+    };
+    store::accounts::insert_user(&mut tx, &new_admin, Ts::now()).await.unwrap();
+    let new = store::federation::NewPeer {
+        instance_id: them,
+        name: "Instance partenaire",
+        base_url: "https://partenaire.example",
+        keys: keys.public(),
+        partner_id: None,
+        organisation_id: Some(org_a),
+        by: admin,
+    };
+    let peer = store::federation::add_peer(&mut tx, &new, Ts::now()).await.unwrap();
+    let payload = |id| ReferralPayload {
+        referral_id: id,
+        sender_organisation: "CCAS partenaire".into(),
+        referent: Contact { name: "Référente".into(), email: None },
+        service_name: "Accueil".into(),
+        reason: "Logement".into(),
+        request: "Rendez-vous".into(),
+        urgency: "normal".into(),
+        consent: ConsentPayload {
+            given_by: "person".into(),
+            given_by_name: None,
+            method: "oral".into(),
+            given_on: "2026-11-20".into(),
+            scope: vec![],
+        },
+        identity: vec![],
+        domains: vec![],
+        documents: vec![],
+    };
+    let doc = DocumentPayload {
+        title: "a.pdf".into(),
+        file_name: "a.pdf".into(),
+        media_type: "application/pdf".into(),
+        content: String::new(),
+    };
+    let a = store::federation::receive_referral(
+        &mut tx,
+        org_a.as_uuid(),
+        peer,
+        &payload(uuid::Uuid::now_v7()),
+        &[(doc, b"%PDF-1.4".to_vec())],
+        Ts::now(),
+    )
+    .await
+    .unwrap();
+    let b = store::federation::receive_referral(
+        &mut tx,
+        org_b.as_uuid(),
+        peer,
+        &payload(uuid::Uuid::now_v7()),
+        &[],
+        Ts::now(),
+    )
+    .await
+    .unwrap();
+    let document = store::federation::received_documents(&mut tx, a).await.unwrap()[0].id;
+    for (kind, subject) in [(fed::Kind::Answer, a), (fed::Kind::Referral, sent)] {
+        let package = fed::seal(
+            kind,
+            uuid::Uuid::now_v7(),
+            them,
+            &keys,
+            them,
+            &keys.public(),
+            b"{}",
+            Ts::now().get(),
+        );
+        store::federation::send(&mut tx, &package, peer, subject, Ts::now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    (peer, a, document, b)
 }
 
 /// What fills the parameter `name` of `route`, or `None` when the matrix does not know.
@@ -181,6 +287,11 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "invitation_id") => Some(Param::Invitation),
         (path, "token") if path.starts_with("/account/password/") => Some(Param::LinkToken),
         ("/shared/{token}", "token") => Some(Param::ShareToken),
+        (path, "document_id") if path.starts_with("/referrals/federated/") => {
+            Some(Param::FederatedDocument)
+        }
+        (_, "peer_id") => Some(Param::Peer),
+        (_, "federated_id") => Some(Param::FederatedReferral),
         (path, "document_id") if path.starts_with("/referrals/inbox/") => {
             Some(Param::SharedDocument)
         }
@@ -431,6 +542,9 @@ struct OrgIds {
     voice_note: uuid::Uuid,
     aid: uuid::Uuid,
     aid_session: uuid::Uuid,
+    peer: uuid::Uuid,
+    federated: uuid::Uuid,
+    federated_document: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -464,6 +578,7 @@ struct ForeignIds {
     voice_notes: Vec<(&'static str, uuid::Uuid)>,
     aid_requests: Vec<(&'static str, uuid::Uuid)>,
     aid_sessions: Vec<(&'static str, uuid::Uuid)>,
+    federated: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -566,6 +681,9 @@ impl Plan {
             Param::VoiceNote => self.a.voice_note.to_string(),
             Param::Aid => self.a.aid.to_string(),
             Param::AidSession => self.a.aid_session.to_string(),
+            Param::Peer => self.a.peer.to_string(),
+            Param::FederatedReferral => self.a.federated.to_string(),
+            Param::FederatedDocument => self.a.federated_document.to_string(),
         })
     }
 
@@ -619,6 +737,7 @@ impl Plan {
             Param::VoiceNote => labelled(&self.b.voice_notes),
             Param::Aid => labelled(&self.b.aid_requests),
             Param::AidSession => labelled(&self.b.aid_sessions),
+            Param::FederatedReferral => labelled(&self.b.federated),
             Param::FeedToken
             | Param::LinkToken
             | Param::Asset
@@ -628,7 +747,9 @@ impl Plan {
             | Param::ShareToken
             | Param::Partner
             | Param::PartnerService
-            | Param::SharedDocument => vec![],
+            | Param::SharedDocument
+            | Param::Peer
+            | Param::FederatedDocument => vec![],
         }
     }
 }
@@ -1326,9 +1447,16 @@ engine_tests! {
         let (b_received, _) = referral(db, org_a, a_person, a_case, to_b, Some(org_b), name(), a_worker_id, true).await;
         let (a_aid, a_aid_session) = aid_of(db, org_a, a_person, a_case, a_worker_id, true).await;
         let (b_aid, b_aid_session) = aid_of(db, org_b, b_person, b_case, b_worker_id, false).await;
+        // Federation (ADR 0029): a peer, a referral received from it by A (with a document and
+        // an answer package sent back) and one by B; A's sent referral has its package.
+        let (peer, a_federated, a_federated_document, b_federated) =
+            federation_fixture(db, org_a, org_b, a_referral).await;
         let a = OrgIds {
             aid: a_aid,
             aid_session: a_aid_session,
+            peer,
+            federated: a_federated,
+            federated_document: a_federated_document,
             referral: a_referral,
             received: a_received,
             shared_document: shared,
@@ -1432,6 +1560,7 @@ engine_tests! {
             aid_requests: vec![("aid request of a case of B", b_aid)],
             aid_sessions: vec![("commission session of B", b_aid_session)],
             received: vec![("referral received by B", b_received)],
+            federated: vec![("referral received by B from a partner instance", b_federated)],
             consents: vec![("consent of a person of B", b_consent)],
             uploads: vec![(
                 "import upload of B",
