@@ -242,3 +242,4 @@ aid-catalogue-deciders = Who that is, in your words (optional)
 aid-catalogue-save = Save
 aid-catalogue-agenda-heading = Commission agendas
 aid-catalogue-pseudonymised = Show the requests' references instead of the persons' names on agendas and minutes
+aid-budget-heading = The household's budget

@@ -242,3 +242,4 @@ aid-catalogue-deciders = Qui c'est, dans vos mots (facultatif)
 aid-catalogue-save = Enregistrer
 aid-catalogue-agenda-heading = Ordres du jour de la commission
 aid-catalogue-pseudonymised = Montrer les références des demandes au lieu des noms des personnes dans les ordres du jour et procès-verbaux
+aid-budget-heading = Le budget du ménage

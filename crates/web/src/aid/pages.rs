@@ -304,6 +304,10 @@ pub struct ShowPage {
     payees: Vec<Choice>,
     can_pay: bool,
     letter: bool,
+    /// The household's latest budget (its page, its figures), for those who read budgets.
+    budget: Option<(String, crate::budgets::pages::BudgetRow)>,
+    /// The household to draw a budget up for, when it has none yet and the user may.
+    budget_missing: Option<String>,
     typed: Typed,
     notice: Option<String>,
     errors: Errors,
@@ -359,6 +363,35 @@ fn may_decide_now(access: &AidAccess, r: &AidRequest, decided_by: DecidedBy) -> 
     policy::may_decide_aid(access, decided_by) && rules::may_decide(r.status(), decided_by)
 }
 
+/// The household whose budget the deciders weigh: the case's, else the person's current one;
+/// its latest budget in a few figures. Only for those who read budgets (not reception, not
+/// managers: ADR 0031), and only when there is a household.
+async fn household_budget(
+    state: &AppState,
+    t: &Tr,
+    signed_in: &SignedIn,
+    case: &store::cases::Case,
+) -> Result<(Option<(String, crate::budgets::pages::BudgetRow)>, Option<String>), WebError> {
+    if !crate::chrome::allows(domain::policy::BUDGET_READERS, signed_in) {
+        return Ok((None, None));
+    }
+    let org = organisation(signed_in)?;
+    let household = match case.household_id {
+        Some(h) => Some(domain::HouseholdId::from_uuid(h)),
+        None => store::households::of_person(&state.db, org, case.person_id)
+            .await?
+            .into_iter()
+            .find(|m| m.person_id == case.person_id && m.to_date.is_none())
+            .map(|m| m.household_id),
+    };
+    let Some(household) = household else { return Ok((None, None)) };
+    let href = format!("/households/{household}/budget");
+    Ok(match store::budgets::latest_summary(&state.db, org, household).await? {
+        Some(summary) => (Some((href, crate::budgets::pages::budget_row(t, &summary))), None),
+        None => (None, Some(href)),
+    })
+}
+
 pub(super) async fn show_page(
     state: &AppState,
     ctx: PageCtx,
@@ -380,6 +413,7 @@ pub(super) async fn show_page(
         typed.payment.paid_on = domain::persons::french_date(today);
     }
     let steps = store::aid::steps(&state.db, r.id).await?;
+    let (budget, budget_missing) = household_budget(state, t, signed_in, &loaded.case).await?;
     let status = r.status();
     let moves = if access.write { rules::next(status, type_rules.decided_by) } else { vec![] };
     let decides = may_decide_now(&access, &r, type_rules.decided_by);
@@ -469,6 +503,8 @@ pub(super) async fn show_page(
             .collect(),
         can_pay: access.write && rules::may_pay(status),
         letter: status.is_decision() || status == Status::Paid,
+        budget,
+        budget_missing,
         typed,
         notice: notice(t, done),
         errors,

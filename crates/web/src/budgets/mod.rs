@@ -5,7 +5,7 @@
 //! and managers do not see it.
 
 mod form;
-mod pages;
+pub(crate) mod pages;
 
 use domain::policy::{BUDGET_READERS, BUDGET_WRITERS};
 

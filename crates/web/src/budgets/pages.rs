@@ -19,7 +19,7 @@ use domain::{HouseholdId, OrganisationId};
 use serde::Deserialize;
 use store::Ts;
 use store::audit::NewAuditEvent;
-use store::budgets::{Budget, Debt, NewDebt};
+use store::budgets::{Debt, NewDebt, Summary};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -76,9 +76,10 @@ pub struct BudgetRow {
     pub below: bool,
 }
 
-pub(super) fn budget_row(t: &Tr, b: &Budget) -> BudgetRow {
+/// A budget in a few figures, as its page and the aid request show it.
+pub(crate) fn budget_row(t: &Tr, b: &Summary) -> BudgetRow {
     let s = style(t);
-    let standing = match b.below_threshold() {
+    let standing = match b.below_threshold {
         Some(true) => t.msg_args(
             "budget-below",
             &[("threshold", &format_cents(b.threshold_cents.unwrap_or_default(), s))],
@@ -96,7 +97,7 @@ pub(super) fn budget_row(t: &Tr, b: &Budget) -> BudgetRow {
         units: format_units(u32::try_from(b.units).unwrap_or_default(), s),
         daily: format_cents(b.per_unit_daily_cents, s),
         standing,
-        below: b.below_threshold() == Some(true),
+        below: b.below_threshold == Some(true),
     }
 }
 
@@ -227,13 +228,13 @@ async fn page(
     Ok(BudgetPage {
         household_href: format!("/households/{id}"),
         names: names(state, id).await?,
-        latest: budgets.first().map(|b| budget_row(t, b)),
+        latest: budgets.first().map(|b| budget_row(t, &b.summary())),
         monthly,
         per_unit_monthly,
         note,
         resources,
         charges,
-        history: budgets.iter().map(|b| budget_row(t, b)).collect(),
+        history: budgets.iter().map(|b| budget_row(t, &b.summary())).collect(),
         debts: debts
             .iter()
             .map(|d| DebtRow {

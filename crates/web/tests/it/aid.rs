@@ -351,4 +351,38 @@ engine_tests! {
             assert!(doc["paths"][p].is_object(), "{p}");
         }
     }
+
+    async fn the_request_shows_the_households_budget_to_those_who_read_budgets(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let id = prepare(&app, &w, "300").await;
+        // No household yet: nothing about a budget.
+        assert!(!w.worker.page(&app, &format!("/aid/{id}")).await.contains("id=\"budget\""));
+        let db = &app.state.db;
+        let org = store::organisations::find_by_slug(db, A).await.unwrap().unwrap().id;
+        let case = store::cases::find(db, org, domain::CaseId::from_uuid(w.case.parse().unwrap())).await.unwrap().unwrap();
+        let person = case.person_id;
+        let res = w.worker.post(&app, &format!("/persons/{person}/household"), &[]).await;
+        let household = location(&res).trim_start_matches("/households/").to_owned();
+        let budget = format!("/households/{household}/budget");
+        // A household without a budget: said so, with the way to draw one up.
+        let page = w.worker.page(&app, &format!("/aid/{id}")).await;
+        assert!(visible_text(&page).contains("Aucun budget n’a encore été établi"), "{page}");
+        assert!(page.contains(&format!("href=\"{budget}\"")));
+        // The person alone (1 unit): 900 − 450 = 450 a month, 15,00 € a day.
+        let band = format!("band_{person}");
+        let res = w.worker.post(&app, &format!("{budget}/new"), &[
+            ("budget_date", "2026-11-01"), ("resource_category_0", "rsa"),
+            ("resource_amount_0", "900"), ("charge_rent", "450"), (band.as_str(), "adult"),
+        ]).await;
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+        let page = w.worker.page(&app, &format!("/aid/{id}")).await;
+        assert!(page.contains("<dd id=\"aid-budget-daily\">15,00\u{a0}€</dd>"), "{page}");
+        let en = w.worker.get_en(&app, &format!("/aid/{id}")).await;
+        assert!(en.contains("<dd id=\"aid-budget-daily\">€15.00</dd>") && visible_text(&en).contains("The household's budget"));
+        // The supervisor reads budgets too; the manager, who decides, does not (ADR 0031).
+        assert!(w.supervisor.page(&app, &format!("/aid/{id}")).await.contains("aid-budget-daily"));
+        let page = w.manager.page(&app, &format!("/aid/{id}")).await;
+        assert!(!page.contains("id=\"budget\"") && !page.contains(&budget));
+    }
 }
