@@ -39,8 +39,10 @@ describe('value lists administration', () => {
       assert.equal(await adminNav.getByRole('link', { name: 'Listes de valeurs' }).getAttribute('aria-current'), 'page');
       const rows = await page.locator('tbody tr').allInnerTexts();
       // The seven lists of persons and intake, the three of cases (note types, orientation
-      // sources, closure reasons), the life domains of assessments and the document types.
-      assert.equal(rows.length, 12, rows.join('\n'));
+      // sources, closure reasons), the life domains of assessments, the document types, and
+      // the three of aid (types, payment methods, refusal reasons).
+      assert.equal(rows.length, 15, rows.join('\n'));
+      assert.ok(rows.some((r) => r.includes("Types d'aide") && r.includes('Aid types')), rows.join('\n'));
       assert.ok(rows.some((r) => r.includes('Domaines de vie (diagnostic)')), rows.join('\n'));
       assert.ok(rows.some((r) => r.includes('Types de documents')), rows.join('\n'));
       assert.ok(rows.some((r) => r.includes("Motifs de fin d'accompagnement") && r.includes('Case closure reasons')), rows.join('\n'));
