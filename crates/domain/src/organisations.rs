@@ -181,6 +181,11 @@ pub struct OrganisationSettings {
     pub reminder_referral_days: i64,
     /// Mail waiting at the desk longer than this many days gets a task.
     pub reminder_mail_days: i64,
+    /// The reste à vivre per consumption unit per day below which a budget is flagged (cents;
+    /// none: no threshold shown).
+    pub budget_threshold_cents: Option<i64>,
+    /// A monthly amount is divided by this to give a daily one (30 by default).
+    pub budget_day_divisor: i64,
 }
 
 /// The settings form as typed.
@@ -198,6 +203,11 @@ pub struct SettingsInput<'a> {
     pub reminder_assessment_months: &'a str,
     pub reminder_referral_days: &'a str,
     pub reminder_mail_days: &'a str,
+    /// An amount in euros as the user's language writes it; empty: no threshold.
+    pub budget_threshold: &'a str,
+    pub budget_day_divisor: &'a str,
+    /// How the user's language writes amounts.
+    pub money_style: Option<crate::money::Style>,
 }
 
 /// Why one field of the settings was refused.
@@ -214,11 +224,15 @@ pub enum SettingsProblem {
     TooLong {
         max: usize,
     },
+    /// An amount that cannot be read, with why.
+    Amount(crate::money::MoneyError),
 }
 
 pub const SESSION_IDLE_MINUTES: (i64, i64) = (5, 480);
 pub const SESSION_ABSOLUTE_HOURS: (i64, i64) = (1, 24);
 pub const LETTERHEAD_MAX_CHARS: usize = 500;
+/// Days a month counts for the budget's daily figure.
+pub const BUDGET_DAY_DIVISOR: (i64, i64) = (28, 31);
 
 impl OrganisationSettings {
     /// Checks every field and reports every problem at once, by field name.
@@ -271,6 +285,20 @@ impl OrganisationSettings {
             input.reminder_mail_days,
             crate::domiciliation::MAIL_WAITING_DAYS_RANGE,
         );
+        let day_divisor =
+            number("budget_day_divisor", input.budget_day_divisor, BUDGET_DAY_DIVISOR);
+        let style = input.money_style.unwrap_or(crate::money::Style::English);
+        let threshold = match input.budget_threshold.trim() {
+            "" => Ok(None),
+            typed => crate::money::parse_cents(typed, style).map(Some),
+        };
+        let threshold = match threshold {
+            Ok(t) => Some(t),
+            Err(e) => {
+                problems.push(("budget_threshold", SettingsProblem::Amount(e)));
+                None
+            }
+        };
         let mut text = |field: &'static str, value: &str| -> Option<String> {
             let trimmed = value.trim();
             if trimmed.chars().count() > LETTERHEAD_MAX_CHARS {
@@ -293,6 +321,8 @@ impl OrganisationSettings {
             assessment_months,
             referral_days,
             mail_days,
+            day_divisor,
+            threshold,
         ) {
             (
                 Some(name),
@@ -303,7 +333,11 @@ impl OrganisationSettings {
                 Some(reminder_assessment_months),
                 Some(reminder_referral_days),
                 Some(reminder_mail_days),
+                Some(budget_day_divisor),
+                Some(budget_threshold_cents),
             ) if problems.is_empty() => Ok(OrganisationSettings {
+                budget_threshold_cents,
+                budget_day_divisor,
                 reminder_flag_hours,
                 reminder_assessment_months,
                 reminder_referral_days,
@@ -340,6 +374,9 @@ mod settings_tests {
             reminder_assessment_months: "6",
             reminder_referral_days: "10",
             reminder_mail_days: "15",
+            budget_threshold: "12,50",
+            budget_day_divisor: "30",
+            money_style: Some(crate::money::Style::French),
         }
     }
 
@@ -382,6 +419,40 @@ mod settings_tests {
                 "session_idle_minutes",
                 SettingsProblem::OutOfRange { min: 5, max: 480 }
             ))
+        );
+    }
+
+    #[test]
+    fn the_budget_threshold_is_read_in_the_users_language_and_may_be_left_empty() {
+        let s = OrganisationSettings::parse(&input()).unwrap();
+        assert_eq!(s.budget_threshold_cents, Some(1_250));
+        assert_eq!(s.budget_day_divisor, 30);
+        let english = SettingsInput {
+            budget_threshold: "1,012.50",
+            money_style: Some(crate::money::Style::English),
+            ..input()
+        };
+        assert_eq!(
+            OrganisationSettings::parse(&english).unwrap().budget_threshold_cents,
+            Some(101_250)
+        );
+        let none = SettingsInput { budget_threshold: "  ", ..input() };
+        assert_eq!(OrganisationSettings::parse(&none).unwrap().budget_threshold_cents, None);
+    }
+
+    #[test]
+    fn a_bad_threshold_or_divisor_is_refused_with_its_field() {
+        let bad = SettingsInput { budget_threshold: "12,505", budget_day_divisor: "27", ..input() };
+        let problems = OrganisationSettings::parse(&bad).unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                ("budget_day_divisor", SettingsProblem::OutOfRange { min: 28, max: 31 }),
+                (
+                    "budget_threshold",
+                    SettingsProblem::Amount(crate::money::MoneyError::TooManyDecimals)
+                ),
+            ]
         );
     }
 

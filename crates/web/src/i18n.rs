@@ -207,6 +207,11 @@ impl Tr {
         self.locale.tag()
     }
 
+    /// How the user's language writes amounts (`1 234,56 €`, `€1,234.56`).
+    pub fn money_style(&self) -> domain::money::Style {
+        domain::money::Style::for_tag(self.lang())
+    }
+
     pub fn msg(&self, id: &str) -> String {
         self.i18n.message(self.locale, id, None)
     }

@@ -34,7 +34,7 @@ pub(super) fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebEr
 }
 
 pub(super) fn style(t: &Tr) -> Style {
-    Style::for_tag(t.lang())
+    t.money_style()
 }
 
 /// The household, if it is the organisation's.

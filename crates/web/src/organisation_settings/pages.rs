@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::OrganisationId;
 use domain::audit::AuditAction;
+use domain::money::{self, Style};
 use domain::organisations::{OrganisationSettings, SettingsInput, SettingsProblem};
 use serde::Deserialize;
 use store::Ts;
@@ -47,11 +48,15 @@ pub struct SettingsForm {
     #[serde(default)]
     reminder_mail_days: String,
     #[serde(default)]
+    budget_threshold: String,
+    #[serde(default)]
+    budget_day_divisor: String,
+    #[serde(default)]
     version: i64,
 }
 
 impl SettingsForm {
-    fn from_row(row: &SettingsRow) -> SettingsForm {
+    fn from_row(row: &SettingsRow, style: Style) -> SettingsForm {
         SettingsForm {
             name: row.name.clone(),
             time_zone: row.time_zone.clone(),
@@ -65,6 +70,11 @@ impl SettingsForm {
             reminder_assessment_months: row.reminder_assessment_months.to_string(),
             reminder_referral_days: row.reminder_referral_days.to_string(),
             reminder_mail_days: row.reminder_mail_days.to_string(),
+            budget_threshold: row
+                .budget_threshold_cents
+                .map(|c| money::format_input(c, style))
+                .unwrap_or_default(),
+            budget_day_divisor: row.budget_day_divisor.to_string(),
             version: row.version,
         }
     }
@@ -115,9 +125,10 @@ pub async fn show(
     let row = organisations::settings(&state.db, organisation(&signed_in)?)
         .await?
         .ok_or(WebError::NotFound)?;
+    let form = SettingsForm::from_row(&row, ctx.t.money_style());
     Ok(SettingsPage {
         chrome: Chrome::new(ctx, &state, Nav::Admin),
-        form: SettingsForm::from_row(&row),
+        form,
         errors: vec![],
         saved: q.saved.is_some(),
         conflict: None,
@@ -136,6 +147,7 @@ fn message(t: &Tr, problem: SettingsProblem) -> String {
         SettingsProblem::TooLong { max } => {
             t.msg_args("settings-error-too-long", &[("max", &max.to_string())])
         }
+        SettingsProblem::Amount(e) => t.msg(e.code()),
     }
 }
 
@@ -160,6 +172,9 @@ pub async fn save(
         reminder_assessment_months: &form.reminder_assessment_months,
         reminder_referral_days: &form.reminder_referral_days,
         reminder_mail_days: &form.reminder_mail_days,
+        budget_threshold: &form.budget_threshold,
+        budget_day_divisor: &form.budget_day_divisor,
+        money_style: Some(ctx.t.money_style()),
     };
     // A well-formed name is not enough: times are shown in this zone, so it must exist.
     let parsed = OrganisationSettings::parse(&input).and_then(|s| {
@@ -194,12 +209,13 @@ pub async fn save(
         let stored = organisations::settings(&state.db, org).await?.ok_or(WebError::NotFound)?;
         let mut typed = form;
         typed.version = stored.version;
+        let style = ctx.t.money_style();
         let page = SettingsPage {
             chrome: Chrome::new(ctx, &state, Nav::Admin),
             form: typed,
             errors: vec![],
             saved: false,
-            conflict: Some(SettingsForm::from_row(&stored)),
+            conflict: Some(SettingsForm::from_row(&stored, style)),
         };
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
@@ -213,7 +229,9 @@ pub async fn save(
         .detail("reminder_flag_hours", settings.reminder_flag_hours)
         .detail("reminder_assessment_months", settings.reminder_assessment_months)
         .detail("reminder_referral_days", settings.reminder_referral_days)
-        .detail("reminder_mail_days", settings.reminder_mail_days);
+        .detail("reminder_mail_days", settings.reminder_mail_days)
+        .detail("budget_threshold_cents", settings.budget_threshold_cents.unwrap_or(-1))
+        .detail("budget_day_divisor", settings.budget_day_divisor);
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/organisation?saved=1").into_response())

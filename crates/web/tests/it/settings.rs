@@ -26,6 +26,8 @@ fn fields<'a>(
         ("reminder_assessment_months", "6"),
         ("reminder_referral_days", "10"),
         ("reminder_mail_days", "15"),
+        ("budget_threshold", ""),
+        ("budget_day_divisor", "30"),
     ];
     for (k, v) in overrides {
         form.retain(|(name, _)| name != k);
@@ -80,6 +82,42 @@ engine_tests! {
             .send().await.unwrap();
         assert_eq!(res.status(), 422);
         assert!(visible_text(&res.text().await.unwrap()).contains("Indiquez un fuseau horaire IANA"));
+    }
+
+    async fn the_manager_sets_the_budget_threshold_and_day_divisor_that_new_budgets_use(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("manager@x.example", PASSWORD, Some(("ccas-a", Role::Manager))).await;
+        app.sign_in("manager@x.example", PASSWORD).await;
+        let org = store::organisations::find_by_slug(&app.state.db, "ccas-a").await.unwrap().unwrap().id;
+        let page = app.get("/admin/organisation").await.text().await.unwrap();
+        assert!(page.contains("id=\"budget_threshold\"") && page.contains("value=\"30\""), "no threshold yet, 30 days");
+        let (csrf, version) = (csrf_in(&page).unwrap(), version_in(&page));
+        // An unreadable amount is refused, with the French money message, and kept.
+        let res = app.client.post(app.url("/admin/organisation"))
+            .form(&fields(&[("budget_threshold", "douze"), ("budget_day_divisor", "32")], &csrf, &version))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        let text = visible_text(&html);
+        assert!(text.contains("Saisissez un montant en euros"), "{text}");
+        assert!(text.contains("Indiquez un nombre entier entre 28 et 31"), "{text}");
+        assert!(html.contains("value=\"douze\""), "what was typed is kept");
+        let unchanged = store::budgets::settings(&app.state.db, org).await.unwrap();
+        assert_eq!((unchanged.budget_threshold_cents, unchanged.budget_day_divisor), (None, 30));
+        let res = app.client.post(app.url("/admin/organisation"))
+            .form(&fields(&[("budget_threshold", "12,50"), ("budget_day_divisor", "31")], &csrf, &version))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        let saved = store::budgets::settings(&app.state.db, org).await.unwrap();
+        assert_eq!((saved.budget_threshold_cents, saved.budget_day_divisor), (Some(1_250), 31));
+        let again = app.get("/admin/organisation").await.text().await.unwrap();
+        assert!(again.contains("value=\"12,50\""), "shown as French writes it");
+        // Emptied: no threshold any more.
+        let res = app.client.post(app.url("/admin/organisation"))
+            .form(&fields(&[("budget_threshold", " ")], &csrf, &version_in(&again)))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(store::budgets::settings(&app.state.db, org).await.unwrap().budget_threshold_cents, None);
     }
 
     async fn a_stale_form_shows_both_versions_and_overwrites_nothing(db) {
