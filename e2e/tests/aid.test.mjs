@@ -14,8 +14,11 @@ const WORKER = 'karim.benali@valbourg.example';
 const MANAGER = 'claire.fontaine@valbourg.example';
 const OUTPUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'output');
 
-// Issue 10 (points 2 and 3): the worker prepares an energy-bill aid for a household of the
-// demo, sees the missing documents, sends it to the commission; the manager puts it on a
+// Issue 10 (points 2, 3 and 4): the manager sets the organisation's reste-à-vivre threshold;
+// the worker prepares an energy-bill aid for a person of the demo whose household has no
+// budget yet, is told so on the request, draws up the household's budget from there and finds
+// its reste à vivre against the threshold on the request; sees the missing documents, sends
+// it to the commission; the manager puts it on a
 // session's agenda and decides it (partly granted); the worker prints the decision letter
 // (converted to PNG to be looked at) and records the payment to the energy supplier; the
 // case's timeline shows each step. Every page passes axe in French and English, desktop and
@@ -31,8 +34,12 @@ describe('an energy-bill aid through the commission', () => {
     server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
     browser = await launchBrowser();
     const db = path.join(dataDir, 'demo', 'passerelle.db');
-    const sql = `SELECT lower(hex(id)) FROM cases WHERE status = 'open' AND referent_id =
-      (SELECT id FROM users WHERE email = '${WORKER}') ORDER BY opened_at DESC, id LIMIT 1;`;
+    // An open case of the worker's whose person lives in a household without a budget.
+    const sql = `SELECT lower(hex(c.id)) FROM cases c WHERE c.status = 'open' AND c.referent_id =
+      (SELECT id FROM users WHERE email = '${WORKER}') AND EXISTS (SELECT 1 FROM household_members m
+      WHERE m.person_id = c.person_id AND m.to_date IS NULL AND NOT EXISTS
+      (SELECT 1 FROM budgets b WHERE b.household_id = m.household_id))
+      ORDER BY c.opened_at DESC, c.id LIMIT 1;`;
     const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const hex = result.stdout.trim();
@@ -48,11 +55,26 @@ describe('an energy-bill aid through the commission', () => {
 
   const url = (p) => new URL(p, server.baseUrl).href;
 
-  test('prepare, send to the commission, decide, print the letter, pay', async () => {
+  test('threshold, prepare with the budget, send to the commission, decide, print the letter, pay', async () => {
     const worker = await newContext(browser, { locale: 'fr-FR' });
     const manager = await newContext(browser, { locale: 'fr-FR' });
     const english = await newContext(browser, { locale: 'en-GB' });
     try {
+      // The manager sets the threshold: 15 € per consumption unit per day; a bad amount first.
+      const m = await manager.newPage();
+      await signIn(m, server.baseUrl, MANAGER, DEMO_PASSWORD);
+      await m.goto(url('/admin/organisation'));
+      await m.getByLabel('Seuil de reste à vivre (euros par unité de consommation et par jour)').fill('15,001');
+      await m.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+      await m.getByText('Un montant a au plus deux décimales (centimes).').first().waitFor();
+      assert.equal(await m.getByLabel('Seuil de reste à vivre (euros par unité de consommation et par jour)').inputValue(), '15,001');
+      await assertAccessible(m, 'aid-settings-threshold-errors-fr');
+      await m.getByLabel('Seuil de reste à vivre (euros par unité de consommation et par jour)').fill('15,00');
+      await m.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+      await m.getByText('Les paramètres sont enregistrés.').waitFor();
+      assert.equal(await m.getByLabel('Seuil de reste à vivre (euros par unité de consommation et par jour)').inputValue(), '15,00');
+      await assertAccessible(m, 'aid-settings-threshold-fr');
+
       const w = await worker.newPage();
       await signIn(w, server.baseUrl, WORKER, DEMO_PASSWORD);
       await w.goto(url(casePath));
@@ -76,6 +98,31 @@ describe('an energy-bill aid through the commission', () => {
       // The missing documents checklist.
       assert.match(await w.locator('#aid-missing').textContent(), /Il manque \d justificatifs?/);
       await assertAccessible(w, 'aid-prepared-fr');
+      // No budget yet: the request says so and leads to the household's budget, drawn up now.
+      const budget = w.locator('#budget');
+      await budget.getByText('Aucun budget n’a encore été établi pour ce ménage.').waitFor();
+      await budget.getByRole('link', { name: 'Budget et dettes du ménage' }).click();
+      await w.getByRole('heading', { name: 'Budget du ménage', level: 1 }).waitFor();
+      await w.getByRole('link', { name: 'Établir un nouveau budget' }).click();
+      await w.getByRole('heading', { name: 'Établir un nouveau budget', level: 1 }).waitFor();
+      await w.getByLabel('Ressource 1', { exact: true }).selectOption('rsa');
+      await w.getByLabel('Montant de la ressource 1').fill('900');
+      await w.getByLabel('Loyer (net de l’aide au logement)').fill('450');
+      await w.getByLabel('Énergie').fill('160');
+      // Members without a birth date are said adult or child.
+      for (const band of await w.getByLabel(/adulte ou enfant \?/).all()) {
+        await band.selectOption('adult');
+      }
+      await w.getByRole('button', { name: 'Enregistrer le budget' }).click();
+      await w.getByText('Le budget est enregistré.').waitFor();
+      const daily = await w.locator('#reste-a-vivre').innerText();
+      const standing = await w.locator('#budget-standing').innerText();
+      assert.match(standing, /(En dessous|Au-dessus) du seuil \(15,00\s€ par jour et par UC\)/);
+      await assertAccessible(w, 'aid-budget-fr');
+      await w.goto(url(requestPath));
+      assert.equal(await w.locator('#aid-budget-daily').innerText(), daily);
+      await budget.getByText(standing).waitFor();
+      await assertAccessible(w, 'aid-prepared-budget-fr');
       await w.getByRole('button', { name: 'Transmettre à l\'instruction' }).click();
       await w.getByText('La demande a avancé.').waitFor();
       await w.getByRole('button', { name: 'Présenter en commission' }).click();
@@ -83,8 +130,6 @@ describe('an energy-bill aid through the commission', () => {
       assert.equal(await w.locator('#aid-status').textContent(), 'Présentée en commission');
 
       // The manager: a session, the request on its agenda, the decision.
-      const m = await manager.newPage();
-      await signIn(m, server.baseUrl, MANAGER, DEMO_PASSWORD);
       await m.goto(url('/'));
       await m.getByRole('link', { name: 'Commission', exact: true }).click();
       await m.getByRole('heading', { name: 'Séances de commission', level: 1 }).waitFor();
@@ -151,6 +196,9 @@ describe('an energy-bill aid through the commission', () => {
       await assertAccessible(e, 'aid-session-en');
       await e.goto(url('/admin/aid?type=energy_aid'));
       await assertAccessible(e, 'aid-catalogue-en');
+      await e.goto(url('/admin/organisation'));
+      assert.equal(await e.getByLabel('Reste à vivre threshold (euros per consumption unit per day)').inputValue(), '15.00');
+      await assertAccessible(e, 'aid-settings-threshold-en');
       await m.goto(url('/admin/aid?type=energy_aid'));
       await assertAccessible(m, 'aid-catalogue-fr');
     } finally {

@@ -450,6 +450,24 @@ impl PersonRecord {
         [family, self.first_names.as_deref()].into_iter().flatten().collect()
     }
 
+    /// The postal address as an envelope shows it, line by line (empty parts left out; the
+    /// postcode and town on one line).
+    pub fn postal_lines(&self) -> Vec<String> {
+        let town = [self.postcode.as_deref(), self.town.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        [self.address_line1.clone(), self.address_line2.clone(), Some(town), self.country.clone()]
+            .into_iter()
+            .flatten()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
     /// "MARTIN Sophie (née DUPONT)" style is left to the templates; this is the plain
     /// "Martin Sophie" used in titles and notifications.
     pub fn display_name(&self) -> String {
@@ -967,5 +985,20 @@ mod tests {
                 proptest::prop_assert_eq!(v, s.split_whitespace().collect::<Vec<_>>().join(" "));
             }
         }
+    }
+
+    #[test]
+    fn the_postal_address_is_written_as_an_envelope_shows_it() {
+        let r = PersonRecord {
+            address_line1: Some("12 rue des Lilas".into()),
+            address_line2: Some("  ".into()),
+            postcode: Some("12345".into()),
+            town: Some("Valbourg".into()),
+            ..PersonRecord::default()
+        };
+        assert_eq!(r.postal_lines(), ["12 rue des Lilas", "12345 Valbourg"]);
+        let town_only = PersonRecord { town: Some("Valbourg".into()), ..PersonRecord::default() };
+        assert_eq!(town_only.postal_lines(), ["Valbourg"]);
+        assert!(PersonRecord::default().postal_lines().is_empty());
     }
 }

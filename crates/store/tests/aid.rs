@@ -201,9 +201,14 @@ engine_tests! {
         assert!(decide(&db, org, refused, decision(Status::Refused, None, Some("other")), amel, this_year).await);
         // 200 € + 50 € this year for Haddad's energy aid; last year's 400 €, the food aid,
         // Martin's and the refusal do not count.
-        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2026, Uuid::nil()).await.unwrap(), 25_000);
-        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2026, ids[0]).await.unwrap(), 5_000, "except the one decided");
-        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2025, Uuid::nil()).await.unwrap(), 40_000);
+        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2026, None, Uuid::nil()).await.unwrap(), 25_000);
+        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2026, None, ids[0]).await.unwrap(), 5_000, "except the one decided");
+        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2025, None, Uuid::nil()).await.unwrap(), 40_000);
+        // The year is the organisation's: 31 December 23:00 UTC is already New Year's Day in
+        // Paris, so that decision counts for 2026 there.
+        let paris = Some("Europe/Paris");
+        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2026, paris, Uuid::nil()).await.unwrap(), 65_000);
+        assert_eq!(aid::granted_in_year(&db, org, p, "energy_aid", 2025, paris, Uuid::nil()).await.unwrap(), 0);
     }
 
     async fn statistics_inputs_match_hand_counts(db) {

@@ -531,6 +531,31 @@ pub fn parse_payment(
     }
 }
 
+/// A commission session as typed: a title and the day it sits.
+pub fn parse_session(
+    title: &str,
+    held_on: &str,
+) -> Result<(String, Date), Vec<(&'static str, Problem)>> {
+    let mut problems = Vec::new();
+    let title = title.trim();
+    if title.is_empty() {
+        problems.push(("title", Problem::TitleRequired));
+    } else if title.chars().count() > NAME_MAX {
+        problems.push(("title", Problem::TooLong { max: NAME_MAX }));
+    }
+    let held_on = match crate::persons::parse_date(held_on) {
+        Ok(Some(d)) => Some(d),
+        _ => {
+            problems.push(("held_on", Problem::DateInvalid));
+            None
+        }
+    };
+    match held_on {
+        Some(d) if problems.is_empty() => Ok((title.to_owned(), d)),
+        _ => Err(problems),
+    }
+}
+
 /// The reference of a request a pseudonymised agenda shows instead of the person's name: it
 /// says nothing of the person, and the worker finds it on the request's page.
 pub fn reference(id: Uuid) -> String {

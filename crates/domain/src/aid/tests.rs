@@ -225,3 +225,20 @@ fn the_checklist_lists_what_the_file_lacks_and_the_reference_hides_the_person() 
     assert_eq!(reference(id), "A-BCDEF1");
     assert_eq!(days_between(date!(2026 - 11 - 01), TODAY), 25);
 }
+
+#[test]
+fn a_session_needs_a_title_and_a_day() {
+    assert_eq!(
+        parse_session("  Commission de décembre ", "03/12/2026"),
+        Ok(("Commission de décembre".to_owned(), time::macros::date!(2026 - 12 - 03)))
+    );
+    assert_eq!(
+        parse_session(" ", "31/02/2026"),
+        Err(vec![("title", Problem::TitleRequired), ("held_on", Problem::DateInvalid)])
+    );
+    let long = "x".repeat(NAME_MAX + 1);
+    assert_eq!(
+        parse_session(&long, "2026-12-03"),
+        Err(vec![("title", Problem::TooLong { max: NAME_MAX })])
+    );
+}

@@ -459,8 +459,9 @@ pub async fn pay(
     Ok(true)
 }
 
-/// What was granted to `person` for `aid_type` by decisions taken in `year` (UTC), other than
-/// request `except`: the yearly maximum's base.
+/// What was granted to `person` for `aid_type` by decisions taken in `year` (in the time zone
+/// `zone`, the organisation's: a decision of 31 December 23:30 in Paris counts for that year),
+/// other than request `except`: the yearly maximum's base.
 #[tracing::instrument(skip_all)]
 pub async fn granted_in_year<'c>(
     exec: impl Into<Exec<'c>>,
@@ -468,6 +469,7 @@ pub async fn granted_in_year<'c>(
     person: PersonId,
     aid_type: &str,
     year: i32,
+    zone: Option<&str>,
     except: Uuid,
 ) -> Result<i64, StoreError> {
     let rows: Vec<(Ts, i64)> = sql!(
@@ -482,5 +484,6 @@ pub async fn granted_in_year<'c>(
         aid_type,
         except,
     )?;
-    Ok(rows.iter().filter(|(at, _)| at.get().year() == year).map(|(_, c)| c).sum())
+    let in_year = |at: &Ts| crate::ts::local_today(*at, zone).year() == year;
+    Ok(rows.iter().filter(|(at, _)| in_year(at)).map(|(_, c)| c).sum())
 }

@@ -27,12 +27,13 @@ type Errors = Vec<(&'static str, String)>;
 /// this year. Shared with the commission's form and the API.
 pub(crate) async fn check_decision(
     state: &AppState,
+    signed_in: &SignedIn,
     t: &Tr,
     r: &AidRequest,
     input: &DecisionInput,
     commission: bool,
 ) -> Result<Result<rules::Decision, Errors>, WebError> {
-    Ok(parse_decision(state, r, input, commission, style(t))
+    Ok(parse_decision(state, signed_in, r, input, commission, style(t))
         .await?
         .map_err(|ps| ps.into_iter().map(|(f, p)| (f, problem(t, p))).collect()))
 }
@@ -41,6 +42,7 @@ pub(crate) async fn check_decision(
 /// granted this year, the organisation's refusal reasons.
 pub(crate) async fn parse_decision(
     state: &AppState,
+    signed_in: &SignedIn,
     r: &AidRequest,
     input: &DecisionInput,
     commission: bool,
@@ -49,9 +51,12 @@ pub(crate) async fn parse_decision(
     let org = r.organisation_id;
     let lists = store::lists::for_organisation(&state.db, org).await?;
     let type_rules = store::aid::rules(&state.db, org, &r.aid_type).await?;
-    let year = Ts::now().get().year();
+    // The year as the organisation counts it, in its time zone.
+    let zone = signed_in.time_zone.as_deref();
+    let year = store::ts::local_today(Ts::now(), zone).year();
     let granted =
-        store::aid::granted_in_year(&state.db, org, r.person_id, &r.aid_type, year, r.id).await?;
+        store::aid::granted_in_year(&state.db, org, r.person_id, &r.aid_type, year, zone, r.id)
+            .await?;
     let ctx = DecisionContext {
         asked_cents: r.asked_cents,
         asks_amount: type_rules.asks_amount,
@@ -98,7 +103,7 @@ pub async fn decide(
     let checked = if policy::may_decide_aid(&access, type_rules.decided_by)
         && rules::may_decide(r.status(), type_rules.decided_by)
     {
-        check_decision(&state, &ctx.t, &r, &input, false).await?
+        check_decision(&state, &signed_in, &ctx.t, &r, &input, false).await?
     } else {
         Err(vec![("outcome", ctx.t.msg("aid-error-move"))])
     };

@@ -52,6 +52,32 @@ async fn letterhead(
     ))
 }
 
+/// To whom a letter goes, as the envelope shows it: the name, then the person's postal
+/// address — or, for a person whose election of domicile is running, the organisation's own
+/// (their mail is kept there).
+async fn recipient(
+    state: &AppState,
+    signed_in: &SignedIn,
+    org: domain::OrganisationId,
+    person_id: domain::PersonId,
+    person: Option<&store::persons::Person>,
+) -> Result<String, WebError> {
+    let Some(p) = person else { return Ok(String::new()) };
+    let mut lines = vec![p.record.display_name()];
+    let today = crate::domiciliation::today(signed_in);
+    let elections = store::domiciliations::of_person(&state.db, org, person_id).await?;
+    if elections.iter().any(|d| d.active_on(today)) {
+        let settings = store::organisations::settings(&state.db, org).await?;
+        if let Some(s) = settings {
+            lines.push(s.name);
+            lines.extend(s.letterhead_address.iter().flat_map(|a| a.lines().map(str::to_owned)));
+        }
+    } else {
+        lines.extend(p.record.postal_lines());
+    }
+    Ok(lines.join("\n"))
+}
+
 fn merge(mut base: Value, more: Value) -> Value {
     if let (Some(b), Value::Object(m)) = (base.as_object_mut(), more) {
         b.extend(m);
@@ -106,8 +132,13 @@ pub async fn decision(
     } else {
         status
     };
-    let decided_on =
-        r.decided_at.map(|at| crate::dates::for_user(at, &signed_in)).unwrap_or_default();
+    // A letter is dated by the day, in the organisation's time zone.
+    let zone = signed_in.time_zone.as_deref();
+    let decided_on = r
+        .decided_at
+        .map(|at| domain::persons::french_date(store::ts::local_today(at, zone)))
+        .unwrap_or_default();
+    let to = recipient(&state, &signed_in, org, r.person_id, person.as_ref()).await?;
     let by = match (&r.session_title, r.session_held_on) {
         (Some(title), Some(on)) => t.msg_args(
             "aid-letter-by-session",
@@ -159,7 +190,7 @@ pub async fn decision(
     let data = merge(
         head,
         json!({
-            "to": name,
+            "to": to,
             "request_title": t.msg("aid-letter-request"),
             "request": [
                 [t.msg("aid-reference"), r.reference()],

@@ -30,6 +30,7 @@ use store::aid::AidRequest;
 use uuid::Uuid;
 
 pub(crate) use decisions::parse_decision;
+pub(crate) use sessions::session_of;
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -91,7 +92,7 @@ pub(crate) async fn readable(
 
 /// How the user's language writes amounts.
 pub(crate) fn style(t: &Tr) -> Style {
-    Style::for_tag(t.lang())
+    t.money_style()
 }
 
 /// An amount as the user's language writes it (`1 234,56 €`, `€1,234.56`).

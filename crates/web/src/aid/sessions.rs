@@ -112,29 +112,18 @@ pub async fn create(
     axum::Form(form): axum::Form<NewForm>,
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
-    let t = ctx.t.clone();
-    let mut errors: Errors = Vec::new();
-    let title = form.title.trim();
-    if title.is_empty() {
-        errors.push(("title", problem(&t, domain::aid::Problem::TitleRequired)));
-    } else if title.chars().count() > domain::aid::NAME_MAX {
-        let p = domain::aid::Problem::TooLong { max: domain::aid::NAME_MAX };
-        errors.push(("title", problem(&t, p)));
-    }
-    let held_on = match domain::persons::parse_date(&form.held_on) {
-        Ok(Some(d)) => Some(d),
-        _ => {
-            errors.push(("held_on", problem(&t, domain::aid::Problem::DateInvalid)));
-            None
+    let (title, held_on) = match domain::aid::parse_session(&form.title, &form.held_on) {
+        Ok(parsed) => parsed,
+        Err(problems) => {
+            let errors = problems.into_iter().map(|(f, p)| (f, problem(&ctx.t, p))).collect();
+            let page =
+                index_page(&state, ctx, &signed_in, form.title, form.held_on, errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
-    };
-    let Some(held_on) = held_on.filter(|_| errors.is_empty()) else {
-        let page = index_page(&state, ctx, &signed_in, form.title, form.held_on, errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
-    let id = store::aid::create_session(&mut tx, org, title, held_on, me, Ts::now()).await?;
+    let id = store::aid::create_session(&mut tx, org, &title, held_on, me, Ts::now()).await?;
     let event =
         NewAuditEvent::new(AuditAction::RecordCreated, Some(org)).by(me).on("aid_session", id);
     audit_trail::record(&mut tx, &meta, event).await?;
@@ -392,7 +381,7 @@ pub async fn decide(
             continue;
         }
         let version: i64 = get("version").parse().unwrap_or(0);
-        match check_decision(&state, &ctx.t, r, &input, true).await? {
+        match check_decision(&state, &signed_in, &ctx.t, r, &input, true).await? {
             Ok(d) => {
                 decisions.push((r, version, d));
                 typed.push((r.id, input, None));

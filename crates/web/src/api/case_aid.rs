@@ -88,7 +88,7 @@ pub struct AidRequestList {
     pub requests: Vec<AidRequestOut>,
 }
 
-fn out(r: &AidRequest) -> AidRequestOut {
+pub(super) fn out(r: &AidRequest) -> AidRequestOut {
     AidRequestOut {
         id: r.id,
         case_id: r.case_id.as_uuid(),
@@ -159,7 +159,7 @@ fn cents_text(cents: Option<i64>) -> String {
     cents.map(|c| money::format_input(c, Style::English)).unwrap_or_default()
 }
 
-fn refused_fields(ctx: &Ctx, problems: Vec<(&'static str, rules::Problem)>) -> Failure {
+pub(super) fn refused_fields(ctx: &Ctx, problems: Vec<(&'static str, rules::Problem)>) -> Failure {
     let fields = problems
         .into_iter()
         .map(|(f, p)| {
@@ -349,9 +349,10 @@ pub async fn decide(
         reason: input.refusal_reason.unwrap_or_default(),
         comment: input.comment.unwrap_or_default(),
     };
-    let decision = crate::aid::parse_decision(&state, &r, &typed, false, Style::English)
-        .await?
-        .map_err(|p| refused_fields(&ctx, p))?;
+    let decision =
+        crate::aid::parse_decision(&state, &signed_in, &r, &typed, false, Style::English)
+            .await?
+            .map_err(|p| refused_fields(&ctx, p))?;
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     if !store::aid::decide(&mut tx, &r, input.version, &decision, me, Ts::now()).await? {

@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the same code that routes requests: an endpoint
 //! cannot exist undocumented.
 
+mod aid_commission;
 mod case_aid;
 mod case_assessments;
 mod case_file;
@@ -9,6 +10,7 @@ mod case_plan;
 mod case_referrals;
 mod household_budget;
 mod me;
+mod person_domiciliation;
 
 use std::sync::Arc;
 
@@ -170,6 +172,70 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         Some(Scope::AidWrite),
     ),
     (Method::GET, "/api/v1/aid/statistics", domain::policy::AID_MANAGERS, Some(Scope::ReportsRead)),
+    (
+        Method::POST,
+        "/api/v1/aid-requests/{aid_id}/status",
+        domain::policy::AID_WRITERS,
+        Some(Scope::AidWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/aid-requests/{aid_id}/payment",
+        domain::policy::AID_WRITERS,
+        Some(Scope::AidWrite),
+    ),
+    // The commission's sessions: managers, as on their pages.
+    (Method::GET, "/api/v1/aid/sessions", domain::policy::AID_MANAGERS, Some(Scope::AidRead)),
+    (Method::POST, "/api/v1/aid/sessions", domain::policy::AID_MANAGERS, Some(Scope::AidWrite)),
+    (
+        Method::GET,
+        "/api/v1/aid/sessions/{session_id}",
+        domain::policy::AID_MANAGERS,
+        Some(Scope::AidRead),
+    ),
+    (
+        Method::POST,
+        "/api/v1/aid/sessions/{session_id}/agenda",
+        domain::policy::AID_MANAGERS,
+        Some(Scope::AidWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/aid/sessions/{session_id}/decisions",
+        domain::policy::AID_MANAGERS,
+        Some(Scope::AidWrite),
+    ),
+    // Domiciliation (ADR 0032): reception's work on the person, as on the page.
+    (
+        Method::GET,
+        "/api/v1/persons/{person_id}/domiciliation",
+        domain::policy::DOMICILIATION_READERS,
+        Some(Scope::PersonsRead),
+    ),
+    (
+        Method::POST,
+        "/api/v1/persons/{person_id}/domiciliation",
+        domain::policy::DOMICILIATION_WRITERS,
+        Some(Scope::PersonsWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/persons/{person_id}/domiciliation/end",
+        domain::policy::DOMICILIATION_WRITERS,
+        Some(Scope::PersonsWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/persons/{person_id}/domiciliation/mail",
+        domain::policy::DOMICILIATION_WRITERS,
+        Some(Scope::PersonsWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/persons/{person_id}/domiciliation/mail/{mail_id}/collect",
+        domain::policy::DOMICILIATION_WRITERS,
+        Some(Scope::PersonsWrite),
+    ),
 ];
 
 #[derive(OpenApi)]
@@ -190,7 +256,8 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "assessments", description = "A case's assessments per life domain: the worker's need level beside the person's own rating; list and read (audited), record, correct with the version read"),
         (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
         (name = "referrals", description = "A case's referrals to services of the partner directory, with the consent they rest on, the items shared and their steps: list and read (audited)"),
-        (name = "aid", description = "Aid requests of a case (amounts in cents): list, prepare, read (audited) with their steps, decide those a worker or a manager decides; the statistics inputs by type"),
+        (name = "aid", description = "Aid requests of a case (amounts in cents): list, prepare, read (audited) with their steps, move on their way, decide those a worker or a manager decides, record the payment; the commission's sessions with their agenda and their decisions in one go; the statistics inputs by type"),
+        (name = "domiciliation", description = "A person's domiciliation (élection de domicile): the elections with their renewal and end, the mail kept for them; start and end an election, register mail, record its collection. Reception may do it all; every read is audited"),
         (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
 )]
@@ -260,6 +327,16 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_aid::show))
         .routes(routes!(case_aid::decide))
         .routes(routes!(case_aid::statistics))
+        .routes(routes!(aid_commission::move_to))
+        .routes(routes!(aid_commission::pay))
+        .routes(routes!(aid_commission::sessions, aid_commission::create_session))
+        .routes(routes!(aid_commission::show_session))
+        .routes(routes!(aid_commission::add_to_agenda))
+        .routes(routes!(aid_commission::decide))
+        .routes(routes!(person_domiciliation::show, person_domiciliation::start))
+        .routes(routes!(person_domiciliation::end))
+        .routes(routes!(person_domiciliation::add_mail))
+        .routes(routes!(person_domiciliation::collect))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

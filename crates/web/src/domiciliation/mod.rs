@@ -6,6 +6,8 @@
 mod attestation;
 mod pages;
 
+pub(crate) use pages::today;
+
 use domain::policy::{DOMICILIATION_READERS, DOMICILIATION_WRITERS};
 
 use crate::routes::Routes;

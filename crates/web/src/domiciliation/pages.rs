@@ -9,8 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::AuditAction;
-use domain::domiciliation::{DEFAULT_MAIL_WAITING_DAYS, END_REASONS, MAIL_KINDS, renewal_due};
-use domain::persons::{french_date, iso_date, parse_date};
+use domain::domiciliation::{
+    DEFAULT_MAIL_WAITING_DAYS, END_REASONS, MAIL_KINDS, parse_end, parse_mail, parse_start,
+};
+use domain::persons::{french_date, iso_date};
 use domain::policy::DOMICILIATION_WRITERS;
 use domain::{OrganisationId, PersonId};
 use serde::Deserialize;
@@ -39,8 +41,9 @@ async fn mail_days(state: &AppState, org: OrganisationId) -> Result<i64, WebErro
         .map_or(DEFAULT_MAIL_WAITING_DAYS, |s| s.reminder_mail_days))
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+/// Today in the user's organisation's time zone: mail received at 00:30 in Paris is today's.
+pub(crate) fn today(signed_in: &SignedIn) -> time::Date {
+    store::ts::local_today(Ts::now(), signed_in.time_zone.as_deref())
 }
 
 fn field<'a>(typed: &'a Typed, name: &str) -> &'a str {
@@ -137,7 +140,7 @@ async fn page(
     let all = store::domiciliations::of_person(&state.db, org, person_id).await?;
     let elections: Vec<ElectionRow> = all.iter().map(|d| election_row(t, d)).collect();
     let current = all.iter().find(|d| d.end_date.is_none()).map(|d| election_row(t, d));
-    let day = today();
+    let day = today(signed_in);
     let wait = mail_days(state, org).await?;
     let name = person.record.display_name();
     let mail = store::domiciliations::mail_of_person(&state.db, org, person_id)
@@ -252,19 +255,8 @@ async fn recorded(
     Ok(())
 }
 
-fn date_field(
-    t: &Tr,
-    typed: &Typed,
-    name: &'static str,
-    errors: &mut Vec<(&'static str, String)>,
-) -> Option<time::Date> {
-    match parse_date(field(typed, name)) {
-        Ok(Some(d)) => Some(d),
-        _ => {
-            errors.push((name, t.msg("domiciliation-error-date")));
-            None
-        }
-    }
+fn refusals(t: &Tr, problems: domain::domiciliation::Problems) -> Vec<(&'static str, String)> {
+    problems.into_iter().map(|(f, p)| (f, t.msg(p.message_id()))).collect()
 }
 
 /// Starts an election of domicile (none may be running already).
@@ -278,27 +270,18 @@ pub async fn start(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     store::persons::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
-    let t = &ctx.t;
-    let mut errors = vec![];
-    let start = date_field(t, &typed, "start_date", &mut errors);
-    let renewal = match field(&typed, "renewal_due").trim() {
-        "" => start.map(renewal_due),
-        _ => date_field(t, &typed, "renewal_due", &mut errors),
-    };
-    if let (Some(s), Some(r)) = (start, renewal)
-        && r <= s
-    {
-        errors.push(("renewal_due", t.msg("domiciliation-error-renewal")));
-    }
     let running = store::domiciliations::of_person(&state.db, org, id).await?;
-    if running.iter().any(|d| d.end_date.is_none()) {
-        errors.push(("start_date", t.msg("domiciliation-error-running")));
-    }
-    let (Some(s), Some(r), true) = (start, renewal, errors.is_empty()) else {
-        return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
+    let running = running.iter().any(|d| d.end_date.is_none());
+    let e = match parse_start(field(&typed, "start_date"), field(&typed, "renewal_due"), running) {
+        Ok(e) => e,
+        Err(p) => {
+            let errors = refusals(&ctx.t, p);
+            return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
+        }
     };
     let by = Some(signed_in.actor.user_id);
-    let d = store::domiciliations::start(&state.db, org, id, s, r, by, Ts::now()).await?;
+    let d = store::domiciliations::start(&state.db, org, id, e.start, e.renewal_due, by, Ts::now())
+        .await?;
     recorded(&state, &meta, &signed_in, AuditAction::RecordCreated, ("domiciliation", d), id)
         .await?;
     Ok(Redirect::to(&format!("/persons/{id}/domiciliation?done=started")).into_response())
@@ -315,29 +298,24 @@ pub async fn end(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     store::persons::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
-    let t = &ctx.t;
-    let mut errors = vec![];
-    let end = date_field(t, &typed, "end_date", &mut errors);
-    let reason = field(&typed, "end_reason");
-    if !END_REASONS.contains(&reason) {
-        errors.push(("end_reason", t.msg("domiciliation-error-reason")));
-    }
     let running = store::domiciliations::of_person(&state.db, org, id).await?;
     let current = running.iter().find(|d| d.end_date.is_none());
     let version: i64 = field(&typed, "version").parse().unwrap_or_default();
-    if let (Some(c), Some(e)) = (current, end)
-        && e < c.start_date
-    {
-        errors.push(("end_date", t.msg("domiciliation-error-end-before-start")));
-    }
-    let (Some(c), Some(e), true) = (current, end, errors.is_empty()) else {
-        if current.is_none() {
-            errors.push(("end_date", t.msg("domiciliation-error-none-running")));
-        }
-        return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
-    };
-    if !store::domiciliations::end(&state.db, org, c.id, version, e, reason, Ts::now()).await? {
-        let errors = vec![("end_date", t.msg("domiciliation-error-changed"))];
+    let since = current.map(|c| c.start_date);
+    let (c, e) =
+        match (current, parse_end(field(&typed, "end_date"), field(&typed, "end_reason"), since)) {
+            (Some(c), Ok(e)) => (c, e),
+            (_, Err(p)) => {
+                let errors = refusals(&ctx.t, p);
+                return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
+            }
+            (None, Ok(_)) => {
+                return Err(WebError::Internal("an end parsed without a running election"));
+            }
+        };
+    let now = Ts::now();
+    if !store::domiciliations::end(&state.db, org, c.id, version, e.end, e.reason, now).await? {
+        let errors = vec![("end_date", ctx.t.msg("domiciliation-error-changed"))];
         return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
     }
     recorded(&state, &meta, &signed_in, AuditAction::RecordUpdated, ("domiciliation", c.id), id)
@@ -356,30 +334,36 @@ pub async fn add_mail(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     store::persons::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
-    let t = &ctx.t;
-    let mut errors = vec![];
-    let received = date_field(t, &typed, "received_on", &mut errors);
-    let kind = field(&typed, "kind");
-    if !MAIL_KINDS.contains(&kind) {
-        errors.push(("kind", t.msg("domiciliation-error-kind")));
-    }
-    let sender = field(&typed, "sender").trim();
-    if sender.chars().count() > 200 {
-        errors.push(("sender", t.msg("domiciliation-error-too-long")));
-    }
     let running = store::domiciliations::of_person(&state.db, org, id).await?;
     let current = running.iter().find(|d| d.end_date.is_none());
-    if current.is_none() {
-        errors.push(("received_on", t.msg("domiciliation-error-none-running")));
-    }
-    let (Some(c), Some(r), true) = (current, received, errors.is_empty()) else {
-        return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
+    let parsed = parse_mail(
+        field(&typed, "received_on"),
+        field(&typed, "kind"),
+        field(&typed, "sender"),
+        current.is_some(),
+    );
+    let (c, m) = match (current, parsed) {
+        (Some(c), Ok(m)) => (c, m),
+        (_, Err(p)) => {
+            let errors = refusals(&ctx.t, p);
+            return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
+        }
+        (None, Ok(_)) => return Err(WebError::Internal("mail parsed without a running election")),
     };
-    let sender = (!sender.is_empty()).then_some(sender);
     let by = Some(signed_in.actor.user_id);
-    let m = store::domiciliations::add_mail(&state.db, org, c.id, r, kind, sender, by, Ts::now())
-        .await?;
-    recorded(&state, &meta, &signed_in, AuditAction::RecordCreated, ("mail", m), id).await?;
+    let sender = m.sender.as_deref();
+    let mail = store::domiciliations::add_mail(
+        &state.db,
+        org,
+        c.id,
+        m.received_on,
+        m.kind,
+        sender,
+        by,
+        Ts::now(),
+    )
+    .await?;
+    recorded(&state, &meta, &signed_in, AuditAction::RecordCreated, ("mail", mail), id).await?;
     Ok(Redirect::to(&format!("/persons/{id}/domiciliation?done=mail#mail")).into_response())
 }
 
@@ -401,7 +385,7 @@ pub async fn collect(
         let errors = vec![("mail", ctx.t.msg("domiciliation-error-collect"))];
         return refused(&state, ctx, &meta, &signed_in, id, typed, errors).await;
     };
-    store::domiciliations::collect(&state.db, org, m.id, today(), Ts::now()).await?;
+    store::domiciliations::collect(&state.db, org, m.id, today(&signed_in), Ts::now()).await?;
     recorded(&state, &meta, &signed_in, AuditAction::RecordUpdated, ("mail", m.id), id).await?;
     let back = if field(&typed, "from") == "desk" {
         "/domiciliation/mail?done=collected".to_owned()
@@ -429,7 +413,7 @@ pub async fn desk(
     Query(q): Query<ShowQuery>,
 ) -> Result<DeskPage, WebError> {
     let org = organisation(&signed_in)?;
-    let day = today();
+    let day = today(&signed_in);
     let wait = mail_days(&state, org).await?;
     let t = &ctx.t;
     let mail = store::domiciliations::desk(&state.db, org, day)

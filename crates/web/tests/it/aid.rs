@@ -184,6 +184,16 @@ engine_tests! {
         assert!(letter.contains("Accordée en partie") && letter.contains("450,00 €"), "{letter}");
         assert!(letter.contains("1 234,56 €") && letter.contains("Commission permanente"), "{letter}");
         assert!(letter.contains("tribunal administratif"), "{letter}");
+        assert!(!letter.contains(" CET") && !letter.contains(" UTC"), "a letter is dated by the day: {letter}");
+        // A person whose election of domicile runs gets their letters at the organisation.
+        let org = store::organisations::find_by_slug(&app.state.db, A).await.unwrap().unwrap();
+        let case = store::cases::find(&app.state.db, org.id, w.case.parse().unwrap()).await.unwrap().unwrap();
+        let start = time::macros::date!(2026 - 01 - 15);
+        store::domiciliations::start(&app.state.db, org.id, case.person_id, start, domain::domiciliation::renewal_due(start), None, Ts::now()).await.unwrap();
+        let res = w.worker.get(&app, &format!("/aid/{id}/letter")).await;
+        let letter = pdf_text(&res.bytes().await.unwrap());
+        let envelope = format!("Lefebvre Camille {}", org.name);
+        assert!(letter.contains(&envelope), "the organisation's name follows the person's: {letter}");
         // The minutes.
         let res = w.manager.get(&app, &format!("/aid/sessions/{session}/minutes")).await;
         assert_eq!(res.status(), 200);
@@ -384,5 +394,92 @@ engine_tests! {
         assert!(w.supervisor.page(&app, &format!("/aid/{id}")).await.contains("aid-budget-daily"));
         let page = w.manager.page(&app, &format!("/aid/{id}")).await;
         assert!(!page.contains("id=\"budget\"") && !page.contains(&budget));
+    }
+
+    async fn the_api_moves_a_request_through_a_commission_session_and_records_its_payment(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let id = prepare(&app, &w, "600").await;
+        let in_a_day = Ts::from(Ts::now().get() + time::Duration::days(1));
+        let worker_id = domain::UserId::from_uuid(w.worker.id.parse().unwrap());
+        let manager_id = domain::UserId::from_uuid(w.manager.id.parse().unwrap());
+        let outsider_id = domain::UserId::from_uuid(w.outsider.id.parse().unwrap());
+        let (_, worker) = app.api_token(worker_id, A, "aid:write", in_a_day).await;
+        let (_, manager) = app.api_token(manager_id, A, "aid:write", in_a_day).await;
+        let (_, manager_read) = app.api_token(manager_id, A, "aid:read", in_a_day).await;
+        let (_, outsider) = app.api_token(outsider_id, B, "aid:write", in_a_day).await;
+        let client = TestApp::new_client();
+        let post = |path: String, token: &str, body: serde_json::Value| {
+            client.post(app.url(&path)).bearer_auth(token.to_owned()).json(&body).send()
+        };
+        let status = format!("/api/v1/aid-requests/{id}/status");
+
+        // Moves: only those the way allows, with the version read.
+        let res = post(status.clone(), &worker, serde_json::json!({"version": 1, "status": "paid"})).await.unwrap();
+        assert_eq!(res.status(), 409);
+        assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_allowed");
+        assert_eq!(post(status.clone(), &worker, serde_json::json!({"version": 9, "status": "under_review"})).await.unwrap().status(), 409);
+        let res = post(status.clone(), &worker, serde_json::json!({"version": 1, "status": "under_review"})).await.unwrap();
+        assert_eq!(res.status(), 200);
+        let moved: serde_json::Value = res.json().await.unwrap();
+        let res = post(status.clone(), &worker, serde_json::json!({"version": moved["version"], "status": "in_committee"})).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "in_committee");
+        assert_eq!(post(status.clone(), &outsider, serde_json::json!({"version": 3, "status": "dismissed"})).await.unwrap().status(), 404);
+
+        // The manager's session: refused fields named, then created, the request on its agenda.
+        let res = post("/api/v1/aid/sessions".into(), &manager, serde_json::json!({"title": " ", "held_on": "31/02/2026"})).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["title", "held_on"]);
+        let res = post("/api/v1/aid/sessions".into(), &manager, serde_json::json!({"title": "Commission de décembre", "held_on": "2026-12-03"})).await.unwrap();
+        assert_eq!(res.status(), 201);
+        let session = res.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        assert_eq!(post("/api/v1/aid/sessions".into(), &worker, serde_json::json!({"title": "X", "held_on": "2026-12-03"})).await.unwrap().status(), 404, "workers hold no sessions");
+        let list: serde_json::Value = app.bearer(reqwest::Method::GET, "/api/v1/aid/sessions", &manager_read).await.json().await.unwrap();
+        assert_eq!(list["sessions"][0]["title"], "Commission de décembre");
+        let res = post(format!("/api/v1/aid/sessions/{session}/agenda"), &manager, serde_json::json!({"aid_ids": [id]})).await.unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let line = &body["agenda"][0];
+        assert_eq!((line["aid_id"].as_str(), line["asked_cents"].as_i64()), (Some(id.as_str()), Some(60_000)));
+        assert!(line["person_name"].as_str().unwrap().contains("Lefebvre"), "{line}");
+        assert_eq!(app.bearer(reqwest::Method::GET, &format!("/api/v1/aid/sessions/{session}"), &outsider).await.status(), 404);
+
+        // Decisions in one go: a refusal without its reason refuses the whole call.
+        let decisions = format!("/api/v1/aid/sessions/{session}/decisions");
+        let version = line["version"].as_i64().unwrap();
+        let res = post(decisions.clone(), &manager, serde_json::json!({"decisions": [{"aid_id": id, "version": version, "outcome": "refused"}]})).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["field"], "decisions[0].refusal_reason");
+        let res = post(decisions.clone(), &manager, serde_json::json!({"decisions": [{"aid_id": id, "version": version, "outcome": "partly_accepted", "granted_cents": 45_000, "comment": "Au vu du budget"}]})).await.unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!((body["agenda"][0]["status"].as_str(), body["agenda"][0]["granted_cents"].as_i64()), (Some("partly_accepted"), Some(45_000)));
+        assert!(body["decided_at"].is_string(), "nothing left before the commission: the session is closed");
+        assert_eq!(post(decisions, &manager, serde_json::json!({"decisions": []})).await.unwrap().status(), 409, "closed");
+
+        // The worker records the payment to the energy supplier.
+        let payment = format!("/api/v1/aid-requests/{id}/payment");
+        let read: serde_json::Value = app.bearer(reqwest::Method::GET, &format!("/api/v1/aid-requests/{id}"), &worker).await.json().await.unwrap();
+        let version = read["version"].as_i64().unwrap();
+        let res = post(payment.clone(), &worker, serde_json::json!({"version": version, "payment_method": "paid_to_creditor", "payee": "energy_supplier", "paid_on": "2026-11-25"})).await.unwrap();
+        assert_eq!(res.status(), 422);
+        assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"]["fields"][0]["field"], "payee_name");
+        let res = post(payment.clone(), &worker, serde_json::json!({"version": version, "payment_method": "paid_to_creditor", "payee": "energy_supplier", "payee_name": "Énergie Ouest", "paid_on": "2026-11-25"})).await.unwrap();
+        assert_eq!(res.status(), 200);
+        let paid: serde_json::Value = res.json().await.unwrap();
+        assert_eq!((paid["status"].as_str(), paid["payee_name"].as_str(), paid["paid_on"].as_str()), (Some("paid"), Some("Énergie Ouest"), Some("2026-11-25")));
+        let again = post(payment, &worker, serde_json::json!({"version": paid["version"], "payment_method": "paid_to_creditor", "payee": "person", "paid_on": "2026-11-25"})).await.unwrap();
+        assert_eq!(again.status(), 409, "paid once");
+        // The page and the timeline show what the API did.
+        let text = visible_text(&w.worker.page(&app, &format!("/aid/{id}")).await);
+        assert!(text.contains("Énergie Ouest"), "{text}");
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        for p in ["/api/v1/aid-requests/{aid_id}/status", "/api/v1/aid-requests/{aid_id}/payment", "/api/v1/aid/sessions", "/api/v1/aid/sessions/{session_id}", "/api/v1/aid/sessions/{session_id}/agenda", "/api/v1/aid/sessions/{session_id}/decisions"] {
+            assert!(doc["paths"][p].is_object(), "{p}");
+        }
     }
 }

@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 141;
+const KNOWN_ROUTES: usize = 153;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -131,6 +131,8 @@ enum Param {
     Aid,
     /// A commission session of A, with an empty agenda.
     AidSession,
+    /// Mail kept for A's person, whose election of domicile is running.
+    Mail,
     /// A partner instance registered on this one (instance-level: no cross-organisation
     /// variant).
     Peer,
@@ -175,6 +177,7 @@ impl Param {
                 | Param::VoiceNote
                 | Param::Aid
                 | Param::AidSession
+                | Param::Mail
                 | Param::FederatedReferral
         )
     }
@@ -301,6 +304,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "consent_id") => Some(Param::Consent),
         (_, "voice_note_id") => Some(Param::VoiceNote),
         (_, "aid_id") => Some(Param::Aid),
+        (_, "mail_id") => Some(Param::Mail),
         (_, "session_id") if path_is_aid(route.path) => Some(Param::AidSession),
         (_, "share_id") => Some(Param::Share),
         ("/static/{name}", "name") => Some(Param::Asset),
@@ -332,7 +336,19 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
 }
 
 fn path_is_aid(path: &str) -> bool {
-    path.starts_with("/aid/sessions/")
+    path.starts_with("/aid/sessions/") || path.starts_with("/api/v1/aid/sessions/")
+}
+
+/// A running election of domicile for `person` and a piece of mail waiting for them.
+async fn mail_of(db: &store::Db, org: OrganisationId, person: PersonId) -> uuid::Uuid {
+    let start = time::macros::date!(2026 - 01 - 15);
+    let due = domain::domiciliation::renewal_due(start);
+    let d =
+        store::domiciliations::start(db, org, person, start, due, None, Ts::now()).await.unwrap();
+    let received = time::macros::date!(2026 - 11 - 20);
+    store::domiciliations::add_mail(db, org, d, received, "letter", Some("CAF"), None, Ts::now())
+        .await
+        .unwrap()
 }
 
 /// An aid request of `case` (energy aid, 300 €), decided (granted) when `decided`; and a
@@ -542,6 +558,7 @@ struct OrgIds {
     voice_note: uuid::Uuid,
     aid: uuid::Uuid,
     aid_session: uuid::Uuid,
+    mail: uuid::Uuid,
     peer: uuid::Uuid,
     federated: uuid::Uuid,
     federated_document: uuid::Uuid,
@@ -578,6 +595,7 @@ struct ForeignIds {
     voice_notes: Vec<(&'static str, uuid::Uuid)>,
     aid_requests: Vec<(&'static str, uuid::Uuid)>,
     aid_sessions: Vec<(&'static str, uuid::Uuid)>,
+    mail: Vec<(&'static str, uuid::Uuid)>,
     federated: Vec<(&'static str, uuid::Uuid)>,
 }
 
@@ -681,6 +699,7 @@ impl Plan {
             Param::VoiceNote => self.a.voice_note.to_string(),
             Param::Aid => self.a.aid.to_string(),
             Param::AidSession => self.a.aid_session.to_string(),
+            Param::Mail => self.a.mail.to_string(),
             Param::Peer => self.a.peer.to_string(),
             Param::FederatedReferral => self.a.federated.to_string(),
             Param::FederatedDocument => self.a.federated_document.to_string(),
@@ -737,6 +756,7 @@ impl Plan {
             Param::VoiceNote => labelled(&self.b.voice_notes),
             Param::Aid => labelled(&self.b.aid_requests),
             Param::AidSession => labelled(&self.b.aid_sessions),
+            Param::Mail => labelled(&self.b.mail),
             Param::FederatedReferral => labelled(&self.b.federated),
             Param::FeedToken
             | Param::LinkToken
@@ -1447,11 +1467,14 @@ engine_tests! {
         let (b_received, _) = referral(db, org_a, a_person, a_case, to_b, Some(org_b), name(), a_worker_id, true).await;
         let (a_aid, a_aid_session) = aid_of(db, org_a, a_person, a_case, a_worker_id, true).await;
         let (b_aid, b_aid_session) = aid_of(db, org_b, b_person, b_case, b_worker_id, false).await;
+        let a_mail = mail_of(db, org_a, a_person).await;
+        let b_mail = mail_of(db, org_b, b_person).await;
         // Federation (ADR 0029): a peer, a referral received from it by A (with a document and
         // an answer package sent back) and one by B; A's sent referral has its package.
         let (peer, a_federated, a_federated_document, b_federated) =
             federation_fixture(db, org_a, org_b, a_referral).await;
         let a = OrgIds {
+            mail: a_mail,
             aid: a_aid,
             aid_session: a_aid_session,
             peer,
@@ -1559,6 +1582,7 @@ engine_tests! {
             referrals: vec![("referral of a case of B", b_referral)],
             aid_requests: vec![("aid request of a case of B", b_aid)],
             aid_sessions: vec![("commission session of B", b_aid_session)],
+            mail: vec![("mail kept for a person of B", b_mail)],
             received: vec![("referral received by B", b_received)],
             federated: vec![("referral received by B from a partner instance", b_federated)],
             consents: vec![("consent of a person of B", b_consent)],
