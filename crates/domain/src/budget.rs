@@ -192,6 +192,68 @@ pub const DEBT_PROCEDURES: [&str; 7] = [
     "personal_recovery",
 ];
 
+/// The longest creditor's name and repayment plan kept with a debt.
+pub const CREDITOR_MAX: usize = 200;
+pub const PLAN_MAX: usize = 500;
+
+/// Why a debt was refused (each has its message, the same for pages and API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebtProblem {
+    CreditorRequired,
+    TooLong,
+    Negative,
+    Procedure,
+}
+
+impl DebtProblem {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            DebtProblem::CreditorRequired => "budget-error-creditor",
+            DebtProblem::TooLong => "budget-error-too-long",
+            DebtProblem::Negative => "budget-error-negative",
+            DebtProblem::Procedure => "budget-error-procedure",
+        }
+    }
+}
+
+/// Checks a debt once its amounts are read (`amount`, `monthly` field names as the page's):
+/// a creditor named, amounts not negative, a plan of reasonable length, a known procedure
+/// status (empty is `none`). Returns the procedure's code.
+pub fn check_debt(
+    creditor: &str,
+    amount_cents: i64,
+    monthly_cents: Option<i64>,
+    plan: &str,
+    procedure: &str,
+) -> Result<&'static str, Vec<(&'static str, DebtProblem)>> {
+    let mut problems = Vec::new();
+    let creditor = creditor.trim();
+    if creditor.is_empty() {
+        problems.push(("creditor", DebtProblem::CreditorRequired));
+    } else if creditor.chars().count() > CREDITOR_MAX {
+        problems.push(("creditor", DebtProblem::TooLong));
+    }
+    if amount_cents < 0 {
+        problems.push(("amount", DebtProblem::Negative));
+    }
+    if monthly_cents.is_some_and(|m| m < 0) {
+        problems.push(("monthly", DebtProblem::Negative));
+    }
+    if plan.trim().chars().count() > PLAN_MAX {
+        problems.push(("plan", DebtProblem::TooLong));
+    }
+    let procedure = match procedure.trim() {
+        "" => Some("none"),
+        p => DEBT_PROCEDURES.into_iter().find(|d| *d == p),
+    };
+    match procedure {
+        None => problems.push(("procedure", DebtProblem::Procedure)),
+        Some(p) if problems.is_empty() => return Ok(p),
+        Some(_) => {}
+    }
+    Err(problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +358,21 @@ mod tests {
         assert_eq!(format_units(230, Style::French), "2,3");
         assert_eq!(format_units(115, Style::English), "1.15");
         assert_eq!(format_units(100, Style::English), "1");
+    }
+
+    #[test]
+    fn a_debt_names_its_creditor_and_a_known_procedure() {
+        assert_eq!(check_debt(" Énergie Ouest ", 84_250, Some(5_000), "", ""), Ok("none"));
+        assert_eq!(check_debt("Bailleur", 0, None, "", "file_lodged"), Ok("file_lodged"));
+        assert_eq!(
+            check_debt(" ", -1, Some(-2), &"x".repeat(PLAN_MAX + 1), "bankrupt"),
+            Err(vec![
+                ("creditor", DebtProblem::CreditorRequired),
+                ("amount", DebtProblem::Negative),
+                ("monthly", DebtProblem::Negative),
+                ("plan", DebtProblem::TooLong),
+                ("procedure", DebtProblem::Procedure),
+            ])
+        );
     }
 }

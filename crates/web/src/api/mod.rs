@@ -60,6 +60,18 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         domain::policy::BUDGET_READERS,
         Some(Scope::PersonsRead),
     ),
+    (
+        Method::POST,
+        "/api/v1/households/{household_id}/budgets",
+        domain::policy::BUDGET_WRITERS,
+        Some(Scope::PersonsWrite),
+    ),
+    (
+        Method::POST,
+        "/api/v1/households/{household_id}/debts",
+        domain::policy::BUDGET_WRITERS,
+        Some(Scope::PersonsWrite),
+    ),
     // The case file (issue 7 point 10): the routes admit every role some case may admit;
     // `policy::case_access` then decides for each case (404 when it says no).
     (Method::GET, "/api/v1/persons/{person_id}/cases", CASE_READERS, Some(Scope::CasesRead)),
@@ -251,7 +263,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "meta", description = "About this API"),
         (name = "persons", description = "Persons' records: register, read (audited), change with the version read, search"),
         (name = "households", description = "Households: who lives with whom, and since when"),
-        (name = "budgets", description = "A household's budget: monthly resources and charges, the reste à vivre per consumption unit per day against the organisation's threshold, the history of budgets, the debts. Amounts in integer cents. Read by those who read a person's situation (audited)"),
+        (name = "budgets", description = "A household's budget: monthly resources and charges, the reste à vivre per consumption unit per day against the organisation's threshold, the history of budgets, the debts; draw up a new budget, add a debt. Amounts in integer cents. Read by those who read a person's situation (audited), written by workers"),
         (name = "cases", description = "Cases (accompagnements): a person's cases, open one, read one (audited), change its status with the version read. Another team's case answers 404, as an unknown one."),
         (name = "assessments", description = "A case's assessments per life domain: the worker's need level beside the person's own rating; list and read (audited), record, correct with the version read"),
         (name = "plans", description = "A case's action plan: goals in the person's words with their life domains, steps, victories; read (audited), add, change goals and steps with the version read"),
@@ -308,6 +320,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::show_household))
         .routes(routes!(persons::add_member))
         .routes(routes!(household_budget::show))
+        .routes(routes!(household_budget::create_budget))
+        .routes(routes!(household_budget::add_debt))
         .routes(routes!(case_file::person_cases, case_file::open_case))
         .routes(routes!(case_file::show_case, case_file::change_status))
         .routes(routes!(case_file::timeline))

@@ -316,50 +316,41 @@ pub async fn add_debt(
     let t = &ctx.t;
     let s = style(t);
     let mut errors: Vec<(&'static str, String)> = vec![];
-    let creditor = form.creditor.trim();
-    if creditor.is_empty() {
-        errors.push(("creditor", t.msg("budget-error-creditor")));
-    } else if creditor.chars().count() > 200 {
-        errors.push(("creditor", t.msg("budget-error-too-long")));
-    }
-    let amount = match parse_cents(&form.amount, s) {
-        Ok(c) if c < 0 => {
-            errors.push(("amount", t.msg("budget-error-negative")));
-            0
-        }
-        Ok(c) => c,
+    let mut cents = |name: &'static str, text: &str| match parse_cents(text, s) {
+        Ok(c) => Some(c),
         Err(e) => {
-            errors.push(("amount", money_problem(t, e)));
-            0
+            errors.push((name, money_problem(t, e)));
+            None
         }
     };
+    let amount = cents("amount", &form.amount);
     let monthly = match form.monthly.trim() {
-        "" => None,
-        typed => match parse_cents(typed, s) {
-            Ok(c) if c < 0 => {
-                errors.push(("monthly", t.msg("budget-error-negative")));
-                None
-            }
-            Ok(c) => Some(c),
-            Err(e) => {
-                errors.push(("monthly", money_problem(t, e)));
-                None
-            }
-        },
+        "" => Some(None),
+        typed => cents("monthly", typed).map(Some),
     };
-    if form.plan.chars().count() > 500 {
-        errors.push(("plan", t.msg("budget-error-too-long")));
-    }
-    let procedure = if form.procedure.is_empty() { "none" } else { form.procedure.as_str() };
-    if !DEBT_PROCEDURES.contains(&procedure) {
-        errors.push(("procedure", t.msg("budget-error-procedure")));
-    }
-    if !errors.is_empty() {
+    let checked = domain::budget::check_debt(
+        &form.creditor,
+        amount.unwrap_or(0),
+        monthly.flatten(),
+        &form.plan,
+        &form.procedure,
+    );
+    let procedure = match checked {
+        Ok(p) => Some(p),
+        Err(problems) => {
+            errors.extend(problems.into_iter().map(|(f, p)| (f, t.msg(p.message_id()))));
+            None
+        }
+    };
+    let (Some(amount), Some(monthly), Some(procedure), true) =
+        (amount, monthly, procedure, errors.is_empty())
+    else {
         // Read again to show the page with what was typed: audited like any view.
         audit_read(&state, &meta, &signed_in, id).await?;
         let page = page(&state, ctx, &signed_in, id, form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
+    };
+    let creditor = form.creditor.trim();
     let plan = form.plan.trim();
     let new = NewDebt {
         id: Uuid::now_v7(),

@@ -194,4 +194,66 @@ engine_tests! {
         let (_, token) = app.api_token(id(&stranger), "ccas-autre", "persons:read", far).await;
         assert_eq!(app.bearer(reqwest::Method::GET, &api, &token).await.status(), 404);
     }
+
+    async fn a_workers_token_draws_up_a_budget_and_adds_a_debt_through_the_api(db) {
+        let app = TestApp::spawn(db).await;
+        let alice = member(&app, ORG, "Alice", Role::Worker, &[]).await;
+        let sup = member(&app, ORG, "Sophie", Role::Supervisor, &[]).await;
+        let (household, child) = household(&app, &alice).await;
+        let far = Ts::from(time::OffsetDateTime::now_utc() + time::Duration::days(30));
+        let id = |b: &Browser| b.id.parse::<uuid::Uuid>().map(domain::UserId::from_uuid).unwrap();
+        let (_, write) = app.api_token(id(&alice), ORG, "persons:write", far).await;
+        let (_, read) = app.api_token(id(&alice), ORG, "persons:read", far).await;
+        let (_, sup_write) = app.api_token(id(&sup), ORG, "persons:write", far).await;
+        let client = TestApp::new_client();
+        let post = |path: String, token: &str, body: serde_json::Value| {
+            client.post(app.url(&path)).bearer_auth(token.to_owned()).json(&body).send()
+        };
+        let budgets = format!("/api/v1/households/{household}/budgets");
+        let lines = serde_json::json!([
+            {"side": "resource", "category": "salary", "amount_cents": 150_000},
+            {"side": "charge", "category": "rent", "amount_cents": 60_000},
+            {"side": "charge", "category": "food", "amount_cents": 30_000},
+        ]);
+
+        // Refused, each field named: an unknown category, a negative amount, the child whose
+        // birth date is unknown not said adult or child.
+        let res = post(budgets.clone(), &write, serde_json::json!({
+            "budget_date": "2026-11-01",
+            "lines": [{"side": "charge", "category": "casino", "amount_cents": -5}],
+        })).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["lines[0].category", "lines[0].amount_cents", &format!("members.{child}.band")]);
+        assert_eq!(post(budgets.clone(), &read, serde_json::json!({"budget_date": "2026-11-01", "lines": lines})).await.unwrap().status(), 403, "a read scope writes nothing");
+        assert_eq!(post(budgets.clone(), &sup_write, serde_json::json!({"budget_date": "2026-11-01", "lines": lines})).await.unwrap().status(), 404, "supervisors read budgets, never draw them up");
+
+        // The child said a child in shared custody: 1 + 0.15 UC; food does not count.
+        let res = post(budgets.clone(), &write, serde_json::json!({
+            "budget_date": "2026-11-01", "lines": lines,
+            "members": [{"person_id": child, "band": "child", "shared_custody": true}],
+        })).await.unwrap();
+        assert_eq!(res.status(), 201);
+        let body: serde_json::Value = res.json().await.unwrap();
+        // (1 500 − 600) ÷ 1.15 ÷ 30 = 26.086… → 26,08 per UC per day.
+        assert_eq!(body["latest"]["units_hundredths"], 115);
+        assert_eq!(body["latest"]["charges_cents"], 60_000);
+        assert_eq!(body["latest"]["per_unit_daily_cents"], 2_608);
+        assert_eq!(body["latest"]["lines"].as_array().unwrap().len(), 3);
+
+        let debts = format!("/api/v1/households/{household}/debts");
+        let res = post(debts.clone(), &write, serde_json::json!({"creditor": " ", "amount_cents": -1, "procedure_status": "bankrupt"})).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["creditor", "amount_cents", "procedure_status"]);
+        let res = post(debts, &write, serde_json::json!({"creditor": "Énergie Ouest", "amount_cents": 84_250, "monthly_cents": 5_000, "procedure_status": "file_lodged"})).await.unwrap();
+        assert_eq!(res.status(), 201);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!((body["debts"][0]["creditor"].as_str(), body["debts"][0]["procedure_status"].as_str()), (Some("Énergie Ouest"), Some("file_lodged")));
+        // The page shows what the API recorded.
+        let text = visible_text(&alice.page(&app, &format!("/households/{household}/budget")).await);
+        assert!(text.contains("Énergie Ouest") && text.contains("26,08"), "{text}");
+    }
 }
