@@ -75,14 +75,14 @@ pub enum DecisionProblem {
 }
 
 pub const MAX_REASON_CHARS: usize = 1000;
+
+/// The fields refused, each with why.
+pub type DecisionProblems = Vec<(&'static str, DecisionProblem)>;
 const MAX_POSTPONE_DAYS: i64 = 5 * 366;
 
 impl DecisionInput<'_> {
     /// The decision and its reason, or the fields refused.
-    pub fn parse(
-        &self,
-        today: Date,
-    ) -> Result<(Decision, Option<String>), Vec<(&'static str, DecisionProblem)>> {
+    pub fn parse(&self, today: Date) -> Result<(Decision, Option<String>), DecisionProblems> {
         let reason = self.reason.trim();
         let reason_ok = !reason.is_empty() && reason.chars().count() <= MAX_REASON_CHARS;
         let mut problems = Vec::new();
