@@ -113,6 +113,13 @@ audit_actions! {
     /// Someone listened to or downloaded a voice note's recording (the details name the person
     /// and the case).
     VoiceNoteListened => "voice_note_listened",
+    /// A decision on a line of the retention review list (approve, postpone, hold), with the
+    /// DPO's reason.
+    RetentionDecided => "retention_decided",
+    /// A person's file was anonymised by retention (the subject's id only, no content).
+    Anonymised => "anonymised",
+    /// A person's file was moved to the restricted archive by retention.
+    RetentionArchived => "retention_archived",
 }
 
 impl std::fmt::Display for AuditAction {

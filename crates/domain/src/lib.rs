@@ -35,6 +35,7 @@ pub mod plans;
 pub mod policy;
 pub mod referrals;
 pub mod reminders;
+pub mod retention;
 pub mod search;
 pub mod tasks;
 pub mod totp;

@@ -1337,6 +1337,14 @@ mod document_tests {
 /// their content.
 pub const PRIVACY_REGISTER_READERS: Rule = Rule::RolesOrInstanceAdmin(&[Role::Manager, Role::Dpo]);
 
+/// Who reads the retention review list (issue 12, ADR 0034): the DPO and the organisation's
+/// managers. The list names persons by their record's id only, never by name or content.
+pub const RETENTION_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Dpo]);
+
+/// Who decides on a line of the review list (approve, postpone, hold) and sets the
+/// organisation's retention durations: the same two roles.
+pub const RETENTION_DECIDERS: Rule = Rule::Roles(&[Role::Manager, Role::Dpo]);
+
 /// Who reads the partner directory: every role that works with persons, and the instance's
 /// administrators (who keep it with the managers). Not the DPO (no case work) nor partner
 /// users (who see only referrals sent to them).

@@ -8,6 +8,7 @@ mod bench_cmd;
 mod config;
 mod files_cmd;
 mod import_cmd;
+mod retention_cmd;
 mod token_cmd;
 
 use std::path::PathBuf;
@@ -87,6 +88,11 @@ enum Command {
         /// Folder in which each backup gets its own passerelle-backup-YYYYMMDDTHHMMSSZ folder.
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
+    },
+    /// Retention of persons' files: the review list, anonymisation and archiving.
+    Retention {
+        #[command(subcommand)]
+        command: retention_cmd::RetentionCommand,
     },
     /// Documents' stored files.
     Files {
@@ -288,6 +294,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::BenchData(args) => bench_cmd::run(settings, args).await,
         Command::Backup { to } => backup::backup(&settings, &to).await,
         Command::Files { command } => files_cmd::run(&settings, command).await,
+        Command::Retention { command } => retention_cmd::run(&settings, command).await,
         Command::Restore { from } => backup::restore(&settings, &from).await,
         Command::Demo { command: DemoCommand::Seed { seed } } => {
             let settings = settings.for_demo();
@@ -397,6 +404,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     // Packages to partner instances are delivered with retries (ADR 0029).
     let federation = web::federation::jobs::FederationJobs::new(db.clone()).map_err(Failure)?;
     let registry = web::federation::jobs::register(registry, federation);
+    // Files fall due, are reviewed, then anonymised or archived once a day (ADR 0034).
+    let registry = web::privacy::jobs::register(registry, app.state().config.files.store.clone());
     // The digest goes out at the end of the day, not whenever a server first started.
     store::mail::anchor_digest_schedule(&db, store::Ts::now()).await?;
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());

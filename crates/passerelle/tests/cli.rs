@@ -12,6 +12,7 @@ use testkit::engine_tests;
 
 mod backup;
 mod document_files;
+mod retention;
 
 const KEY: &str = "cli-test-secret-key-0123456789abcdef0123";
 
@@ -487,6 +488,7 @@ fn help_lists_every_command() {
         "backup",
         "restore",
         "files",
+        "retention",
     ] {
         assert!(text.contains(command), "{text}");
     }

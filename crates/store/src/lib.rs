@@ -46,6 +46,7 @@ pub mod persons;
 pub mod plans;
 pub mod referrals;
 pub mod reminders;
+pub mod retention;
 pub mod second_factor;
 pub mod sessions;
 pub mod tasks;

@@ -8,6 +8,7 @@
 
 mod budgets;
 mod federation;
+pub mod links;
 mod people;
 mod service;
 

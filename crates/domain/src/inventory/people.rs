@@ -129,8 +129,11 @@ pub static TABLES: &[Table] = &[
         name: "case_delegations",
         purpose: SocialSupport,
         columns: &[
-            (FreeText, &["end_reason"]),
-            (Activity, &["delegate_was_co_referent", "starts_at", "ends_at", "ended_at"]),
+            // `end_reason` is a code (returned, replaced), not typed text.
+            (
+                Activity,
+                &["delegate_was_co_referent", "starts_at", "ends_at", "ended_at", "end_reason"],
+            ),
             (
                 Reference,
                 &[
@@ -266,8 +269,9 @@ pub static TABLES: &[Table] = &[
         name: "document_shares",
         purpose: Referrals,
         columns: &[
-            (ThirdParty, &["recipient", "recipient_label"]),
-            (Activity, &["expires_at", "revoked_at", "use_count", "last_used_at"]),
+            (ThirdParty, &["recipient_label"]),
+            // `recipient` is a code (person, partner); the label names them.
+            (Activity, &["recipient", "expires_at", "revoked_at", "use_count", "last_used_at"]),
             (Credentials, &["token_hash"]),
             (Reference, &["id", "organisation_id", "document_id", "revoked_by", "created_by"]),
             (Technical, &["created_at", "updated_at", "version"]),
@@ -499,6 +503,29 @@ pub static TABLES: &[Table] = &[
                     "created_by",
                 ],
             ),
+            (Technical, &["created_at", "updated_at", "version"]),
+        ],
+    },
+    Table {
+        name: "retention_reviews",
+        purpose: SocialSupport,
+        columns: &[
+            // The DPO's written reason for a postponement or a legal hold.
+            (FreeText, &["reason"]),
+            (
+                Activity,
+                &[
+                    "last_contact_on",
+                    "due_on",
+                    "minor",
+                    "decision",
+                    "until_on",
+                    "decided_at",
+                    "outcome",
+                    "processed_at",
+                ],
+            ),
+            (Reference, &["id", "organisation_id", "person_id", "decided_by"]),
             (Technical, &["created_at", "updated_at", "version"]),
         ],
     },

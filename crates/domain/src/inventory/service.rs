@@ -345,6 +345,34 @@ pub static TABLES: &[Table] = &[
         columns: &[(Credentials, &["code_hash", "used_at"]), (Reference, &["user_id"])],
     },
     Table {
+        name: "retention_file_deletions",
+        purpose: Operations,
+        columns: &[
+            // The random name of an object already unlinked from every record.
+            (Reference, &["organisation_id"]),
+            (Technical, &["object_name", "recorded_at"]),
+        ],
+    },
+    Table {
+        name: "retention_settings",
+        purpose: Operations,
+        columns: &[
+            (Reference, &["organisation_id", "updated_by"]),
+            (
+                Technical,
+                &[
+                    "case_months",
+                    "minor_months",
+                    "audit_months",
+                    "after_due",
+                    "grace_days",
+                    "updated_at",
+                    "version",
+                ],
+            ),
+        ],
+    },
+    Table {
         name: "sessions",
         purpose: Accounts,
         columns: &[

@@ -1,10 +1,13 @@
-//! Privacy operations (issue 12). This slice: the data inventory and the register of
-//! processing built from it (ADR 0033), for the DPO, managers and instance administrators, as
-//! a page and as CSV and Markdown downloads.
+//! Privacy operations (issue 12): the data inventory and the register of processing built
+//! from it (ADR 0033), for the DPO, managers and instance administrators, as a page and as CSV
+//! and Markdown downloads; the retention review list and settings (ADR 0034) for the DPO and
+//! managers, and the daily retention job.
 
+pub mod jobs;
 mod register;
+mod retention;
 
-use domain::policy::PRIVACY_REGISTER_READERS;
+use domain::policy::{PRIVACY_REGISTER_READERS, RETENTION_DECIDERS, RETENTION_READERS};
 
 use crate::routes::Routes;
 
@@ -13,4 +16,9 @@ pub fn router() -> Routes {
         .get("/privacy/register", PRIVACY_REGISTER_READERS, register::page)
         .get("/privacy/register.csv", PRIVACY_REGISTER_READERS, register::csv)
         .get("/privacy/register.md", PRIVACY_REGISTER_READERS, register::markdown)
+        .get("/privacy/retention", RETENTION_READERS, retention::list)
+        .get("/privacy/retention/decide", RETENTION_DECIDERS, retention::decide_form)
+        .post("/privacy/retention/decide", RETENTION_DECIDERS, retention::decide)
+        .get("/privacy/retention/settings", RETENTION_READERS, retention::settings_form)
+        .post("/privacy/retention/settings", RETENTION_DECIDERS, retention::save_settings)
 }

@@ -33,6 +33,7 @@ mod plans;
 mod privacy;
 mod referrals;
 mod reminders;
+mod retention;
 mod settings;
 mod shell;
 mod tasks;
