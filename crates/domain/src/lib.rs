@@ -36,6 +36,7 @@ pub mod policy;
 pub mod referrals;
 pub mod reminders;
 pub mod search;
+pub mod subject_access;
 pub mod tasks;
 pub mod totp;
 pub mod voice_notes;

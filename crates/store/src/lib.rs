@@ -48,6 +48,7 @@ pub mod referrals;
 pub mod reminders;
 pub mod second_factor;
 pub mod sessions;
+pub mod subject_access;
 pub mod tasks;
 pub mod teams;
 pub mod throttle;
