@@ -35,5 +35,6 @@ mod referrals;
 mod reminders;
 mod settings;
 mod shell;
+mod subject_access;
 mod tasks;
 mod voice_notes;
