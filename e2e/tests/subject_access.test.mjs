@@ -57,6 +57,7 @@ describe('subject access requests', () => {
           main.getByRole('link', { name: l.nav }).click(),
         ]);
         assert.equal(await page.locator('h1').innerText(), l.title);
+        assert.equal(await main.getByRole('link', { name: l.nav }).getAttribute('aria-current'), 'page');
         await check(page, `subject-requests-${locale}`);
 
         // Found by name, then chosen.

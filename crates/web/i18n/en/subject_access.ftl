@@ -152,3 +152,4 @@ subject-table-tasks = Tasks about you
 subject-table-urgency-flags = Urgencies
 subject-table-visits = Visits at the front desk
 subject-table-voice-notes = Voice notes
+api-tokens-scope-privacy-export = Export a person's data for their subject access request

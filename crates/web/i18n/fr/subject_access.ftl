@@ -152,3 +152,4 @@ subject-table-tasks = Tâches vous concernant
 subject-table-urgency-flags = Urgences
 subject-table-visits = Passages à l'accueil
 subject-table-voice-notes = Notes vocales
+api-tokens-scope-privacy-export = Exporter les données d'une personne pour sa demande d'accès

@@ -4,6 +4,7 @@
 //! files in a zip, and a readable PDF — reviewed for third parties and released by the DPO or
 //! a manager. Under `/privacy`, beside the register of processing.
 
+pub mod api;
 mod downloads;
 mod export;
 mod pages;

@@ -132,7 +132,7 @@ async fn index_page(
         typed,
         today: iso_date(day),
         errors,
-        chrome: Chrome::new(ctx, state, Nav::Privacy),
+        chrome: Chrome::new(ctx, state, Nav::SubjectRequests),
     })
 }
 
@@ -366,7 +366,7 @@ async fn show_page(
         today: iso_date(today(signed_in)),
         errors,
         notice,
-        chrome: Chrome::new(ctx, state, Nav::Privacy),
+        chrome: Chrome::new(ctx, state, Nav::SubjectRequests),
     })
 }
 

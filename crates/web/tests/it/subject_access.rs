@@ -327,6 +327,37 @@ engine_tests! {
         }
     }
 
+    async fn the_api_gives_the_export_to_a_token_of_its_scope_only(db) {
+        let app = TestApp::spawn(db).await;
+        let dpo = member(&app, "ccas", "Delphine", Role::Dpo, &[]).await;
+        let org = org_id(&app, "ccas").await;
+        let (person, _) = household(&app, org).await;
+        let id = log_request(&app, &dpo, "ZqUsedname", person, "2026-11-02").await;
+        let user = domain::UserId::from_uuid(dpo.id.parse().unwrap());
+        let expires = Ts::from(time::OffsetDateTime::now_utc() + time::Duration::days(30));
+        let path = format!("/api/v1/privacy/requests/{id}/export");
+        let (_, narrow) = app.api_token(user, "ccas", "persons:read", expires).await;
+        assert_eq!(app.bearer(reqwest::Method::GET, &path, &narrow).await.status(), 403);
+        let (_, token) = app.api_token(user, "ccas", "privacy:export", expires).await;
+        let res = app.bearer(reqwest::Method::GET, &path, &token).await;
+        assert_eq!(res.status(), 200);
+        let text = res.text().await.unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["format"], "passerelle-subject-access/1");
+        assert_eq!(json["data"]["persons"][0]["birth_name"], "ZqBirthname");
+        assert_eq!(json["households"][0]["members"], 2);
+        assert!(!text.to_lowercase().contains("xmem"));
+        let missing = format!("/api/v1/privacy/requests/{}/export", uuid::Uuid::now_v7());
+        assert_eq!(app.bearer(reqwest::Method::GET, &missing, &token).await.status(), 404);
+        // Logged on the request like a download.
+        let made = store::subject_access::exports_of(&app.state.db, org, id.parse().unwrap()).await.unwrap();
+        assert_eq!(made.iter().map(|x| x.format.as_str()).collect::<Vec<_>>(), ["json"]);
+        // Documented, with its scope.
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let op = &doc["paths"]["/api/v1/privacy/requests/{request_id}/export"]["get"];
+        assert!(op["security"].as_array().unwrap().contains(&serde_json::json!({ "bearer": ["privacy:export"] })));
+    }
+
     async fn every_exported_table_has_a_title_in_both_languages(db) {
         let app = TestApp::spawn(db).await;
         let fr = web::i18n::Tr::new(app.state.i18n.clone(), web::i18n::Locale::Fr);
