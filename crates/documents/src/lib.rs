@@ -41,6 +41,8 @@ pub enum Template {
     AidDecision,
     /// The minutes of a commission session.
     AidMinutes,
+    /// The readable export of everything about a person, for a subject access request.
+    SubjectAccess,
 }
 
 impl Template {
@@ -54,6 +56,7 @@ impl Template {
             Template::Domiciliation => "domiciliation",
             Template::AidDecision => "aid_decision",
             Template::AidMinutes => "aid_minutes",
+            Template::SubjectAccess => "subject_access",
         }
     }
 
@@ -66,6 +69,7 @@ impl Template {
             Template::Domiciliation => include_str!("../templates/domiciliation.typ"),
             Template::AidDecision => include_str!("../templates/aid_decision.typ"),
             Template::AidMinutes => include_str!("../templates/aid_minutes.typ"),
+            Template::SubjectAccess => include_str!("../templates/subject_access.typ"),
         }
     }
 }

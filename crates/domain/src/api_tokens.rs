@@ -59,6 +59,9 @@ scopes! {
     AidWrite => "aid:write",
     ReportsRead => "reports:read",
     AuditRead => "audit:read",
+    /// The subject access export of a person (ADR 0035): the most complete read there is,
+    /// included in no other scope but `all`.
+    PrivacyExport => "privacy:export",
     /// Everything the user may do themselves.
     All => "all",
 }
@@ -297,6 +300,7 @@ mod tests {
                 "aid:write",
                 "reports:read",
                 "audit:read",
+                "privacy:export",
                 "all"
             ]
         );

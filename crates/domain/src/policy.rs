@@ -1345,6 +1345,14 @@ pub const RETENTION_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Dpo]);
 /// organisation's retention durations: the same two roles.
 pub const RETENTION_DECIDERS: Rule = Rule::Roles(&[Role::Manager, Role::Dpo]);
 
+/// Who handles the persons' requests about their data (GDPR art. 15–21; issue 12 point 4,
+/// ADR 0035): the DPO and the organisation's managers (DOMAIN.md §3.1: the DPO handles subject
+/// requests; the manager is the role that exports person data). They log requests, extend and
+/// answer them, review and release the export and make it. The export is the one place where
+/// the DPO reads a file's content: for the person who asked for it, every export audited.
+/// Instance administrators are not among them (no organisation's persons).
+pub const SUBJECT_REQUEST_HANDLERS: Rule = Rule::Roles(&[Role::Manager, Role::Dpo]);
+
 /// Who reads the partner directory: every role that works with persons, and the instance's
 /// administrators (who keep it with the managers). Not the DPO (no case work) nor partner
 /// users (who see only referrals sent to them).

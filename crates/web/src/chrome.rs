@@ -33,6 +33,8 @@ pub enum Nav {
     Notifications,
     Audit,
     Privacy,
+    /// The data-subject requests (under /privacy, with a menu entry of their own).
+    SubjectRequests,
     Jobs,
     Federation,
     None,

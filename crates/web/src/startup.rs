@@ -46,6 +46,7 @@ pub fn routes() -> Routes {
         .merge(crate::api_tokens::router())
         .merge(audit::router())
         .merge(crate::privacy::router())
+        .merge(crate::subject_access::router())
         .merge(crate::admin::router())
         .merge(crate::assessments::router())
         .merge(crate::jobs::router())

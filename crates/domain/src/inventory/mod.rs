@@ -11,6 +11,7 @@ mod federation;
 pub mod links;
 mod people;
 mod service;
+mod subject_access;
 
 /// Every table: those about the persons followed, then those of the service itself.
 pub fn tables() -> impl Iterator<Item = &'static Table> {
@@ -19,6 +20,7 @@ pub fn tables() -> impl Iterator<Item = &'static Table> {
         .chain(budgets::TABLES.iter())
         .chain(federation::TABLES.iter())
         .chain(service::TABLES.iter())
+        .chain(subject_access::TABLES.iter())
 }
 
 /// What a column holds. The codes are shown and exported: never rename one.

@@ -248,6 +248,13 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         domain::policy::DOMICILIATION_WRITERS,
         Some(Scope::PersonsWrite),
     ),
+    // The subject access export (ADR 0035): its own scope, for the DPO and managers.
+    (
+        Method::GET,
+        "/api/v1/privacy/requests/{request_id}/export",
+        domain::policy::SUBJECT_REQUEST_HANDLERS,
+        Some(Scope::PrivacyExport),
+    ),
 ];
 
 #[derive(OpenApi)]
@@ -270,6 +277,7 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         (name = "referrals", description = "A case's referrals to services of the partner directory, with the consent they rest on, the items shared and their steps: list and read (audited)"),
         (name = "aid", description = "Aid requests of a case (amounts in cents): list, prepare, read (audited) with their steps, move on their way, decide those a worker or a manager decides, record the payment; the commission's sessions with their agenda and their decisions in one go; the statistics inputs by type"),
         (name = "domiciliation", description = "A person's domiciliation (élection de domicile): the elections with their renewal and end, the mail kept for them; start and end an election, register mail, record its collection. Reception may do it all; every read is audited"),
+        (name = "privacy", description = "Data-subject requests: the export of everything about the person who asked (audited, logged on the request), with the scope `privacy:export`"),
         (name = "notes", description = "A case's timeline and its notes: list with a cursor and filters (confidential notes only for those who may read them), read (audited), write, correct with the version read, delete with a reason (a tombstone stays)")
     )
 )]
@@ -351,6 +359,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(person_domiciliation::end))
         .routes(routes!(person_domiciliation::add_mail))
         .routes(routes!(person_domiciliation::collect))
+        .routes(routes!(crate::subject_access::api::export))
 }
 
 /// The API's routes with their rules; the document describing them is served from them.

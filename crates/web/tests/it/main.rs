@@ -36,5 +36,6 @@ mod reminders;
 mod retention;
 mod settings;
 mod shell;
+mod subject_access;
 mod tasks;
 mod voice_notes;

@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 160;
+const KNOWN_ROUTES: usize = 169;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -138,6 +138,8 @@ enum Param {
     Peer,
     /// A referral received by A from a partner instance, with an answer package sent back.
     FederatedReferral,
+    /// A data-subject request about A's person (access, open).
+    SubjectRequest,
     /// A document received with that referral.
     FederatedDocument,
 }
@@ -179,6 +181,7 @@ impl Param {
                 | Param::AidSession
                 | Param::Mail
                 | Param::FederatedReferral
+                | Param::SubjectRequest
         )
     }
 }
@@ -295,6 +298,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         }
         (_, "peer_id") => Some(Param::Peer),
         (_, "federated_id") => Some(Param::FederatedReferral),
+        (path, "request_id") if path.contains("/privacy/requests/") => Some(Param::SubjectRequest),
         (path, "document_id") if path.starts_with("/referrals/inbox/") => {
             Some(Param::SharedDocument)
         }
@@ -559,6 +563,7 @@ struct OrgIds {
     aid: uuid::Uuid,
     aid_session: uuid::Uuid,
     mail: uuid::Uuid,
+    subject_request: uuid::Uuid,
     peer: uuid::Uuid,
     federated: uuid::Uuid,
     federated_document: uuid::Uuid,
@@ -596,6 +601,7 @@ struct ForeignIds {
     aid_requests: Vec<(&'static str, uuid::Uuid)>,
     aid_sessions: Vec<(&'static str, uuid::Uuid)>,
     mail: Vec<(&'static str, uuid::Uuid)>,
+    subject_requests: Vec<(&'static str, uuid::Uuid)>,
     federated: Vec<(&'static str, uuid::Uuid)>,
 }
 
@@ -700,6 +706,7 @@ impl Plan {
             Param::Aid => self.a.aid.to_string(),
             Param::AidSession => self.a.aid_session.to_string(),
             Param::Mail => self.a.mail.to_string(),
+            Param::SubjectRequest => self.a.subject_request.to_string(),
             Param::Peer => self.a.peer.to_string(),
             Param::FederatedReferral => self.a.federated.to_string(),
             Param::FederatedDocument => self.a.federated_document.to_string(),
@@ -757,6 +764,7 @@ impl Plan {
             Param::Aid => labelled(&self.b.aid_requests),
             Param::AidSession => labelled(&self.b.aid_sessions),
             Param::Mail => labelled(&self.b.mail),
+            Param::SubjectRequest => labelled(&self.b.subject_requests),
             Param::FederatedReferral => labelled(&self.b.federated),
             Param::FeedToken
             | Param::LinkToken
@@ -1469,6 +1477,13 @@ engine_tests! {
         let (b_aid, b_aid_session) = aid_of(db, org_b, b_person, b_case, b_worker_id, false).await;
         let a_mail = mail_of(db, org_a, a_person).await;
         let b_mail = mail_of(db, org_b, b_person).await;
+        let subject_request = |org, person, by| async move {
+            let day = time::macros::date!(2026 - 11 - 02);
+            let kind = domain::subject_access::Kind::Access;
+            store::subject_access::create(db, org, person, kind, day, by, Ts::now()).await.unwrap()
+        };
+        let a_subject_request = subject_request(org_a, a_person, a_worker_id).await;
+        let b_subject_request = subject_request(org_b, b_person, b_worker_id).await;
         // Federation (ADR 0029): a peer, a referral received from it by A (with a document and
         // an answer package sent back) and one by B; A's sent referral has its package.
         let (peer, a_federated, a_federated_document, b_federated) =
@@ -1477,6 +1492,7 @@ engine_tests! {
             mail: a_mail,
             aid: a_aid,
             aid_session: a_aid_session,
+            subject_request: a_subject_request,
             peer,
             federated: a_federated,
             federated_document: a_federated_document,
@@ -1583,6 +1599,7 @@ engine_tests! {
             aid_requests: vec![("aid request of a case of B", b_aid)],
             aid_sessions: vec![("commission session of B", b_aid_session)],
             mail: vec![("mail kept for a person of B", b_mail)],
+            subject_requests: vec![("subject request about a person of B", b_subject_request)],
             received: vec![("referral received by B", b_received)],
             federated: vec![("referral received by B from a partner instance", b_federated)],
             consents: vec![("consent of a person of B", b_consent)],

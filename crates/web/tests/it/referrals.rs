@@ -353,6 +353,36 @@ engine_tests! {
         assert!(list.contains("Foyer hors Passerelle") && list.contains("Sent"));
     }
 
+    async fn withdrawing_consent_stops_the_letter_to_a_partner_outside_at_once_and_the_export_keeps_the_consent(db) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let id = refer(&app, &w, &w.outside, &["identity:name"]).await;
+        let letter = format!("/referrals/{id}/letter");
+        assert_eq!(w.alice.get(&app, &letter).await.status(), 200);
+        let register = w.alice.page(&app, &format!("/persons/{}/consents", w.person)).await;
+        let consent = register.split("/consents/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+        let res = w.alice.post(&app, &format!("/persons/{}/consents/{consent}/withdraw", w.person), &[("version", "1")]).await;
+        assert_eq!(res.status(), 303);
+        // The very next request: the shared items can no longer be printed for the partner.
+        assert_eq!(w.alice.get(&app, &letter).await.status(), 404);
+        assert!(!w.alice.page(&app, &format!("/referrals/{id}")).await.contains(&letter));
+        // The person's subject access export holds the consent, withdrawn, and what it covered.
+        let dpo = crate::helpers::member(&app, A, "Delphine", domain::accounts::Role::Dpo, &[]).await;
+        let form = [("person_query", "Durand"), ("kind", "access"), ("received_on", "2026-11-20"), ("person_id", w.person.as_str())];
+        let res = dpo.post(&app, "/privacy/requests", &form).await;
+        assert_eq!(res.status(), 303);
+        let request = location(&res).trim_start_matches("/privacy/requests/").split('?').next().unwrap().to_owned();
+        let res = dpo.get(&app, &format!("/privacy/requests/{request}/export.zip")).await;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("export.json").unwrap(), &mut text).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let consents = json["data"]["consents"].as_array().unwrap();
+        assert_eq!(consents.len(), 1);
+        assert!(consents[0]["withdrawn_at"].is_string() && consents[0]["given_on"].is_string());
+        assert!(json["data"]["referral_items"].as_array().unwrap().iter().any(|i| i["item"] == "name"), "{text}");
+    }
+
     async fn the_api_reads_a_case_s_referrals_with_their_items_and_steps(db) {
         let app = TestApp::spawn(db).await;
         let w = world(&app).await;

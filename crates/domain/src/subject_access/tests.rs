@@ -1,0 +1,135 @@
+use std::collections::BTreeSet;
+
+use time::macros::date;
+
+use super::*;
+use crate::inventory;
+
+#[test]
+fn every_table_with_data_about_persons_is_exported_or_excluded_for_a_stated_reason() {
+    let missing: Vec<&str> =
+        personal_tables().map(|t| t.name).filter(|t| plan_of(t).is_none()).collect();
+    assert!(missing.is_empty(), "tables with personal data the export plan forgets: {missing:?}");
+    // And nothing planned that the inventory does not know (a renamed table).
+    for (table, _) in PLAN {
+        assert!(inventory::tables().any(|t| t.name == *table), "{table} is not in the inventory");
+    }
+}
+
+#[test]
+fn only_tables_excluded_for_one_of_four_reasons_stay_out_of_the_export() {
+    // Excluding a table is a decision of ADR 0035: this list changes with it.
+    let excluded: BTreeSet<&str> =
+        PLAN.iter().filter(|(_, p)| matches!(p, Plan::Excluded(_))).map(|(t, _)| *t).collect();
+    assert_eq!(
+        excluded,
+        BTreeSet::from([
+            "federation_documents",
+            "federation_packages",
+            "federation_referrals",
+            "form_drafts",
+            "import_uploads",
+            "partner_import_uploads",
+            "person_terms",
+        ])
+    );
+}
+
+#[test]
+fn links_name_columns_the_inventory_has_and_parents_that_are_exported() {
+    for (table, plan) in PLAN {
+        let t = inventory::tables().find(|t| t.name == *table).unwrap();
+        let has = |c: &str| t.tagged().any(|(n, _)| n == c);
+        match plan {
+            Plan::Export(Link::Record) => assert!(has("id") && has("merged_into_id")),
+            Plan::Export(Link::Person(c) | Link::Case(c) | Link::Household(c)) => {
+                assert!(has(c), "{table}.{c}")
+            }
+            Plan::Export(Link::PersonOrCase { person, case }) => assert!(has(person) && has(case)),
+            Plan::Export(Link::Under { column, parent }) => {
+                assert!(has(column), "{table}.{column}");
+                assert!(
+                    matches!(plan_of(parent), Some(Plan::Export(_))),
+                    "{table}: parent {parent} is not exported"
+                );
+                let p = inventory::tables().find(|t| t.name == *parent).unwrap();
+                assert!(p.tagged().any(|(n, _)| n == "id"), "{parent}.id");
+            }
+            Plan::AccessLog | Plan::Excluded(_) => {}
+        }
+    }
+}
+
+#[test]
+fn exported_columns_are_those_about_the_person() {
+    let persons = inventory::tables().find(|t| t.name == "persons").unwrap();
+    let cols: Vec<&str> = exported_columns(persons).into_iter().map(|(c, _)| c).collect();
+    assert!(cols.contains(&"birth_name") && cols.contains(&"own_words"));
+    assert!(cols.contains(&"protector_name"));
+    assert!(!cols.contains(&"id") && !cols.contains(&"created_by") && !cols.contains(&"version"));
+}
+
+#[test]
+fn the_deadline_is_one_month_or_three_once_extended_counted_in_calendar_months() {
+    assert_eq!(deadline(date!(2026 - 11 - 26), false), date!(2026 - 12 - 26));
+    assert_eq!(deadline(date!(2026 - 11 - 26), true), date!(2027 - 02 - 26));
+    assert_eq!(deadline(date!(2027 - 01 - 31), false), date!(2027 - 02 - 28));
+    assert_eq!(deadline(date!(2028 - 01 - 31), false), date!(2028 - 02 - 29));
+    assert_eq!(deadline(date!(2026 - 12 - 31), true), date!(2027 - 03 - 31));
+}
+
+#[test]
+fn only_open_requests_past_their_deadline_are_overdue() {
+    let d = date!(2026 - 12 - 26);
+    assert!(!overdue(Status::Open, d, d));
+    assert!(overdue(Status::Open, d, date!(2026 - 12 - 27)));
+    assert!(!overdue(Status::Answered, d, date!(2027 - 01 - 27)));
+    assert!(!overdue(Status::Refused, d, date!(2027 - 01 - 27)));
+}
+
+#[test]
+fn an_extension_needs_a_reason_and_happens_once_on_an_open_request() {
+    assert_eq!(check_extension(Status::Open, false, "  "), Err(Problem::ReasonRequired));
+    assert_eq!(check_extension(Status::Open, true, "x"), Err(Problem::AlreadyExtended));
+    assert_eq!(check_extension(Status::Answered, false, "x"), Err(Problem::Closed));
+    assert_eq!(check_extension(Status::Open, false, " Volume ").as_deref(), Ok("Volume"));
+}
+
+#[test]
+fn a_refusal_needs_its_reason_and_an_answer_comes_after_receipt() {
+    let r = date!(2026 - 11 - 20);
+    assert_eq!(
+        check_answer(Status::Open, r, Status::Refused, r, ""),
+        Err(Problem::RefusalReasonRequired)
+    );
+    assert_eq!(
+        check_answer(Status::Open, r, Status::Answered, date!(2026 - 11 - 19), ""),
+        Err(Problem::BeforeReceipt)
+    );
+    assert_eq!(check_answer(Status::Open, r, Status::Answered, r, " "), Ok(None));
+    assert_eq!(check_answer(Status::Answered, r, Status::Answered, r, ""), Err(Problem::Closed));
+    assert_eq!(check_answer(Status::Open, r, Status::Open, r, ""), Err(Problem::Closed));
+}
+
+#[test]
+fn codes_read_back() {
+    for k in Kind::ALL {
+        assert_eq!(Kind::parse(k.code()), Some(k));
+    }
+    for s in Status::ALL {
+        assert_eq!(Status::parse(s.code()), Some(s));
+    }
+    assert!(Kind::Access.gives_data() && Kind::Portability.gives_data());
+    assert!(!Kind::Erasure.gives_data());
+}
+
+#[test]
+fn a_note_naming_a_household_member_is_found_whatever_the_accents_but_not_the_person_s_own_name() {
+    let index = NameIndex::new(["Kévin DURAND", "Mme Lefèvre (voisine)"], ["Marie Durand"]);
+    assert!(mentions_third_party(&index, "Vu avec kevin ce matin"));
+    assert!(mentions_third_party(&index, "La voisine, Mme LEFEVRE, aide"));
+    assert!(!mentions_third_party(&index, "Mme Durand est venue seule"));
+    assert!(!mentions_third_party(&index, "Rendez-vous à la CAF"));
+    assert_eq!(index.found_in("Kevin et Lefevre"), ["kevin", "lefevre"]);
+    assert!(NameIndex::new([], ["x"]).is_empty());
+}
