@@ -40,7 +40,7 @@ pub fn link(table: &str) -> Option<Link> {
         "aid_requests" | "cases" | "consents" | "household_members" | "person_distinct"
         | "person_resources" | "person_revisions" | "person_terms" | "referrals"
         | "urgency_flags" | "visits" | "voice_notes" | "documents" | "domiciliations"
-        | "retention_reviews" => PERSON,
+        | "retention_reviews" | "subject_requests" => PERSON,
         "person_merges" => Link::Person("survivor_id"),
         "appointments" | "tasks" => PERSON_OR_CASE,
         "assessment_drafts"
@@ -65,6 +65,7 @@ pub fn link(table: &str) -> Option<Link> {
         "referral_items" | "referral_steps" => parent("referral_id", "referrals"),
         "budget_lines" | "budget_members" => parent("budget_id", "budgets"),
         "domiciliation_mail" => parent("domiciliation_id", "domiciliations"),
+        "subject_request_exports" => parent("request_id", "subject_requests"),
         // Packages sent about one of our referrals (a received package's subject is the copy).
         "federation_packages" => parent("subject_id", "referrals"),
         "households" => Link::Household("id"),

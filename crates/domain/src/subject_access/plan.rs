@@ -114,6 +114,7 @@ pub static PLAN: &[(&str, Plan)] = &[
     ("referral_items", Export(Under { column: "referral_id", parent: "referrals" })),
     ("referral_steps", Export(Under { column: "referral_id", parent: "referrals" })),
     ("referrals", Export(Person("person_id"))),
+    ("retention_reviews", Export(Person("person_id"))),
     ("subject_request_exports", Export(Under { column: "request_id", parent: "subject_requests" })),
     ("subject_requests", Export(Person("person_id"))),
     ("tasks", Export(PersonOrCase { person: "person_id", case: "case_id" })),

@@ -135,6 +135,8 @@ pub static PLAN: &[(&str, Action)] = &[
     ("referral_steps", Action::Scrub(&[("note", Null)])),
     ("referrals", Action::Scrub(&[("reason", Empty), ("request", Empty)])),
     ("retention_reviews", Action::Scrub(&[("reason", Null)])),
+    // The request stays as proof it was answered in time (kind, dates, status); its words go.
+    ("subject_requests", Action::Scrub(&[("extension_reason", Null), ("answer_note", Null)])),
     // A manual task's title must stay present (a constraint ties it to the kind).
     ("tasks", Action::Scrub(&[("title", EmptyIfSet), ("details", Null)])),
     ("urgency_flags", Action::Scrub(&[("note", Null), ("close_note", Null)])),

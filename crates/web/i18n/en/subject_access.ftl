@@ -146,6 +146,7 @@ subject-table-plan-victories = Victories
 subject-table-referral-items = Information shared with partners
 subject-table-referral-steps = Steps of referrals
 subject-table-referrals = Referrals to partners
+subject-table-retention_reviews = Review of how long the file is kept
 subject-table-subject-request-exports = Exports made for your requests
 subject-table-subject-requests = Your requests about your data
 subject-table-tasks = Tasks about you

@@ -146,6 +146,7 @@ subject-table-plan-victories = Victoires
 subject-table-referral-items = Informations partagées avec des partenaires
 subject-table-referral-steps = Étapes des orientations
 subject-table-referrals = Orientations vers des partenaires
+subject-table-retention_reviews = Examen de la durée de conservation du dossier
 subject-table-subject-request-exports = Exports faits pour vos demandes
 subject-table-subject-requests = Vos demandes sur vos données
 subject-table-tasks = Tâches vous concernant
