@@ -199,6 +199,7 @@ engine_tests! {
             ("reminder_flag_hours", "300"), ("reminder_assessment_months", "3"),
             ("reminder_referral_days", "91"),
             ("reminder_mail_days", "15"),
+            ("budget_day_divisor", "30"),
         ];
         let res = w.manager.post(&app, "/admin/organisation", &fields).await;
         assert_eq!(res.status(), 422);
