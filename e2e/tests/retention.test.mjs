@@ -129,7 +129,7 @@ describe('retention decisions', () => {
         page.getByRole('button', { name: 'Enregistrer les réglages' }).click(),
       ]);
       // The run, as an administrator would start it, on the demo's own database.
-      const bin = process.env.PASSERELLE_BIN;
+      const bin = process.env.PASSERELLE_BIN || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'target', 'debug', 'passerelle');
       const run = spawnSync(bin, ['retention', 'run'], {
         env: {
           ...process.env,
