@@ -31,11 +31,6 @@ use crate::errors::WebError;
 use crate::i18n::Tr;
 use crate::persons::api::ApiProblem;
 
-fn conflict(ctx: &Ctx, sent: i64, current: i64) -> Failure {
-    let error = ctx.conflict_message(sent, current);
-    Failure::Answer(Box::new((StatusCode::CONFLICT, Json(ApiProblem { error })).into_response()))
-}
-
 fn status_event(
     org: domain::OrganisationId,
     me: domain::UserId,
@@ -98,12 +93,12 @@ pub async fn move_to(
         return Err(ctx.refuse(StatusCode::CONFLICT, "not_allowed", "aid-error-move"));
     };
     if input.version != r.version {
-        return Err(conflict(&ctx, input.version, r.version));
+        return Err(ctx.version_conflict(input.version, r.version));
     }
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     if !store::aid::move_to(&mut tx, &r, input.version, to, me, Ts::now()).await? {
-        return Err(conflict(&ctx, input.version, r.version + 1));
+        return Err(ctx.version_conflict(input.version, r.version + 1));
     }
     audit_trail::record(&mut tx, &ctx.meta, status_event(org, me, r.id, to)).await?;
     tx.commit().await?;
@@ -185,12 +180,12 @@ pub async fn pay(
         refused_fields(&ctx, p)
     })?;
     if input.version != r.version {
-        return Err(conflict(&ctx, input.version, r.version));
+        return Err(ctx.version_conflict(input.version, r.version));
     }
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     if !store::aid::pay(&mut tx, &r, input.version, &payment, me, Ts::now()).await? {
-        return Err(conflict(&ctx, input.version, r.version + 1));
+        return Err(ctx.version_conflict(input.version, r.version + 1));
     }
     audit_trail::record(&mut tx, &ctx.meta, status_event(org, me, r.id, Status::Paid)).await?;
     tx.commit().await?;
@@ -550,7 +545,7 @@ pub async fn decide(
         if !store::aid::decide(&mut tx, r, *version, d, me, now).await? {
             // Someone changed a request meanwhile: nothing of this call is written.
             drop(tx);
-            return Err(conflict(&ctx, *version, r.version));
+            return Err(ctx.version_conflict(*version, r.version));
         }
         let event =
             status_event(org, me, r.id, d.outcome).detail("aid_session", session.id.to_string());

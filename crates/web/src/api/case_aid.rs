@@ -338,10 +338,7 @@ pub async fn decide(
         return Err(ctx.refuse(StatusCode::CONFLICT, "not_decidable", "aid-error-move"));
     }
     if input.version != r.version {
-        let error = ctx.conflict_message(input.version, r.version);
-        return Err(Failure::Answer(Box::new(
-            (StatusCode::CONFLICT, Json(ApiProblem { error })).into_response(),
-        )));
+        return Err(ctx.version_conflict(input.version, r.version));
     }
     let typed = DecisionInput {
         outcome: input.outcome,
@@ -356,10 +353,7 @@ pub async fn decide(
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     if !store::aid::decide(&mut tx, &r, input.version, &decision, me, Ts::now()).await? {
-        let error = ctx.conflict_message(input.version, r.version + 1);
-        return Err(Failure::Answer(Box::new(
-            (StatusCode::CONFLICT, Json(ApiProblem { error })).into_response(),
-        )));
+        return Err(ctx.version_conflict(input.version, r.version + 1));
     }
     let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
         .by(me)

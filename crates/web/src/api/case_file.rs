@@ -148,6 +148,14 @@ impl Ctx {
         self.field(field, code, self.t.msg(message_id))
     }
 
+    /// 409 `version_conflict`: the version sent is not the record's `current` one.
+    pub(super) fn version_conflict(&self, sent: i64, current: i64) -> Failure {
+        let error = self.conflict_message(sent, current);
+        Failure::Answer(Box::new(
+            (StatusCode::CONFLICT, Json(ApiProblem { error })).into_response(),
+        ))
+    }
+
     pub(super) fn conflict_message(&self, sent: i64, current: i64) -> ApiProblemDetail {
         let message = self.t.msg_args(
             "persons-api-error-conflict",

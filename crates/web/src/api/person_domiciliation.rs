@@ -269,20 +269,14 @@ pub async fn end(
     let e = domain::domiciliation::parse_end(&input.end_date, &input.end_reason, since)
         .map_err(|p| refused(&ctx, p))?;
     let c = running.ok_or(WebError::Internal("an end parsed without a running election"))?;
-    let conflict = |current: i64| {
-        let error = ctx.conflict_message(input.version, current);
-        Failure::Answer(Box::new(
-            (StatusCode::CONFLICT, Json(ApiProblem { error })).into_response(),
-        ))
-    };
     if input.version != c.version {
-        return Err(conflict(c.version));
+        return Err(ctx.version_conflict(input.version, c.version));
     }
     let now = Ts::now();
     if !store::domiciliations::end(&state.db, org, c.id, input.version, e.end, e.reason, now)
         .await?
     {
-        return Err(conflict(c.version + 1));
+        return Err(ctx.version_conflict(input.version, c.version + 1));
     }
     let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
         .by(signed_in.actor.user_id)
