@@ -37,6 +37,7 @@ pub mod referrals;
 pub mod reminders;
 pub mod retention;
 pub mod search;
+pub mod statistics;
 pub mod subject_access;
 pub mod tasks;
 pub mod totp;
