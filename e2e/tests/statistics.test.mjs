@@ -33,12 +33,12 @@ describe('activity statistics and their drill-down', () => {
     ['fr-FR', {
       nav: 'Navigation principale', link: 'Statistiques', title: "Statistiques d'activité", from: 'Du', to: 'Au', show: 'Afficher',
       followed: 'Accompagnements en cours pendant la période', scope: 'Toute la structure', behind: /accompagnements? derrière ce chiffre/,
-      back: 'Retour aux statistiques', reversed: 'La date de fin est avant la date de début.', contacts: 'Contacts par type',
+      back: 'Retour aux statistiques', csv: 'Télécharger en CSV', suppressed: 'masqué', reversed: 'La date de fin est avant la date de début.', contacts: 'Contacts par type',
     }],
     ['en-GB', {
       nav: 'Main navigation', link: 'Statistics', title: 'Activity statistics', from: 'From', to: 'To', show: 'Show',
       followed: 'Cases followed during the period', scope: 'The whole organisation', behind: /cases? behind this figure/,
-      back: 'Back to the statistics', reversed: 'The end date is before the start date.', contacts: 'Contacts by type',
+      back: 'Back to the statistics', csv: 'Download as CSV', suppressed: 'suppressed', reversed: 'The end date is before the start date.', contacts: 'Contacts by type',
     }],
   ]) {
     test(`the manager reads the figures and the cases behind one (${locale})`, async () => {
@@ -69,6 +69,11 @@ describe('activity statistics and their drill-down', () => {
         // The chart is an image with its title, and its table says the same.
         await page.getByRole('img', { name: w.contacts }).waitFor();
         await assertAccessible(page, `statistics-dashboard-${locale}`);
+        // The export for outside the team downloads as a file, small counts suppressed.
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: w.csv }).click()]);
+        assert.match(download.suggestedFilename(), /^statistiques-.*\.csv$/);
+        const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+        assert.match(csv, new RegExp(w.suppressed));
 
         const row = page.getByRole('row', { name: new RegExp(`^${w.followed}`) });
         const link = row.getByRole('link');

@@ -39,6 +39,7 @@ pub mod retention;
 pub mod search;
 pub mod statistics;
 pub mod subject_access;
+pub mod suppression;
 pub mod tasks;
 pub mod totp;
 pub mod voice_notes;

@@ -110,3 +110,15 @@ stats-col-referent = Referent
 stats-col-opened = Opened on
 stats-col-status = State
 stats-closed-on = Closed on { $date }
+
+stats-col-other = No answer or other
+stats-all-services = All services
+stats-export-heading = Export for outside the team
+stats-export-hint = The same figures, without any name; counts under 5 are suppressed, with as many other cells as needed so that they cannot be worked out from the totals. Every export is logged.
+stats-export-csv = Download as CSV
+stats-export-xlsx = Download as XLSX (spreadsheet)
+stats-export-suppressed = suppressed
+stats-export-suppressed-note = “suppressed”: a count under { $threshold }, or hidden so that one cannot be worked out from the totals (statistical confidentiality).
+stats-export-col-section = Section
+stats-export-col-item = Figure
+stats-export-col-count = Count

@@ -110,3 +110,15 @@ stats-col-referent = Référent·e
 stats-col-opened = Ouvert le
 stats-col-status = État
 stats-closed-on = Clos le { $date }
+
+stats-col-other = Sans réponse ou autre
+stats-all-services = Tous les services
+stats-export-heading = Exporter pour l'extérieur de l'équipe
+stats-export-hint = Les mêmes chiffres, sans aucun nom ; les effectifs de moins de 5 sont masqués, avec ce qu'il faut d'autres cases pour qu'on ne puisse pas les retrouver par les totaux. Chaque export est tracé.
+stats-export-csv = Télécharger en CSV
+stats-export-xlsx = Télécharger en XLSX (tableur)
+stats-export-suppressed = masqué
+stats-export-suppressed-note = « masqué » : effectif de moins de { $threshold }, ou masqué pour qu'il ne puisse pas être déduit des totaux (secret statistique).
+stats-export-col-section = Rubrique
+stats-export-col-item = Chiffre
+stats-export-col-count = Effectif

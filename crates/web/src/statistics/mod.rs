@@ -6,16 +6,18 @@
 //! each one reads (a manager the organisation, a supervisor their teams, a worker their
 //! caseload), and a team or worker outside it answers "not found".
 
+mod export;
 mod pages;
+
+pub use export::{Line, lines};
 
 use domain::policy::STATISTICS_READERS;
 
 use crate::routes::Routes;
 
 pub fn router() -> Routes {
-    Routes::new().get("/statistics", STATISTICS_READERS, pages::dashboard).get(
-        "/statistics/cases",
-        STATISTICS_READERS,
-        pages::cases,
-    )
+    Routes::new()
+        .get("/statistics", STATISTICS_READERS, pages::dashboard)
+        .get("/statistics/cases", STATISTICS_READERS, pages::cases)
+        .get("/statistics/export", STATISTICS_READERS, export::export)
 }

@@ -36,6 +36,9 @@ pub struct StatsQuery {
     figure: String,
     #[serde(default)]
     code: Option<String>,
+    /// The export's format (`csv`, `xlsx`).
+    #[serde(default)]
+    pub(super) format: Option<String>,
 }
 
 /// One option of a select.
@@ -62,15 +65,15 @@ impl Filters {
 }
 
 /// What the figures are about, resolved and allowed.
-struct Resolved {
-    org: OrganisationId,
-    scope: StatsScope,
-    period: Period,
-    span: Span,
+pub(super) struct Resolved {
+    pub(super) org: OrganisationId,
+    pub(super) scope: StatsScope,
+    pub(super) period: Period,
+    pub(super) span: Span,
     /// The query string that keeps the period and the scope (`from=…&to=…&team=…`).
-    keep: Vec<(&'static str, String)>,
+    pub(super) keep: Vec<(&'static str, String)>,
     /// "Organisation", "Team Insertion", "Caseload of Alice".
-    scope_label: String,
+    pub(super) scope_label: String,
 }
 
 fn iso(d: time::Date) -> String {
@@ -90,7 +93,7 @@ fn period_problem(t: &Tr, p: PeriodProblem) -> (&'static str, String) {
 
 /// The filters and, when the period is right, what it resolves to. A team or a worker the
 /// viewer may not read is "not found", as an unknown one.
-async fn resolve(
+pub(super) async fn resolve(
     state: &AppState,
     t: &Tr,
     signed_in: &SignedIn,
@@ -290,11 +293,11 @@ fn share(t: &Tr, part: i64, whole: i64, of: &str) -> String {
     }
 }
 
-fn state_label(t: &Tr, state: &str) -> String {
+pub(super) fn state_label(t: &Tr, state: &str) -> String {
     t.msg(&format!("appointment-status-{state}"))
 }
 
-fn closure_label(t: &Tr, lists: &Lists, code: &str) -> String {
+pub(super) fn closure_label(t: &Tr, lists: &Lists, code: &str) -> String {
     if code.is_empty() {
         t.msg("stats-no-reason")
     } else {
@@ -407,7 +410,7 @@ fn figures(t: &Tr, lists: &Lists, a: &Activity, keep: &[(&'static str, String)])
     }
 }
 
-fn period_label(t: &Tr, p: &Period) -> String {
+pub(super) fn period_label(t: &Tr, p: &Period) -> String {
     t.msg_args(
         "stats-period",
         &[
@@ -428,6 +431,8 @@ pub struct DashboardPage {
     /// "Organisation, from 1 January 2025 to 31 December 2025".
     heading: String,
     figures: Option<Figures>,
+    /// The links to the same figures as files, suppressed for outside the team.
+    exports: Vec<(String, String)>,
 }
 
 pub async fn dashboard(
@@ -443,6 +448,7 @@ pub async fn dashboard(
             filters,
             heading: String::new(),
             figures: None,
+            exports: vec![],
             chrome: Chrome::new(ctx, &state, Nav::Statistics),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -452,6 +458,19 @@ pub async fn dashboard(
     let page = DashboardPage {
         heading: format!("{} — {}", r.scope_label, period_label(t, &r.period)),
         figures: Some(figures(t, &lists, &activity, &r.keep)),
+        exports: ["csv", "xlsx"]
+            .into_iter()
+            .map(|format| {
+                let mut pairs: Vec<(&str, &str)> =
+                    r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                pairs.push(("format", format));
+                let href = format!(
+                    "/statistics/export?{}",
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                );
+                (href, t.msg(&format!("stats-export-{format}")))
+            })
+            .collect(),
         filters,
         chrome: Chrome::new(ctx, &state, Nav::Statistics),
     };

@@ -148,6 +148,36 @@ engine_tests! {
         let text = visible_text(&res.text().await.unwrap());
         assert!(text.contains("La date de fin est avant la date de début."), "{text}");
 
+        // The export for outside the team: no name, small counts suppressed, audited.
+        let res = manager.get(&app, &format!("/statistics/export?{year}&format=csv")).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let csv = res.text().await.unwrap();
+        assert!(csv.contains("Accompagnements ouverts,masqué"), "3 cases opened, under 5: {csv}");
+        assert!(csv.contains("Accompagnements clos,0"), "a zero names nobody: {csv}");
+        assert!(csv.contains("Téléphone,masqué") && csv.contains("Total des contacts,masqué"), "{csv}");
+        assert!(!csv.to_uppercase().contains("DURAND") && !csv.contains("Alice"), "no name: {csv}");
+        let res = manager.get(&app, &format!("/statistics/export?{year}&format=xlsx")).await;
+        assert_eq!(res.status(), 200);
+        let bytes = res.bytes().await.unwrap();
+        let (_, table) = web::persons::import::files::read(&bytes).expect("the XLSX opens");
+        let rows: Vec<Vec<String>> = table.rows.iter().map(|r| r.cells.clone()).collect();
+        assert!(
+            rows.iter().any(|r| r.len() >= 3 && r[1] == "Accompagnements ouverts" && r[2] == "masqué"),
+            "{rows:?}"
+        );
+        assert!(rows.iter().any(|r| r.len() >= 3 && r[1] == "Accompagnements clos" && r[2] == "0"), "{rows:?}");
+        let org = store::organisations::find_by_slug(&app.state.db, ORG).await.unwrap().unwrap().id;
+        let filter = store::audit::AuditFilter {
+            action: Some(domain::audit::AuditAction::Export),
+            ..store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org))
+        };
+        let events = store::audit::search(&app.state.db, &filter, None, 10).await.unwrap().events;
+        assert_eq!(events.len(), 2, "each export is logged");
+        assert!(events.iter().all(|e| e.details.as_deref().is_some_and(|d| d.contains("statistics"))));
+        assert_eq!(reception.get(&app, &format!("/statistics/export?{year}&format=csv")).await.status(), 404);
+        assert_eq!(manager.get(&app, &format!("/statistics/export?{year}&format=pdf")).await.status(), 404);
+
         // In English.
         let text = visible_text(&manager.get_en(&app, &format!("/statistics?{year}")).await);
         assert!(text.contains("The whole organisation — from 01/01/2026 to 31/12/2026"), "{text}");
