@@ -463,3 +463,159 @@ pub async fn worker_in_teams<'c>(
     let workers = workers(exec, organisation_id, &scope).await?;
     Ok(workers.iter().any(|(id, _)| *id == user))
 }
+
+/// How a life domain's need level moved between the first and the latest assessment of the
+/// cases that rated it at least twice.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DomainChange {
+    pub code: String,
+    /// Cases with two ratings or more of the domain: the denominator.
+    pub cases: i64,
+    /// Less need at the latest assessment than at the first.
+    pub improved: i64,
+    pub same: i64,
+    pub worsened: i64,
+}
+
+/// The follow-up checks after closure that fell due in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct CheckCounts {
+    pub due: i64,
+    pub done: i64,
+    pub missed: i64,
+    /// Of the done checks, those that recorded a wellbeing (0–10), and its sum; likewise
+    /// the power to act.
+    pub wellbeing_n: i64,
+    pub wellbeing_sum: i64,
+    pub power_n: i64,
+    pub power_sum: i64,
+}
+
+/// Goals and victories of the plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct PlanCounts {
+    /// Goals in the plans of the cases followed, set before the period's end.
+    pub goals: i64,
+    /// Goals achieved in the period (the timeline's "achieved" events, each goal once).
+    pub achieved: i64,
+    /// Victories recorded with a date in the period, and the cases they were in.
+    pub victories: i64,
+    pub cases_with_victory: i64,
+}
+
+/// What the article calls success: the change in needs, goals reached, victories, and
+/// whether the change held after closure.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outcomes {
+    pub domains: Vec<DomainChange>,
+    pub plans: PlanCounts,
+    pub checks: CheckCounts,
+    /// Per life domain of the done checks: held, partly, not held.
+    pub held: Vec<(String, String, i64)>,
+}
+
+/// The outcome figures of `scope` for `span`, whose local days are `first_day` to `last_day`:
+/// four aggregate queries.
+#[tracing::instrument(skip_all)]
+pub async fn outcomes<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+    first_day: time::Date,
+    last_day: time::Date,
+) -> Result<Outcomes, StoreError> {
+    let mut exec = exec.into();
+
+    // First and latest rating of each domain of each case followed, up to the period's end.
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    args.push(Arg::Date(last_day));
+    let last = args.len();
+    let sql = format!(
+        "WITH rated AS (SELECT a.case_id, r.domain_code, r.need_level, \
+         ROW_NUMBER() OVER (PARTITION BY a.case_id, r.domain_code \
+         ORDER BY a.assessed_on, a.created_at, a.id) AS first_n, \
+         ROW_NUMBER() OVER (PARTITION BY a.case_id, r.domain_code \
+         ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC) AS last_n, \
+         count(*) OVER (PARTITION BY a.case_id, r.domain_code) AS n \
+         FROM assessments a JOIN assessment_ratings r ON r.assessment_id = a.id \
+         JOIN cases c ON c.id = a.case_id \
+         WHERE a.organisation_id = $1 AND c.organisation_id = $1 AND {FOLLOWED}{filter} \
+         AND r.need_level IS NOT NULL AND a.assessed_on <= ${last}) \
+         SELECT f.domain_code AS code, count(*) AS cases, \
+         CAST(COALESCE(sum(CASE WHEN l.need_level < f.need_level THEN 1 ELSE 0 END), 0) AS BIGINT) AS improved, \
+         CAST(COALESCE(sum(CASE WHEN l.need_level = f.need_level THEN 1 ELSE 0 END), 0) AS BIGINT) AS same, \
+         CAST(COALESCE(sum(CASE WHEN l.need_level > f.need_level THEN 1 ELSE 0 END), 0) AS BIGINT) AS worsened \
+         FROM rated f JOIN rated l ON l.case_id = f.case_id AND l.domain_code = f.domain_code \
+         AND l.last_n = 1 \
+         WHERE f.first_n = 1 AND f.n >= 2 GROUP BY f.domain_code ORDER BY f.domain_code"
+    );
+    let domains: Vec<DomainChange> = sql!(dyn as DomainChange, fetch_all, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    args.push(Arg::Date(first_day));
+    let first = args.len();
+    args.push(Arg::Date(last_day));
+    let last = args.len();
+    let sql = format!(
+        "SELECT \
+         (SELECT count(*) FROM plan_goals g JOIN cases c ON c.id = g.case_id \
+         WHERE g.organisation_id = $1 AND c.organisation_id = $1 AND {FOLLOWED}{filter} \
+         AND g.created_at < $3) AS goals, \
+         (SELECT count(DISTINCT e.subject_id) FROM case_entries e JOIN cases c ON c.id = e.case_id \
+         WHERE e.organisation_id = $1 AND c.organisation_id = $1 AND e.kind = 'goal' \
+         AND e.detail = 'achieved' AND e.occurred_at >= $2 AND e.occurred_at < $3{filter}) AS achieved, \
+         (SELECT count(*) FROM plan_victories v JOIN cases c ON c.id = v.case_id \
+         WHERE v.organisation_id = $1 AND c.organisation_id = $1 \
+         AND v.occurred_on >= ${first} AND v.occurred_on <= ${last}{filter}) AS victories, \
+         (SELECT count(DISTINCT v.case_id) FROM plan_victories v JOIN cases c ON c.id = v.case_id \
+         WHERE v.organisation_id = $1 AND c.organisation_id = $1 \
+         AND v.occurred_on >= ${first} AND v.occurred_on <= ${last}{filter}) AS cases_with_victory"
+    );
+    let plans: PlanCounts = sql!(dyn as PlanCounts, fetch_one, &mut exec, &sql, args)?;
+
+    // Checks after closure that fell due in the period, whatever the case's state now.
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    args.push(Arg::Date(first_day));
+    let first = args.len();
+    args.push(Arg::Date(last_day));
+    let last = args.len();
+    let checks_from = format!(
+        "FROM case_follow_ups k JOIN cases c ON c.id = k.case_id \
+         WHERE k.organisation_id = $1 AND c.organisation_id = $1 \
+         AND k.due_on >= ${first} AND k.due_on <= ${last}{filter}"
+    );
+    let sql = format!(
+        "SELECT count(*) AS due, \
+         CAST(COALESCE(sum(CASE WHEN k.status = 'done' THEN 1 ELSE 0 END), 0) AS BIGINT) AS done, \
+         CAST(COALESCE(sum(CASE WHEN k.status = 'missed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS missed, \
+         count(CASE WHEN k.status = 'done' THEN k.wellbeing END) AS wellbeing_n, \
+         CAST(COALESCE(sum(CASE WHEN k.status = 'done' THEN k.wellbeing END), 0) AS BIGINT) AS wellbeing_sum, \
+         count(CASE WHEN k.status = 'done' THEN k.power_to_act END) AS power_n, \
+         CAST(COALESCE(sum(CASE WHEN k.status = 'done' THEN k.power_to_act END), 0) AS BIGINT) AS power_sum \
+         {checks_from}"
+    );
+    let checks: CheckCounts = sql!(dyn as CheckCounts, fetch_one, &mut exec, &sql, args.clone())?;
+    #[derive(sqlx::FromRow)]
+    struct HeldRow {
+        domain_code: String,
+        outcome: String,
+        count: i64,
+    }
+    let sql = format!(
+        "SELECT d.domain_code, d.outcome, count(*) AS count \
+         FROM case_follow_up_domains d JOIN case_follow_ups k ON k.id = d.follow_up_id \
+         JOIN cases c ON c.id = k.case_id \
+         WHERE d.organisation_id = $1 AND k.status = 'done' AND {} \
+         GROUP BY d.domain_code, d.outcome ORDER BY d.domain_code, d.outcome",
+        checks_from
+            .trim_start_matches("FROM case_follow_ups k JOIN cases c ON c.id = k.case_id WHERE ")
+    );
+    let held: Vec<HeldRow> = sql!(dyn as HeldRow, fetch_all, &mut exec, &sql, args)?;
+    let held = held.into_iter().map(|h| (h.domain_code, h.outcome, h.count)).collect();
+
+    Ok(Outcomes { domains, plans, checks, held })
+}

@@ -14,6 +14,7 @@ use store::statistics::{self, Activity, Span};
 use store::{Db, Ts};
 use support::{at, organisation, person, user};
 use testkit::engine_tests;
+use time::Date;
 use time::macros::datetime;
 use uuid::Uuid;
 
@@ -103,7 +104,42 @@ struct World {
     referrals: Vec<Referral>,
     documents: Vec<Document>,
     services: Vec<Uuid>,
+    ratings: Vec<Rating>,
+    goals: Vec<Goal>,
+    achieved: Vec<(usize, Ts)>,
+    victories: Vec<(usize, Date)>,
+    checks: Vec<Check>,
 }
+
+/// A need level of a domain at an assessment of a case.
+struct Rating {
+    case: usize,
+    assessment: usize,
+    on: Date,
+    domain: &'static str,
+    level: Option<i64>,
+}
+
+struct Goal {
+    case: usize,
+    created: Ts,
+}
+
+struct Check {
+    case: usize,
+    due: Date,
+    status: &'static str,
+    wellbeing: Option<i64>,
+    power: Option<i64>,
+    held: Vec<(&'static str, &'static str)>,
+}
+
+/// A date between 2024-01-01 and 2026-12-31.
+fn day(rng: &mut Lcg) -> Date {
+    time::macros::date!(2024 - 01 - 01) + time::Duration::days(rng.below(1_096) as i64)
+}
+
+const DOMAINS: [&str; 3] = ["housing", "income", "health"];
 
 const NOTE_TYPES: [&str; 3] = ["interview", "home_visit", "phone"];
 const REASONS: [Option<&str>; 4] = [Some("goals_reached"), Some("moved"), Some("no_contact"), None];
@@ -379,6 +415,145 @@ async fn world(db: &Db, slug: &str) -> World {
         documents.push(d);
     }
 
+    // Assessments: up to three a case, each rating some domains (a level or none).
+    let mut ratings = Vec::new();
+    let mut assessment = 0;
+    for (case, c) in cases.iter().enumerate() {
+        for _ in 0..rng.below(4) {
+            let id = Uuid::now_v7();
+            let on = day(&mut rng);
+            run!(
+                db,
+                "INSERT INTO assessments (id, organisation_id, case_id, assessed_on, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+                id,
+                org.as_uuid(),
+                c.id.as_uuid(),
+                on,
+                at(0)
+            );
+            for domain in DOMAINS {
+                if rng.below(4) == 0 {
+                    continue;
+                }
+                let level = (rng.below(6) != 0).then(|| rng.below(5) as i64);
+                run!(
+                    db,
+                    "INSERT INTO assessment_ratings (id, organisation_id, assessment_id, domain_code, need_level, \
+                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                    Uuid::now_v7(),
+                    org.as_uuid(),
+                    id,
+                    domain,
+                    level,
+                    at(0)
+                );
+                ratings.push(Rating { case, assessment, on, domain, level });
+            }
+            assessment += 1;
+        }
+    }
+    // Goals, some achieved (some twice: reopened, achieved again), and victories.
+    let mut goals = Vec::new();
+    let mut achieved = Vec::new();
+    for i in 0..30 {
+        let case = rng.below(40) as usize;
+        let id = Uuid::now_v7();
+        let created = rng.time();
+        run!(
+            db,
+            "INSERT INTO plan_goals (id, organisation_id, case_id, person_words, status, position, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'Trouver un logement', 'active', $4, $5, $5)",
+            id,
+            org.as_uuid(),
+            cases[case].id.as_uuid(),
+            i as i64,
+            created
+        );
+        goals.push(Goal { case, created });
+        let times = match rng.below(5) {
+            0 | 1 => 0,
+            4 => 2,
+            _ => 1,
+        };
+        for _ in 0..times {
+            let when = rng.time();
+            run!(
+                db,
+                "INSERT INTO case_entries (id, organisation_id, case_id, kind, occurred_at, subject_id, summary, detail, \
+                 created_at, updated_at) VALUES ($1, $2, $3, 'goal', $4, $5, 'Trouver un logement', 'achieved', $4, $4)",
+                Uuid::now_v7(),
+                org.as_uuid(),
+                cases[case].id.as_uuid(),
+                when,
+                id
+            );
+            achieved.push((i, when));
+        }
+    }
+    let mut victories = Vec::new();
+    for _ in 0..30 {
+        let case = rng.below(40) as usize;
+        let on = day(&mut rng);
+        run!(
+            db,
+            "INSERT INTO plan_victories (id, organisation_id, case_id, occurred_on, person_words, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'J''ai ouvert un compte', $5, $5)",
+            Uuid::now_v7(),
+            org.as_uuid(),
+            cases[case].id.as_uuid(),
+            on,
+            at(0)
+        );
+        victories.push((case, on));
+    }
+    // Follow-up checks after closure, done with their outcomes, missed or still to do.
+    let mut checks = Vec::new();
+    for _ in 0..30 {
+        let case = rng.below(40) as usize;
+        let due = day(&mut rng);
+        let status = ["scheduled", "done", "done", "missed"][rng.below(4) as usize];
+        let done = status == "done";
+        let wellbeing = (done && rng.below(4) != 0).then(|| rng.below(11) as i64);
+        let power = (done && rng.below(4) != 0).then(|| rng.below(11) as i64);
+        let id = Uuid::now_v7();
+        run!(
+            db,
+            "INSERT INTO case_follow_ups (id, organisation_id, case_id, due_on, status, done_on, wellbeing, \
+             power_to_act, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+            id,
+            org.as_uuid(),
+            cases[case].id.as_uuid(),
+            due,
+            status,
+            done.then_some(due),
+            wellbeing,
+            power,
+            at(0)
+        );
+        let mut held = Vec::new();
+        if done {
+            for domain in DOMAINS {
+                if rng.below(2) == 0 {
+                    let outcome = ["held", "partly", "not_held"][rng.below(3) as usize];
+                    run!(
+                        db,
+                        "INSERT INTO case_follow_up_domains (id, organisation_id, follow_up_id, domain_code, outcome, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                        Uuid::now_v7(),
+                        org.as_uuid(),
+                        id,
+                        domain,
+                        outcome,
+                        at(0)
+                    );
+                    held.push((domain, outcome));
+                }
+            }
+        }
+        checks.push(Check { case, due, status, wellbeing, power, held });
+    }
+
     World {
         org,
         team_a,
@@ -390,6 +565,11 @@ async fn world(db: &Db, slug: &str) -> World {
         referrals,
         documents,
         services,
+        ratings,
+        goals,
+        achieved,
+        victories,
+        checks,
     }
 }
 
@@ -558,6 +738,87 @@ impl World {
     }
 }
 
+impl World {
+    fn expected_outcomes(
+        &self,
+        scope: &StatsScope,
+        span: Span,
+        first: Date,
+        last: Date,
+    ) -> statistics::Outcomes {
+        let scoped = |i: usize| self.in_scope(&self.cases[i], scope);
+        let followed = |i: usize| scoped(i) && Self::followed(&self.cases[i], span);
+        let mut o = statistics::Outcomes::default();
+        for domain in DOMAINS {
+            let (mut cases, mut improved, mut same, mut worsened) = (0, 0, 0, 0);
+            for case in (0..self.cases.len()).filter(|&i| followed(i)) {
+                let mut rated: Vec<&Rating> = self
+                    .ratings
+                    .iter()
+                    .filter(|r| {
+                        r.case == case && r.domain == domain && r.level.is_some() && r.on <= last
+                    })
+                    .collect();
+                if rated.len() < 2 {
+                    continue;
+                }
+                rated.sort_by_key(|r| (r.on, r.assessment));
+                let (a, b) = (rated[0].level.unwrap(), rated[rated.len() - 1].level.unwrap());
+                cases += 1;
+                improved += i64::from(b < a);
+                same += i64::from(b == a);
+                worsened += i64::from(b > a);
+            }
+            if cases > 0 {
+                o.domains.push(statistics::DomainChange {
+                    code: domain.to_owned(),
+                    cases,
+                    improved,
+                    same,
+                    worsened,
+                });
+            }
+        }
+        o.domains.sort_by(|a, b| a.code.cmp(&b.code));
+        o.plans.goals =
+            self.goals.iter().filter(|g| followed(g.case) && g.created < span.until).count() as i64;
+        o.plans.achieved = self
+            .achieved
+            .iter()
+            .filter(|(g, when)| scoped(self.goals[*g].case) && in_span(*when, span))
+            .map(|(g, _)| *g)
+            .collect::<BTreeSet<_>>()
+            .len() as i64;
+        let victories: Vec<&(usize, Date)> = self
+            .victories
+            .iter()
+            .filter(|(c, on)| scoped(*c) && *on >= first && *on <= last)
+            .collect();
+        o.plans.victories = victories.len() as i64;
+        o.plans.cases_with_victory =
+            victories.iter().map(|(c, _)| *c).collect::<BTreeSet<_>>().len() as i64;
+        let mut held: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for k in self.checks.iter().filter(|k| scoped(k.case) && k.due >= first && k.due <= last) {
+            o.checks.due += 1;
+            o.checks.done += i64::from(k.status == "done");
+            o.checks.missed += i64::from(k.status == "missed");
+            if let Some(w) = k.wellbeing {
+                o.checks.wellbeing_n += 1;
+                o.checks.wellbeing_sum += w;
+            }
+            if let Some(p) = k.power {
+                o.checks.power_n += 1;
+                o.checks.power_sum += p;
+            }
+            for (d, outcome) in &k.held {
+                *held.entry(((*d).to_owned(), (*outcome).to_owned())).or_default() += 1;
+            }
+        }
+        o.held = held.into_iter().map(|((d, outcome), n)| (d, outcome, n)).collect();
+        o
+    }
+}
+
 /// The figures as the store gives them, put in the test's order (by code, by service).
 fn normalised(mut a: Activity, services: &[Uuid]) -> Activity {
     a.closures.sort_by(|x, y| x.code.cmp(&y.code));
@@ -600,6 +861,24 @@ engine_tests! {
         let org = statistics::activity(&db, w.org, &StatsScope::Organisation, span).await.unwrap();
         let team = statistics::activity(&db, w.org, &scopes[1], span).await.unwrap();
         assert!(team.cases.followed < org.cases.followed && team.contacts_total() < org.contacts_total());
+    }
+
+    async fn every_outcome_figure_is_the_count_made_by_hand(db) {
+        let db = db.migrated().await;
+        let w = world(&db, "stats-outcomes").await;
+        let span = year_2025();
+        let (first, last) = (time::macros::date!(2025 - 01 - 01), time::macros::date!(2025 - 12 - 31));
+        for scope in [StatsScope::Organisation, StatsScope::Teams(vec![w.team_a]), StatsScope::Worker(w.workers[0])] {
+            let got = statistics::outcomes(&db, w.org, &scope, span, first, last).await.unwrap();
+            let want = w.expected_outcomes(&scope, span, first, last);
+            if scope == StatsScope::Organisation {
+                assert!(want.domains.iter().map(|d| d.cases).sum::<i64>() > 3, "{want:?}");
+                assert!(want.domains.iter().any(|d| d.improved > 0) && want.domains.iter().any(|d| d.worsened > 0), "{want:?}");
+                assert!(want.plans.goals > 3 && want.plans.achieved > 1 && want.plans.victories > 3, "{want:?}");
+                assert!(want.checks.done > 1 && want.checks.wellbeing_n > 0 && !want.held.is_empty(), "{want:?}");
+            }
+            assert_eq!(got, want, "{scope:?}");
+        }
     }
 
     async fn every_drill_down_lists_exactly_the_cases_behind_its_figure(db) {

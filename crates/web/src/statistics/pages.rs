@@ -420,6 +420,111 @@ pub(super) fn period_label(t: &Tr, p: &Period) -> String {
     )
 }
 
+/// A life domain's change between first and latest assessment.
+pub struct DomainLine {
+    pub label: String,
+    pub cases: i64,
+    pub improved: String,
+    pub same: String,
+    pub worsened: String,
+}
+
+/// A life domain's outcomes at the checks after closure.
+pub struct HeldLine {
+    pub label: String,
+    pub held: i64,
+    pub partly: i64,
+    pub not_held: i64,
+}
+
+/// What the article calls success, with its denominators.
+pub struct OutcomeView {
+    pub domains: Vec<DomainLine>,
+    pub goals: String,
+    pub victories: String,
+    pub checks: String,
+    pub wellbeing: String,
+    pub power: String,
+    pub held: Vec<HeldLine>,
+}
+
+/// An average out of 10 with one decimal, and over how many.
+fn average(t: &Tr, sum: i64, n: i64) -> String {
+    if n == 0 {
+        return t.msg("stats-no-denominator");
+    }
+    let tenths = (sum * 10 + n / 2) / n;
+    t.msg_args(
+        "stats-average",
+        &[
+            ("value", &format!("{}{}{}", tenths / 10, t.msg("stats-decimal-sign"), tenths % 10)),
+            ("count", &n.to_string()),
+        ],
+    )
+}
+
+fn outcome_view(t: &Tr, lists: &Lists, o: &store::statistics::Outcomes) -> OutcomeView {
+    let domain = |code: &str| list_label(t, lists, ListName::LifeDomain, code);
+    // The denominator is the line's own "assessed twice" count, beside it.
+    let of = |n: i64, whole: i64| match percent(n, whole) {
+        Some(p) => t.msg_args(
+            "stats-share-short",
+            &[("percent", &p.to_string()), ("part", &n.to_string())],
+        ),
+        None => t.msg("stats-no-denominator"),
+    };
+    let mut held: Vec<HeldLine> = Vec::new();
+    for (code, outcome, n) in &o.held {
+        let line = match held.iter_mut().find(|h| h.label == domain(code)) {
+            Some(l) => l,
+            None => {
+                held.push(HeldLine { label: domain(code), held: 0, partly: 0, not_held: 0 });
+                held.last_mut().expect("just pushed")
+            }
+        };
+        match outcome.as_str() {
+            "held" => line.held += n,
+            "partly" => line.partly += n,
+            _ => line.not_held += n,
+        }
+    }
+    OutcomeView {
+        domains: o
+            .domains
+            .iter()
+            .map(|d| DomainLine {
+                label: domain(&d.code),
+                cases: d.cases,
+                improved: of(d.improved, d.cases),
+                same: of(d.same, d.cases),
+                worsened: of(d.worsened, d.cases),
+            })
+            .collect(),
+        goals: t.msg_args(
+            "stats-goals-achieved",
+            &[("achieved", &o.plans.achieved.to_string()), ("goals", &o.plans.goals.to_string())],
+        ),
+        victories: t.msg_args(
+            "stats-victories-count",
+            &[
+                ("victories", &o.plans.victories.to_string()),
+                ("cases", &o.plans.cases_with_victory.to_string()),
+            ],
+        ),
+        checks: t.msg_args(
+            "stats-checks-count",
+            &[
+                ("done", &o.checks.done.to_string()),
+                ("due", &o.checks.due.to_string()),
+                ("missed", &o.checks.missed.to_string()),
+            ],
+        ),
+        wellbeing: average(t, o.checks.wellbeing_sum, o.checks.wellbeing_n),
+        power: average(t, o.checks.power_sum, o.checks.power_n),
+        held,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The dashboard.
 
@@ -431,6 +536,7 @@ pub struct DashboardPage {
     /// "Organisation, from 1 January 2025 to 31 December 2025".
     heading: String,
     figures: Option<Figures>,
+    outcomes: Option<OutcomeView>,
     /// The links to the same figures as files, suppressed for outside the team.
     exports: Vec<(String, String)>,
 }
@@ -448,6 +554,7 @@ pub async fn dashboard(
             filters,
             heading: String::new(),
             figures: None,
+            outcomes: None,
             exports: vec![],
             chrome: Chrome::new(ctx, &state, Nav::Statistics),
         };
@@ -455,7 +562,11 @@ pub async fn dashboard(
     };
     let lists = store::lists::for_organisation(&state.db, r.org).await?;
     let activity = store::statistics::activity(&state.db, r.org, &r.scope, r.span).await?;
+    let outcomes =
+        store::statistics::outcomes(&state.db, r.org, &r.scope, r.span, r.period.from, r.period.to)
+            .await?;
     let page = DashboardPage {
+        outcomes: Some(outcome_view(t, &lists, &outcomes)),
         heading: format!("{} — {}", r.scope_label, period_label(t, &r.period)),
         figures: Some(figures(t, &lists, &activity, &r.keep)),
         exports: ["csv", "xlsx"]

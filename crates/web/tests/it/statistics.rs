@@ -74,6 +74,10 @@ engine_tests! {
         assert!(text.contains("Visite à domicile 1 1 h 00 1"), "{text}");
         assert!(text.contains("Total des contacts 2 1 h 30"), "{text}");
         assert!(text.contains("Rendez-vous honorés rien à compter sur la période"), "an honest empty denominator: {text}");
+        // Outcomes with honest denominators: nothing assessed twice yet, no goal yet.
+        assert!(text.contains("Aucun domaine n'a encore été évalué deux fois"), "{text}");
+        assert!(text.contains("Objectifs atteints sur la période 0 (objectifs des plans : 0)"), "{text}");
+        assert!(text.contains("Bien-être aux points de suivi (sur 10) rien à compter sur la période"), "{text}");
         // The chart is described, its table beside it.
         assert!(html.contains(r#"role="img" aria-labelledby="contacts-chart-title contacts-chart-desc""#));
 
