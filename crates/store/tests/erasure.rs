@@ -145,6 +145,72 @@ async fn followed(
         uploaded_by: worker,
     };
     documents::insert(&mut tx, &doc, "identity", at(5)).await.unwrap();
+    // The plan, an appointment, a task, a debt of the household.
+    let goal = domain::plans::Goal {
+        person_words: format!("{prefix}Goalwords"),
+        worker_words: Some(format!("{prefix}Goalworker")),
+        domains: vec![],
+        status: domain::plans::GoalStatus::Active,
+    };
+    let goal = store::plans::create_goal(&mut tx, org, case, &goal, worker, at(5)).await.unwrap();
+    let step = domain::plans::Step {
+        action: format!("{prefix}Stepaction"),
+        owner: domain::plans::StepOwner::Partner,
+        partner_name: Some(format!("{prefix}Steppartner")),
+        due_on: None,
+        status: domain::plans::StepStatus::Planned,
+    };
+    store::plans::add_step(&mut tx, org, case, goal, &step, worker, at(5)).await.unwrap().unwrap();
+    let victory = domain::plans::Victory {
+        occurred_on: date!(2026 - 11 - 01),
+        person_words: format!("{prefix}Victory"),
+        goal: Some(goal),
+    };
+    store::plans::add_victory(&mut tx, org, case, &victory, worker, at(5)).await.unwrap();
+    let spans = [(at(60), at(90))];
+    let purpose = format!("{prefix}Purpose");
+    let place_detail = format!("{prefix}Placedetail");
+    let appointment = store::appointments::NewAppointment {
+        organisation_id: org,
+        worker,
+        person_id: Some(p),
+        case_id: Some(case),
+        spans: &spans,
+        place: domain::appointments::Place::Office,
+        place_detail: Some(&place_detail),
+        purpose: Some(&purpose),
+        remind: None,
+        by: worker,
+    };
+    store::appointments::book(&mut tx, &appointment, at(5)).await.unwrap();
+    let fields = domain::tasks::TaskFields {
+        title: format!("{prefix}Tasktitle"),
+        details: Some(format!("{prefix}Taskdetails")),
+        due_on: None,
+    };
+    let task = store::tasks::NewTask {
+        organisation_id: org,
+        fields: &fields,
+        case_id: Some(case),
+        person_id: Some(p),
+        assignee: worker,
+        by: worker,
+    };
+    store::tasks::create(&mut tx, &task, at(5)).await.unwrap();
+    let creditor = format!("{prefix}Creditor");
+    let debt_plan = format!("{prefix}Debtplan");
+    let debt = store::budgets::NewDebt {
+        id: Uuid::now_v7(),
+        organisation_id: org,
+        household_id: h,
+        creditor: &creditor,
+        amount_cents: 120_000,
+        monthly_cents: None,
+        plan: Some(&debt_plan),
+        procedure_status: "none",
+        by: Some(worker),
+    };
+    store::budgets::add_debt(&mut tx, &debt, at(5)).await.unwrap();
     store::form_drafts::save(
         &mut tx,
         worker,
@@ -189,6 +255,11 @@ async fn followed(
     )
     .await
     .unwrap();
+    let sender = format!("{prefix}Sender");
+    let mail_on = date!(2026 - 03 - 02);
+    store::domiciliations::add_mail(db, org, dom, mail_on, "letter", Some(&sender), None, at(11))
+        .await
+        .unwrap();
     assert!(
         store::domiciliations::end(
             db,
@@ -372,7 +443,7 @@ engine_tests! {
         let filled_kept = fill(&db, kept.person, "QzxKeep").await;
         assert_eq!(filled, filled_kept, "both persons filled alike");
         // The inventory's tables this file reaches, each with canaries.
-        for t in ["persons", "person_revisions", "case_entries", "case_entry_versions", "case_ties", "documents", "visits", "urgency_flags", "subject_requests"] {
+        for t in ["persons", "person_revisions", "case_entries", "case_entry_versions", "case_ties", "documents", "visits", "urgency_flags", "subject_requests", "plan_goals", "plan_steps", "plan_victories", "appointments", "tasks", "domiciliation_mail"] {
             assert!(filled.contains(t), "{t} filled: {filled:?}");
         }
         eprintln!("tables filled with canaries: {filled:?}");
@@ -473,13 +544,31 @@ engine_tests! {
         assert_eq!(erasure::erase_person(&mut tx, other, f.person, None, None, at(30)).await.unwrap(), Outcome::NotFound);
         drop(tx);
 
-        // An open case, a current domiciliation: refused, with both reasons.
-        support::open(&db, org, f.person, team, rita).await;
+        // An open case, a legal hold, an aid decided but not paid, a current domiciliation:
+        // refused, with every reason.
+        let case = support::open(&db, org, f.person, team, rita).await;
+        let hold = "INSERT INTO retention_reviews (id, organisation_id, person_id, last_contact_on, \
+             due_on, decision, reason, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4, 'held', 'Contentieux', $5, $5)";
+        let aid = "INSERT INTO aid_requests (id, organisation_id, case_id, person_id, aid_type, \
+             requested_on, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'food', $5, 'accepted', $6, $6)";
+        let day = date!(2026 - 10 - 01);
+        match &db {
+            Db::Sqlite(c) => {
+                sqlx::query(hold).bind(Uuid::now_v7()).bind(org.as_uuid()).bind(f.person.as_uuid()).bind(day).bind(at(31)).execute(c).await.unwrap();
+                sqlx::query(aid).bind(Uuid::now_v7()).bind(org.as_uuid()).bind(case.as_uuid()).bind(f.person.as_uuid()).bind(day).bind(at(31)).execute(c).await.unwrap();
+            }
+            Db::Postgres(c) => {
+                sqlx::query(hold).bind(Uuid::now_v7()).bind(org.as_uuid()).bind(f.person.as_uuid()).bind(day).bind(at(31)).execute(c).await.unwrap();
+                sqlx::query(aid).bind(Uuid::now_v7()).bind(org.as_uuid()).bind(case.as_uuid()).bind(f.person.as_uuid()).bind(day).bind(at(31)).execute(c).await.unwrap();
+            }
+        }
         store::domiciliations::start(&db, org, f.person, date!(2026 - 09 - 01), date!(2027 - 09 - 01), Some(rita), at(31)).await.unwrap();
         let mut tx = db.begin_write().await.unwrap();
         let outcome = erasure::erase_person(&mut tx, org, f.person, None, Some(rita), at(32)).await.unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(outcome, Outcome::Refused(vec![Refusal::OpenCase, Refusal::CurrentDomiciliation]));
+        assert_eq!(outcome, Outcome::Refused(Refusal::ALL.to_vec()));
         assert_eq!(erasure::preview(&db, org, f.person).await.unwrap(), outcome);
         // Nothing changed, nothing recorded.
         assert!(persons::find(&db, org, f.person).await.unwrap().is_some());
