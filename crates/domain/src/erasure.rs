@@ -13,6 +13,12 @@
 //! Each is a fact the store reads in the erasure's own transaction; the page says which ones
 //! stand in the way, in the user's language.
 
+/// The job that scrubs the storage after an erasure (deleted rows overwritten or rewritten,
+/// the WAL truncated, the files deleted): queued in the erasure's transaction, so a crash
+/// after the commit still gets it done, and run by the job worker rather than in the request
+/// (on PostgreSQL it rewrites tables, which takes their lock for a while).
+pub const ERASURE_SCRUB_JOB: &str = "erasure_scrub";
+
 /// What stands in the way of an erasure. The codes name messages: never rename one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Refusal {

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::AuditAction;
-use domain::erasure::Refusal;
+use domain::erasure::{ERASURE_SCRUB_JOB, Refusal};
 use domain::subject_access::{Kind, Status};
 use store::Ts;
 use store::audit::NewAuditEvent;
@@ -194,15 +194,21 @@ pub async fn erase(
         .on("subject_request", id)
         .detail("change", Status::Answered.code());
     audit_trail::record(&mut tx, &meta, event).await?;
+    // The scrub of the storage, queued with the erasure: done by the job worker, out of this
+    // request (PostgreSQL rewrites the tables), and still done after a crash.
+    let payload = crate::privacy::jobs::ScrubPayload {
+        tables: erased.tables.keys().map(|t| (*t).to_owned()).collect(),
+    };
+    let key = id.to_string();
+    let job = store::jobs::NewJob {
+        payload: serde_json::json!({ "tables": payload.tables }),
+        ..store::jobs::NewJob::new(ERASURE_SCRUB_JOB, &key)
+    };
+    store::jobs::enqueue(&mut tx, &job, now).await?;
     tx.commit().await?;
-    // After the commit: the files, then what the engine keeps of the deleted rows. A failure
-    // here leaves the names recorded for the daily run, the data already unreachable.
-    match crate::privacy::jobs::delete_files(&state.db, &state.config.files.store).await {
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "files of an erasure left for the daily run"),
-    }
-    if let Err(e) = store::erasure::scrub_storage(&state.db, &erased.tables).await {
-        tracing::warn!(error = %e, "storage not scrubbed after an erasure");
+    // The files at once (the job retries what fails): the data is already unreachable.
+    if let Err(e) = crate::privacy::jobs::delete_files(&state.db, &state.config.files.store).await {
+        tracing::warn!(error = %e, "files of an erasure left for the scrub job");
     }
     Ok(Redirect::to(&format!("/privacy/requests/{id}?done=erased")).into_response())
 }

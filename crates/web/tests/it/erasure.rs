@@ -82,6 +82,10 @@ async fn erasure_request(app: &TestApp, dpo: &Browser, name: &str, person: Perso
     to.trim_start_matches("/privacy/requests/").trim_end_matches("?done=created").to_owned()
 }
 
+fn files_of(app: &TestApp) -> files::FileStore {
+    app.state.config.files.store.clone()
+}
+
 fn version(page: &str) -> String {
     page.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
 }
@@ -130,6 +134,13 @@ engine_tests! {
         assert!(files.read_all(&object).await.is_err(), "the file is deleted");
         assert!(files.read_all(&other_object).await.is_ok());
         assert!(store::retention::pending_file_deletions(db, 10).await.unwrap().is_empty());
+        // The scrub of the storage was queued with the erasure; the job worker does it.
+        let runner = crate::helpers::fast_runner(
+            &app,
+            web::privacy::jobs::register(store::jobs::runner::Registry::new(), files_of(&app)),
+        );
+        crate::helpers::settle_jobs(&app, domain::erasure::ERASURE_SCRUB_JOB, 1).await;
+        runner.stop().await;
 
         // The request: answered, without the person.
         let show = visible_text(&dpo.page(&app, &format!("/privacy/requests/{id}?done=erased")).await);
