@@ -586,4 +586,29 @@ engine_tests! {
         assert_eq!(facts, domain::erasure::Facts::default());
         let _: BTreeMap<&str, u64> = would.tables;
     }
+
+    async fn a_household_with_a_followed_member_stays_with_them(db) {
+        let db = db.migrated().await;
+        let (org, team) = organisation(&db, "a").await;
+        let rita = user(&db, org, "Rita").await;
+        let p = support::person(&db, org, "Qzxpartante").await;
+        let sister = support::person(&db, org, "Qzxsoeur").await;
+        let mut tx = db.begin_write().await.unwrap();
+        let h = households::create(&mut tx, org, p, None, Some(rita), at(0)).await.unwrap();
+        households::add_member(&mut tx, h, sister, "sibling", None, at(0)).await.unwrap();
+        tx.commit().await.unwrap();
+        support::open(&db, org, sister, team, rita).await;
+
+        let mut tx = db.begin_write().await.unwrap();
+        let Outcome::Erased(done) = erasure::erase_person(&mut tx, org, p, None, Some(rita), at(5)).await.unwrap() else { panic!() };
+        tx.commit().await.unwrap();
+        assert_eq!((done.persons, done.households), (1, 0), "the followed sister is not erased");
+        assert!(persons::find(&db, org, p).await.unwrap().is_none());
+        assert!(persons::find(&db, org, sister).await.unwrap().is_some());
+        let members: Vec<Uuid> = match &db {
+            Db::Sqlite(c) => sqlx::query_scalar("SELECT person_id FROM household_members WHERE household_id = $1").bind(h.as_uuid()).fetch_all(c).await.unwrap(),
+            Db::Postgres(c) => sqlx::query_scalar("SELECT person_id FROM household_members WHERE household_id = $1").bind(h.as_uuid()).fetch_all(c).await.unwrap(),
+        };
+        assert_eq!(members, vec![sister.as_uuid()], "the household stays with the sister alone");
+    }
 }
