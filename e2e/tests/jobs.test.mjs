@@ -7,11 +7,10 @@ import { startServer } from '../lib/server.mjs';
 const DEMO_PASSWORD = 'passerelle-demo';
 const ADMIN = 'admin@passerelle.example';
 const WORKER = 'karim.benali@valbourg.example';
-// The housekeeping the server schedules at start: each runs once, at once.
 // The periodic jobs a server runs at start: the housekeeping purges, and the end of case
 // delegations whose date has passed (issue 7), the task reminders, the reminders of documents
-// about to expire and of appointments to persons (issue 9).
-const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations', 'task_reminders', 'document_expiry_reminders', 'appointment_reminders'];
+// about to expire and of appointments to persons (issue 9), and the retention review (issue 12).
+const HOUSEKEEPING = ['purge_sessions', 'purge_invitations', 'purge_import_uploads', 'purge_sign_in_throttle', 'purge_jobs', 'end_case_delegations', 'task_reminders', 'document_expiry_reminders', 'appointment_reminders', 'retention_run'];
 
 // The instance administrator follows the server's background jobs: the housekeeping that ran at
 // start, by state, in French and English; a social worker has no such page.

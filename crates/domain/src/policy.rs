@@ -1863,3 +1863,69 @@ pub const FEDERATION_ADMINS: Rule = Rule::InstanceAdmin;
 /// the inbox. Each package and each referral is checked against the organisation they act in
 /// ([`may_answer_referral`]).
 pub const FEDERATION_IMPORTERS: Rule = REFERRAL_INBOX;
+
+// ---------------------------------------------------------------------------------------------
+// Statistics (issue 11; ADR 0037).
+
+/// Who reads the activity dashboard: managers (the organisation), supervisors (their teams),
+/// workers (their own caseload). Reception, the DPO, peer mediators and partners do not
+/// (DOMAIN.md §3.1: reception sees no statistics). [`statistics_scope`] says which cases.
+pub const STATISTICS_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervisor, Role::Worker]);
+
+/// The widest scope of statistics `actor` reads: a manager the organisation, a supervisor the
+/// teams they supervise, a worker their own caseload; none for anyone else (and none for a
+/// supervisor of no team).
+pub fn statistics_scope(actor: &Actor) -> Option<crate::statistics::StatsScope> {
+    use crate::statistics::StatsScope;
+    let m = actor.membership.as_ref()?;
+    match m.role {
+        Role::Manager => Some(StatsScope::Organisation),
+        Role::Supervisor if !m.supervised_teams.is_empty() => {
+            Some(StatsScope::Teams(m.supervised_teams.clone()))
+        }
+        Role::Worker => Some(StatsScope::Worker(actor.user_id)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod statistics_tests {
+    use super::*;
+    use crate::statistics::StatsScope;
+
+    fn actor(role: Role, supervised: Vec<TeamId>) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            instance_admin: false,
+            membership: Some(ActiveMembership {
+                organisation_id: OrganisationId::new(),
+                role,
+                teams: supervised.clone(),
+                supervised_teams: supervised,
+            }),
+        }
+    }
+
+    #[test]
+    fn each_role_reads_the_statistics_of_its_own_cases_only() {
+        let team = TeamId::new();
+        let manager = actor(Role::Manager, vec![]);
+        let supervisor = actor(Role::Supervisor, vec![team]);
+        let worker = actor(Role::Worker, vec![]);
+        assert_eq!(statistics_scope(&manager), Some(StatsScope::Organisation));
+        assert_eq!(statistics_scope(&supervisor), Some(StatsScope::Teams(vec![team])));
+        assert_eq!(statistics_scope(&worker), Some(StatsScope::Worker(worker.user_id)));
+        assert_eq!(statistics_scope(&actor(Role::Supervisor, vec![])), None);
+        for role in [Role::Reception, Role::Dpo, Role::PeerMediator, Role::Partner] {
+            let a = actor(role, vec![]);
+            assert_eq!(statistics_scope(&a), None, "{role:?}");
+            assert_ne!(check(STATISTICS_READERS, Some(&a)), Decision::Allow, "{role:?}");
+        }
+        for a in [&manager, &supervisor, &worker] {
+            assert_eq!(check(STATISTICS_READERS, Some(a)), Decision::Allow);
+        }
+        let admin = Actor { user_id: UserId::new(), instance_admin: true, membership: None };
+        assert_eq!(statistics_scope(&admin), None);
+        assert_ne!(check(STATISTICS_READERS, Some(&admin)), Decision::Allow);
+    }
+}

@@ -50,6 +50,7 @@ pub mod reminders;
 pub mod retention;
 pub mod second_factor;
 pub mod sessions;
+pub mod statistics;
 pub mod subject_access;
 pub mod tasks;
 pub mod teams;

@@ -268,6 +268,71 @@ pub fn line(id: &str, title: &str, desc: &str, dates: &[String], series: &[Serie
     }
 }
 
+/// One bar: its label, its value, and the bar's length and where its value is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: i64,
+    pub y: f64,
+    pub width: f64,
+    pub value_x: f64,
+}
+
+/// A horizontal bar chart of counts (the statistics' breakdowns), one bar a line, labels on
+/// the left, each value written after its bar: readable without colour and in print.
+#[derive(Template, Debug, Clone)]
+#[template(path = "charts/bars.html", escape = "html")]
+pub struct Bars {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub bars: Vec<Bar>,
+    pub label_w: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Bars {
+    pub fn is_empty(&self) -> bool {
+        self.bars.is_empty()
+    }
+}
+
+const BAR_LINE: f64 = 28.0;
+const BAR_MAX_W: f64 = 360.0;
+
+/// Bars of `items` (label, count), the longest bar for the largest count; a zero count draws
+/// no bar but keeps its line and value.
+pub fn bars(id: &str, title: &str, desc: &str, items: &[(String, i64)]) -> Bars {
+    // Room for the longest label (about 6.6 px a character at 12 px), within reason.
+    let longest = items.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) as f64;
+    let label_w = r1((longest * 6.6 + 12.0).clamp(80.0, 300.0));
+    let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
+    let bars = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let width = r1(BAR_MAX_W * (*value).max(0) as f64 / max);
+            Bar {
+                label: label.clone(),
+                value: *value,
+                y: r1(8.0 + i as f64 * BAR_LINE),
+                width,
+                value_x: r1(label_w + width + 6.0),
+            }
+        })
+        .collect::<Vec<_>>();
+    Bars {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        desc: desc.to_owned(),
+        height: r1(16.0 + bars.len() as f64 * BAR_LINE),
+        bars,
+        label_w,
+        width: label_w + BAR_MAX_W + 60.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,5 +442,29 @@ mod tests {
             &[Series { name: "w".into(), values: vec![Some(2)] }],
         );
         assert_eq!(one.series[0].markers, vec![(166.0, 60.0)], "one date sits in the middle");
+    }
+
+    #[test]
+    fn bars_scale_to_the_largest_count_and_escape_their_labels() {
+        let items = vec![
+            ("Visite <à domicile>".to_owned(), 10),
+            ("Appel".to_owned(), 5),
+            ("Aucun".to_owned(), 0),
+        ];
+        let b = bars("c", "Contacts", "Par type", &items);
+        assert_eq!(
+            b.bars.iter().map(|b| b.width).collect::<Vec<_>>(),
+            [BAR_MAX_W, BAR_MAX_W / 2.0, 0.0]
+        );
+        assert!(b.bars[1].y > b.bars[0].y && b.height > b.bars[2].y);
+        let svg = b.render().unwrap();
+        assert!(
+            svg.contains("Visite &#60;à domicile&#62;")
+                || svg.contains("Visite &lt;à domicile&gt;"),
+            "{svg}"
+        );
+        assert!(svg.contains(">10<") && svg.contains(">0<"));
+        assert!(svg.contains(r#"aria-labelledby="c-title c-desc""#));
+        assert!(bars("e", "t", "d", &[]).is_empty());
     }
 }

@@ -24,6 +24,7 @@ pub enum Nav {
     Intake,
     Queue,
     Caseloads,
+    Statistics,
     Partners,
     Referrals,
     /// The commission's sessions (aid requests).

@@ -42,6 +42,7 @@ pub mod reminders;
 pub mod routes;
 pub mod secrets;
 pub mod startup;
+pub mod statistics;
 pub mod subject_access;
 pub mod system;
 pub mod tasks;

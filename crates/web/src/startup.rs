@@ -38,6 +38,7 @@ pub fn routes() -> Routes {
         .merge(crate::domiciliation::router())
         .merge(crate::plans::router())
         .merge(crate::caseloads::router())
+        .merge(crate::statistics::router())
         .merge(crate::tasks::router())
         .merge(crate::appointments::router())
         .merge(system::router())

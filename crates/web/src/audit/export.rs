@@ -147,17 +147,17 @@ fn cells(e: &EventView) -> [String; 12] {
 }
 
 /// A CSV document being written, with a cap on its data rows.
-struct Csv {
-    out: String,
+pub(crate) struct Csv {
+    pub(crate) out: String,
     /// Data rows written (the header is not one).
-    rows: usize,
+    pub(crate) rows: usize,
     max_rows: usize,
     /// A row was refused because the cap was reached: the file does not hold everything.
     capped: bool,
 }
 
 impl Csv {
-    fn new(max_rows: usize) -> Csv {
+    pub(crate) fn new(max_rows: usize) -> Csv {
         Csv { out: String::from("\u{feff}"), rows: 0, max_rows, capped: false }
     }
 
@@ -173,7 +173,7 @@ impl Csv {
     }
 
     /// Writes a row that is not counted (the header, the closing note).
-    fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+    pub(crate) fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
         for (i, cell) in cells.iter().enumerate() {
             if i > 0 {
                 self.out.push(',');

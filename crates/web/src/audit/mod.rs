@@ -4,7 +4,7 @@
 //! `docs/adr/0003-audit-access.md` for who sees which log.
 
 mod criteria;
-mod export;
+pub(crate) mod export;
 mod pages;
 mod view;
 

@@ -37,6 +37,7 @@ mod reminders;
 mod retention;
 mod settings;
 mod shell;
+mod statistics;
 mod subject_access;
 mod tasks;
 mod voice_notes;

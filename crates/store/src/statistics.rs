@@ -1,0 +1,465 @@
+//! The activity dashboard's figures (issue 11 point 1, ADR 0037), each an SQL aggregate over
+//! the cases of a scope: a handful of queries whatever the number of cases, never rows loaded
+//! to be counted here. [`cases_behind`] lists the cases a figure counts (the drill-down), with
+//! the same predicates, so that a figure and its list cannot disagree.
+//!
+//! A period is `[from, until)` in UTC, the caller having turned the organisation's local dates
+//! into instants. Scopes and figures are in [`domain::statistics`].
+
+use domain::statistics::{Figure, StatsScope};
+use domain::{CaseId, OrganisationId, TeamId, UserId};
+use uuid::Uuid;
+
+use crate::sql::Arg;
+use crate::{Exec, StoreError, Ts};
+
+/// A period of time, its start included and its end excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub from: Ts,
+    pub until: Ts,
+}
+
+/// One line of a breakdown: a code (closure reason, contact type, appointment state; empty
+/// when none was recorded) and how many.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Count {
+    pub code: String,
+    pub count: i64,
+}
+
+/// The contacts of one type, with the time they took.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContactCount {
+    pub code: String,
+    pub count: i64,
+    /// Minutes recorded, over the contacts that recorded a duration.
+    pub minutes: i64,
+    pub with_duration: i64,
+}
+
+/// The referrals sent to one partner service.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReferralCount {
+    pub service_id: Uuid,
+    pub service: String,
+    pub partner: String,
+    pub sent: i64,
+    /// Accepted by the partner at some point (even if later completed, missed or revoked).
+    pub accepted: i64,
+    pub declined: i64,
+    /// Answered by the partner (received, accepted or declined), and the seconds it took
+    /// them all together.
+    pub answered: i64,
+    pub answer_seconds: i64,
+}
+
+/// The urgency flags raised for the persons of the scope's cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct FlagCounts {
+    pub raised: i64,
+    pub acknowledged: i64,
+    /// Seconds from raising to acknowledging, over the acknowledged flags together.
+    pub ack_seconds: i64,
+    /// Acknowledged within a day of being raised.
+    pub ack_within_day: i64,
+}
+
+/// The cases followed in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct CaseCounts {
+    /// Cases opened before the period's end and not closed before its start.
+    pub followed: i64,
+    pub persons: i64,
+    pub households: i64,
+    pub opened: i64,
+    pub closed: i64,
+}
+
+/// Every figure of the activity dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Activity {
+    pub cases: CaseCounts,
+    /// Closed cases by closure reason.
+    pub closures: Vec<Count>,
+    /// Contacts (notes of meetings, calls, visits…) by type.
+    pub contacts: Vec<ContactCount>,
+    pub flags: FlagCounts,
+    /// Appointments that were due in the period, by state.
+    pub appointments: Vec<Count>,
+    /// Referrals sent in the period, by service.
+    pub referrals: Vec<ReferralCount>,
+    /// Documents filed in the cases.
+    pub documents: i64,
+}
+
+impl Activity {
+    pub fn contacts_total(&self) -> i64 {
+        self.contacts.iter().map(|c| c.count).sum()
+    }
+
+    pub fn minutes_total(&self) -> i64 {
+        self.contacts.iter().map(|c| c.minutes).sum()
+    }
+
+    pub fn appointments_total(&self) -> i64 {
+        self.appointments.iter().map(|c| c.count).sum()
+    }
+
+    pub fn appointments_in(&self, state: &str) -> i64 {
+        self.appointments.iter().filter(|c| c.code == state).map(|c| c.count).sum()
+    }
+}
+
+/// `AND …` restricting the cases `c` to `scope`, its arguments appended to `args`.
+fn scope_filter(scope: &StatsScope, args: &mut Vec<Arg>) -> String {
+    match scope {
+        StatsScope::Organisation => String::new(),
+        StatsScope::Teams(teams) if teams.is_empty() => " AND 1 = 0".to_owned(),
+        StatsScope::Teams(teams) => {
+            let mut marks = Vec::new();
+            for t in teams {
+                args.push(Arg::Uuid(t.as_uuid()));
+                marks.push(format!("${}", args.len()));
+            }
+            format!(" AND c.team_id IN ({})", marks.join(", "))
+        }
+        StatsScope::Worker(user) => {
+            args.push(Arg::Uuid(user.as_uuid()));
+            format!(" AND c.referent_id = ${}", args.len())
+        }
+    }
+}
+
+/// The arguments every query starts with: `$1` the organisation, `$2` and `$3` the period.
+fn base_args(organisation_id: OrganisationId, span: Span) -> Vec<Arg> {
+    vec![Arg::Uuid(organisation_id.as_uuid()), Arg::Ts(span.from), Arg::Ts(span.until)]
+}
+
+/// Cases followed in the period: opened before its end, not closed before its start.
+const FOLLOWED: &str = "c.opened_at < $3 AND (c.closed_at IS NULL OR c.closed_at >= $2)";
+/// Cases closed in the period.
+const CLOSED: &str = "c.status = 'closed' AND c.closed_at >= $2 AND c.closed_at < $3";
+/// The timeline entries that are contacts with the person: notes not deleted.
+const CONTACT: &str = "e.kind = 'note' AND e.deleted_at IS NULL";
+/// Partner answers that count as an acceptance, or a refusal, whatever came after.
+const ACCEPTED: &str = "EXISTS (SELECT 1 FROM referral_steps st WHERE st.referral_id = r.id \
+     AND st.status = 'accepted')";
+const DECLINED: &str = "EXISTS (SELECT 1 FROM referral_steps st WHERE st.referral_id = r.id \
+     AND st.status = 'declined')";
+
+fn is_postgres(exec: &Exec<'_>) -> bool {
+    matches!(exec, Exec::PgPool(_) | Exec::PgConn(_))
+}
+
+/// The whole seconds from `start` to `end`, two timestamp columns, in the engine's SQL.
+fn seconds_between(postgres: bool, start: &str, end: &str) -> String {
+    if postgres {
+        format!("round(EXTRACT(EPOCH FROM ({end} - {start})))")
+    } else {
+        // Julian days are floating point: rounded to the second, each, so sums are exact.
+        format!("round((julianday({end}) - julianday({start})) * 86400.0)")
+    }
+}
+
+/// Every figure of the dashboard for the cases of `scope` in `span`: seven aggregate queries.
+#[tracing::instrument(skip_all)]
+pub async fn activity<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+) -> Result<Activity, StoreError> {
+    let mut exec = exec.into();
+    let postgres = is_postgres(&exec);
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let sql = format!(
+        "SELECT count(*) AS followed, count(DISTINCT c.person_id) AS persons, \
+         count(DISTINCT c.household_id) AS households, \
+         CAST(COALESCE(sum(CASE WHEN c.opened_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS opened, \
+         CAST(COALESCE(sum(CASE WHEN {CLOSED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS closed \
+         FROM cases c WHERE c.organisation_id = $1 AND {FOLLOWED}{filter}"
+    );
+    let cases: CaseCounts = sql!(dyn as CaseCounts, fetch_one, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let sql = format!(
+        "SELECT COALESCE(c.closure_reason, '') AS code, count(*) AS count FROM cases c \
+         WHERE c.organisation_id = $1 AND {CLOSED}{filter} \
+         GROUP BY COALESCE(c.closure_reason, '') ORDER BY count(*) DESC, 1"
+    );
+    let closures: Vec<Count> = sql!(dyn as Count, fetch_all, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let sql = format!(
+        "SELECT COALESCE(e.note_type, '') AS code, count(*) AS count, \
+         CAST(COALESCE(sum(e.duration_minutes), 0) AS BIGINT) AS minutes, \
+         count(e.duration_minutes) AS with_duration \
+         FROM case_entries e JOIN cases c ON c.id = e.case_id \
+         WHERE e.organisation_id = $1 AND c.organisation_id = $1 AND {CONTACT} \
+         AND e.occurred_at >= $2 AND e.occurred_at < $3{filter} \
+         GROUP BY COALESCE(e.note_type, '') ORDER BY count(*) DESC, 1"
+    );
+    let contacts: Vec<ContactCount> = sql!(dyn as ContactCount, fetch_all, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let ack = seconds_between(postgres, "f.raised_at", "f.acknowledged_at");
+    let sql = format!(
+        "SELECT count(*) AS raised, count(f.acknowledged_at) AS acknowledged, \
+         CAST(COALESCE(sum({ack}), 0) AS BIGINT) AS ack_seconds, \
+         CAST(COALESCE(sum(CASE WHEN {ack} <= 86400 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS ack_within_day \
+         FROM urgency_flags f WHERE f.organisation_id = $1 \
+         AND f.raised_at >= $2 AND f.raised_at < $3 \
+         AND EXISTS (SELECT 1 FROM cases c WHERE c.organisation_id = $1 \
+         AND c.person_id = f.person_id AND {FOLLOWED}{filter})"
+    );
+    let flags: FlagCounts = sql!(dyn as FlagCounts, fetch_one, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let sql = format!(
+        "SELECT a.status AS code, count(*) AS count \
+         FROM appointments a JOIN cases c ON c.id = a.case_id \
+         WHERE a.organisation_id = $1 AND c.organisation_id = $1 \
+         AND a.starts_at >= $2 AND a.starts_at < $3{filter} \
+         GROUP BY a.status ORDER BY 1"
+    );
+    let appointments: Vec<Count> = sql!(dyn as Count, fetch_all, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let answer = seconds_between(postgres, "r.sent_at", "r.answered_at");
+    let sql = format!(
+        "SELECT r.service_id, s.name AS service, p.name AS partner, count(*) AS sent, \
+         CAST(COALESCE(sum(CASE WHEN {ACCEPTED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS accepted, \
+         CAST(COALESCE(sum(CASE WHEN {DECLINED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS declined, \
+         count(r.answered_at) AS answered, \
+         CAST(COALESCE(sum({answer}), 0) AS BIGINT) AS answer_seconds \
+         FROM referrals r JOIN cases c ON c.id = r.case_id \
+         JOIN partner_services s ON s.id = r.service_id \
+         JOIN partner_organisations p ON p.id = s.partner_id \
+         WHERE r.organisation_id = $1 AND c.organisation_id = $1 \
+         AND r.sent_at >= $2 AND r.sent_at < $3{filter} \
+         GROUP BY r.service_id, s.name, p.name ORDER BY count(*) DESC, s.name, r.service_id"
+    );
+    let referrals: Vec<ReferralCount> =
+        sql!(dyn as ReferralCount, fetch_all, &mut exec, &sql, args)?;
+
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let sql = format!(
+        "SELECT count(*) FROM documents d JOIN cases c ON c.id = d.case_id \
+         WHERE d.organisation_id = $1 AND c.organisation_id = $1 \
+         AND d.created_at >= $2 AND d.created_at < $3{filter}"
+    );
+    let (documents,): (i64,) = sql!(dyn as (i64,), fetch_one, &mut exec, &sql, args)?;
+
+    Ok(Activity { cases, closures, contacts, flags, appointments, referrals, documents })
+}
+
+/// The condition on a case `c` that it counts in `figure` (with `code`, one line of its
+/// breakdown), its arguments appended to `args` after the base ones.
+fn figure_predicate(figure: Figure, code: Option<&str>, args: &mut Vec<Arg>) -> String {
+    let code_is = |column: &str, args: &mut Vec<Arg>| match code {
+        Some(code) => {
+            args.push(Arg::Text(code.to_owned()));
+            format!(" AND {column} = ${}", args.len())
+        }
+        None => String::new(),
+    };
+    match figure {
+        Figure::Followed => FOLLOWED.to_owned(),
+        Figure::Opened => "c.opened_at >= $2 AND c.opened_at < $3".to_owned(),
+        Figure::Closed => format!("{CLOSED}{}", code_is("COALESCE(c.closure_reason, '')", args)),
+        Figure::Contacts => format!(
+            "EXISTS (SELECT 1 FROM case_entries e WHERE e.case_id = c.id AND {CONTACT} \
+             AND e.occurred_at >= $2 AND e.occurred_at < $3{})",
+            code_is("COALESCE(e.note_type, '')", args)
+        ),
+        Figure::Flags => format!(
+            "{FOLLOWED} AND EXISTS (SELECT 1 FROM urgency_flags f WHERE \
+             f.organisation_id = c.organisation_id AND f.person_id = c.person_id \
+             AND f.raised_at >= $2 AND f.raised_at < $3)"
+        ),
+        Figure::Appointments => format!(
+            "EXISTS (SELECT 1 FROM appointments a WHERE a.case_id = c.id \
+             AND a.starts_at >= $2 AND a.starts_at < $3{})",
+            code_is("a.status", args)
+        ),
+        Figure::Referrals => {
+            let service = match code.and_then(|c| c.parse::<Uuid>().ok()) {
+                Some(id) => {
+                    args.push(Arg::Uuid(id));
+                    format!(" AND r.service_id = ${}", args.len())
+                }
+                // A code that is no service matches nothing.
+                None if code.is_some() => " AND 1 = 0".to_owned(),
+                None => String::new(),
+            };
+            format!(
+                "EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id \
+                 AND r.sent_at >= $2 AND r.sent_at < $3{service})"
+            )
+        }
+        Figure::Documents => "EXISTS (SELECT 1 FROM documents d WHERE d.case_id = c.id \
+             AND d.created_at >= $2 AND d.created_at < $3)"
+            .to_owned(),
+    }
+}
+
+/// A case behind a figure, with what the viewer's access is decided on.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseBehind {
+    #[sqlx(try_from = "Uuid")]
+    pub id: CaseId,
+    pub status: String,
+    #[sqlx(try_from = "Uuid")]
+    pub team_id: TeamId,
+    pub team_name: String,
+    pub referent_id: Option<Uuid>,
+    pub referent_name: Option<String>,
+    pub birth_name: Option<String>,
+    pub used_name: Option<String>,
+    pub first_names: Option<String>,
+    pub opened_at: Ts,
+    pub closed_at: Option<Ts>,
+    pub closure_reason: Option<String>,
+    /// The viewer is one of the case's co-referents.
+    pub viewer_co_referent: bool,
+}
+
+impl CaseBehind {
+    pub fn person_name(&self) -> String {
+        crate::persons::list_name(
+            self.used_name.as_deref(),
+            self.birth_name.as_deref(),
+            self.first_names.as_deref(),
+        )
+    }
+
+    pub fn referent(&self) -> Option<UserId> {
+        self.referent_id.map(UserId::from_uuid)
+    }
+}
+
+/// How many cases a drill-down lists at most; the page says how many more there are.
+pub const BEHIND_MAX: i64 = 500;
+
+/// The cases of `scope` that count in `figure` (and `code`) for `span`, oldest first, at most
+/// [`BEHIND_MAX`], and how many there are in all. Two queries.
+#[tracing::instrument(skip_all)]
+pub async fn cases_behind<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+    figure: Figure,
+    code: Option<&str>,
+    viewer: UserId,
+) -> Result<(Vec<CaseBehind>, i64), StoreError> {
+    let mut exec = exec.into();
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let predicate = figure_predicate(figure, code, &mut args);
+    let count_sql = format!(
+        "SELECT count(*) FROM cases c WHERE c.organisation_id = $1{filter} AND {predicate}"
+    );
+    let (total,): (i64,) = sql!(dyn as (i64,), fetch_one, &mut exec, &count_sql, args.clone())?;
+    args.push(Arg::Uuid(viewer.as_uuid()));
+    let viewer_mark = args.len();
+    args.push(Arg::Int(BEHIND_MAX));
+    let sql = format!(
+        "SELECT c.id, c.status, c.team_id, t.name AS team_name, c.referent_id, \
+         u.display_name AS referent_name, p.birth_name, p.used_name, p.first_names, \
+         c.opened_at, c.closed_at, c.closure_reason, \
+         EXISTS (SELECT 1 FROM case_co_referents cc WHERE cc.case_id = c.id \
+         AND cc.user_id = ${viewer_mark}) AS viewer_co_referent \
+         FROM cases c JOIN teams t ON t.id = c.team_id JOIN persons p ON p.id = c.person_id \
+         LEFT JOIN users u ON u.id = c.referent_id \
+         WHERE c.organisation_id = $1{filter} AND {predicate} \
+         ORDER BY c.opened_at, c.id LIMIT ${}",
+        args.len()
+    );
+    let lines: Vec<CaseBehind> = sql!(dyn as CaseBehind, fetch_all, &mut exec, &sql, args)?;
+    Ok((lines, total))
+}
+
+/// The teams of the organisation, by name (the dashboard's choice of team).
+pub async fn teams<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+) -> Result<Vec<(TeamId, String)>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        name: String,
+    }
+    let rows: Vec<Row> = sql!(
+        as Row,
+        fetch_all,
+        exec,
+        "SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id",
+        organisation_id.as_uuid()
+    )?;
+    Ok(rows.into_iter().map(|r| (TeamId::from_uuid(r.id), r.name)).collect())
+}
+
+/// The workers whose caseload the dashboard may show in `scope`: the organisation's workers,
+/// or those of the scope's teams; with whoever is the referent of a case in it.
+pub async fn workers<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+) -> Result<Vec<(UserId, String)>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        display_name: String,
+    }
+    let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
+    let (member_filter, case_filter) = match scope {
+        StatsScope::Organisation => (String::new(), String::new()),
+        StatsScope::Worker(user) => {
+            args.push(Arg::Uuid(user.as_uuid()));
+            (format!(" AND u.id = ${}", args.len()), " AND 1 = 0".to_owned())
+        }
+        StatsScope::Teams(_) => {
+            let f = scope_filter(scope, &mut args);
+            let marks = f.trim_start_matches(" AND c.team_id IN ").to_owned();
+            (
+                format!(
+                    " AND EXISTS (SELECT 1 FROM membership_teams mt WHERE mt.membership_id = m.id \
+                     AND mt.team_id IN {marks})"
+                ),
+                f,
+            )
+        }
+    };
+    let sql = format!(
+        "SELECT u.id, u.display_name FROM users u WHERE u.id IN ( \
+         SELECT m.user_id FROM memberships m WHERE m.organisation_id = $1 AND m.role = 'worker'{member_filter} \
+         UNION SELECT c.referent_id FROM cases c WHERE c.organisation_id = $1 \
+         AND c.referent_id IS NOT NULL{case_filter}) ORDER BY u.display_name, u.id"
+    );
+    let rows: Vec<Row> = sql!(dyn as Row, fetch_all, exec, &sql, args)?;
+    Ok(rows.into_iter().map(|r| (UserId::from_uuid(r.id), r.display_name)).collect())
+}
+
+/// Whether `user` works in one of `teams` in the organisation (a member of one of them), or is
+/// the referent of a case of one of them: whose caseload a supervisor of those teams reads.
+pub async fn worker_in_teams<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    teams: &[TeamId],
+    user: UserId,
+) -> Result<bool, StoreError> {
+    let scope = StatsScope::Teams(teams.to_vec());
+    let workers = workers(exec, organisation_id, &scope).await?;
+    Ok(workers.iter().any(|(id, _)| *id == user))
+}

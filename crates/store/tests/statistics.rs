@@ -1,0 +1,666 @@
+//! The activity dashboard's figures on both engines (issue 11): a known data set of cases,
+//! contacts, flags, appointments, referrals and documents spread over three years is generated
+//! from a seed; every figure of the organisation, a team and a worker for 2025 is checked
+//! against counts the test makes itself from what it generated, and every drill-down lists
+//! exactly the cases the test expects. Both engines give the same numbers (the same seed).
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::statistics::{Figure, StatsScope};
+use domain::{CaseId, OrganisationId, PersonId, TeamId, UserId};
+use store::statistics::{self, Activity, Span};
+use store::{Db, Ts};
+use support::{at, organisation, person, user};
+use testkit::engine_tests;
+use time::macros::datetime;
+use uuid::Uuid;
+
+/// Runs one statement with its values bound, on either engine.
+macro_rules! run {
+    ($db:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match $db {
+            Db::Sqlite(p) => { sqlx::query($sql)$(.bind($arg))*.execute(p).await.unwrap(); }
+            Db::Postgres(p) => { sqlx::query($sql)$(.bind($arg))*.execute(p).await.unwrap(); }
+        }
+    };
+}
+
+/// A small deterministic generator (the same data on both engines).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    /// A time between 2024-01-01 and 2026-12-31 (about 1 096 days), to the minute.
+    fn time(&mut self) -> Ts {
+        Ts::from(
+            datetime!(2024-01-01 00:00 UTC)
+                + time::Duration::minutes(self.below(1_096 * 1_440) as i64),
+        )
+    }
+}
+
+struct Case {
+    id: CaseId,
+    person: PersonId,
+    household: Option<Uuid>,
+    team: TeamId,
+    referent: UserId,
+    opened: Ts,
+    closed: Option<(Ts, Option<&'static str>)>,
+}
+
+struct Note {
+    case: usize,
+    at: Ts,
+    kind: &'static str,
+    note_type: Option<&'static str>,
+    minutes: Option<i64>,
+    deleted: bool,
+}
+
+struct Flag {
+    person: PersonId,
+    raised: Ts,
+    ack_after_minutes: Option<i64>,
+}
+
+struct Appointment {
+    case: usize,
+    starts: Ts,
+    status: &'static str,
+}
+
+struct Referral {
+    case: usize,
+    service: Uuid,
+    sent: Ts,
+    answered_after_minutes: Option<i64>,
+    steps: Vec<&'static str>,
+}
+
+struct Document {
+    case: Option<usize>,
+    person: PersonId,
+    at: Ts,
+}
+
+struct World {
+    org: OrganisationId,
+    team_a: TeamId,
+    workers: Vec<UserId>,
+    cases: Vec<Case>,
+    notes: Vec<Note>,
+    flags: Vec<Flag>,
+    appointments: Vec<Appointment>,
+    referrals: Vec<Referral>,
+    documents: Vec<Document>,
+    services: Vec<Uuid>,
+}
+
+const NOTE_TYPES: [&str; 3] = ["interview", "home_visit", "phone"];
+const REASONS: [Option<&str>; 4] = [Some("goals_reached"), Some("moved"), Some("no_contact"), None];
+const STATES: [&str; 4] = ["planned", "done", "missed", "cancelled"];
+
+async fn world(db: &Db, slug: &str) -> World {
+    let (org, team_a) = organisation(db, slug).await;
+    let team_b = TeamId::new();
+    let new = domain::organisations::NewTeam {
+        id: team_b,
+        organisation_id: org,
+        name: domain::organisations::DisplayName::parse("Logement").unwrap(),
+    };
+    store::teams::insert(db, &new, at(0)).await.unwrap();
+    let workers = vec![
+        user(db, org, "Alice").await,
+        user(db, org, "Bruno").await,
+        user(db, org, "Chloe").await,
+    ];
+    let mut rng = Lcg(42);
+    let mut persons = Vec::new();
+    for i in 0..24 {
+        persons.push(person(db, org, &format!("Personne{i}")).await);
+    }
+    let mut households = Vec::new();
+    for _ in 0..6 {
+        let id = Uuid::now_v7();
+        run!(
+            db,
+            "INSERT INTO households (id, organisation_id, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+            id,
+            org.as_uuid(),
+            at(0)
+        );
+        households.push(id);
+    }
+
+    // 40 cases: a person may have two; the household is one of six or none.
+    let mut cases = Vec::new();
+    for i in 0..40 {
+        let p = persons[(i * 7) % persons.len()];
+        let referent = workers[rng.below(3) as usize];
+        // Alice and Bruno work in team A, Chloe in B; a case of team A may be Chloe's.
+        let team = if referent == workers[2] && rng.below(4) != 0 { team_b } else { team_a };
+        let household = (rng.below(3) != 0).then(|| households[rng.below(6) as usize]);
+        let opened = rng.time();
+        let closed = match rng.below(2) {
+            0 => {
+                let when = Ts::from(
+                    opened.get() + time::Duration::minutes(rng.below(600 * 1_440) as i64 + 1),
+                );
+                Some((when, REASONS[rng.below(4) as usize]))
+            }
+            _ => None,
+        };
+        let id = CaseId::new();
+        let new = store::cases::NewCase {
+            id,
+            organisation_id: org,
+            person_id: p,
+            household_id: household.map(domain::HouseholdId::from_uuid),
+            team_id: team,
+            referent_id: referent,
+            co_referents: &[],
+            reason: "Loyer",
+            orientation_source: None,
+            opened_by: referent,
+        };
+        let mut tx = db.begin_write().await.unwrap();
+        store::cases::open(&mut tx, &new, opened).await.unwrap();
+        tx.commit().await.unwrap();
+        run!(db, "UPDATE cases SET opened_at = $1 WHERE id = $2", opened, id.as_uuid());
+        if let Some((when, reason)) = closed {
+            run!(
+                db,
+                "UPDATE cases SET status = 'closed', closed_at = $1, closure_reason = $2 WHERE id = $3",
+                when,
+                reason,
+                id.as_uuid()
+            );
+        } else if rng.below(5) == 0 {
+            run!(db, "UPDATE cases SET status = 'paused' WHERE id = $1", id.as_uuid());
+        }
+        cases.push(Case { id, person: p, household, team, referent, opened, closed });
+    }
+
+    // About 6 entries a case: notes of the three types (some without a duration, some deleted)
+    // and status changes, which are no contact.
+    let mut notes = Vec::new();
+    for _ in 0..240 {
+        let case = rng.below(40) as usize;
+        let kind = if rng.below(6) == 0 { "status" } else { "note" };
+        let note_type = (kind == "note").then(|| NOTE_TYPES[rng.below(3) as usize]);
+        let minutes = (kind == "note" && rng.below(4) != 0).then(|| rng.below(90) as i64 + 5);
+        let deleted = kind == "note" && rng.below(10) == 0;
+        let n = Note { case, at: rng.time(), kind, note_type, minutes, deleted };
+        run!(
+            db,
+            "INSERT INTO case_entries (id, organisation_id, case_id, kind, occurred_at, \
+             author_id, note_type, duration_minutes, body, status, deleted_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $5, $5)",
+            Uuid::now_v7(),
+            org.as_uuid(),
+            cases[case].id.as_uuid(),
+            n.kind,
+            n.at,
+            cases[case].referent.as_uuid(),
+            n.note_type,
+            n.minutes,
+            (kind == "note").then_some("Entretien"),
+            (kind == "status").then_some("paused"),
+            n.deleted.then_some(n.at)
+        );
+        notes.push(n);
+    }
+
+    let mut flags = Vec::new();
+    for _ in 0..30 {
+        // Some flags concern persons without any case (never counted).
+        let p = if rng.below(6) == 0 {
+            person(db, org, "SansDossier").await
+        } else {
+            persons[rng.below(24) as usize]
+        };
+        let raised = rng.time();
+        let ack = match rng.below(4) {
+            0 => None,
+            1 => Some(rng.below(20 * 60) as i64 + 1),
+            2 => Some(24 * 60),
+            _ => Some(rng.below(6 * 1_440) as i64 + 1),
+        };
+        let acknowledged = ack.map(|m| Ts::from(raised.get() + time::Duration::minutes(m)));
+        run!(
+            db,
+            "INSERT INTO urgency_flags (id, organisation_id, person_id, team_id, code, status, \
+             raised_at, acknowledged_at, updated_at) VALUES ($1, $2, $3, $4, 'no_income', $5, $6, $7, $6)",
+            Uuid::now_v7(),
+            org.as_uuid(),
+            p.as_uuid(),
+            team_a.as_uuid(),
+            if ack.is_some() { "acknowledged" } else { "raised" },
+            raised,
+            acknowledged
+        );
+        flags.push(Flag { person: p, raised, ack_after_minutes: ack });
+    }
+
+    let mut appointments = Vec::new();
+    for _ in 0..60 {
+        let case = rng.below(40) as usize;
+        let a = Appointment { case, starts: rng.time(), status: STATES[rng.below(4) as usize] };
+        let ends = Ts::from(a.starts.get() + time::Duration::minutes(45));
+        run!(
+            db,
+            "INSERT INTO appointments (id, organisation_id, worker_id, person_id, case_id, \
+             starts_at, ends_at, place, status, cancelled_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'office', $8, $9, $6, $6)",
+            Uuid::now_v7(),
+            org.as_uuid(),
+            cases[case].referent.as_uuid(),
+            cases[case].person.as_uuid(),
+            cases[case].id.as_uuid(),
+            a.starts,
+            ends,
+            a.status,
+            (a.status == "cancelled").then_some("person")
+        );
+        appointments.push(a);
+    }
+
+    // Two partners' services; referrals with the partner's answers as steps.
+    let mut services = Vec::new();
+    for (partner, service) in
+        [("Maison de l'emploi", "Atelier CV"), ("ADIL", "Permanence juridique")]
+    {
+        let p = Uuid::now_v7();
+        run!(
+            db,
+            "INSERT INTO partner_organisations (id, name, kind, created_at, updated_at) \
+             VALUES ($1, $2, 'association', $3, $3)",
+            p,
+            partner,
+            at(0)
+        );
+        let s = Uuid::now_v7();
+        run!(
+            db,
+            "INSERT INTO partner_services (id, partner_id, name, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4)",
+            s,
+            p,
+            service,
+            at(0)
+        );
+        services.push(s);
+    }
+    let mut referrals = Vec::new();
+    for _ in 0..36 {
+        let case = rng.below(40) as usize;
+        let c = &cases[case];
+        let consent = Uuid::now_v7();
+        run!(
+            db,
+            "INSERT INTO consents (id, organisation_id, person_id, purpose, recipient, given_by, \
+             method, given_on, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'referral', 'Partenaire', 'person', 'oral', $4, $5, $5)",
+            consent,
+            org.as_uuid(),
+            c.person.as_uuid(),
+            time::macros::date!(2024 - 01 - 01),
+            at(0)
+        );
+        let sent = rng.time();
+        let (steps, answered, status): (Vec<&str>, Option<i64>, &str) = match rng.below(5) {
+            0 => (vec![], None, "sent"),
+            1 => (vec!["received"], Some(rng.below(3 * 1_440) as i64 + 1), "received"),
+            2 => (vec!["received", "accepted"], Some(rng.below(3 * 1_440) as i64 + 1), "accepted"),
+            3 => {
+                (vec!["accepted", "completed"], Some(rng.below(10 * 1_440) as i64 + 1), "completed")
+            }
+            _ => (vec!["declined"], Some(rng.below(2 * 1_440) as i64 + 1), "declined"),
+        };
+        let service = services[rng.below(2) as usize];
+        let id = Uuid::now_v7();
+        let answered_at = answered.map(|m| Ts::from(sent.get() + time::Duration::minutes(m)));
+        run!(
+            db,
+            "INSERT INTO referrals (id, organisation_id, case_id, person_id, service_id, consent_id, \
+             reason, request, urgency, status, sent_at, answered_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'Emploi', 'Atelier', 'normal', $7, $8, $9, $8, $8)",
+            id,
+            org.as_uuid(),
+            c.id.as_uuid(),
+            c.person.as_uuid(),
+            service,
+            consent,
+            status,
+            sent,
+            answered_at
+        );
+        for (i, step) in steps.iter().enumerate() {
+            let when =
+                Ts::from(answered_at.unwrap().get() + time::Duration::minutes(i as i64 * 60));
+            run!(
+                db,
+                "INSERT INTO referral_steps (id, referral_id, status, at, side) VALUES ($1, $2, $3, $4, 'partner')",
+                Uuid::now_v7(),
+                id,
+                *step,
+                when
+            );
+        }
+        referrals.push(Referral { case, service, sent, answered_after_minutes: answered, steps });
+    }
+
+    let mut documents = Vec::new();
+    for i in 0..30 {
+        let case = (rng.below(5) != 0).then(|| rng.below(40) as usize);
+        let person = case.map_or(persons[0], |c| cases[c].person);
+        let d = Document { case, person, at: rng.time() };
+        run!(
+            db,
+            "INSERT INTO documents (id, organisation_id, person_id, case_id, type_code, file_name, \
+             file_type, size_bytes, object_name, key_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'id_card', 'piece.pdf', 'application/pdf', 10, $5, 'k1', $6, $6)",
+            Uuid::now_v7(),
+            org.as_uuid(),
+            d.person.as_uuid(),
+            case.map(|c| cases[c].id.as_uuid()),
+            format!("obj-{i}"),
+            d.at
+        );
+        documents.push(d);
+    }
+
+    World {
+        org,
+        team_a,
+        workers,
+        cases,
+        notes,
+        flags,
+        appointments,
+        referrals,
+        documents,
+        services,
+    }
+}
+
+fn in_span(t: Ts, span: Span) -> bool {
+    t >= span.from && t < span.until
+}
+
+impl World {
+    fn in_scope(&self, c: &Case, scope: &StatsScope) -> bool {
+        match scope {
+            StatsScope::Organisation => true,
+            StatsScope::Teams(teams) => teams.contains(&c.team),
+            StatsScope::Worker(w) => c.referent == *w,
+        }
+    }
+
+    fn followed(c: &Case, span: Span) -> bool {
+        c.opened < span.until && c.closed.is_none_or(|(when, _)| when >= span.from)
+    }
+
+    fn closed_in(c: &Case, span: Span) -> Option<&'static str> {
+        c.closed.filter(|(when, _)| in_span(*when, span)).map(|(_, r)| r.unwrap_or(""))
+    }
+
+    fn contact(n: &Note, span: Span) -> bool {
+        n.kind == "note" && !n.deleted && in_span(n.at, span)
+    }
+
+    /// The cases each figure lists, computed from what was generated.
+    fn expected_behind(
+        &self,
+        scope: &StatsScope,
+        span: Span,
+        figure: Figure,
+        code: Option<&str>,
+    ) -> BTreeSet<CaseId> {
+        let scoped = |i: usize| self.in_scope(&self.cases[i], scope);
+        (0..self.cases.len())
+            .filter(|&i| scoped(i))
+            .filter(|&i| {
+                let c = &self.cases[i];
+                match figure {
+                    Figure::Followed => Self::followed(c, span),
+                    Figure::Opened => in_span(c.opened, span),
+                    Figure::Closed => {
+                        Self::closed_in(c, span).is_some_and(|r| code.is_none_or(|k| k == r))
+                    }
+                    Figure::Contacts => self.notes.iter().any(|n| {
+                        n.case == i
+                            && Self::contact(n, span)
+                            && code.is_none_or(|k| n.note_type == Some(k))
+                    }),
+                    Figure::Flags => {
+                        Self::followed(c, span)
+                            && self
+                                .flags
+                                .iter()
+                                .any(|f| f.person == c.person && in_span(f.raised, span))
+                    }
+                    Figure::Appointments => self.appointments.iter().any(|a| {
+                        a.case == i && in_span(a.starts, span) && code.is_none_or(|k| a.status == k)
+                    }),
+                    Figure::Referrals => self.referrals.iter().any(|r| {
+                        r.case == i
+                            && in_span(r.sent, span)
+                            && code.is_none_or(|k| r.service.to_string() == k)
+                    }),
+                    Figure::Documents => {
+                        self.documents.iter().any(|d| d.case == Some(i) && in_span(d.at, span))
+                    }
+                }
+            })
+            .map(|i| self.cases[i].id)
+            .collect()
+    }
+
+    /// Every figure of the dashboard, counted by hand.
+    fn expected(&self, scope: &StatsScope, span: Span) -> Activity {
+        let scoped: Vec<usize> =
+            (0..self.cases.len()).filter(|&i| self.in_scope(&self.cases[i], scope)).collect();
+        let followed: Vec<&Case> =
+            scoped.iter().map(|&i| &self.cases[i]).filter(|c| Self::followed(c, span)).collect();
+        let mut a = Activity::default();
+        a.cases.followed = followed.len() as i64;
+        a.cases.persons = followed.iter().map(|c| c.person).collect::<BTreeSet<_>>().len() as i64;
+        a.cases.households =
+            followed.iter().filter_map(|c| c.household).collect::<BTreeSet<_>>().len() as i64;
+        a.cases.opened = followed.iter().filter(|c| in_span(c.opened, span)).count() as i64;
+        let closures: Vec<&str> =
+            scoped.iter().filter_map(|&i| Self::closed_in(&self.cases[i], span)).collect();
+        a.cases.closed = closures.len() as i64;
+        let mut by_reason: BTreeMap<String, i64> = BTreeMap::new();
+        for r in closures {
+            *by_reason.entry(r.to_owned()).or_default() += 1;
+        }
+        a.closures =
+            by_reason.into_iter().map(|(code, count)| statistics::Count { code, count }).collect();
+
+        let mut contacts: BTreeMap<String, statistics::ContactCount> = BTreeMap::new();
+        for n in self.notes.iter().filter(|n| scoped.contains(&n.case) && Self::contact(n, span)) {
+            let code = n.note_type.unwrap().to_owned();
+            let e = contacts.entry(code.clone()).or_insert(statistics::ContactCount {
+                code,
+                count: 0,
+                minutes: 0,
+                with_duration: 0,
+            });
+            e.count += 1;
+            e.minutes += n.minutes.unwrap_or(0);
+            e.with_duration += i64::from(n.minutes.is_some());
+        }
+        a.contacts = contacts.into_values().collect();
+
+        let persons: BTreeSet<PersonId> = followed.iter().map(|c| c.person).collect();
+        for f in
+            self.flags.iter().filter(|f| persons.contains(&f.person) && in_span(f.raised, span))
+        {
+            a.flags.raised += 1;
+            if let Some(m) = f.ack_after_minutes {
+                a.flags.acknowledged += 1;
+                a.flags.ack_seconds += m * 60;
+                a.flags.ack_within_day += i64::from(m <= 24 * 60);
+            }
+        }
+
+        let mut states: BTreeMap<String, i64> = BTreeMap::new();
+        for ap in self
+            .appointments
+            .iter()
+            .filter(|ap| scoped.contains(&ap.case) && in_span(ap.starts, span))
+        {
+            *states.entry(ap.status.to_owned()).or_default() += 1;
+        }
+        a.appointments =
+            states.into_iter().map(|(code, count)| statistics::Count { code, count }).collect();
+
+        for (i, service) in self.services.iter().enumerate() {
+            let sent: Vec<&Referral> = self
+                .referrals
+                .iter()
+                .filter(|r| {
+                    r.service == *service && scoped.contains(&r.case) && in_span(r.sent, span)
+                })
+                .collect();
+            if sent.is_empty() {
+                continue;
+            }
+            a.referrals.push(statistics::ReferralCount {
+                service_id: *service,
+                service: ["Atelier CV", "Permanence juridique"][i].to_owned(),
+                partner: ["Maison de l'emploi", "ADIL"][i].to_owned(),
+                sent: sent.len() as i64,
+                accepted: sent.iter().filter(|r| r.steps.contains(&"accepted")).count() as i64,
+                declined: sent.iter().filter(|r| r.steps.contains(&"declined")).count() as i64,
+                answered: sent.iter().filter(|r| r.answered_after_minutes.is_some()).count() as i64,
+                answer_seconds: sent.iter().filter_map(|r| r.answered_after_minutes).sum::<i64>()
+                    * 60,
+            });
+        }
+        a.documents = self
+            .documents
+            .iter()
+            .filter(|d| d.case.is_some_and(|c| scoped.contains(&c)) && in_span(d.at, span))
+            .count() as i64;
+        a
+    }
+}
+
+/// The figures as the store gives them, put in the test's order (by code, by service).
+fn normalised(mut a: Activity, services: &[Uuid]) -> Activity {
+    a.closures.sort_by(|x, y| x.code.cmp(&y.code));
+    a.contacts.sort_by(|x, y| x.code.cmp(&y.code));
+    a.appointments.sort_by(|x, y| x.code.cmp(&y.code));
+    a.referrals.sort_by_key(|r| services.iter().position(|s| *s == r.service_id));
+    a
+}
+
+fn year_2025() -> Span {
+    Span {
+        from: Ts::from(datetime!(2025-01-01 00:00 UTC)),
+        until: Ts::from(datetime!(2026-01-01 00:00 UTC)),
+    }
+}
+
+engine_tests! {
+    async fn every_figure_of_the_dashboard_is_the_count_made_by_hand(db) {
+        let db = db.migrated().await;
+        let w = world(&db, "stats-figures").await;
+        let span = year_2025();
+        let scopes = [
+            StatsScope::Organisation,
+            StatsScope::Teams(vec![w.team_a]),
+            StatsScope::Worker(w.workers[2]),
+        ];
+        for scope in &scopes {
+            let got = statistics::activity(&db, w.org, scope, span).await.unwrap();
+            let want = w.expected(scope, span);
+            // The set is large enough that every figure has something to count.
+            if *scope == StatsScope::Organisation {
+                assert!(want.cases.followed > 10 && want.cases.closed > 2, "{want:?}");
+                assert!(want.contacts_total() > 20 && want.flags.raised > 3 && want.flags.acknowledged > 1);
+                assert!(want.appointments_total() > 5 && want.referrals.len() == 2 && want.documents > 2);
+                assert!(want.cases.households > 1 && want.cases.persons < want.cases.followed);
+            }
+            assert_eq!(normalised(got, &w.services), want, "{scope:?}");
+        }
+        // A team's and a worker's figures are a part of the organisation's.
+        let org = statistics::activity(&db, w.org, &StatsScope::Organisation, span).await.unwrap();
+        let team = statistics::activity(&db, w.org, &scopes[1], span).await.unwrap();
+        assert!(team.cases.followed < org.cases.followed && team.contacts_total() < org.contacts_total());
+    }
+
+    async fn every_drill_down_lists_exactly_the_cases_behind_its_figure(db) {
+        let db = db.migrated().await;
+        let w = world(&db, "stats-behind").await;
+        let span = year_2025();
+        let viewer = w.workers[0];
+        for scope in [StatsScope::Organisation, StatsScope::Teams(vec![w.team_a]), StatsScope::Worker(w.workers[1])] {
+            for figure in Figure::ALL {
+                let mut codes: Vec<Option<String>> = vec![None];
+                match figure {
+                    Figure::Closed => codes.extend(["goals_reached", "moved", ""].map(|c| Some(c.to_owned()))),
+                    Figure::Contacts => codes.extend(NOTE_TYPES.map(|c| Some(c.to_owned()))),
+                    Figure::Appointments => codes.extend(STATES.map(|c| Some(c.to_owned()))),
+                    Figure::Referrals => codes.extend(w.services.iter().map(|s| Some(s.to_string()))),
+                    _ => {}
+                }
+                for code in codes {
+                    let (lines, total) = statistics::cases_behind(&db, w.org, &scope, span, figure, code.as_deref(), viewer)
+                        .await
+                        .unwrap();
+                    let got: BTreeSet<CaseId> = lines.iter().map(|l| l.id).collect();
+                    let want = w.expected_behind(&scope, span, figure, code.as_deref());
+                    assert_eq!(got, want, "{scope:?} {figure:?} {code:?}");
+                    assert_eq!(total, want.len() as i64);
+                    // Oldest first, with the person's name.
+                    assert!(lines.windows(2).all(|p| p[0].opened_at <= p[1].opened_at));
+                    assert!(lines.iter().all(|l| l.person_name().contains("PERSONNE") || l.person_name().contains("Personne")));
+                }
+            }
+        }
+        // The cases behind "followed" are the cases the dashboard counts.
+        let org = statistics::activity(&db, w.org, &StatsScope::Organisation, span).await.unwrap();
+        let (_, total) = statistics::cases_behind(&db, w.org, &StatsScope::Organisation, span, Figure::Followed, None, viewer)
+            .await
+            .unwrap();
+        assert_eq!(total, org.cases.followed);
+        // A code that is no service lists nothing rather than everything.
+        let (lines, total) = statistics::cases_behind(&db, w.org, &StatsScope::Organisation, span, Figure::Referrals, Some("nope"), viewer)
+            .await
+            .unwrap();
+        assert!(lines.is_empty() && total == 0);
+    }
+
+    async fn another_organisation_and_an_empty_period_count_nothing(db) {
+        let db = db.migrated().await;
+        let w = world(&db, "stats-own").await;
+        let (other, _) = organisation(&db, "stats-other").await;
+        let span = year_2025();
+        let none = statistics::activity(&db, other, &StatsScope::Organisation, span).await.unwrap();
+        assert_eq!(none, Activity::default());
+        let before = Span { from: Ts::from(datetime!(2020-01-01 00:00 UTC)), until: Ts::from(datetime!(2021-01-01 00:00 UTC)) };
+        let empty = statistics::activity(&db, w.org, &StatsScope::Organisation, before).await.unwrap();
+        assert_eq!(empty, Activity::default());
+        // A team scope with no team counts nothing, rather than everything.
+        let nothing = statistics::activity(&db, w.org, &StatsScope::Teams(vec![]), span).await.unwrap();
+        assert_eq!(nothing, Activity::default());
+        // Workers offered to choose from: those of the organisation.
+        let workers = statistics::workers(&db, w.org, &StatsScope::Organisation).await.unwrap();
+        assert_eq!(workers.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["Alice", "Bruno", "Chloe"]);
+        let mine = statistics::workers(&db, w.org, &StatsScope::Worker(w.workers[1])).await.unwrap();
+        assert_eq!(mine.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["Bruno"]);
+    }
+}
