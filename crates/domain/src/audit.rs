@@ -120,6 +120,9 @@ audit_actions! {
     Anonymised => "anonymised",
     /// A person's file was moved to the restricted archive by retention.
     RetentionArchived => "retention_archived",
+    /// A person's file was erased on their request (ADR 0036): the subject's id, the request's
+    /// id and counts only, never content.
+    Erased => "erased",
 }
 
 impl std::fmt::Display for AuditAction {
@@ -232,7 +235,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 40);
+        assert_eq!(AuditAction::ALL.len(), 41);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod domiciliation;
 pub mod duplicates;
 pub mod ecomap;
+pub mod erasure;
 pub mod federation;
 pub mod follow_ups;
 pub mod ids;

@@ -113,6 +113,15 @@ impl Tx {
         }
         Ok(())
     }
+
+    /// Rolls back now (dropping a transaction rolls back too, but later).
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
 }
 
 /// Which migrations a database has, and which it still lacks.
@@ -139,6 +148,9 @@ impl Db {
                     // FULL: a write acknowledged to a social worker survives a power cut.
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
+                    // Deleted content is overwritten with zeros, not left in free pages: an
+                    // erased person leaves no trace in the file (ADR 0036).
+                    .pragma("secure_delete", "ON")
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(options.max_connections)

@@ -83,3 +83,64 @@ pub async fn schema_shape(db: &Db) -> Result<SchemaShape, StoreError> {
     let indexes: Vec<String> = sql!(scalar String, fetch_all, db, indexes_sql)?;
     Ok(SchemaShape { tables, indexes: indexes.into_iter().collect() })
 }
+
+/// Every foreign key of the schema as (table, column, referenced table); for a key of several
+/// columns, its first.
+pub async fn foreign_keys<'c>(
+    exec: impl Into<Exec<'c>>,
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    let exec = exec.into();
+    let sql = match exec {
+        Exec::SqlitePool(_) | Exec::SqliteConn(_) => {
+            "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table' AND f.seq = 0 ORDER BY m.name, f.id"
+        }
+        Exec::PgPool(_) | Exec::PgConn(_) => {
+            "SELECT cl.relname::text, a.attname::text, rf.relname::text FROM pg_constraint c \
+             JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class rf ON rf.oid = c.confrelid \
+             JOIN pg_namespace n ON n.oid = cl.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
+             WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY 1, c.conname"
+        }
+    };
+    Ok(sql!(as (String, String, String), fetch_all, exec, sql)?)
+}
+
+/// Removes what the engine keeps of deleted rows (erasure, ADR 0036). SQLite: deleted content
+/// is overwritten as it goes (`secure_delete`, see [`crate::db`]); the WAL still holds the
+/// pages as they were before, so it is checkpointed into the database and truncated, retried
+/// a few times while a reader holds an older snapshot. PostgreSQL: each table is rewritten
+/// (`VACUUM FULL`, its indexes and TOAST with it; the old files are truncated at once and
+/// unlinked at the next checkpoint), then a checkpoint is asked for (superusers and
+/// `pg_checkpoint` members only; otherwise the next automatic one does it). `tables` are the
+/// inventory's static names, never input. False when a step could not be done now.
+pub async fn scrub(db: &Db, tables: &BTreeSet<&'static str>) -> Result<bool, StoreError> {
+    match db {
+        Db::Sqlite(pool) => {
+            for attempt in 0..20 {
+                let (busy, _, _): (i64, i64, i64) =
+                    sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
+                if busy == 0 {
+                    return Ok(true);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50 * (attempt + 1))).await;
+            }
+            tracing::warn!("the WAL could not be truncated after an erasure (readers busy)");
+            Ok(false)
+        }
+        Db::Postgres(pool) => {
+            for t in tables {
+                let vacuum = format!("VACUUM (FULL) {t}");
+                sqlx::raw_sql(&vacuum).execute(pool).await?;
+            }
+            match sqlx::raw_sql("CHECKPOINT").execute(pool).await {
+                Ok(_) => Ok(true),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no checkpoint after an erasure (not permitted)");
+                    Ok(false)
+                }
+            }
+        }
+    }
+}

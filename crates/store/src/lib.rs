@@ -26,6 +26,7 @@ pub mod dialect;
 pub mod documents;
 pub mod domiciliations;
 pub mod ecomap;
+pub mod erasure;
 pub mod error;
 pub mod federation;
 pub mod follow_ups;

@@ -20,7 +20,10 @@ pub static TABLES: &[Table] = &[
         purpose: Audit,
         columns: &[
             (FreeText, &["extension_reason", "answer_note"]),
-            (Activity, &["kind", "received_on", "status", "answered_on", "released_at"]),
+            (
+                Activity,
+                &["kind", "received_on", "status", "answered_on", "released_at", "erased_at"],
+            ),
             (
                 Reference,
                 &["id", "organisation_id", "person_id", "handled_by", "released_by", "created_by"],

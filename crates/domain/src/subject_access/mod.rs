@@ -9,7 +9,9 @@
 mod plan;
 mod review;
 
-pub use plan::{Exclusion, Link, PLAN, Plan, exported_columns, personal_tables, plan_of};
+pub use plan::{
+    Exclusion, Link, OVERRIDES, PLAN, Plan, exported_columns, personal_tables, plan_of,
+};
 pub use review::{NameIndex, mentions_third_party};
 
 use time::{Date, Month};

@@ -1,9 +1,13 @@
 //! The plan of the subject access export: for every table of the inventory holding data about
-//! the persons followed, how its rows belong to one person, or why none is exported. The store
-//! turns each link into a query; a test fails when a table of the inventory with such data is
-//! missing here, so the export stays complete as the schema grows.
+//! the persons followed, how its rows belong to one person, or why none is exported. It is
+//! drawn from the inventory's links (the one map retention and erasure walk too), with the few
+//! tables where the export differs stated in [`OVERRIDES`]. The store turns each link into a
+//! query; a test fails when a table of the inventory with such data has no plan, so the export
+//! stays complete as the schema grows.
 
-use crate::inventory::{self, Category, Table};
+use std::sync::LazyLock;
+
+use crate::inventory::{self, Category, Table, links};
 
 /// How a table's rows belong to the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,68 +68,70 @@ pub enum Plan {
 use Link::*;
 use Plan::*;
 
-/// The plan, table by table (alphabetical).
-pub static PLAN: &[(&str, Plan)] = &[
-    ("aid_requests", Export(Person("person_id"))),
-    ("aid_steps", Export(Under { column: "request_id", parent: "aid_requests" })),
-    ("appointment_reminders", Export(Under { column: "appointment_id", parent: "appointments" })),
-    ("appointments", Export(Person("person_id"))),
-    ("assessment_drafts", Export(Case("case_id"))),
-    ("assessment_ratings", Export(Under { column: "assessment_id", parent: "assessments" })),
-    ("assessments", Export(Case("case_id"))),
-    ("audit_events", AccessLog),
-    ("budget_lines", Export(Under { column: "budget_id", parent: "budgets" })),
-    ("budget_members", Export(Person("person_id"))),
-    ("budgets", Export(Household("household_id"))),
-    ("case_delegations", Export(Case("case_id"))),
-    ("case_emergency_access", Export(Case("case_id"))),
-    ("case_entries", Export(Case("case_id"))),
-    ("case_entry_versions", Export(Under { column: "entry_id", parent: "case_entries" })),
-    ("case_follow_up_domains", Export(Under { column: "follow_up_id", parent: "case_follow_ups" })),
-    ("case_follow_ups", Export(Case("case_id"))),
-    ("case_ties", Export(Case("case_id"))),
-    ("cases", Export(Person("person_id"))),
-    ("consents", Export(Person("person_id"))),
-    ("debts", Export(Household("household_id"))),
-    ("document_shares", Export(Under { column: "document_id", parent: "documents" })),
-    ("documents", Export(Person("person_id"))),
-    ("domiciliation_mail", Export(Under { column: "domiciliation_id", parent: "domiciliations" })),
-    ("domiciliations", Export(Person("person_id"))),
-    ("federation_documents", Excluded(Exclusion::ReceivedFromAnotherInstance)),
-    ("federation_packages", Excluded(Exclusion::Sealed)),
-    ("federation_referrals", Excluded(Exclusion::ReceivedFromAnotherInstance)),
-    ("form_drafts", Excluded(Exclusion::NotTiedToAPerson)),
-    ("household_members", Export(Person("person_id"))),
-    ("households", Export(Household("id"))),
-    ("import_uploads", Excluded(Exclusion::NotTiedToAPerson)),
-    ("note_drafts", Export(Case("case_id"))),
-    ("partner_import_uploads", Excluded(Exclusion::NotTiedToAPerson)),
-    ("person_distinct", Export(Person("person_id"))),
-    ("person_merges", Export(Person("survivor_id"))),
-    ("person_resources", Export(Person("person_id"))),
-    ("person_revisions", Export(Person("person_id"))),
-    ("person_terms", Excluded(Exclusion::Derived)),
-    ("persons", Export(Record)),
-    ("plan_agreements", Export(Case("case_id"))),
-    ("plan_goal_domains", Export(Under { column: "goal_id", parent: "plan_goals" })),
-    ("plan_goals", Export(Case("case_id"))),
-    ("plan_steps", Export(Case("case_id"))),
-    ("plan_victories", Export(Case("case_id"))),
-    ("referral_items", Export(Under { column: "referral_id", parent: "referrals" })),
-    ("referral_steps", Export(Under { column: "referral_id", parent: "referrals" })),
-    ("referrals", Export(Person("person_id"))),
-    ("retention_reviews", Export(Person("person_id"))),
-    ("subject_request_exports", Export(Under { column: "request_id", parent: "subject_requests" })),
-    ("subject_requests", Export(Person("person_id"))),
-    ("tasks", Export(PersonOrCase { person: "person_id", case: "case_id" })),
-    ("urgency_flags", Export(Person("person_id"))),
-    ("visits", Export(Person("person_id"))),
-    ("voice_notes", Export(Person("person_id"))),
+/// Where the export does not follow the inventory's links ([`crate::inventory::links`], the one
+/// map of how each table's rows reach a person, which retention and erasure walk too), and why.
+pub static OVERRIDES: &[(&str, Plan, &str)] = &[
+    ("persons", Export(Record), "the record itself and the records merged into it"),
+    (
+        "appointments",
+        Export(Person("person_id")),
+        "the person's appointments; one booked for a case without the person is the worker's",
+    ),
+    (
+        "budget_members",
+        Export(Person("person_id")),
+        "the person's own share of a budget, not the other members'",
+    ),
+    (
+        "federation_documents",
+        Excluded(Exclusion::ReceivedFromAnotherInstance),
+        "a copy received from another instance, about a person of that instance",
+    ),
+    (
+        "federation_referrals",
+        Excluded(Exclusion::ReceivedFromAnotherInstance),
+        "a copy received from another instance, about a person of that instance",
+    ),
+    (
+        "federation_packages",
+        Excluded(Exclusion::Sealed),
+        "sealed packages in transit, whose content is the referral already exported",
+    ),
+    ("person_terms", Excluded(Exclusion::Derived), "the search index, made of exported fields"),
 ];
+
+/// The export's plan of a table from its link: its own column, a case, a parent row, a
+/// household, the access log, or nothing tied to a person.
+fn from_link(l: links::Link) -> Option<Plan> {
+    Some(match l {
+        links::Link::Person(c) => Export(Person(c)),
+        links::Link::Case(c) => Export(Case(c)),
+        links::Link::Parent { column, parent } => Export(Under { column, parent }),
+        links::Link::Household(c) => Export(Household(c)),
+        links::Link::Any(&[links::Link::Person(person), links::Link::Case(case)]) => {
+            Export(PersonOrCase { person, case })
+        }
+        links::Link::Any(_) => return None,
+        links::Link::AuditSubject => AccessLog,
+        links::Link::NotLinked(_) => Excluded(Exclusion::NotTiedToAPerson),
+    })
+}
+
+/// The plan, table by table (alphabetical): every table of the inventory with data about the
+/// persons, from its link or its override.
+pub static PLAN: LazyLock<Vec<(&'static str, Plan)>> = LazyLock::new(|| {
+    let mut plan: Vec<(&'static str, Plan)> =
+        personal_tables().filter_map(|t| Some((t.name, plan_of(t.name)?))).collect();
+    plan.sort_by_key(|(t, _)| *t);
+    plan
+});
 
 /// The plan of `table`, if it has one.
 pub fn plan_of(table: &str) -> Option<Plan> {
-    PLAN.iter().find(|(t, _)| *t == table).map(|(_, p)| *p)
+    match OVERRIDES.iter().find(|(t, _, _)| *t == table) {
+        Some((_, p, _)) => Some(*p),
+        None => from_link(links::link(table)?),
+    }
 }
 
 /// The columns of `table` the export gives: every column about the person (identity, contact,

@@ -151,12 +151,12 @@ pub fn action(table: &str) -> Option<Action> {
 
 /// What a link's rows hang from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Root {
+pub(crate) enum Root {
     Person,
     Household,
 }
 
-fn root(l: Link) -> Option<Root> {
+pub(crate) fn root(l: Link) -> Option<Root> {
     match l {
         Link::Person(_) | Link::Case(_) => Some(Root::Person),
         Link::Household(_) => Some(Root::Household),
@@ -168,7 +168,7 @@ fn root(l: Link) -> Option<Root> {
 
 /// The condition selecting the rows of a link, `$1` being the person's (or the household's)
 /// id. Identifiers come from the inventory's static names, never from input; the id is bound.
-fn predicate(l: Link) -> Option<String> {
+pub(crate) fn predicate(l: Link) -> Option<String> {
     Some(match l {
         Link::Person(c) | Link::Household(c) => format!("{c} = $1"),
         Link::Case(c) => format!("{c} IN (SELECT id FROM cases WHERE person_id = $1)"),

@@ -15,8 +15,8 @@ use crate::{Exec, StoreError, Ts};
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Request {
     pub id: Uuid,
-    #[sqlx(try_from = "Uuid")]
-    pub person_id: PersonId,
+    /// None once the person's file was erased (ADR 0036): the request stays as proof.
+    pub person_id: Option<Uuid>,
     pub kind: String,
     pub received_on: Date,
     pub extension_reason: Option<String>,
@@ -30,6 +30,7 @@ pub struct Request {
     pub birth_name: Option<String>,
     pub used_name: Option<String>,
     pub first_names: Option<String>,
+    pub erased_at: Option<Ts>,
 }
 
 impl Request {
@@ -39,6 +40,11 @@ impl Request {
 
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Open)
+    }
+
+    /// The person asking; None once their file was erased.
+    pub fn person(&self) -> Option<PersonId> {
+        self.person_id.map(PersonId::from_uuid)
     }
 
     pub fn extended(&self) -> bool {
@@ -66,8 +72,8 @@ macro_rules! request_select {
         "SELECT r.id, r.person_id, r.kind, r.received_on, r.extension_reason, r.status, \
          r.answered_on, r.answer_note, h.display_name AS handled_by_name, r.released_at, \
          rb.display_name AS released_by_name, r.version, p.birth_name, p.used_name, \
-         p.first_names \
-         FROM subject_requests r JOIN persons p ON p.id = r.person_id \
+         p.first_names, r.erased_at \
+         FROM subject_requests r LEFT JOIN persons p ON p.id = r.person_id \
          LEFT JOIN users h ON h.id = r.handled_by LEFT JOIN users rb ON rb.id = r.released_by "
     };
 }

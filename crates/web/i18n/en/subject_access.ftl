@@ -154,3 +154,48 @@ subject-table-urgency-flags = Urgencies
 subject-table-visits = Visits at the front desk
 subject-table-voice-notes = Voice notes
 api-tokens-scope-privacy-export = Export a person's data for their subject access request
+
+# Erasure on request (issue 12 point 5, ADR 0036).
+erasure-title = Erase the person's file
+erasure-offer = The person asks for their data to be erased. Check first that no legal duty requires keeping it; the next page says what would go, or why it cannot go now.
+erasure-open = See what would be erased
+erasure-going-heading = What will be erased
+erasure-intro = Everything below is deleted for good, in one go, and cannot be undone: the rows, the files, the search index entries, the drafts and the exports' logs. Backups are not changed: they expire after their retention period (35 days by default).
+erasure-persons = { $count ->
+    [one] One person (the person asking)
+   *[other] { $count } persons: the person asking, and household members who are not followed themselves or records merged into theirs
+}
+erasure-households = { $count ->
+    [0] No household: each of theirs still has a followed member
+    [one] One household, with nobody left in it
+   *[other] { $count } households, with nobody left in them
+}
+erasure-files = { $count ->
+    [0] No file
+    [one] One file (document or voice recording)
+   *[other] { $count } files (documents and voice recordings)
+}
+erasure-going-caption = Rows deleted, by kind of data
+erasure-col-what = Data
+erasure-col-rows = Rows
+erasure-kept = What stays: the access log, whose events name the file by its number only, with one more event, "erasure of subject #number"; and this request, without the person's name, as proof it was answered.
+erasure-confirm-heading = Confirm the erasure
+erasure-confirm = I have checked that the law allows this erasure, and I understand it cannot be undone.
+erasure-submit = Erase the file for good
+erasure-refused-heading = The file cannot be erased now
+erasure-refused-next = When these no longer stand, come back to this page. If the law requires keeping the data, answer the request with a refusal and its reason.
+erasure-back = Back to the request
+erasure-refusal-open-case = A case of the person is still open or paused: close it first (the person's objection is a closure reason).
+erasure-refusal-legal-hold = The file is under a legal hold on the retention review list (a legal duty or a claim).
+erasure-refusal-unfinished-aid = An aid request is not finished (being prepared, decided but not paid, or adjourned): the decision and payment must stay traceable until it ends.
+erasure-refusal-current-domiciliation = The person has a current domiciliation: the organisation is their postal address until it ends.
+erasure-error-confirm = Tick the box to confirm the erasure.
+erasure-error-refused = Something changed meanwhile: the file can no longer be erased now.
+erasure-erased-person = Erased person
+erasure-erased-at = File erased on
+subject-done-erased = The person's file is erased and the request answered.
+subject-table-form-drafts = Forms being typed
+subject-table-notifications = Notifications
+subject-table-person-terms = Search index
+subject-table-federation-packages = Packages sent to other instances
+audit-action-erased = File erased on request

@@ -154,3 +154,48 @@ subject-table-urgency-flags = Urgences
 subject-table-visits = Passages à l'accueil
 subject-table-voice-notes = Notes vocales
 api-tokens-scope-privacy-export = Exporter les données d'une personne pour sa demande d'accès
+
+# Effacement sur demande (ticket 12 point 5, ADR 0036).
+erasure-title = Effacer le dossier de la personne
+erasure-offer = La personne demande l'effacement de ses données. Vérifiez d'abord qu'aucune obligation légale n'impose de les conserver ; la page suivante indique ce qui serait effacé, ou pourquoi ce n'est pas possible maintenant.
+erasure-open = Voir ce qui serait effacé
+erasure-going-heading = Ce qui sera effacé
+erasure-intro = Tout ce qui suit est supprimé définitivement, en une fois, sans retour possible : les lignes, les fichiers, les entrées de l'index de recherche, les brouillons et le journal des exports. Les sauvegardes ne sont pas modifiées : elles expirent au bout de leur durée de conservation (35 jours par défaut).
+erasure-persons = { $count ->
+    [one] Une personne (la personne qui demande)
+   *[other] { $count } personnes : la personne qui demande, et les membres du foyer qui ne sont pas accompagnés eux-mêmes ou les fiches fusionnées dans la sienne
+}
+erasure-households = { $count ->
+    [0] Aucun foyer : chacun des siens compte encore un membre accompagné
+    [one] Un foyer, où il ne reste plus personne
+   *[other] { $count } foyers, où il ne reste plus personne
+}
+erasure-files = { $count ->
+    [0] Aucun fichier
+    [one] Un fichier (document ou enregistrement vocal)
+   *[other] { $count } fichiers (documents et enregistrements vocaux)
+}
+erasure-going-caption = Lignes supprimées, par nature de données
+erasure-col-what = Données
+erasure-col-rows = Lignes
+erasure-kept = Ce qui reste : le journal des accès, dont les événements ne désignent le dossier que par son numéro, avec un événement de plus, « effacement du sujet n° » ; et cette demande, sans le nom de la personne, comme preuve qu'elle a reçu une réponse.
+erasure-confirm-heading = Confirmer l'effacement
+erasure-confirm = J'ai vérifié que la loi permet cet effacement, et je comprends qu'il est définitif.
+erasure-submit = Effacer définitivement le dossier
+erasure-refused-heading = Le dossier ne peut pas être effacé maintenant
+erasure-refused-next = Revenez sur cette page quand ces motifs ne tiendront plus. Si la loi impose de conserver les données, répondez à la demande par un refus motivé.
+erasure-back = Retour à la demande
+erasure-refusal-open-case = Un accompagnement de la personne est encore ouvert ou suspendu : clôturez-le d'abord (l'opposition de la personne est un motif de clôture).
+erasure-refusal-legal-hold = Le dossier fait l'objet d'un gel légal sur la liste de revue de la conservation (obligation légale ou contentieux).
+erasure-refusal-unfinished-aid = Une demande d'aide n'est pas terminée (en préparation, décidée mais non versée, ou ajournée) : la décision et le versement doivent rester traçables jusqu'à son terme.
+erasure-refusal-current-domiciliation = La personne a une domiciliation en cours : l'organisme est son adresse postale jusqu'à son terme.
+erasure-error-confirm = Cochez la case pour confirmer l'effacement.
+erasure-error-refused = Quelque chose a changé entre-temps : le dossier ne peut plus être effacé maintenant.
+erasure-erased-person = Personne effacée
+erasure-erased-at = Dossier effacé le
+subject-done-erased = Le dossier de la personne est effacé et la demande a reçu sa réponse.
+subject-table-form-drafts = Formulaires en cours de saisie
+subject-table-notifications = Notifications
+subject-table-person-terms = Index de recherche
+subject-table-federation-packages = Paquets envoyés à d'autres instances
+audit-action-erased = Dossier effacé sur demande

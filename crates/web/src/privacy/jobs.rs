@@ -5,6 +5,7 @@
 
 use std::io::ErrorKind;
 
+use domain::erasure::ERASURE_SCRUB_JOB;
 use domain::retention::{RETENTION_EVERY_MINUTES, RETENTION_JOB};
 use files::FileStore;
 use store::jobs::Schedule;
@@ -25,11 +26,42 @@ pub struct RunReport {
     pub files_failed: u64,
 }
 
-/// Adds the daily retention job and its schedule to `registry`.
+/// Adds the daily retention job and its schedule, and the scrub after an erasure, to
+/// `registry`.
 pub fn register(registry: Registry, files: FileStore) -> Registry {
+    let scrub_files = files.clone();
     registry
         .handle(RETENTION_JOB, move |ctx| job(files.clone(), ctx))
         .every(Schedule::new(RETENTION_JOB, RETENTION_EVERY_MINUTES))
+        .handle(ERASURE_SCRUB_JOB, move |ctx| scrub(scrub_files.clone(), ctx))
+}
+
+/// The payload of [`ERASURE_SCRUB_JOB`]: the tables the erasure changed.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct ScrubPayload {
+    pub tables: Vec<String>,
+}
+
+/// After an erasure (ADR 0036): deletes the files it recorded, then removes what the engine
+/// keeps of the deleted rows. Only tables of the inventory are named to the engine.
+async fn scrub(files: FileStore, ctx: JobContext) -> Result<(), JobError> {
+    let payload: ScrubPayload = ctx.payload()?;
+    let (_, failed) = delete_files(&ctx.db, &files).await?;
+    if failed > 0 {
+        return Err(JobError("a file of an erasure could not be deleted yet".to_owned()));
+    }
+    let tables: std::collections::BTreeMap<&'static str, u64> = domain::inventory::tables()
+        .filter(|t| payload.tables.iter().any(|n| n == t.name))
+        .map(|t| (t.name, 1))
+        .collect();
+    if !store::erasure::scrub_storage(&ctx.db, &tables).await? {
+        return Err(JobError("the storage could not be scrubbed yet (busy)".to_owned()));
+    }
+    let mut tx = ctx.db.begin_write().await?;
+    ctx.complete_in(&mut tx).await?;
+    tx.commit().await?;
+    tracing::info!(tables = tables.len(), "storage scrubbed after an erasure");
+    Ok(())
 }
 
 async fn job(files: FileStore, ctx: JobContext) -> Result<(), JobError> {

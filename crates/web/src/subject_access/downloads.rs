@@ -33,7 +33,7 @@ impl Built {
     pub fn header<'a>(&'a self, zone: Option<&'a str>) -> Header<'a> {
         Header {
             organisation: &self.organisation,
-            person_id: self.request.person_id.as_uuid(),
+            person_id: self.request.person_id.unwrap_or_default(),
             request_id: self.request.id,
             request_kind: self.request.kind().code(),
             received_on: domain::persons::iso_date(self.request.received_on),
@@ -52,7 +52,9 @@ pub(super) async fn build(
 ) -> Result<Built, WebError> {
     let org = organisation(signed_in)?;
     let request = request(state, org, id).await?;
-    let (gathered, review) = gathered(state, org, request.person_id).await?;
+    // An erased person's request has nothing left to export.
+    let person = request.person().ok_or(WebError::NotFound)?;
+    let (gathered, review) = gathered(state, org, person).await?;
     let files = export::files(&gathered);
     let organisation = store::organisations::settings(&state.db, org)
         .await?
@@ -75,7 +77,7 @@ pub(super) async fn record(
     let mut tx = state.db.begin_write().await?;
     let event = NewAuditEvent::new(AuditAction::Export, Some(org))
         .by(by)
-        .on("person", built.request.person_id.as_uuid())
+        .on("person", built.request.person_id.unwrap_or_default())
         .detail("subject_request", built.request.id.to_string())
         .detail("format", format)
         .detail("released", built.request.released_at.is_some())

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod downloads;
+mod erase;
 mod export;
 mod pages;
 
@@ -21,6 +22,8 @@ pub fn router() -> Routes {
         .post("/privacy/requests/{request_id}/extend", SUBJECT_REQUEST_HANDLERS, pages::extend)
         .post("/privacy/requests/{request_id}/answer", SUBJECT_REQUEST_HANDLERS, pages::answer)
         .post("/privacy/requests/{request_id}/release", SUBJECT_REQUEST_HANDLERS, pages::release)
+        .get("/privacy/requests/{request_id}/erase", SUBJECT_REQUEST_HANDLERS, erase::confirm)
+        .post("/privacy/requests/{request_id}/erase", SUBJECT_REQUEST_HANDLERS, erase::erase)
         .get("/privacy/requests/{request_id}/export.zip", SUBJECT_REQUEST_HANDLERS, downloads::zip)
         .get("/privacy/requests/{request_id}/export.pdf", SUBJECT_REQUEST_HANDLERS, downloads::pdf)
 }

@@ -63,7 +63,11 @@ pub struct RequestRow {
 fn row(t: &Tr, r: &Request, today: time::Date) -> RequestRow {
     RequestRow {
         id: r.id,
-        person: r.person_name(),
+        person: if r.person_id.is_some() {
+            r.person_name()
+        } else {
+            t.msg("erasure-erased-person")
+        },
         kind: t.msg(&format!("subject-kind-{}", r.kind().code())),
         received: french_date(r.received_on),
         deadline: french_date(r.deadline()),
@@ -254,6 +258,10 @@ pub struct ShowPage {
     today: String,
     errors: Errors,
     notice: Option<String>,
+    /// When the person's file was erased (the request stays, without them).
+    erased: Option<String>,
+    /// An open erasure request whose person is still there: the erasure is offered.
+    erasable: bool,
 }
 
 impl ShowPage {
@@ -319,15 +327,21 @@ async fn show_page(
 ) -> Result<ShowPage, WebError> {
     let org = organisation(signed_in)?;
     let r = request(state, org, id).await?;
-    // The review reads the person's whole file: an audited read.
-    let (_, review) = gathered(state, org, r.person_id).await?;
-    let mut tx = state.db.begin_write().await?;
-    let event = NewAuditEvent::new(AuditAction::PersonFileRead, Some(org))
-        .by(signed_in.actor.user_id)
-        .on("person", r.person_id.as_uuid())
-        .detail("subject_request", id.to_string());
-    audit_trail::record(&mut tx, meta, event).await?;
-    tx.commit().await?;
+    // The review reads the person's whole file: an audited read. An erased person has none.
+    let review = match r.person() {
+        Some(person) => {
+            let (_, review) = gathered(state, org, person).await?;
+            let mut tx = state.db.begin_write().await?;
+            let event = NewAuditEvent::new(AuditAction::PersonFileRead, Some(org))
+                .by(signed_in.actor.user_id)
+                .on("person", person.as_uuid())
+                .detail("subject_request", id.to_string());
+            audit_trail::record(&mut tx, meta, event).await?;
+            tx.commit().await?;
+            review
+        }
+        None => vec![],
+    };
     let t = &ctx.t;
     let zone = signed_in.time_zone.as_deref();
     let exports = store::subject_access::exports_of(&state.db, org, id)
@@ -366,6 +380,8 @@ async fn show_page(
         today: iso_date(today(signed_in)),
         errors,
         notice,
+        erased: r.erased_at.map(|at| crate::dates::local_minutes(at, zone)),
+        erasable: r.kind() == Kind::Erasure && r.status() == Status::Open && r.person().is_some(),
         chrome: Chrome::new(ctx, state, Nav::SubjectRequests),
     })
 }
@@ -384,7 +400,7 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> Result<ShowPage, WebError> {
     let notice = q.done.as_deref().and_then(|d| match d {
-        "created" | "extended" | "answered" | "released" => {
+        "created" | "extended" | "answered" | "released" | "erased" => {
             Some(ctx.t.msg(&format!("subject-done-{d}")))
         }
         _ => None,
@@ -429,7 +445,7 @@ async fn changed(
     let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
         .by(signed_in.actor.user_id)
         .on("subject_request", r.id)
-        .detail("person", r.person_id.to_string())
+        .detail("person", r.person_id.map(|p| p.to_string()).unwrap_or_default())
         .detail("change", what);
     audit_trail::record(&mut tx, meta, event).await?;
     tx.commit().await?;

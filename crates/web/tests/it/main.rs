@@ -16,6 +16,7 @@ mod cases_api;
 mod documents;
 mod domiciliation;
 mod ecomap;
+mod erasure;
 mod federation;
 mod helpers;
 mod import;

@@ -362,7 +362,7 @@ engine_tests! {
         let app = TestApp::spawn(db).await;
         let fr = web::i18n::Tr::new(app.state.i18n.clone(), web::i18n::Locale::Fr);
         let en = web::i18n::Tr::new(app.state.i18n.clone(), web::i18n::Locale::En);
-        for (table, plan) in domain::subject_access::PLAN {
+        for (table, plan) in domain::subject_access::PLAN.iter() {
             if let domain::subject_access::Plan::Export(_) = plan {
                 let key = format!("subject-table-{}", table.replace('_', "-"));
                 for t in [&fr, &en] {
