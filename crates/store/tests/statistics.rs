@@ -881,6 +881,39 @@ engine_tests! {
         }
     }
 
+    async fn every_statistic_gives_the_same_totals_after_anonymisation(db) {
+        // Issue 12: anonymisation removes identity, contact and free text, and keeps dates,
+        // types, statuses and levels, so that every figure adds up the same.
+        let db = db.migrated().await;
+        let w = world(&db, "stats-anonymised").await;
+        let span = year_2025();
+        let (first, last) = (time::macros::date!(2025 - 01 - 01), time::macros::date!(2025 - 12 - 31));
+        let scopes = [StatsScope::Organisation, StatsScope::Teams(vec![w.team_a]), StatsScope::Worker(w.workers[2])];
+        let mut before = Vec::new();
+        for scope in &scopes {
+            before.push((
+                statistics::activity(&db, w.org, scope, span).await.unwrap(),
+                statistics::outcomes(&db, w.org, scope, span, first, last).await.unwrap(),
+            ));
+        }
+        // Half the persons followed, anonymised one by one as the retention job does.
+        let persons: BTreeSet<PersonId> = w.cases.iter().map(|c| c.person).collect();
+        let mut anonymised = 0;
+        for p in persons.iter().step_by(2) {
+            let mut tx = db.begin_write().await.unwrap();
+            store::retention::anonymise::anonymise_person(&mut tx, w.org, *p, at(10), false).await.unwrap();
+            tx.commit().await.unwrap();
+            anonymised += 1;
+        }
+        assert!(anonymised >= 8);
+        for (scope, (activity, outcomes)) in scopes.iter().zip(before) {
+            let drill = statistics::cases_behind(&db, w.org, scope, span, Figure::Contacts, None, w.workers[0]).await.unwrap().1;
+            assert_eq!(statistics::activity(&db, w.org, scope, span).await.unwrap(), activity, "{scope:?}");
+            assert_eq!(statistics::outcomes(&db, w.org, scope, span, first, last).await.unwrap(), outcomes, "{scope:?}");
+            assert!(drill > 0);
+        }
+    }
+
     async fn every_drill_down_lists_exactly_the_cases_behind_its_figure(db) {
         let db = db.migrated().await;
         let w = world(&db, "stats-behind").await;
