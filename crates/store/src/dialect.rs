@@ -107,6 +107,35 @@ pub async fn foreign_keys<'c>(
     Ok(sql!(as (String, String, String), fetch_all, exec, sql)?)
 }
 
+/// Waits, up to half a minute, until no other session of this database holds a snapshot or
+/// a transaction older than now (a `backend_xmin` or `backend_xid` before the transaction id
+/// taken here, which comes after the erasure's commit: an idle transaction that wrote
+/// something holds the horizon back without a snapshot); false if one still does. Snapshots taken later cannot see the
+/// deleted rows, so a `VACUUM FULL` that starts then removes them all.
+async fn no_older_snapshot(pool: &sqlx::PgPool) -> Result<bool, StoreError> {
+    let (now,): (i64,) = sqlx::query_as("SELECT txid_current()").fetch_one(pool).await?;
+    for _ in 0..300 {
+        // `backend_xmin` is 32 bits: widened with the current epoch (a wraparound in between
+        // only makes the wait longer).
+        let (older,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND ( \
+             ((txid_snapshot_xmax(txid_current_snapshot()) >> 32) << 32) \
+             + backend_xmin::text::bigint < $1 \
+             OR ((txid_snapshot_xmax(txid_current_snapshot()) >> 32) << 32) \
+             + backend_xid::text::bigint < $1)",
+        )
+        .bind(now)
+        .fetch_one(pool)
+        .await?;
+        if older == 0 {
+            return Ok(true);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Ok(false)
+}
+
 /// Removes what the engine keeps of deleted rows (erasure, ADR 0036). SQLite: deleted content
 /// is overwritten as it goes (`secure_delete`, see [`crate::db`]); the WAL still holds the
 /// pages as they were before, so it is checkpointed into the database and truncated, retried
@@ -130,12 +159,21 @@ pub async fn scrub(db: &Db, tables: &BTreeSet<&'static str>) -> Result<bool, Sto
             Ok(false)
         }
         Db::Postgres(pool) => {
+            let mut all_removable = true;
             for t in tables {
+                // `VACUUM FULL` keeps the rows a running snapshot may still see ("recently
+                // dead"): a transaction of this database (an autovacuum's ANALYZE, a job
+                // runner's poll, a rollback a pool has not sent yet) older than the erasure's
+                // commit. Wait (a while) until none is left.
+                all_removable &= no_older_snapshot(pool).await?;
                 let vacuum = format!("VACUUM (FULL) {t}");
                 sqlx::raw_sql(&vacuum).execute(pool).await?;
             }
+            if !all_removable {
+                tracing::warn!("sessions kept old snapshots during an erasure's scrub");
+            }
             match sqlx::raw_sql("CHECKPOINT").execute(pool).await {
-                Ok(_) => Ok(true),
+                Ok(_) => Ok(all_removable),
                 Err(e) => {
                     tracing::warn!(error = %e, "no checkpoint after an erasure (not permitted)");
                     Ok(false)

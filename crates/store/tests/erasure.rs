@@ -362,8 +362,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// `into` so they can be scanned like files.
 async fn postgres_relations(db: &Db, into: &Path) -> Vec<PathBuf> {
     let Db::Postgres(pool) = db else { unreachable!() };
-    let paths: Vec<String> = sqlx::query_scalar(
-        "SELECT pg_relation_filepath(c.oid) FROM pg_class c \
+    let paths: Vec<(String, String)> = sqlx::query_as(
+        "SELECT pg_relation_filepath(c.oid), c.relname::text FROM pg_class c \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind IN ('r', 'i', 't') AND pg_relation_filepath(c.oid) IS NOT NULL \
          AND (n.nspname = current_schema() OR c.oid IN (SELECT reltoastrelid FROM pg_class k \
@@ -378,7 +378,7 @@ async fn postgres_relations(db: &Db, into: &Path) -> Vec<PathBuf> {
     assert!(paths.len() > 100, "every relation of the schema: {}", paths.len());
     std::fs::create_dir_all(into).unwrap();
     let mut out = vec![];
-    for (i, path) in paths.iter().enumerate() {
+    for (i, (path, relname)) in paths.iter().enumerate() {
         // The main fork and its further 1 GB segments.
         for segment in 0.. {
             let name = if segment == 0 { path.clone() } else { format!("{path}.{segment}") };
@@ -389,7 +389,7 @@ async fn postgres_relations(db: &Db, into: &Path) -> Vec<PathBuf> {
                     .await
                     .unwrap();
             let Some(bytes) = bytes else { break };
-            let file = into.join(format!("{i}-{segment}"));
+            let file = into.join(format!("{i}-{segment}-{relname}"));
             std::fs::write(&file, bytes).unwrap();
             out.push(file);
         }
@@ -423,8 +423,15 @@ async fn delete_recorded_files(db: &Db, store_dir: &Path) -> usize {
     names.len()
 }
 
+/// The tests of this file, one at a time: on PostgreSQL, another test's sessions on the same
+/// cluster were seen to keep the erased rows "recently dead" through the `VACUUM FULL` now and
+/// then (not understood yet: no session of the test's database held a snapshot or an xid older
+/// than the erasure; see the closing note of issue 12), which the byte scan then finds.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 engine_tests! {
     async fn an_erased_person_leaves_no_canary_in_the_database_files_nor_the_file_store(db) {
+        let _alone = ONE_AT_A_TIME.lock().await;
         let dir = db.scratch_dir();
         let store_dir = dir.join("files");
         let db = db.migrated().await;
@@ -474,7 +481,12 @@ engine_tests! {
 
         // After: none of the person's canaries anywhere; the other person's still there.
         let after = scanned(&db, &dir, &store_dir, "after").await;
-        assert_eq!(occurrences(&after, GONE), 0, "canaries of the erased person");
+        let left: Vec<(String, usize)> = after
+            .iter()
+            .map(|f| (f.display().to_string(), occurrences(std::slice::from_ref(f), GONE)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        assert_eq!(occurrences(&after, GONE), 0, "canaries of the erased person: {left:?}");
         assert_eq!(occurrences(&after, "0611223344"), 0, "the erased person's phone");
         assert!(occurrences(&after, "0799887766") > 0);
         assert!(occurrences(&after, KEPT) > 0, "the scan still sees the other person");
@@ -533,6 +545,7 @@ engine_tests! {
     }
 
     async fn erasure_is_refused_while_the_law_keeps_the_file_and_nothing_changes(db) {
+        let _alone = ONE_AT_A_TIME.lock().await;
         let dir = db.scratch_dir();
         let db = db.migrated().await;
         let (org, team) = organisation(&db, "a").await;
@@ -588,6 +601,7 @@ engine_tests! {
     }
 
     async fn a_household_with_a_followed_member_stays_with_them(db) {
+        let _alone = ONE_AT_A_TIME.lock().await;
         let db = db.migrated().await;
         let (org, team) = organisation(&db, "a").await;
         let rita = user(&db, org, "Rita").await;
