@@ -619,3 +619,13 @@ pub async fn outcomes<'c>(
 
     Ok(Outcomes { domains, plans, checks, held })
 }
+
+/// A partner service's name (the drill-down's title), by its id as the dashboard links it.
+pub async fn service_name<'c>(
+    exec: impl Into<Exec<'c>>,
+    id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sql!(scalar String, fetch_optional, exec, "SELECT name FROM partner_services WHERE id = $1", id)?,
+    )
+}

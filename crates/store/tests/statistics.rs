@@ -949,6 +949,9 @@ engine_tests! {
             .await
             .unwrap();
         assert_eq!(total, org.cases.followed);
+        // The drill-down's title names the service.
+        assert_eq!(statistics::service_name(&db, w.services[0]).await.unwrap().as_deref(), Some("Atelier CV"));
+        assert_eq!(statistics::service_name(&db, Uuid::now_v7()).await.unwrap(), None);
         // A code that is no service lists nothing rather than everything.
         let (lines, total) = statistics::cases_behind(&db, w.org, &StatsScope::Organisation, span, Figure::Referrals, Some("nope"), viewer)
             .await

@@ -622,7 +622,7 @@ fn figure_label(
     lists: &Lists,
     figure: Figure,
     code: Option<&str>,
-    activity_services: &[(String, String)],
+    service: Option<&str>,
 ) -> String {
     let name = t.msg(&format!("stats-figure-{}", figure.as_str()));
     let Some(code) = code else { return name };
@@ -630,11 +630,7 @@ fn figure_label(
         Figure::Closed => closure_label(t, lists, code),
         Figure::Contacts => crate::cases::note_type_label(t, lists, code),
         Figure::Appointments => state_label(t, code),
-        Figure::Referrals => activity_services
-            .iter()
-            .find(|(id, _)| id == code)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| code.to_owned()),
+        Figure::Referrals => service.unwrap_or(code).to_owned(),
         _ => code.to_owned(),
     };
     format!("{name} — {detail}")
@@ -670,11 +666,9 @@ pub async fn cases(
         store::statistics::cases_behind(&state.db, r.org, &r.scope, r.span, figure, code, me)
             .await?;
     let lists = store::lists::for_organisation(&state.db, r.org).await?;
-    let services = if figure == Figure::Referrals && code.is_some() {
-        let a = store::statistics::activity(&state.db, r.org, &r.scope, r.span).await?;
-        a.referrals.iter().map(|s| (s.service_id.to_string(), s.service.clone())).collect()
-    } else {
-        vec![]
+    let service = match (figure, code.and_then(|c| c.parse().ok())) {
+        (Figure::Referrals, Some(id)) => store::statistics::service_name(&state.db, id).await?,
+        _ => None,
     };
     let zone = signed_in.time_zone.as_deref();
     let mut lines = Vec::new();
@@ -687,7 +681,7 @@ pub async fn cases(
         }
     }
     let shown = behind_lines.len() as i64;
-    let title = figure_label(t, &lists, figure, code, &services);
+    let title = figure_label(t, &lists, figure, code, service.as_deref());
     let back_pairs: Vec<(&str, &str)> = r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let page = CasesPage {
         heading: format!("{} — {}", r.scope_label, period_label(t, &r.period)),
