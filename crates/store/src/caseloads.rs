@@ -37,16 +37,21 @@ const NO_REFERENT: &str = "(c.referent_id IS NULL OR NOT EXISTS (SELECT 1 FROM m
 fn scope_filter(scope: &CaseloadScope, args: &mut Vec<Arg>) -> String {
     match scope {
         CaseloadScope::Organisation => String::new(),
-        CaseloadScope::Teams(teams) if teams.is_empty() => " AND 1 = 0".to_owned(),
-        CaseloadScope::Teams(teams) => {
-            let mut marks = Vec::new();
-            for t in teams {
-                args.push(Arg::Uuid(t.as_uuid()));
-                marks.push(format!("${}", args.len()));
-            }
-            format!(" AND c.team_id IN ({})", marks.join(", "))
-        }
+        CaseloadScope::Teams(teams) => teams_filter(teams, args),
     }
+}
+
+/// `AND c.team_id IN (…)`, its arguments appended to `args`; none matches no case.
+pub(crate) fn teams_filter(teams: &[TeamId], args: &mut Vec<Arg>) -> String {
+    if teams.is_empty() {
+        return " AND 1 = 0".to_owned();
+    }
+    let mut marks = Vec::new();
+    for t in teams {
+        args.push(Arg::Uuid(t.as_uuid()));
+        marks.push(format!("${}", args.len()));
+    }
+    format!(" AND c.team_id IN ({})", marks.join(", "))
 }
 
 /// One worker's caseload.

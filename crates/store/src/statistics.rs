@@ -115,15 +115,7 @@ impl Activity {
 fn scope_filter(scope: &StatsScope, args: &mut Vec<Arg>) -> String {
     match scope {
         StatsScope::Organisation => String::new(),
-        StatsScope::Teams(teams) if teams.is_empty() => " AND 1 = 0".to_owned(),
-        StatsScope::Teams(teams) => {
-            let mut marks = Vec::new();
-            for t in teams {
-                args.push(Arg::Uuid(t.as_uuid()));
-                marks.push(format!("${}", args.len()));
-            }
-            format!(" AND c.team_id IN ({})", marks.join(", "))
-        }
+        StatsScope::Teams(teams) => crate::caseloads::teams_filter(teams, args),
         StatsScope::Worker(user) => {
             args.push(Arg::Uuid(user.as_uuid()));
             format!(" AND c.referent_id = ${}", args.len())
