@@ -251,42 +251,10 @@ pub async fn erase_person(
     if !refused.is_empty() {
         return Ok(Outcome::Refused(refused));
     }
-    let households: Vec<Uuid> = sql!(
-        scalar Uuid,
-        fetch_all,
-        &mut *tx,
-        "SELECT DISTINCT m.household_id FROM household_members m JOIN households h \
-         ON h.id = m.household_id WHERE m.person_id = $1 AND h.organisation_id = $2 \
-         ORDER BY m.household_id",
-        subject,
-        org,
-    )?;
     // Erased first: the members and merged records, then the person (whose record the merged
     // ones point at).
-    let mut persons: Vec<Uuid> = sql!(
-        scalar Uuid,
-        fetch_all,
-        &mut *tx,
-        "SELECT id FROM persons WHERE merged_into_id = $1 ORDER BY id",
-        subject,
-    )?;
-    for h in &households {
-        let members: Vec<Uuid> = sql!(
-            scalar Uuid,
-            fetch_all,
-            &mut *tx,
-            "SELECT DISTINCT m.person_id FROM household_members m WHERE m.household_id = $1 \
-             AND m.person_id <> $2 AND NOT EXISTS (SELECT 1 FROM cases c \
-             WHERE c.person_id = m.person_id) ORDER BY m.person_id",
-            *h,
-            subject,
-        )?;
-        for m in members {
-            if !persons.contains(&m) {
-                persons.push(m);
-            }
-        }
-    }
+    let (households, mut persons) =
+        crate::retention::anonymise::companions(tx, org, subject).await?;
     persons.push(subject);
     let mut done = Erased::default();
     // The files, recorded for deletion after the commit.

@@ -247,42 +247,9 @@ pub async fn anonymise_person(
 ) -> Result<Anonymised, StoreError> {
     let org = organisation_id.as_uuid();
     let subject = person.as_uuid();
-    let households: Vec<Uuid> = sql!(
-        scalar Uuid,
-        fetch_all,
-        &mut *tx,
-        "SELECT DISTINCT m.household_id FROM household_members m JOIN households h \
-         ON h.id = m.household_id WHERE m.person_id = $1 AND h.organisation_id = $2",
-        subject,
-        org,
-    )?;
-    // Records merged into the person's (kept to undo the merge) are the same person.
+    let (households, companions) = companions(tx, org, subject).await?;
     let mut persons: Vec<Uuid> = vec![subject];
-    persons.extend(sql!(
-        scalar Uuid,
-        fetch_all,
-        &mut *tx,
-        "SELECT id FROM persons WHERE merged_into_id = $1 ORDER BY id",
-        subject,
-    )?);
-    // Members without a case of their own: their data is part of the person's file.
-    for h in &households {
-        let members: Vec<Uuid> = sql!(
-            scalar Uuid,
-            fetch_all,
-            &mut *tx,
-            "SELECT DISTINCT m.person_id FROM household_members m WHERE m.household_id = $1 \
-             AND m.person_id <> $2 AND NOT EXISTS (SELECT 1 FROM cases c \
-             WHERE c.person_id = m.person_id) ORDER BY m.person_id",
-            *h,
-            subject,
-        )?;
-        for m in members {
-            if !persons.contains(&m) {
-                persons.push(m);
-            }
-        }
-    }
+    persons.extend(companions);
     let mut done = Anonymised::default();
     let person_statements = statements(Root::Person);
     for p in &persons {
@@ -334,6 +301,52 @@ pub async fn anonymise_person(
         .detail("files", done.files);
     crate::audit::append(tx, &event, now).await?;
     Ok(done)
+}
+
+/// The households of `subject` in the organisation, and the persons whose data goes with
+/// theirs (anonymisation, erasure): the records merged into theirs (kept to undo the merge: the
+/// same person), then the members of their households without a case of their own (their data
+/// is part of the person's file), each once, in a stable order.
+pub(crate) async fn companions(
+    tx: &mut Tx,
+    org: Uuid,
+    subject: Uuid,
+) -> Result<(Vec<Uuid>, Vec<Uuid>), StoreError> {
+    let households: Vec<Uuid> = sql!(
+        scalar Uuid,
+        fetch_all,
+        &mut *tx,
+        "SELECT DISTINCT m.household_id FROM household_members m JOIN households h \
+         ON h.id = m.household_id WHERE m.person_id = $1 AND h.organisation_id = $2 \
+         ORDER BY m.household_id",
+        subject,
+        org,
+    )?;
+    let mut persons: Vec<Uuid> = sql!(
+        scalar Uuid,
+        fetch_all,
+        &mut *tx,
+        "SELECT id FROM persons WHERE merged_into_id = $1 ORDER BY id",
+        subject,
+    )?;
+    for h in &households {
+        let members: Vec<Uuid> = sql!(
+            scalar Uuid,
+            fetch_all,
+            &mut *tx,
+            "SELECT DISTINCT m.person_id FROM household_members m WHERE m.household_id = $1 \
+             AND m.person_id <> $2 AND NOT EXISTS (SELECT 1 FROM cases c \
+             WHERE c.person_id = m.person_id) ORDER BY m.person_id",
+            *h,
+            subject,
+        )?;
+        for m in members {
+            if !persons.contains(&m) {
+                persons.push(m);
+            }
+        }
+    }
+    Ok((households, persons))
 }
 
 /// Records the person's files for deletion and puts a unique tombstone in their place; a
