@@ -33,11 +33,13 @@ describe('activity statistics and their drill-down', () => {
     ['fr-FR', {
       nav: 'Navigation principale', link: 'Statistiques', title: "Statistiques d'activité", from: 'Du', to: 'Au', show: 'Afficher',
       followed: 'Accompagnements en cours pendant la période', scope: 'Toute la structure', behind: /accompagnements? derrière ce chiffre/,
+      names: 'Mettre le nom des personnes dans le fichier', confirm: /^Je confirme avoir besoin de ces noms/, list: 'Télécharger la liste (CSV)', unconfirmed: 'Pour mettre les noms dans le fichier, cochez la confirmation.',
       back: 'Retour aux statistiques', csv: 'Télécharger en CSV', suppressed: 'masqué', reversed: 'La date de fin est avant la date de début.', contacts: 'Contacts par type',
     }],
     ['en-GB', {
       nav: 'Main navigation', link: 'Statistics', title: 'Activity statistics', from: 'From', to: 'To', show: 'Show',
       followed: 'Cases followed during the period', scope: 'The whole organisation', behind: /cases? behind this figure/,
+      names: "Put the persons' names in the file", confirm: /^I confirm that I need these names/, list: 'Download the list (CSV)', unconfirmed: 'To put the names in the file, tick the confirmation.',
       back: 'Back to the statistics', csv: 'Download as CSV', suppressed: 'suppressed', reversed: 'The end date is before the start date.', contacts: 'Contacts by type',
     }],
   ]) {
@@ -88,6 +90,19 @@ describe('activity statistics and their drill-down', () => {
         await assertAccessible(page, `statistics-cases-${locale}`);
         const first = await names.first().getAttribute('href');
         assert.match(first, /^\/cases\/[0-9a-f-]{36}$/);
+        const firstName = (await names.first().innerText()).trim();
+
+        // The list downloads; names only once the manager confirms why.
+        await page.getByLabel(w.names).check();
+        await page.getByRole('button', { name: w.list }).click();
+        await page.getByRole('alert').getByText(w.unconfirmed).waitFor();
+        assert.ok(await page.getByLabel(w.names).isChecked(), 'the choice is kept');
+        await assertAccessible(page, `statistics-list-unconfirmed-${locale}`);
+        await page.getByLabel(w.confirm).check();
+        const [list] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: w.list }).click()]);
+        assert.match(list.suggestedFilename(), /^statistics-cases-followed\.csv$/);
+        const named = await (await import('node:fs/promises')).readFile(await list.path(), 'utf8');
+        assert.ok(named.includes(firstName), `${firstName} in the named list`);
 
         // Back to the same period and scope.
         await page.getByRole('link', { name: w.back }).click();

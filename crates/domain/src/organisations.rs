@@ -186,6 +186,9 @@ pub struct OrganisationSettings {
     pub budget_threshold_cents: Option<i64>,
     /// A monthly amount is divided by this to give a daily one (30 by default).
     pub budget_day_divisor: i64,
+    /// Figures leaving the team hide every count under this (5 by default), with the
+    /// complements that keep it from being worked out (`crate::suppression`).
+    pub statistics_threshold: i64,
 }
 
 /// The settings form as typed.
@@ -206,6 +209,7 @@ pub struct SettingsInput<'a> {
     /// An amount in euros as the user's language writes it; empty: no threshold.
     pub budget_threshold: &'a str,
     pub budget_day_divisor: &'a str,
+    pub statistics_threshold: &'a str,
     /// How the user's language writes amounts.
     pub money_style: Option<crate::money::Style>,
 }
@@ -287,6 +291,11 @@ impl OrganisationSettings {
         );
         let day_divisor =
             number("budget_day_divisor", input.budget_day_divisor, BUDGET_DAY_DIVISOR);
+        let statistics_threshold = number(
+            "statistics_threshold",
+            input.statistics_threshold,
+            crate::suppression::THRESHOLD_RANGE,
+        );
         let style = input.money_style.unwrap_or(crate::money::Style::English);
         let threshold = match input.budget_threshold.trim() {
             "" => Ok(None),
@@ -323,6 +332,7 @@ impl OrganisationSettings {
             mail_days,
             day_divisor,
             threshold,
+            statistics_threshold,
         ) {
             (
                 Some(name),
@@ -335,7 +345,9 @@ impl OrganisationSettings {
                 Some(reminder_mail_days),
                 Some(budget_day_divisor),
                 Some(budget_threshold_cents),
+                Some(statistics_threshold),
             ) if problems.is_empty() => Ok(OrganisationSettings {
+                statistics_threshold,
                 budget_threshold_cents,
                 budget_day_divisor,
                 reminder_flag_hours,
@@ -376,6 +388,7 @@ mod settings_tests {
             reminder_mail_days: "15",
             budget_threshold: "12,50",
             budget_day_divisor: "30",
+            statistics_threshold: "5",
             money_style: Some(crate::money::Style::French),
         }
     }
@@ -438,6 +451,21 @@ mod settings_tests {
         );
         let none = SettingsInput { budget_threshold: "  ", ..input() };
         assert_eq!(OrganisationSettings::parse(&none).unwrap().budget_threshold_cents, None);
+    }
+
+    #[test]
+    fn the_statistics_threshold_is_five_or_more_up_to_fifty() {
+        assert_eq!(OrganisationSettings::parse(&input()).unwrap().statistics_threshold, 5);
+        let eleven = SettingsInput { statistics_threshold: " 11 ", ..input() };
+        assert_eq!(OrganisationSettings::parse(&eleven).unwrap().statistics_threshold, 11);
+        for refused in ["4", "51", "0", "", "cinq", "5.5"] {
+            let bad = SettingsInput { statistics_threshold: refused, ..input() };
+            assert_eq!(
+                OrganisationSettings::parse(&bad).unwrap_err(),
+                [("statistics_threshold", SettingsProblem::OutOfRange { min: 5, max: 50 })],
+                "{refused:?}"
+            );
+        }
     }
 
     #[test]

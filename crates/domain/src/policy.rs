@@ -1872,6 +1872,11 @@ pub const FEDERATION_IMPORTERS: Rule = REFERRAL_INBOX;
 /// (DOMAIN.md §3.1: reception sees no statistics). [`statistics_scope`] says which cases.
 pub const STATISTICS_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervisor, Role::Worker]);
 
+/// Who may put the persons' names in the downloaded list of the cases behind a figure (issue
+/// 11 point 5), and only after confirming it: managers and supervisors, who answer for their
+/// teams' files. A worker's list, like every other export of figures, names nobody.
+pub const STATISTICS_NAMED_EXPORTERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervisor]);
+
 /// The widest scope of statistics `actor` reads: a manager the organisation, a supervisor the
 /// teams they supervise, a worker their own caseload; none for anyone else (and none for a
 /// supervisor of no team).
@@ -1924,6 +1929,13 @@ mod statistics_tests {
         for a in [&manager, &supervisor, &worker] {
             assert_eq!(check(STATISTICS_READERS, Some(a)), Decision::Allow);
         }
+        assert_eq!(check(STATISTICS_NAMED_EXPORTERS, Some(&manager)), Decision::Allow);
+        assert_eq!(check(STATISTICS_NAMED_EXPORTERS, Some(&supervisor)), Decision::Allow);
+        assert_ne!(
+            check(STATISTICS_NAMED_EXPORTERS, Some(&worker)),
+            Decision::Allow,
+            "a worker's list names nobody"
+        );
         let admin = Actor { user_id: UserId::new(), instance_admin: true, membership: None };
         assert_eq!(statistics_scope(&admin), None);
         assert_ne!(check(STATISTICS_READERS, Some(&admin)), Decision::Allow);

@@ -17,6 +17,10 @@
 /// The default threshold: counts under it are suppressed.
 pub const DEFAULT_THRESHOLD: i64 = 5;
 
+/// The thresholds an organisation may choose: never under the default (a count of 2, 3 or 4
+/// published outside the team can single a person out), up to 50 for a funder that asks more.
+pub const THRESHOLD_RANGE: (i64, i64) = (DEFAULT_THRESHOLD, 50);
+
 /// Which counts of a list (with its total) are suppressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListSuppression {

@@ -102,6 +102,7 @@ pub struct SettingsRow {
     pub reminder_mail_days: i64,
     pub budget_threshold_cents: Option<i64>,
     pub budget_day_divisor: i64,
+    pub statistics_threshold: i64,
     pub version: i64,
 }
 
@@ -117,7 +118,7 @@ pub async fn settings<'c>(
         "SELECT name, time_zone, require_second_factor, session_idle_minutes, session_absolute_hours, \
          letterhead_address, letterhead_signatory, letterhead_footer, reminder_flag_hours, \
          reminder_assessment_months, reminder_referral_days, reminder_mail_days, budget_threshold_cents, \
-         budget_day_divisor, version FROM organisations WHERE id = $1",
+         budget_day_divisor, statistics_threshold, version FROM organisations WHERE id = $1",
         id.as_uuid(),
     )?)
 }
@@ -140,7 +141,8 @@ pub async fn update_settings<'c>(
          letterhead_signatory = $7, letterhead_footer = $8, updated_at = $9, \
          reminder_flag_hours = $12, reminder_assessment_months = $13, \
          reminder_referral_days = $14, reminder_mail_days = $15, \
-         budget_threshold_cents = $16, budget_day_divisor = $17, version = version + 1 \
+         budget_threshold_cents = $16, budget_day_divisor = $17, statistics_threshold = $18, \
+         version = version + 1 \
          WHERE id = $10 AND version = $11",
         s.name.as_str(),
         s.time_zone.as_str(),
@@ -159,6 +161,24 @@ pub async fn update_settings<'c>(
         s.reminder_mail_days,
         s.budget_threshold_cents,
         s.budget_day_divisor,
+        s.statistics_threshold,
     )?;
     Ok(n == 1)
+}
+
+/// The count under which figures leaving the team are suppressed, as the organisation set it
+/// (`domain::suppression::DEFAULT_THRESHOLD` for an unknown organisation).
+#[tracing::instrument(skip_all)]
+pub async fn statistics_threshold<'c>(
+    exec: impl Into<Exec<'c>>,
+    id: OrganisationId,
+) -> Result<i64, StoreError> {
+    let row: Option<(i64,)> = sql!(
+        as (i64,),
+        fetch_optional,
+        exec,
+        "SELECT statistics_threshold FROM organisations WHERE id = $1",
+        id.as_uuid(),
+    )?;
+    Ok(row.map_or(domain::suppression::DEFAULT_THRESHOLD, |(t,)| t))
 }

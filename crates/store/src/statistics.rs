@@ -355,6 +355,22 @@ pub async fn cases_behind<'c>(
     code: Option<&str>,
     viewer: UserId,
 ) -> Result<(Vec<CaseBehind>, i64), StoreError> {
+    cases_behind_up_to(exec, organisation_id, scope, span, figure, code, viewer, BEHIND_MAX).await
+}
+
+/// [`cases_behind`] with at most `limit` cases listed (an export lists more than a page).
+#[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all)]
+pub async fn cases_behind_up_to<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+    figure: Figure,
+    code: Option<&str>,
+    viewer: UserId,
+    limit: i64,
+) -> Result<(Vec<CaseBehind>, i64), StoreError> {
     let mut exec = exec.into();
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
@@ -365,7 +381,7 @@ pub async fn cases_behind<'c>(
     let (total,): (i64,) = sql!(dyn as (i64,), fetch_one, &mut exec, &count_sql, args.clone())?;
     args.push(Arg::Uuid(viewer.as_uuid()));
     let viewer_mark = args.len();
-    args.push(Arg::Int(BEHIND_MAX));
+    args.push(Arg::Int(limit));
     let sql = format!(
         "SELECT c.id, c.status, c.team_id, t.name AS team_name, c.referent_id, \
          u.display_name AS referent_name, p.birth_name, p.used_name, p.first_names, \

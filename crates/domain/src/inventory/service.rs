@@ -246,6 +246,7 @@ pub static TABLES: &[Table] = &[
                     "reminder_mail_days",
                     "budget_threshold_cents",
                     "budget_day_divisor",
+                    "statistics_threshold",
                     "aid_pseudonymised_agenda",
                 ],
             ),

@@ -42,4 +42,7 @@ settings-budget = Household budget
 settings-budget-threshold = Reste à vivre threshold (euros per consumption unit per day)
 settings-budget-threshold-hint = A budget whose reste à vivre per consumption unit per day is below this amount is flagged on the budget and on aid requests. Leave empty for no threshold.
 settings-budget-day-divisor = Days in a month for the daily figure
+settings-statistics = Statistics leaving the team
+settings-statistics-threshold = Smallest count published
+settings-statistics-threshold-hint = In exports and reports that leave the team, every count under this number is hidden ("suppressed"), with enough other counts that it cannot be worked out from the totals. 5 by default, up to 50 if a funder asks for more.
 settings-budget-day-divisor-hint = The monthly reste à vivre is divided by this number to give the daily one. Usually 30. From 28 to 31. New budgets use it; budgets already drawn up keep theirs.

@@ -144,3 +144,20 @@ stats-power = Power to act at the checks (out of 10)
 stats-average = { $value } on average, from { $count } answer(s)
 stats-decimal-sign = .
 stats-held-caption = What held, per domain, at the checks done
+
+# The list of the cases behind a figure, downloaded.
+stats-col-reference = Case reference
+stats-list-export-title = Download this list
+stats-list-export-hint-named = The file lists the cases above (those you may open). By default it names nobody: each case is given by its reference.
+stats-list-export-hint-unnamed = The file lists the cases above by their reference, without the persons' names.
+stats-list-export-names-legend = Persons' names
+stats-list-export-names = Put the persons' names in the file
+stats-list-export-confirm = I confirm that I need these names for the follow-up of these cases and that the file will stay within the service, under professional secrecy
+stats-list-export-confirm-missing = To put the names in the file, tick the confirmation.
+stats-list-export-button = Download the list (CSV)
+stats-list-export-named = With the persons' names, at the request of a manager or supervisor who confirmed it (professional secrecy).
+stats-list-export-unnamed = Without the persons' names: each case is given by its reference.
+stats-list-export-not-listed = { $count ->
+    [one] One more case behind this figure is not yours to open: counted, not listed.
+   *[other] { $count } more cases behind this figure are not yours to open, or over the file's limit: counted, not listed.
+}

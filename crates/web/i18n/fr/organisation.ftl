@@ -42,4 +42,7 @@ settings-budget = Budget du ménage
 settings-budget-threshold = Seuil de reste à vivre (euros par unité de consommation et par jour)
 settings-budget-threshold-hint = Un budget dont le reste à vivre par unité de consommation et par jour est sous ce montant est signalé sur le budget et sur les demandes d'aide. Laissez vide pour n'avoir aucun seuil.
 settings-budget-day-divisor = Jours par mois pour le montant journalier
+settings-statistics = Statistiques qui sortent de l'équipe
+settings-statistics-threshold = Plus petit effectif publié
+settings-statistics-threshold-hint = Dans les exports et rapports qui sortent de l'équipe, tout effectif inférieur à ce nombre est masqué, avec assez d'autres effectifs pour qu'on ne puisse pas le retrouver à partir des totaux. 5 par défaut, jusqu'à 50 si un financeur en demande davantage.
 settings-budget-day-divisor-hint = Le reste à vivre mensuel est divisé par ce nombre pour donner le montant journalier. En général 30. De 28 à 31. Les nouveaux budgets l'utilisent ; les budgets déjà établis gardent le leur.

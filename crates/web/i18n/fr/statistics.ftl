@@ -144,3 +144,20 @@ stats-power = Pouvoir d'agir aux points de suivi (sur 10)
 stats-average = { $value } en moyenne, sur { $count } réponse(s)
 stats-decimal-sign = ,
 stats-held-caption = Ce qui a tenu, par domaine, aux points de suivi faits
+
+# La liste des accompagnements derrière un chiffre, téléchargée.
+stats-col-reference = Référence de l'accompagnement
+stats-list-export-title = Télécharger cette liste
+stats-list-export-hint-named = Le fichier liste les accompagnements ci-dessus (ceux que vous pouvez ouvrir). Par défaut, il ne nomme personne : chaque accompagnement est désigné par sa référence.
+stats-list-export-hint-unnamed = Le fichier liste les accompagnements ci-dessus par leur référence, sans le nom des personnes.
+stats-list-export-names-legend = Nom des personnes
+stats-list-export-names = Mettre le nom des personnes dans le fichier
+stats-list-export-confirm = Je confirme avoir besoin de ces noms pour le suivi de ces accompagnements et que le fichier restera dans le service, sous le secret professionnel
+stats-list-export-confirm-missing = Pour mettre les noms dans le fichier, cochez la confirmation.
+stats-list-export-button = Télécharger la liste (CSV)
+stats-list-export-named = Avec le nom des personnes, à la demande d'un ou d'une responsable qui l'a confirmé (secret professionnel).
+stats-list-export-unnamed = Sans le nom des personnes : chaque accompagnement est désigné par sa référence.
+stats-list-export-not-listed = { $count ->
+    [one] Un autre accompagnement derrière ce chiffre ne vous est pas ouvert : compté, non listé.
+   *[other] { $count } autres accompagnements derrière ce chiffre ne vous sont pas ouverts, ou dépassent la limite du fichier : comptés, non listés.
+}

@@ -52,6 +52,8 @@ pub struct SettingsForm {
     #[serde(default)]
     budget_day_divisor: String,
     #[serde(default)]
+    statistics_threshold: String,
+    #[serde(default)]
     version: i64,
 }
 
@@ -75,6 +77,7 @@ impl SettingsForm {
                 .map(|c| money::format_input(c, style))
                 .unwrap_or_default(),
             budget_day_divisor: row.budget_day_divisor.to_string(),
+            statistics_threshold: row.statistics_threshold.to_string(),
             version: row.version,
         }
     }
@@ -174,6 +177,7 @@ pub async fn save(
         reminder_mail_days: &form.reminder_mail_days,
         budget_threshold: &form.budget_threshold,
         budget_day_divisor: &form.budget_day_divisor,
+        statistics_threshold: &form.statistics_threshold,
         money_style: Some(ctx.t.money_style()),
     };
     // A well-formed name is not enough: times are shown in this zone, so it must exist.
@@ -231,7 +235,8 @@ pub async fn save(
         .detail("reminder_referral_days", settings.reminder_referral_days)
         .detail("reminder_mail_days", settings.reminder_mail_days)
         .detail("budget_threshold_cents", settings.budget_threshold_cents.unwrap_or(-1))
-        .detail("budget_day_divisor", settings.budget_day_divisor);
+        .detail("budget_day_divisor", settings.budget_day_divisor)
+        .detail("statistics_threshold", settings.statistics_threshold);
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/organisation?saved=1").into_response())

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::AuditAction;
 use domain::lists::Lists;
-use domain::suppression::{DEFAULT_THRESHOLD, suppress_list, suppress_table};
+use domain::suppression::{suppress_list, suppress_table};
 use store::audit::NewAuditEvent;
 use store::statistics::Activity;
 
@@ -212,7 +212,7 @@ pub async fn export(
     };
     let lists = store::lists::for_organisation(&state.db, r.org).await?;
     let activity = store::statistics::activity(&state.db, r.org, &r.scope, r.span).await?;
-    let threshold = DEFAULT_THRESHOLD;
+    let threshold = store::organisations::statistics_threshold(&state.db, r.org).await?;
     let lines = lines(t, &lists, &activity, threshold);
     let heading = format!("{} — {}", r.scope_label, super::pages::period_label(t, &r.period));
     let suppressed = lines.iter().filter(|l| l.value.is_none()).count();

@@ -1,12 +1,14 @@
 //! Statistics that come from the work (issue 11, ADR 0037): the activity dashboard of the
 //! organisation, a team or a worker for a period, and the drill-down from each figure to the
-//! cases behind it (only those the viewer may open are named; the others are counted).
+//! cases behind it (only those the viewer may open are named; the others are counted), which
+//! can be downloaded, with the persons' names only for managers and supervisors who confirm.
 //!
 //! Routes let in [`STATISTICS_READERS`]; [`domain::policy::statistics_scope`] then bounds what
 //! each one reads (a manager the organisation, a supervisor their teams, a worker their
 //! caseload), and a team or worker outside it answers "not found".
 
 mod export;
+mod list_export;
 mod pages;
 
 pub use export::{Line, lines};
@@ -20,4 +22,5 @@ pub fn router() -> Routes {
         .get("/statistics", STATISTICS_READERS, pages::dashboard)
         .get("/statistics/cases", STATISTICS_READERS, pages::cases)
         .get("/statistics/export", STATISTICS_READERS, export::export)
+        .post("/statistics/cases/export", STATISTICS_READERS, list_export::export)
 }

@@ -615,6 +615,11 @@ pub struct CasesPage {
     hidden: i64,
     /// More than the list shows.
     more: i64,
+    /// The download form: the period, scope and figure the list is about.
+    export_fields: Vec<(&'static str, String)>,
+    /// The viewer may put names in the download (after confirming).
+    may_name: bool,
+    export: super::list_export::ExportAsk,
 }
 
 fn figure_label(
@@ -636,13 +641,26 @@ fn figure_label(
     format!("{name} — {detail}")
 }
 
-pub async fn cases(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    signed_in: SignedIn,
-    Query(q): Query<StatsQuery>,
-) -> Result<Response, WebError> {
-    let t = &ctx.t;
+/// The cases behind a figure, as asked: the figure, its code and title, the resolved period
+/// and scope, up to `limit` cases and how many in all.
+pub(super) struct Behind {
+    pub(super) r: Resolved,
+    pub(super) figure: Figure,
+    pub(super) code: Option<String>,
+    pub(super) title: String,
+    pub(super) lines: Vec<CaseBehind>,
+    pub(super) total: i64,
+}
+
+/// Reads the cases behind the figure `q` asks for; `Err(url)`: the dashboard to go back to
+/// (no figure, or a wrong period), with what was asked.
+pub(super) async fn behind_figure(
+    state: &AppState,
+    t: &Tr,
+    signed_in: &SignedIn,
+    q: &StatsQuery,
+    limit: i64,
+) -> Result<Result<Behind, String>, WebError> {
     // A drill-down comes from a figure of a right period: without either, the dashboard says
     // what is wrong, with what was asked.
     let asked = [("from", &q.from), ("to", &q.to), ("team", &q.team), ("worker", &q.worker)];
@@ -654,53 +672,89 @@ pub async fn cases(
         .unwrap_or_default()
     );
     let Some(figure) = Figure::parse(&q.figure) else {
-        return Ok(Redirect::to(&dashboard).into_response());
+        return Ok(Err(dashboard));
     };
     let code = q.code.as_deref().filter(|_| figure.takes_code());
-    let (_, resolved) = resolve(&state, t, &signed_in, &q).await?;
+    let (_, resolved) = resolve(state, t, signed_in, q).await?;
     let Some(r) = resolved else {
-        return Ok(Redirect::to(&dashboard).into_response());
+        return Ok(Err(dashboard));
     };
     let me = signed_in.actor.user_id;
-    let (behind_lines, total) =
-        store::statistics::cases_behind(&state.db, r.org, &r.scope, r.span, figure, code, me)
-            .await?;
+    let (lines, total) = store::statistics::cases_behind_up_to(
+        &state.db, r.org, &r.scope, r.span, figure, code, me, limit,
+    )
+    .await?;
     let lists = store::lists::for_organisation(&state.db, r.org).await?;
     let service = match (figure, code.and_then(|c| c.parse().ok())) {
         (Figure::Referrals, Some(id)) => store::statistics::service_name(&state.db, id).await?,
         _ => None,
     };
+    let title = figure_label(t, &lists, figure, code, service.as_deref());
+    Ok(Ok(Behind { r, figure, code: code.map(str::to_owned), title, lines, total }))
+}
+
+pub async fn cases(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    signed_in: SignedIn,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, WebError> {
+    cases_page(&state, ctx, &signed_in, &q, Default::default(), StatusCode::OK).await
+}
+
+/// The drill-down page, with the download form as `export` left it (a refusal is shown with
+/// `status`).
+pub(super) async fn cases_page(
+    state: &AppState,
+    ctx: PageCtx,
+    signed_in: &SignedIn,
+    q: &StatsQuery,
+    export: super::list_export::ExportAsk,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let t = &ctx.t;
+    let b = match behind_figure(state, t, signed_in, q, store::statistics::BEHIND_MAX).await? {
+        Ok(b) => b,
+        Err(dashboard) => return Ok(Redirect::to(&dashboard).into_response()),
+    };
     let zone = signed_in.time_zone.as_deref();
     let mut lines = Vec::new();
     let mut hidden = 0;
-    for l in &behind_lines {
-        if may_open(&signed_in, r.org, l) {
+    for l in &b.lines {
+        if may_open(signed_in, b.r.org, l) {
             lines.push(case_view(t, zone, l));
         } else {
             hidden += 1;
         }
     }
-    let shown = behind_lines.len() as i64;
-    let title = figure_label(t, &lists, figure, code, service.as_deref());
-    let back_pairs: Vec<(&str, &str)> = r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let shown = b.lines.len() as i64;
+    let back_pairs: Vec<(&str, &str)> = b.r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut export_fields = b.r.keep.clone();
+    export_fields.push(("figure", b.figure.as_str().to_owned()));
+    if let Some(code) = &b.code {
+        export_fields.push(("code", code.clone()));
+    }
     let page = CasesPage {
-        heading: format!("{} — {}", r.scope_label, period_label(t, &r.period)),
+        heading: format!("{} — {}", b.r.scope_label, period_label(t, &b.r.period)),
         back: format!(
             "/statistics?{}",
             serde_urlencoded::to_string(&back_pairs).unwrap_or_default()
         ),
-        title,
+        title: b.title,
         lines,
-        total,
+        total: b.total,
         hidden,
-        more: total - shown,
-        chrome: Chrome::new(ctx, &state, Nav::Statistics),
+        more: b.total - shown,
+        export_fields,
+        may_name: super::list_export::may_name(signed_in),
+        export,
+        chrome: Chrome::new(ctx, state, Nav::Statistics),
     };
-    Ok(page.into_response())
+    Ok((status, page).into_response())
 }
 
 /// Whether the viewer may open the case (its page): the case policy decides, as everywhere.
-fn may_open(signed_in: &SignedIn, org: OrganisationId, l: &CaseBehind) -> bool {
+pub(super) fn may_open(signed_in: &SignedIn, org: OrganisationId, l: &CaseBehind) -> bool {
     let me = [signed_in.actor.user_id];
     let facts = CaseFacts {
         organisation_id: org,
@@ -711,7 +765,7 @@ fn may_open(signed_in: &SignedIn, org: OrganisationId, l: &CaseBehind) -> bool {
     policy::case_access(&signed_in.actor, &facts).metadata
 }
 
-fn case_view(t: &Tr, zone: Option<&str>, l: &CaseBehind) -> CaseView {
+pub(super) fn case_view(t: &Tr, zone: Option<&str>, l: &CaseBehind) -> CaseView {
     let date = |ts: Ts| domain::persons::french_date(crate::dates::utc_to_local(ts, zone).date());
     let status = match (l.status.as_str(), l.closed_at) {
         ("closed", Some(at)) => t.msg_args("stats-closed-on", &[("date", &date(at))]),

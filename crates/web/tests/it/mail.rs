@@ -56,6 +56,7 @@ async fn letterhead(app: &TestApp) {
         reminder_mail_days: 15,
         budget_threshold_cents: None,
         budget_day_divisor: 30,
+        statistics_threshold: 5,
     };
     assert!(
         organisations::update_settings(db, org.id, org.version, &settings, Ts::now())

@@ -7,7 +7,8 @@ use crate::helpers::{TestApp, csrf_in, visible_text};
 
 const PASSWORD: &str = "correct horse battery staple";
 
-fn fields<'a>(
+/// The settings form as a manager would send it, with `overrides`.
+pub(crate) fn fields<'a>(
     overrides: &[(&'a str, &'a str)],
     csrf: &'a str,
     version: &'a str,
@@ -28,6 +29,7 @@ fn fields<'a>(
         ("reminder_mail_days", "15"),
         ("budget_threshold", ""),
         ("budget_day_divisor", "30"),
+        ("statistics_threshold", "5"),
     ];
     for (k, v) in overrides {
         form.retain(|(name, _)| name != k);
@@ -36,7 +38,7 @@ fn fields<'a>(
     form
 }
 
-fn version_in(html: &str) -> String {
+pub(crate) fn version_in(html: &str) -> String {
     let marker = "name=\"version\" value=\"";
     let at = html.find(marker).unwrap() + marker.len();
     html[at..at + html[at..].find('"').unwrap()].to_owned()
@@ -82,6 +84,30 @@ engine_tests! {
             .send().await.unwrap();
         assert_eq!(res.status(), 422);
         assert!(visible_text(&res.text().await.unwrap()).contains("Indiquez un fuseau horaire IANA"));
+    }
+
+    async fn the_statistics_threshold_is_five_or_more_and_a_refused_one_is_kept(db) {
+        let app = TestApp::spawn(db).await;
+        app.create_user("manager@x.example", PASSWORD, Some(("ccas-a", Role::Manager))).await;
+        app.sign_in("manager@x.example", PASSWORD).await;
+        let org = store::organisations::find_by_slug(&app.state.db, "ccas-a").await.unwrap().unwrap().id;
+        assert_eq!(store::organisations::statistics_threshold(&app.state.db, org).await.unwrap(), 5, "5 by default");
+        let page = app.get("/admin/organisation").await.text().await.unwrap();
+        assert!(page.contains(r#"name="statistics_threshold" type="number" inputmode="numeric" min="5" max="50" value="5""#), "{page}");
+        let (csrf, version) = (csrf_in(&page).unwrap(), version_in(&page));
+        let res = app.client.post(app.url("/admin/organisation"))
+            .form(&fields(&[("statistics_threshold", "3")], &csrf, &version))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(visible_text(&html).contains("Indiquez un nombre entier entre 5 et 50"), "{}", visible_text(&html));
+        assert!(html.contains(r#"value="3" aria-describedby="statistics_threshold-hint statistics_threshold-error""#), "kept, linked to its message");
+        assert_eq!(store::organisations::statistics_threshold(&app.state.db, org).await.unwrap(), 5, "nothing saved");
+        let res = app.client.post(app.url("/admin/organisation"))
+            .form(&fields(&[("statistics_threshold", "11")], &csrf, &version))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(store::organisations::statistics_threshold(&app.state.db, org).await.unwrap(), 11);
     }
 
     async fn the_manager_sets_the_budget_threshold_and_day_divisor_that_new_budgets_use(db) {

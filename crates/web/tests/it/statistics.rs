@@ -187,4 +187,96 @@ engine_tests! {
         assert!(text.contains("The whole organisation — from 01/01/2026 to 31/12/2026"), "{text}");
         assert!(text.contains("Cases opened 3") && text.contains("All contacts 2 1 h 30"), "{text}");
     }
+
+    async fn the_export_hides_counts_under_the_threshold_the_organisation_set(db) {
+        let app = TestApp::spawn(db).await;
+        let team = crate::helpers::team_of(&app, ORG, "Accueil").await;
+        let manager = user(&app, "Manon", Role::Manager, &[]).await;
+        let alice = user(&app, "Alice", Role::Worker, &[(team, false)]).await;
+        for name in ["Arnaud", "Besson", "Carpentier", "Delmas", "Estève", "Fabre"] {
+            crate::helpers::open_case_for(&app, &alice, team, name).await;
+        }
+        let year = time::OffsetDateTime::now_utc().year();
+        let export = format!("/statistics/export?from={year}-01-01&to={year}-12-31&format=csv");
+        let csv = manager.get(&app, &export).await.text().await.unwrap();
+        assert!(csv.contains("Accompagnements ouverts,6"), "6 is published under the default of 5: {csv}");
+        assert!(csv.contains("effectif de moins de 5,"), "the file says the threshold: {csv}");
+
+        // The manager asks for 10, as a funder may.
+        let page = manager.page(&app, "/admin/organisation").await;
+        let version = crate::settings::version_in(&page);
+        let res = manager
+            .post(&app, "/admin/organisation", &crate::settings::fields(&[("statistics_threshold", "10")], &manager.csrf, &version)[1..])
+            .await;
+        assert_eq!(res.status(), 303, "{}", visible_text(&res.text().await.unwrap()));
+        let csv = manager.get(&app, &export).await.text().await.unwrap();
+        assert!(csv.contains("Accompagnements ouverts,masqué"), "6 is under 10 now: {csv}");
+        assert!(csv.contains("effectif de moins de 10,"), "{csv}");
+    }
+
+    async fn the_list_behind_a_figure_names_persons_only_for_a_manager_who_confirms(db) {
+        let app = TestApp::spawn(db).await;
+        let team = crate::helpers::team_of(&app, ORG, "Insertion").await;
+        let manager = user(&app, "Manon", Role::Manager, &[]).await;
+        let alice = user(&app, "Alice", Role::Worker, &[(team, false)]).await;
+        let durand = crate::helpers::open_case_for(&app, &alice, team, "Durand").await;
+        let martin = crate::helpers::open_case_for(&app, &alice, team, "Martin").await;
+        let year = time::OffsetDateTime::now_utc().year().to_string();
+        let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        let asked = [("from", from.as_str()), ("to", to.as_str()), ("figure", "opened")];
+        let org = store::organisations::find_by_slug(&app.state.db, ORG).await.unwrap().unwrap().id;
+        let exports = || async {
+            let filter = store::audit::AuditFilter {
+                action: Some(domain::audit::AuditAction::Export),
+                ..store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org))
+            };
+            store::audit::search(&app.state.db, &filter, None, 10).await.unwrap().events
+        };
+
+        // The drill-down page offers the download; a worker's names nobody.
+        let page = alice.page(&app, &format!("/statistics/cases?from={from}&to={to}&figure=opened")).await;
+        assert!(page.contains(r#"action="/statistics/cases/export""#) && !page.contains(r#"name="names""#), "{page}");
+        let res = alice.post(&app, "/statistics/cases/export", &asked).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let csv = res.text().await.unwrap();
+        assert!(csv.contains(&durand) && csv.contains(&martin), "each case by its reference: {csv}");
+        assert!(!csv.to_uppercase().contains("DURAND") && !csv.to_uppercase().contains("MARTIN"), "{csv}");
+        assert!(csv.contains("Sans le nom des personnes"), "{csv}");
+        let res = alice.post(&app, "/statistics/cases/export", &[&asked[..], &[("names", "on"), ("confirm", "on")]].concat()).await;
+        assert_eq!(res.status(), 404, "a worker cannot ask for names");
+
+        // A manager asking for names must confirm: refused, the choice kept, nothing written.
+        let page = manager.page(&app, &format!("/statistics/cases?from={from}&to={to}&figure=opened")).await;
+        assert!(page.contains(r#"name="names""#) && page.contains(r#"name="confirm""#));
+        let before = exports().await.len();
+        let res = manager.post(&app, "/statistics/cases/export", &[&asked[..], &[("names", "on")]].concat()).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(visible_text(&html).contains("Pour mettre les noms dans le fichier, cochez la confirmation."), "{html}");
+        assert!(html.contains(r#"name="names" value="on" checked"#), "the choice is kept");
+        assert!(html.contains(r#"aria-invalid="true" aria-describedby="export-confirm-error""#));
+        assert_eq!(exports().await.len(), before, "nothing exported");
+        // Confirmed: the names are in, and the log says so.
+        let res = manager.post(&app, "/statistics/cases/export", &[&asked[..], &[("names", "on"), ("confirm", "on")]].concat()).await;
+        assert_eq!(res.status(), 200);
+        let csv = res.text().await.unwrap();
+        assert!(csv.to_uppercase().contains("DURAND") && csv.to_uppercase().contains("MARTIN"), "{csv}");
+        assert!(!csv.contains(&durand), "names, not references: {csv}");
+        let events = exports().await;
+        assert_eq!(events.len(), before + 1);
+        let details = events[0].details.clone().unwrap_or_default();
+        assert!(details.contains("statistics_cases") && details.contains(r#""names":true"#) && details.contains(r#""lines":2"#), "{details}");
+        // Without the box: references only, logged as such.
+        let csv = manager.post(&app, "/statistics/cases/export", &asked).await.text().await.unwrap();
+        assert!(!csv.to_uppercase().contains("DURAND") && csv.contains(&durand), "{csv}");
+        assert!(exports().await[0].details.clone().unwrap_or_default().contains(r#""names":false"#));
+        // In English.
+        let res = manager.client.post(app.url("/statistics/cases/export"))
+            .header("accept-language", "en")
+            .form(&[&[("csrf_token", manager.csrf.as_str())][..], &asked[..], &[("names", "on")]].concat())
+            .send().await.unwrap();
+        assert_eq!(res.status(), 422);
+        assert!(visible_text(&res.text().await.unwrap()).contains("To put the names in the file, tick the confirmation."));
+    }
 }
