@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { checkA11y, formatViolations, launchBrowser, newContext, screenshot, VIEWPORTS } from '../lib/browser.mjs';
@@ -12,15 +16,31 @@ const DEMO_PASSWORD = 'passerelle-demo';
 describe('erasure on request', () => {
   let server;
   let browser;
+  let dataDir;
+  // A person of the demo with an open case: the law keeps their file.
+  let followed;
 
   before(async () => {
-    server = await startServer({ args: ['--demo'] });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'passerelle-e2e-erasure-'));
+    server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
     browser = await launchBrowser();
+    const sql = `SELECT lower(hex(p.id)), coalesce(p.used_name, p.birth_name) || ' ' || p.first_names
+      FROM persons p JOIN cases c ON c.person_id = p.id WHERE c.status = 'open' AND p.first_names IS NOT NULL
+      AND p.organisation_id = (SELECT m.organisation_id FROM memberships m JOIN users u ON u.id = m.user_id
+      WHERE u.email = 'marc.dubois@valbourg.example') ORDER BY c.opened_at, c.id LIMIT 1;`;
+    const db = path.join(dataDir, 'demo', 'passerelle.db');
+    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const [hex, name] = result.stdout.trim().split('|');
+    assert.match(hex, /^[0-9a-f]{32}$/);
+    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    followed = { id, name };
   });
 
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   const check = async (page, name) => {
@@ -58,6 +78,22 @@ describe('erasure on request', () => {
       try {
         const page = await context.newPage();
         await signIn(page, server.baseUrl, 'marc.dubois@valbourg.example', DEMO_PASSWORD);
+
+        // A followed person: the page says why the law keeps the file, and offers no erasure.
+        await page.goto(new URL('/privacy/requests', server.baseUrl).href);
+        await page.getByLabel(l.query).fill(followed.name);
+        await page.getByLabel(l.kind, { exact: true }).selectOption({ label: l.erasure });
+        await page.getByRole('button', { name: l.find }).click();
+        await page.locator(`input[name="person_id"][value="${followed.id}"]`).check();
+        await Promise.all([
+          page.waitForURL(/\/privacy\/requests\/[0-9a-f-]+\?done=created$/),
+          page.getByRole('button', { name: l.log }).click(),
+        ]);
+        await Promise.all([page.waitForURL(/\/erase$/), page.getByRole('link', { name: l.open }).click()]);
+        assert.equal(await page.locator('h2').first().innerText(), l.refused);
+        assert.equal(await page.getByRole('button', { name: l.submit }).count(), 0, 'nothing to confirm');
+        await check(page, `erasure-refused-open-case-${locale}`);
+
         let erased = false;
         let sawRefusal = false;
         // The demo follows a few persons (their case is open: the law keeps their file); try
