@@ -34,7 +34,7 @@ use crate::persons::{form_pairs, list_label, value_of};
 
 type Errors = Vec<(&'static str, String)>;
 
-async fn person_name(
+pub(super) async fn person_name(
     state: &AppState,
     signed_in: &SignedIn,
     case: &store::cases::Case,
@@ -295,6 +295,8 @@ pub struct ShowPage {
     missing: usize,
     steps: Vec<StepView>,
     moves: Vec<Choice>,
+    /// The link to correct it, while it may be.
+    can_edit: bool,
     version: i64,
     can_upload: bool,
     /// The decision form, with its outcomes, when the user may decide now.
@@ -488,6 +490,7 @@ pub(super) async fn show_page(
                 selected: false,
             })
             .collect(),
+        can_edit: access.write && rules::may_edit(status),
         version: r.version,
         can_upload: access.write && signed_in.actor.role().is_some(),
         outcomes: if decides { outcome_choices(t, false, &outcome) } else { vec![] },
