@@ -162,12 +162,7 @@ pub async fn save(
         let page = edit_page(&state, ctx, &signed_in, &r, &loaded, typed, conflict, vec![]).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    let lists = store::lists::for_organisation(&state.db, org).await?;
-    let offered = lists.accepts(ListName::AidType, typed.aid_type.trim(), None);
-    let type_rules = store::aid::rules(&state.db, org, typed.aid_type.trim()).await?;
-    let today = store::ts::local_today(Ts::now(), signed_in.time_zone.as_deref());
-    let parsed =
-        rules::parse_request(&typed, |_| offered.then(|| type_rules.clone()), today, style(&ctx.t));
+    let parsed = super::check_request(&state, &signed_in, org, &typed, style(&ctx.t)).await?;
     let fields = match parsed {
         Ok(f) => f,
         Err(problems) => {

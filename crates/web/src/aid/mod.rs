@@ -95,6 +95,24 @@ pub(crate) async fn readable(
     Ok((r, loaded, access))
 }
 
+/// Checks a request as typed (prepared or corrected, on a page or through the API) against
+/// the organisation's catalogue — the types it offers and their rules — on the user's day.
+pub(crate) async fn check_request(
+    state: &AppState,
+    signed_in: &SignedIn,
+    org: OrganisationId,
+    typed: &domain::aid::RequestInput,
+    style: Style,
+) -> Result<Result<domain::aid::RequestFields, Vec<(&'static str, domain::aid::Problem)>>, WebError>
+{
+    let code = typed.aid_type.trim();
+    let lists = store::lists::for_organisation(&state.db, org).await?;
+    let offered = lists.accepts(ListName::AidType, code, None);
+    let type_rules = store::aid::rules(&state.db, org, code).await?;
+    let today = store::ts::local_today(store::Ts::now(), signed_in.time_zone.as_deref());
+    Ok(domain::aid::parse_request(typed, |_| offered.then(|| type_rules.clone()), today, style))
+}
+
 /// How the user's language writes amounts.
 pub(crate) fn style(t: &Tr) -> Style {
     t.money_style()

@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::aid::{self as rules, DecisionInput, RequestInput};
 use domain::audit::AuditAction;
-use domain::lists::ListName;
 use domain::money::{self, Style};
 use domain::{CaseId, policy};
 use serde::{Deserialize, Serialize};
@@ -23,7 +22,7 @@ use uuid::Uuid;
 
 use super::case_file::{Ctx, Failure, read_event, record_id, time_text};
 use crate::AppState;
-use crate::aid::{case_of, readable};
+use crate::aid::{case_of, check_request, readable};
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
 use crate::errors::WebError;
@@ -207,23 +206,15 @@ pub async fn create(
     }
     let input: AidRequestIn = ctx.body(&headers, &body)?;
     let org = loaded.case.organisation_id;
-    let lists = store::lists::for_organisation(&state.db, org).await?;
-    let offered = lists.accepts(ListName::AidType, input.aid_type.trim(), None);
-    let type_rules = store::aid::rules(&state.db, org, input.aid_type.trim()).await?;
     let typed = RequestInput {
         aid_type: input.aid_type,
         requested_on: input.requested_on,
         asked: cents_text(input.asked_cents),
         presentation: input.presentation,
     };
-    let today = store::ts::local_today(Ts::now(), signed_in.time_zone.as_deref());
-    let fields = rules::parse_request(
-        &typed,
-        |_| offered.then(|| type_rules.clone()),
-        today,
-        Style::English,
-    )
-    .map_err(|p| refused_fields(&ctx, p))?;
+    let fields = check_request(&state, &signed_in, org, &typed, Style::English)
+        .await?
+        .map_err(|p| refused_fields(&ctx, p))?;
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     let new = store::aid::NewRequest {
@@ -340,26 +331,17 @@ pub async fn edit(
         return Err(ctx.version_conflict(input.version, r.version));
     }
     let org = r.organisation_id;
-    let aid_type = input.aid_type.unwrap_or_else(|| r.aid_type.clone());
-    let lists = store::lists::for_organisation(&state.db, org).await?;
-    let offered = lists.accepts(ListName::AidType, aid_type.trim(), None);
-    let type_rules = store::aid::rules(&state.db, org, aid_type.trim()).await?;
     let typed = RequestInput {
-        aid_type,
+        aid_type: input.aid_type.unwrap_or_else(|| r.aid_type.clone()),
         requested_on: input
             .requested_on
             .unwrap_or_else(|| domain::persons::iso_date(r.requested_on)),
         asked: cents_text(input.asked_cents.or(r.asked_cents)),
         presentation: input.presentation.unwrap_or_else(|| r.presentation.clone()),
     };
-    let today = store::ts::local_today(Ts::now(), signed_in.time_zone.as_deref());
-    let fields = rules::parse_request(
-        &typed,
-        |_| offered.then(|| type_rules.clone()),
-        today,
-        Style::English,
-    )
-    .map_err(|p| refused_fields(&ctx, p))?;
+    let fields = check_request(&state, &signed_in, org, &typed, Style::English)
+        .await?
+        .map_err(|p| refused_fields(&ctx, p))?;
     let changed = store::aid::changed(&r, &fields);
     if !changed.is_empty() {
         let me = signed_in.actor.user_id;
