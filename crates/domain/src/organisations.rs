@@ -181,6 +181,8 @@ pub struct OrganisationSettings {
     pub reminder_referral_days: i64,
     /// Mail waiting at the desk longer than this many days gets a task.
     pub reminder_mail_days: i64,
+    /// An aid request waiting for documents longer than this many days gets a task.
+    pub reminder_aid_days: i64,
     /// The reste à vivre per consumption unit per day below which a budget is flagged (cents;
     /// none: no threshold shown).
     pub budget_threshold_cents: Option<i64>,
@@ -206,6 +208,7 @@ pub struct SettingsInput<'a> {
     pub reminder_assessment_months: &'a str,
     pub reminder_referral_days: &'a str,
     pub reminder_mail_days: &'a str,
+    pub reminder_aid_days: &'a str,
     /// An amount in euros as the user's language writes it; empty: no threshold.
     pub budget_threshold: &'a str,
     pub budget_day_divisor: &'a str,
@@ -289,6 +292,11 @@ impl OrganisationSettings {
             input.reminder_mail_days,
             crate::domiciliation::MAIL_WAITING_DAYS_RANGE,
         );
+        let aid_days = number(
+            "reminder_aid_days",
+            input.reminder_aid_days,
+            crate::aid::DOCUMENTS_REMINDER_DAYS_RANGE,
+        );
         let day_divisor =
             number("budget_day_divisor", input.budget_day_divisor, BUDGET_DAY_DIVISOR);
         let statistics_threshold = number(
@@ -330,6 +338,7 @@ impl OrganisationSettings {
             assessment_months,
             referral_days,
             mail_days,
+            aid_days,
             day_divisor,
             threshold,
             statistics_threshold,
@@ -343,6 +352,7 @@ impl OrganisationSettings {
                 Some(reminder_assessment_months),
                 Some(reminder_referral_days),
                 Some(reminder_mail_days),
+                Some(reminder_aid_days),
                 Some(budget_day_divisor),
                 Some(budget_threshold_cents),
                 Some(statistics_threshold),
@@ -354,6 +364,7 @@ impl OrganisationSettings {
                 reminder_assessment_months,
                 reminder_referral_days,
                 reminder_mail_days,
+                reminder_aid_days,
                 name,
                 time_zone,
                 require_second_factor: input.require_second_factor,
@@ -386,6 +397,7 @@ mod settings_tests {
             reminder_assessment_months: "6",
             reminder_referral_days: "10",
             reminder_mail_days: "15",
+            reminder_aid_days: "15",
             budget_threshold: "12,50",
             budget_day_divisor: "30",
             statistics_threshold: "5",
@@ -411,6 +423,7 @@ mod settings_tests {
             letterhead_footer: &*"x".repeat(501).leak(),
             reminder_assessment_months: "0",
             reminder_referral_days: "91",
+            reminder_aid_days: "0",
             ..input()
         };
         let problems = OrganisationSettings::parse(&bad).unwrap_err();
@@ -424,6 +437,7 @@ mod settings_tests {
                 "session_absolute_hours",
                 "reminder_assessment_months",
                 "reminder_referral_days",
+                "reminder_aid_days",
                 "letterhead_footer"
             ]
         );

@@ -47,10 +47,13 @@ pub enum TaskKind {
     DomiciliationRenewal,
     /// Mail waits at the desk longer than the organisation allows (source: the mail).
     DomiciliationMailWaiting,
+    /// An aid request waits for documents longer than the organisation allows (source: the
+    /// request).
+    AidAwaitingDocuments,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 8] = [
+    pub const ALL: [TaskKind; 9] = [
         TaskKind::Manual,
         TaskKind::FollowUpDue,
         TaskKind::FlagUnacknowledged,
@@ -59,6 +62,7 @@ impl TaskKind {
         TaskKind::ReferralUnanswered,
         TaskKind::DomiciliationRenewal,
         TaskKind::DomiciliationMailWaiting,
+        TaskKind::AidAwaitingDocuments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl TaskKind {
             TaskKind::ReferralUnanswered => "referral_unanswered",
             TaskKind::DomiciliationRenewal => "domiciliation_renewal",
             TaskKind::DomiciliationMailWaiting => "domiciliation_mail_waiting",
+            TaskKind::AidAwaitingDocuments => "aid_awaiting_documents",
         }
     }
 

@@ -100,6 +100,7 @@ pub struct SettingsRow {
     pub reminder_assessment_months: i64,
     pub reminder_referral_days: i64,
     pub reminder_mail_days: i64,
+    pub reminder_aid_days: i64,
     pub budget_threshold_cents: Option<i64>,
     pub budget_day_divisor: i64,
     pub statistics_threshold: i64,
@@ -117,8 +118,9 @@ pub async fn settings<'c>(
         exec,
         "SELECT name, time_zone, require_second_factor, session_idle_minutes, session_absolute_hours, \
          letterhead_address, letterhead_signatory, letterhead_footer, reminder_flag_hours, \
-         reminder_assessment_months, reminder_referral_days, reminder_mail_days, budget_threshold_cents, \
-         budget_day_divisor, statistics_threshold, version FROM organisations WHERE id = $1",
+         reminder_assessment_months, reminder_referral_days, reminder_mail_days, reminder_aid_days, \
+         budget_threshold_cents, budget_day_divisor, statistics_threshold, version \
+         FROM organisations WHERE id = $1",
         id.as_uuid(),
     )?)
 }
@@ -141,7 +143,8 @@ pub async fn update_settings<'c>(
          letterhead_signatory = $7, letterhead_footer = $8, updated_at = $9, \
          reminder_flag_hours = $12, reminder_assessment_months = $13, \
          reminder_referral_days = $14, reminder_mail_days = $15, \
-         budget_threshold_cents = $16, budget_day_divisor = $17, statistics_threshold = $18, \
+         budget_threshold_cents = $16, budget_day_divisor = $17, reminder_aid_days = $18, \
+         statistics_threshold = $19, \
          version = version + 1 \
          WHERE id = $10 AND version = $11",
         s.name.as_str(),
@@ -161,6 +164,7 @@ pub async fn update_settings<'c>(
         s.reminder_mail_days,
         s.budget_threshold_cents,
         s.budget_day_divisor,
+        s.reminder_aid_days,
         s.statistics_threshold,
     )?;
     Ok(n == 1)

@@ -538,15 +538,17 @@ struct OrgRow {
     reminder_assessment_months: i64,
     reminder_referral_days: i64,
     reminder_mail_days: i64,
+    reminder_aid_days: i64,
 }
 
+/// A record that may call for a system task, and for whom.
 #[derive(sqlx::FromRow)]
-struct Candidate {
-    source_id: Uuid,
-    case_id: Option<Uuid>,
-    person_id: Uuid,
-    assignee_id: Option<Uuid>,
-    due_on: Option<Date>,
+pub(crate) struct Candidate {
+    pub(crate) source_id: Uuid,
+    pub(crate) case_id: Option<Uuid>,
+    pub(crate) person_id: Uuid,
+    pub(crate) assignee_id: Option<Uuid>,
+    pub(crate) due_on: Option<Date>,
 }
 
 /// One run of the reminders job for every organisation, at `now`: creates the system tasks
@@ -559,7 +561,7 @@ pub async fn run_reminders(db: &Db, now: Ts) -> Result<RunCounts, StoreError> {
         fetch_all,
         db,
         "SELECT id, time_zone, reminder_flag_hours, reminder_assessment_months, \
-         reminder_referral_days, reminder_mail_days FROM organisations ORDER BY id",
+         reminder_referral_days, reminder_mail_days, reminder_aid_days FROM organisations ORDER BY id",
     )?;
     let mut counts = RunCounts::default();
     for org in orgs {
@@ -674,6 +676,8 @@ async fn run_for(tx: &mut Tx, org: &OrgRow, now: Ts) -> Result<RunCounts, StoreE
         create_all(tx, organisation_id, TaskKind::ReferralUnanswered, &unanswered, now).await?;
 
     counts.created += domiciliation_tasks(tx, org, today, now).await?;
+    counts.created +=
+        crate::aid::documents_tasks(tx, organisation_id, org.reminder_aid_days, today, now).await?;
     counts.reminded_users = remind(tx, organisation_id, today, now).await?;
     Ok(counts)
 }
@@ -782,7 +786,7 @@ async fn flag_assignees(
     )?)
 }
 
-async fn create_all(
+pub(crate) async fn create_all(
     tx: &mut Tx,
     organisation_id: OrganisationId,
     kind: TaskKind,
@@ -832,6 +836,8 @@ async fn resolve_all(
          WHERE d.id = tasks.source_id AND d.end_date IS NULL AND d.renewal_due <= tasks.due_on)",
         "kind = 'domiciliation_mail_waiting' AND NOT EXISTS (SELECT 1 FROM domiciliation_mail m \
          WHERE m.id = tasks.source_id AND m.collected_on IS NULL)",
+        "kind = 'aid_awaiting_documents' AND NOT EXISTS (SELECT 1 FROM aid_requests r \
+         WHERE r.id = tasks.source_id AND r.status = 'awaiting_documents')",
     ];
     let mut n = 0;
     for rule in rules {

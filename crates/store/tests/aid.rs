@@ -271,4 +271,121 @@ engine_tests! {
         assert_eq!(food.mean_days_to_decision, Some(1));
         assert_eq!(food.refusal_reasons, vec![("file_incomplete".to_owned(), 1)]);
     }
+
+    async fn a_request_is_corrected_from_the_version_read_with_an_event_without_amount(db) {
+        let db = db.migrated().await;
+        let (org, team) = organisation(&db, "a").await;
+        let (other, _) = organisation(&db, "b").await;
+        let amel = user(&db, org, "Amel").await;
+        let p = person(&db, org, "Haddad").await;
+        let case = open(&db, org, p, team, amel).await;
+        let id = request(&db, org, case, p, "energy_aid", date!(2026 - 11 - 20), Some(123_456), amel).await;
+        let read = find(&db, org, id).await;
+        let fields = RequestFields {
+            aid_type: "grant".into(),
+            requested_on: date!(2026 - 11 - 19),
+            asked_cents: Some(120_000),
+            presentation: "Facture corrigée".into(),
+        };
+        assert_eq!(aid::changed(&read, &fields), ["aid_type", "requested_on", "asked", "presentation"]);
+        let same = RequestFields { presentation: read.presentation.clone(), ..fields.clone() };
+        assert_eq!(aid::changed(&read, &same), ["aid_type", "requested_on", "asked"]);
+
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(aid::update(&mut tx, &read, 1, &fields, amel, at(3)).await.unwrap());
+        tx.commit().await.unwrap();
+        let r = find(&db, org, id).await;
+        assert_eq!((r.aid_type.as_str(), r.requested_on, r.asked_cents, r.version), ("grant", date!(2026 - 11 - 19), Some(120_000), 2));
+        assert_eq!((r.presentation.as_str(), r.status()), ("Facture corrigée", Status::Draft));
+        // The form read at version 1 is stale now: nothing written.
+        let stale = RequestFields { asked_cents: Some(1), ..fields.clone() };
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(!aid::update(&mut tx, &read, 1, &stale, amel, at(4)).await.unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(find(&db, org, id).await.asked_cents, Some(120_000));
+        // Nor from another organisation's point of view, nor once the status changed.
+        let elsewhere = aid::AidRequest { organisation_id: other, ..r.clone() };
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(!aid::update(&mut tx, &elsewhere, 2, &stale, amel, at(4)).await.unwrap());
+        tx.commit().await.unwrap();
+        assert!(move_to(&db, org, id, Status::UnderReview, amel, at(5)).await);
+        let as_draft = aid::AidRequest { version: 3, ..r.clone() };
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(!aid::update(&mut tx, &as_draft, 3, &stale, amel, at(6)).await.unwrap(), "read as a draft, now under review");
+        tx.commit().await.unwrap();
+        assert_eq!(find(&db, org, id).await.asked_cents, Some(120_000));
+
+        // The timeline: prepared, corrected (the new type's code, no amount), under review.
+        let events = aid_events(&db, case).await;
+        let expected: Vec<(String, Option<String>)> = vec![
+            ("draft".into(), Some("energy_aid".into())),
+            ("edited".into(), Some("grant".into())),
+            ("under_review".into(), Some("grant".into())),
+        ];
+        assert_eq!(events, expected);
+    }
+
+    async fn a_request_waiting_for_documents_too_long_is_a_task_for_the_referent_until_it_moves_on(db) {
+        use domain::tasks::{TaskKind, TaskStatus};
+        use store::tasks::{self, Scope};
+        let db = db.migrated().await;
+        let (org, team) = organisation(&db, "a").await;
+        let amel = user(&db, org, "Amel").await;
+        let p = person(&db, org, "Haddad").await;
+        let case = open(&db, org, p, team, amel).await;
+        let id = request(&db, org, case, p, "energy_aid", date!(2026 - 11 - 20), Some(50_000), amel).await;
+        let since = at(10);
+        assert!(move_to(&db, org, id, Status::AwaitingDocuments, amel, since).await);
+        let days_after = |from: Ts, days: i64| Ts::from(from.get() + time::Duration::days(days));
+        let waiting = |db: Db| async move {
+            let all = tasks::list(&db, org, amel, Scope::MineOpen, 50).await.unwrap();
+            all.into_iter().filter(|t| t.kind() == TaskKind::AidAwaitingDocuments).collect::<Vec<_>>()
+        };
+
+        // Waiting 15 days (the default) is fine; longer is not: one task, for the case's
+        // referent, due that day, however often the job runs.
+        tasks::run_reminders(&db, days_after(since, 15)).await.unwrap();
+        assert!(waiting(db.clone()).await.is_empty(), "15 days: still fine");
+        tasks::run_reminders(&db, days_after(since, 16)).await.unwrap();
+        tasks::run_reminders(&db, days_after(since, 17)).await.unwrap();
+        let open_tasks = waiting(db.clone()).await;
+        assert_eq!(open_tasks.len(), 1);
+        let task = &open_tasks[0];
+        assert_eq!((task.source_id, task.case_id, task.due_on), (Some(id), Some(case.as_uuid()), Some(date!(2026 - 12 - 12))));
+
+        // Moved on: the task closes itself.
+        assert!(move_to(&db, org, id, Status::UnderReview, amel, days_after(since, 18)).await);
+        tasks::run_reminders(&db, days_after(since, 18)).await.unwrap();
+        let closed = tasks::find(&db, org, task.id).await.unwrap().unwrap();
+        assert_eq!((closed.status(), closed.closed_by), (TaskStatus::Done, None), "closed by the system");
+
+        // Sent back for documents: it waits again from then, and the same task opens again
+        // only once that wait is too long.
+        let again = days_after(since, 20);
+        assert!(move_to(&db, org, id, Status::AwaitingDocuments, amel, again).await);
+        tasks::run_reminders(&db, days_after(again, 15)).await.unwrap();
+        assert!(waiting(db.clone()).await.is_empty(), "a new wait of 15 days");
+        tasks::run_reminders(&db, days_after(again, 16)).await.unwrap();
+        let reopened = waiting(db.clone()).await;
+        assert_eq!(reopened.iter().map(|t| t.id).collect::<Vec<_>>(), vec![task.id]);
+
+        // The organisation's setting: 3 days for a second request.
+        let sql = "UPDATE organisations SET reminder_aid_days = 3 WHERE id = $1";
+        match &db {
+            Db::Sqlite(pool) => { sqlx::query(sql).bind(org.as_uuid()).execute(pool).await.unwrap(); }
+            Db::Postgres(pool) => { sqlx::query(sql).bind(org.as_uuid()).execute(pool).await.unwrap(); }
+        }
+        let second = request(&db, org, case, p, "food_aid", date!(2026 - 11 - 20), Some(5_000), amel).await;
+        let from = days_after(again, 16);
+        assert!(move_to(&db, org, second, Status::AwaitingDocuments, amel, from).await);
+        tasks::run_reminders(&db, days_after(from, 3)).await.unwrap();
+        assert_eq!(waiting(db.clone()).await.len(), 1, "3 days: still fine");
+        tasks::run_reminders(&db, days_after(from, 4)).await.unwrap();
+        assert_eq!(waiting(db.clone()).await.len(), 2);
+        // Closed without follow-up: nothing left to do for either.
+        assert!(move_to(&db, org, id, Status::Dismissed, amel, days_after(from, 5)).await);
+        assert!(move_to(&db, org, second, Status::UnderReview, amel, days_after(from, 5)).await);
+        tasks::run_reminders(&db, days_after(from, 5)).await.unwrap();
+        assert!(waiting(db.clone()).await.is_empty());
+    }
 }

@@ -140,6 +140,20 @@ pub fn may_decide(from: Status, decided_by: DecidedBy) -> bool {
     }
 }
 
+/// Whether a request may still be corrected (its type, date, amount asked, presentation):
+/// while it is prepared, waits for documents or is under review — not once it is before the
+/// commission (its agenda and the deciders' papers are made from it: move it back under review
+/// first), nor after a decision, an adjournment or a closing (ADR 0030, 2026-11-27).
+pub fn may_edit(from: Status) -> bool {
+    matches!(from, Status::Draft | Status::AwaitingDocuments | Status::UnderReview)
+}
+
+/// A request waiting for documents longer than this many days gives its case's referent a
+/// task, unless the organisation says otherwise.
+pub const DEFAULT_DOCUMENTS_REMINDER_DAYS: i64 = 15;
+/// Bounds of the organisation's setting of days a request may wait for documents.
+pub const DOCUMENTS_REMINDER_DAYS_RANGE: (i64, i64) = (1, 90);
+
 /// Whether a payment may be recorded: once something was granted, once.
 pub fn may_pay(from: Status) -> bool {
     matches!(from, Status::Accepted | Status::PartlyAccepted)

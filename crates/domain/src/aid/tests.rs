@@ -242,3 +242,16 @@ fn a_session_needs_a_title_and_a_day() {
         Err(vec![("title", Problem::TooLong { max: NAME_MAX })])
     );
 }
+
+#[test]
+fn a_request_is_corrected_only_before_the_commission_and_its_decision() {
+    use Status::*;
+    let editable: Vec<Status> = Status::ALL.into_iter().filter(|s| may_edit(*s)).collect();
+    assert_eq!(editable, vec![Draft, AwaitingDocuments, UnderReview]);
+    // Every status a decision, a payment or a closing reaches is past correcting.
+    for s in Status::ALL {
+        if s.is_decision() || s.is_final() || s.is_granted() || s == Adjourned {
+            assert!(!may_edit(s), "{s:?}");
+        }
+    }
+}

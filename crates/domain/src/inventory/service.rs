@@ -244,6 +244,7 @@ pub static TABLES: &[Table] = &[
                     "reminder_assessment_months",
                     "reminder_referral_days",
                     "reminder_mail_days",
+                    "reminder_aid_days",
                     "budget_threshold_cents",
                     "budget_day_divisor",
                     "statistics_threshold",

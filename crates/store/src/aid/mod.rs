@@ -11,9 +11,13 @@ use uuid::Uuid;
 use crate::cases::NewEvent;
 use crate::{Exec, StoreError, Ts, Tx};
 
+mod edits;
+mod reminders;
 mod sessions;
 mod statistics;
 
+pub use edits::*;
+pub use reminders::*;
 pub use sessions::*;
 pub use statistics::*;
 
@@ -232,8 +236,17 @@ pub async fn create(tx: &mut Tx, new: &NewRequest<'_>, now: Ts) -> Result<Uuid, 
         now,
     )?;
     step(tx, id, Status::Draft, Some(new.by), None, now).await?;
-    event(tx, new.organisation_id, new.case_id, id, &f.aid_type, Status::Draft, new.by, now)
-        .await?;
+    event(
+        tx,
+        new.organisation_id,
+        new.case_id,
+        id,
+        &f.aid_type,
+        Status::Draft.as_str(),
+        new.by,
+        now,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -262,14 +275,15 @@ async fn step(
 
 /// The timeline event of a step: its summary is the aid type's code (the page shows its label)
 /// — no amount, so the timeline says what happened and the request's page how much.
+/// `detail` is the status reached, or `edited` for a correction.
 #[allow(clippy::too_many_arguments)] // One event: where, about what, which step, by whom, when.
-async fn event(
+pub(super) async fn event(
     tx: &mut Tx,
     organisation_id: OrganisationId,
     case_id: CaseId,
     request: Uuid,
     aid_type: &str,
-    status: Status,
+    detail: &str,
     by: UserId,
     now: Ts,
 ) -> Result<(), StoreError> {
@@ -281,7 +295,7 @@ async fn event(
         author: Some(by),
         subject_id: Some(request),
         summary: Some(aid_type),
-        detail: status.as_str(),
+        detail,
     };
     crate::cases::add_event(tx, &e, now).await?;
     Ok(())
@@ -378,7 +392,7 @@ pub async fn move_to(
         return Ok(false);
     }
     step(tx, r.id, to, Some(by), None, now).await?;
-    event(tx, r.organisation_id, r.case_id, r.id, &r.aid_type, to, by, now).await?;
+    event(tx, r.organisation_id, r.case_id, r.id, &r.aid_type, to.as_str(), by, now).await?;
     Ok(true)
 }
 
@@ -420,7 +434,7 @@ pub async fn decide(
         return Ok(false);
     }
     step(tx, r.id, d.outcome, Some(by), d.comment.as_deref(), now).await?;
-    event(tx, r.organisation_id, r.case_id, r.id, &r.aid_type, d.outcome, by, now).await?;
+    event(tx, r.organisation_id, r.case_id, r.id, &r.aid_type, d.outcome.as_str(), by, now).await?;
     Ok(true)
 }
 
@@ -455,7 +469,8 @@ pub async fn pay(
         return Ok(false);
     }
     step(tx, r.id, Status::Paid, Some(by), None, now).await?;
-    event(tx, r.organisation_id, r.case_id, r.id, &r.aid_type, Status::Paid, by, now).await?;
+    event(tx, r.organisation_id, r.case_id, r.id, &r.aid_type, Status::Paid.as_str(), by, now)
+        .await?;
     Ok(true)
 }
 

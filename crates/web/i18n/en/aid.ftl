@@ -243,3 +243,17 @@ aid-catalogue-save = Save
 aid-catalogue-agenda-heading = Commission agendas
 aid-catalogue-pseudonymised = Show the requests' references instead of the persons' names on agendas and minutes
 aid-budget-heading = The household's budget
+
+# Correcting a request before its decision (ADR 0030, 2026-11-27).
+aid-edit = Correct the aid request
+aid-edit-intro = Until the request is before the commission or decided, what was typed when it was prepared may be corrected. Each correction is on the case's timeline.
+aid-edit-link = Correct the request
+aid-edit-save = Save the corrections
+aid-edit-cancel = Back to the request
+aid-notice-edited = The corrections are recorded.
+aid-notice-unchanged = Nothing was changed.
+aid-error-not-editable = This request can no longer be corrected: it is before the commission, decided or closed. A request before the commission may be sent back for review first.
+aid-conflict-title = Someone changed this request meanwhile
+aid-conflict-text = Nothing was recorded. Here is what is stored now, beside what you typed: check, then save again to keep your version.
+aid-conflict-caption = The request as stored and as you typed it
+case-event-aid-edited = Aid request corrected

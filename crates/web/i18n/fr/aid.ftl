@@ -243,3 +243,17 @@ aid-catalogue-save = Enregistrer
 aid-catalogue-agenda-heading = Ordres du jour de la commission
 aid-catalogue-pseudonymised = Montrer les références des demandes au lieu des noms des personnes dans les ordres du jour et procès-verbaux
 aid-budget-heading = Le budget du ménage
+
+# Corriger une demande avant sa décision (ADR 0030, 2026-11-27).
+aid-edit = Corriger la demande d'aide
+aid-edit-intro = Tant que la demande n'est pas présentée en commission ni décidée, ce qui a été saisi à sa préparation peut être corrigé. Chaque correction figure au fil du dossier.
+aid-edit-link = Corriger la demande
+aid-edit-save = Enregistrer les corrections
+aid-edit-cancel = Revenir à la demande
+aid-notice-edited = Les corrections sont enregistrées.
+aid-notice-unchanged = Rien n'a été modifié.
+aid-error-not-editable = Cette demande ne peut plus être corrigée : elle est présentée en commission, décidée ou close. Une demande présentée en commission peut d'abord être renvoyée à l'instruction.
+aid-conflict-title = Quelqu'un a modifié cette demande entre-temps
+aid-conflict-text = Rien n'a été enregistré. Voici ce qui est enregistré maintenant, à côté de ce que vous avez saisi : vérifiez, puis enregistrez à nouveau pour garder votre version.
+aid-conflict-caption = La demande telle qu'enregistrée et telle que vous l'avez saisie
+case-event-aid-edited = Demande d'aide corrigée

@@ -2,9 +2,10 @@
 //!
 //! - A case's requests (`pages`): a worker who writes the case prepares a request (type from
 //!   the catalogue, date, amount asked, a presentation for the deciders), sees the checklist
-//!   of the documents its type needs and the person's file lacks, moves it (awaiting
-//!   documents, under review, before the commission), records a decision when their type is
-//!   delegated to workers (a manager when managers decide), and records the payment.
+//!   of the documents its type needs and the person's file lacks, corrects it before the
+//!   commission (`edit`), moves it (awaiting documents, under review, before the commission),
+//!   records a decision when their type is delegated to workers (a manager when managers
+//!   decide), and records the payment.
 //! - The commission (`sessions`): managers create a session, put the requests before the
 //!   commission on its agenda (pseudonymised where the organisation wants it), record the
 //!   decisions in one form, print the minutes.
@@ -17,6 +18,7 @@
 
 mod catalogue;
 mod decisions;
+mod edit;
 mod letter;
 mod pages;
 mod sessions;
@@ -30,6 +32,7 @@ use store::aid::AidRequest;
 use uuid::Uuid;
 
 pub(crate) use decisions::parse_decision;
+pub(crate) use edit::audit_edit;
 pub(crate) use sessions::session_of;
 
 use crate::AppState;
@@ -45,6 +48,8 @@ pub fn router() -> Routes {
         .get("/cases/{case_id}/aid/new", AID_WRITERS, pages::new_form)
         .post("/cases/{case_id}/aid/new", AID_WRITERS, pages::create)
         .get("/aid/{aid_id}", AID_READERS, pages::show)
+        .get("/aid/{aid_id}/edit", AID_WRITERS, edit::form)
+        .post("/aid/{aid_id}/edit", AID_WRITERS, edit::save)
         .post("/aid/{aid_id}/move", AID_WRITERS, pages::move_to)
         .post("/aid/{aid_id}/decide", AID_WRITERS, decisions::decide)
         .post("/aid/{aid_id}/pay", AID_WRITERS, decisions::pay)
@@ -88,6 +93,24 @@ pub(crate) async fn readable(
     let r = store::aid::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     let (loaded, access) = case_of(state, signed_in, r.case_id).await?;
     Ok((r, loaded, access))
+}
+
+/// Checks a request as typed (prepared or corrected, on a page or through the API) against
+/// the organisation's catalogue — the types it offers and their rules — on the user's day.
+pub(crate) async fn check_request(
+    state: &AppState,
+    signed_in: &SignedIn,
+    org: OrganisationId,
+    typed: &domain::aid::RequestInput,
+    style: Style,
+) -> Result<Result<domain::aid::RequestFields, Vec<(&'static str, domain::aid::Problem)>>, WebError>
+{
+    let code = typed.aid_type.trim();
+    let lists = store::lists::for_organisation(&state.db, org).await?;
+    let offered = lists.accepts(ListName::AidType, code, None);
+    let type_rules = store::aid::rules(&state.db, org, code).await?;
+    let today = store::ts::local_today(store::Ts::now(), signed_in.time_zone.as_deref());
+    Ok(domain::aid::parse_request(typed, |_| offered.then(|| type_rules.clone()), today, style))
 }
 
 /// How the user's language writes amounts.
@@ -157,7 +180,7 @@ pub(crate) fn list_choices(t: &Tr, lists: &Lists, list: ListName, current: &str)
 /// The notice a page shows after an action (`?done=...`).
 fn notice(t: &Tr, code: Option<&str>) -> Option<String> {
     let code = code?;
-    ["created", "moved", "decided", "paid", "stale", "saved", "added"]
+    ["created", "moved", "decided", "paid", "stale", "saved", "added", "edited", "unchanged"]
         .contains(&code)
         .then(|| t.msg(&format!("aid-notice-{code}")))
 }

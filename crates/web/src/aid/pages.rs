@@ -34,7 +34,7 @@ use crate::persons::{form_pairs, list_label, value_of};
 
 type Errors = Vec<(&'static str, String)>;
 
-async fn person_name(
+pub(super) async fn person_name(
     state: &AppState,
     signed_in: &SignedIn,
     case: &store::cases::Case,
@@ -212,12 +212,7 @@ pub async fn create(
         asked: get("asked"),
         presentation: get("presentation"),
     };
-    let lists = store::lists::for_organisation(&state.db, org).await?;
-    let offered = lists.accepts(ListName::AidType, typed.aid_type.trim(), None);
-    let type_rules = store::aid::rules(&state.db, org, typed.aid_type.trim()).await?;
-    let today = store::ts::local_today(Ts::now(), signed_in.time_zone.as_deref());
-    let parsed =
-        rules::parse_request(&typed, |_| offered.then(|| type_rules.clone()), today, style(&ctx.t));
+    let parsed = super::check_request(&state, &signed_in, org, &typed, style(&ctx.t)).await?;
     let fields = match parsed {
         Ok(f) => f,
         Err(problems) => {
@@ -295,6 +290,8 @@ pub struct ShowPage {
     missing: usize,
     steps: Vec<StepView>,
     moves: Vec<Choice>,
+    /// The link to correct it, while it may be.
+    can_edit: bool,
     version: i64,
     can_upload: bool,
     /// The decision form, with its outcomes, when the user may decide now.
@@ -488,6 +485,7 @@ pub(super) async fn show_page(
                 selected: false,
             })
             .collect(),
+        can_edit: access.write && rules::may_edit(status),
         version: r.version,
         can_upload: access.write && signed_in.actor.role().is_some(),
         outcomes: if decides { outcome_choices(t, false, &outcome) } else { vec![] },

@@ -1,5 +1,5 @@
 //! Aid requests under `/api/v1` (ADR 0030): a case's requests (list, prepare one), one request
-//! with its steps, its decision (types decided by a worker or a manager; a commission's go
+//! with its steps, its correction before the commission (PATCH), its decision (types decided by a worker or a manager; a commission's go
 //! through its session's page), and the organisation's statistics inputs. Amounts are integer
 //! cents. The access is the pages' (`policy::aid_access`): 404 for anyone else; every read is
 //! an audited `case_file_read`.
@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::aid::{self as rules, DecisionInput, RequestInput};
 use domain::audit::AuditAction;
-use domain::lists::ListName;
 use domain::money::{self, Style};
 use domain::{CaseId, policy};
 use serde::{Deserialize, Serialize};
@@ -23,7 +22,7 @@ use uuid::Uuid;
 
 use super::case_file::{Ctx, Failure, read_event, record_id, time_text};
 use crate::AppState;
-use crate::aid::{case_of, readable};
+use crate::aid::{case_of, check_request, readable};
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
 use crate::errors::WebError;
@@ -207,23 +206,15 @@ pub async fn create(
     }
     let input: AidRequestIn = ctx.body(&headers, &body)?;
     let org = loaded.case.organisation_id;
-    let lists = store::lists::for_organisation(&state.db, org).await?;
-    let offered = lists.accepts(ListName::AidType, input.aid_type.trim(), None);
-    let type_rules = store::aid::rules(&state.db, org, input.aid_type.trim()).await?;
     let typed = RequestInput {
         aid_type: input.aid_type,
         requested_on: input.requested_on,
         asked: cents_text(input.asked_cents),
         presentation: input.presentation,
     };
-    let today = store::ts::local_today(Ts::now(), signed_in.time_zone.as_deref());
-    let fields = rules::parse_request(
-        &typed,
-        |_| offered.then(|| type_rules.clone()),
-        today,
-        Style::English,
-    )
-    .map_err(|p| refused_fields(&ctx, p))?;
+    let fields = check_request(&state, &signed_in, org, &typed, Style::English)
+        .await?
+        .map_err(|p| refused_fields(&ctx, p))?;
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     let new = store::aid::NewRequest {
@@ -284,6 +275,88 @@ pub async fn show(
             .collect(),
     );
     Ok(Json(body).into_response())
+}
+
+/// Corrections of a request before its decision. What is left out (or null) stays as stored.
+/// Amounts in cents.
+#[derive(Deserialize, ToSchema)]
+pub struct AidRequestPatch {
+    /// The version of the request read.
+    pub version: i64,
+    /// A code of the organisation's `aid_type` list.
+    pub aid_type: Option<String>,
+    #[schema(format = Date, example = "2026-11-20")]
+    pub requested_on: Option<String>,
+    pub asked_cents: Option<i64>,
+    pub presentation: Option<String>,
+}
+
+/// Corrects a request while it is prepared, waits for documents or is under review (ADR 0030,
+/// 2026-11-27), checked as its preparation is. Each correction is on the case's timeline.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/aid-requests/{aid_id}",
+    tag = "aid",
+    params(("aid_id" = Uuid, Path, description = "The request's id")),
+    security(("bearer" = ["aid:write"]), ("session" = [])),
+    request_body = AidRequestPatch,
+    responses(
+        (status = 200, body = AidRequestOut, description = "Corrected (or unchanged): the request as it now is"),
+        (status = 400, body = ApiProblem, description = "`invalid_body`"),
+        (status = 404, body = ApiProblem, description = "No such request, or one the caller may not prepare aid in"),
+        (status = 409, body = ApiProblem, description = "`version_conflict` (the version sent and the current one), or `not_editable`: the request is before the commission, decided or closed"),
+        (status = 415, body = ApiProblem, description = "`unsupported_media_type`"),
+        (status = 422, body = ApiProblem, description = "`validation_failed`: `fields` names each refused field and why, in the caller's language"),
+    )
+)]
+pub async fn edit(
+    State(state): State<AppState>,
+    t: Tr,
+    meta: RequestMeta,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let ctx = Ctx { t, meta };
+    let (r, _, access) = readable(&state, &signed_in, record_id(&id)?).await?;
+    if !access.write {
+        return Err(WebError::NotFound.into());
+    }
+    let input: AidRequestPatch = ctx.body(&headers, &body)?;
+    if !rules::may_edit(r.status()) {
+        return Err(ctx.refuse(StatusCode::CONFLICT, "not_editable", "aid-error-not-editable"));
+    }
+    if input.version != r.version {
+        return Err(ctx.version_conflict(input.version, r.version));
+    }
+    let org = r.organisation_id;
+    let typed = RequestInput {
+        aid_type: input.aid_type.unwrap_or_else(|| r.aid_type.clone()),
+        requested_on: input
+            .requested_on
+            .unwrap_or_else(|| domain::persons::iso_date(r.requested_on)),
+        asked: cents_text(input.asked_cents.or(r.asked_cents)),
+        presentation: input.presentation.unwrap_or_else(|| r.presentation.clone()),
+    };
+    let fields = check_request(&state, &signed_in, org, &typed, Style::English)
+        .await?
+        .map_err(|p| refused_fields(&ctx, p))?;
+    let changed = store::aid::changed(&r, &fields);
+    if !changed.is_empty() {
+        let me = signed_in.actor.user_id;
+        let mut tx = state.db.begin_write().await?;
+        if !store::aid::update(&mut tx, &r, input.version, &fields, me, Ts::now()).await? {
+            return Err(ctx.version_conflict(input.version, r.version + 1));
+        }
+        let event = crate::aid::audit_edit(org, me, &r, &changed).detail("via", "api");
+        audit_trail::record(&mut tx, &ctx.meta, event).await?;
+        tx.commit().await?;
+    }
+    let saved = store::aid::find(&state.db, org, r.id)
+        .await?
+        .ok_or(WebError::Internal("an aid request just corrected is not found"))?;
+    Ok(Json(out(&saved)).into_response())
 }
 
 /// A decision. Amounts in cents.

@@ -178,6 +178,12 @@ const RULES: &[(Method, &str, Rule, Option<Scope>)] = &[
         Some(Scope::AidRead),
     ),
     (
+        Method::PATCH,
+        "/api/v1/aid-requests/{aid_id}",
+        domain::policy::AID_WRITERS,
+        Some(Scope::AidWrite),
+    ),
+    (
         Method::POST,
         "/api/v1/aid-requests/{aid_id}/decision",
         domain::policy::AID_WRITERS,
@@ -346,7 +352,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_referrals::list))
         .routes(routes!(case_referrals::show))
         .routes(routes!(case_aid::list, case_aid::create))
-        .routes(routes!(case_aid::show))
+        .routes(routes!(case_aid::show, case_aid::edit))
         .routes(routes!(case_aid::decide))
         .routes(routes!(case_aid::statistics))
         .routes(routes!(aid_commission::move_to))

@@ -48,6 +48,8 @@ pub struct SettingsForm {
     #[serde(default)]
     reminder_mail_days: String,
     #[serde(default)]
+    reminder_aid_days: String,
+    #[serde(default)]
     budget_threshold: String,
     #[serde(default)]
     budget_day_divisor: String,
@@ -72,6 +74,7 @@ impl SettingsForm {
             reminder_assessment_months: row.reminder_assessment_months.to_string(),
             reminder_referral_days: row.reminder_referral_days.to_string(),
             reminder_mail_days: row.reminder_mail_days.to_string(),
+            reminder_aid_days: row.reminder_aid_days.to_string(),
             budget_threshold: row
                 .budget_threshold_cents
                 .map(|c| money::format_input(c, style))
@@ -175,6 +178,7 @@ pub async fn save(
         reminder_assessment_months: &form.reminder_assessment_months,
         reminder_referral_days: &form.reminder_referral_days,
         reminder_mail_days: &form.reminder_mail_days,
+        reminder_aid_days: &form.reminder_aid_days,
         budget_threshold: &form.budget_threshold,
         budget_day_divisor: &form.budget_day_divisor,
         statistics_threshold: &form.statistics_threshold,
@@ -234,6 +238,7 @@ pub async fn save(
         .detail("reminder_assessment_months", settings.reminder_assessment_months)
         .detail("reminder_referral_days", settings.reminder_referral_days)
         .detail("reminder_mail_days", settings.reminder_mail_days)
+        .detail("reminder_aid_days", settings.reminder_aid_days)
         .detail("budget_threshold_cents", settings.budget_threshold_cents.unwrap_or(-1))
         .detail("budget_day_divisor", settings.budget_day_divisor)
         .detail("statistics_threshold", settings.statistics_threshold);

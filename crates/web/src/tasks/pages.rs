@@ -127,6 +127,7 @@ fn action(t: &Tr, task: &Task) -> Option<(String, String)> {
         (TaskKind::DomiciliationRenewal | TaskKind::DomiciliationMailWaiting, _) => {
             format!("/persons/{}/domiciliation", task.person_id?)
         }
+        (TaskKind::AidAwaitingDocuments, _) => format!("/aid/{}", task.source_id?),
         (TaskKind::Manual, _) => return None,
         (_, Some(c)) => format!("/cases/{c}"),
         (_, None) => format!("/persons/{}", task.person_id?),

@@ -12,20 +12,20 @@ use testkit::engine_tests;
 
 use crate::helpers::{Browser, TestApp, location, member, open_case_for, team_of, visible_text};
 
-const A: &str = "ccas-aides";
+pub(crate) const A: &str = "ccas-aides";
 const B: &str = "ccas-voisin";
 
-struct World {
-    worker: Browser,
-    other_team: Browser,
-    supervisor: Browser,
-    manager: Browser,
-    reception: Browser,
-    outsider: Browser,
-    case: String,
+pub(crate) struct World {
+    pub(crate) worker: Browser,
+    pub(crate) other_team: Browser,
+    pub(crate) supervisor: Browser,
+    pub(crate) manager: Browser,
+    pub(crate) reception: Browser,
+    pub(crate) outsider: Browser,
+    pub(crate) case: String,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let social = team_of(app, A, "Action sociale").await;
     let other = team_of(app, A, "Autre équipe").await;
     let worker = member(app, A, "Wanda", Role::Worker, &[(social, false)]).await;
@@ -40,7 +40,7 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// Prepares an energy aid of `asked` (typed in French) and returns its id.
-async fn prepare(app: &TestApp, w: &World, asked: &str) -> String {
+pub(crate) async fn prepare(app: &TestApp, w: &World, asked: &str) -> String {
     let res = w
         .worker
         .post(
@@ -58,14 +58,14 @@ async fn prepare(app: &TestApp, w: &World, asked: &str) -> String {
     location(&res).trim_start_matches("/aid/").split('?').next().unwrap().to_owned()
 }
 
-async fn move_to(app: &TestApp, b: &Browser, id: &str, to: &str) {
+pub(crate) async fn move_to(app: &TestApp, b: &Browser, id: &str, to: &str) {
     let page = b.page(app, &format!("/aid/{id}")).await;
     let version = version_in(&page);
     let res = b.post(app, &format!("/aid/{id}/move"), &[("to", to), ("version", &version)]).await;
     assert_eq!(location(&res), format!("/aid/{id}?done=moved"));
 }
 
-fn version_in(html: &str) -> String {
+pub(crate) fn version_in(html: &str) -> String {
     let at = html.find("name=\"version\" value=\"").unwrap() + "name=\"version\" value=\"".len();
     html[at..at + html[at..].find('"').unwrap()].to_owned()
 }

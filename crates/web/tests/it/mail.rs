@@ -54,6 +54,7 @@ async fn letterhead(app: &TestApp) {
         reminder_assessment_months: 6,
         reminder_referral_days: 10,
         reminder_mail_days: 15,
+        reminder_aid_days: 15,
         budget_threshold_cents: None,
         budget_day_divisor: 30,
         statistics_threshold: 5,

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod aid;
+mod aid_edit;
 mod api_tokens;
 mod appointments;
 mod assessments;

@@ -27,6 +27,7 @@ pub(crate) fn fields<'a>(
         ("reminder_assessment_months", "6"),
         ("reminder_referral_days", "10"),
         ("reminder_mail_days", "15"),
+        ("reminder_aid_days", "15"),
         ("budget_threshold", ""),
         ("budget_day_divisor", "30"),
         ("statistics_threshold", "5"),

@@ -199,6 +199,7 @@ engine_tests! {
             ("reminder_flag_hours", "300"), ("reminder_assessment_months", "3"),
             ("reminder_referral_days", "91"),
             ("reminder_mail_days", "15"),
+            ("reminder_aid_days", "91"),
             ("budget_day_divisor", "30"),
         ];
         let res = w.manager.post(&app, "/admin/organisation", &fields).await;
@@ -206,13 +207,16 @@ engine_tests! {
         let html = res.text().await.unwrap();
         assert!(html.contains("value=\"300\"") && html.contains("value=\"91\""), "the refused values are kept");
         assert!(html.contains("id=\"reminder_referral_days-error\""), "the referral days are refused by name");
+        assert!(html.contains("id=\"reminder_aid_days-error\""), "so are the aid request's days (1 to 90)");
         fields[5] = ("reminder_flag_hours", "4");
         fields[7] = ("reminder_referral_days", "14");
+        fields[9] = ("reminder_aid_days", "20");
         assert_eq!(w.manager.post(&app, "/admin/organisation", &fields).await.status(), 303);
         let db = &app.state.db;
         let org = store::organisations::find_by_slug(db, ORG).await.unwrap().unwrap().id;
         let s = store::organisations::settings(db, org).await.unwrap().unwrap();
         assert_eq!((s.reminder_flag_hours, s.reminder_assessment_months), (4, 3));
+        assert_eq!(s.reminder_aid_days, 20);
         // The referrals' reminder job reads the same column.
         assert_eq!(store::referrals::reminder_days(db, org).await.unwrap(), 14);
         // A worker may not change them.
