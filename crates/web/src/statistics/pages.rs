@@ -50,6 +50,8 @@ pub struct Choice {
 
 /// The form above the figures: the period and whose figures.
 pub struct Filters {
+    /// Where the form sends the period and the scope: the dashboard, or its tables.
+    pub action: &'static str,
     pub from: String,
     pub to: String,
     /// Empty when the viewer has no choice of team (a worker).
@@ -150,6 +152,7 @@ pub(super) async fn resolve(
     }
 
     let mut filters = Filters {
+        action: "/statistics",
         from: q.from.clone(),
         to: q.to.clone(),
         teams: vec![],
@@ -539,6 +542,8 @@ pub struct DashboardPage {
     outcomes: Option<OutcomeView>,
     /// The links to the same figures as files, suppressed for outside the team.
     exports: Vec<(String, String)>,
+    /// The statutory tables for the same period and scope.
+    tables_href: String,
 }
 
 pub async fn dashboard(
@@ -556,6 +561,7 @@ pub async fn dashboard(
             figures: None,
             outcomes: None,
             exports: vec![],
+            tables_href: "/statistics/tables".to_owned(),
             chrome: Chrome::new(ctx, &state, Nav::Statistics),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -582,6 +588,13 @@ pub async fn dashboard(
                 (href, t.msg(&format!("stats-export-{format}")))
             })
             .collect(),
+        tables_href: format!(
+            "/statistics/tables?{}",
+            serde_urlencoded::to_string(
+                r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()
+            )
+            .unwrap_or_default()
+        ),
         filters,
         chrome: Chrome::new(ctx, &state, Nav::Statistics),
     };
@@ -604,17 +617,17 @@ pub struct CaseView {
 #[derive(Template, WebTemplate)]
 #[template(path = "statistics/cases.html")]
 pub struct CasesPage {
-    chrome: Chrome,
+    pub(super) chrome: Chrome,
     /// "Cases closed — reason: moved".
-    title: String,
-    heading: String,
-    back: String,
-    lines: Vec<CaseView>,
-    total: i64,
+    pub(super) title: String,
+    pub(super) heading: String,
+    pub(super) back: String,
+    pub(super) lines: Vec<CaseView>,
+    pub(super) total: i64,
     /// Behind the figure, but not the viewer's to open: counted only.
-    hidden: i64,
+    pub(super) hidden: i64,
     /// More than the list shows.
-    more: i64,
+    pub(super) more: i64,
 }
 
 fn figure_label(
@@ -700,7 +713,7 @@ pub async fn cases(
 }
 
 /// Whether the viewer may open the case (its page): the case policy decides, as everywhere.
-fn may_open(signed_in: &SignedIn, org: OrganisationId, l: &CaseBehind) -> bool {
+pub(super) fn may_open(signed_in: &SignedIn, org: OrganisationId, l: &CaseBehind) -> bool {
     let me = [signed_in.actor.user_id];
     let facts = CaseFacts {
         organisation_id: org,
@@ -711,7 +724,7 @@ fn may_open(signed_in: &SignedIn, org: OrganisationId, l: &CaseBehind) -> bool {
     policy::case_access(&signed_in.actor, &facts).metadata
 }
 
-fn case_view(t: &Tr, zone: Option<&str>, l: &CaseBehind) -> CaseView {
+pub(super) fn case_view(t: &Tr, zone: Option<&str>, l: &CaseBehind) -> CaseView {
     let date = |ts: Ts| domain::persons::french_date(crate::dates::utc_to_local(ts, zone).date());
     let status = match (l.status.as_str(), l.closed_at) {
         ("closed", Some(at)) => t.msg_args("stats-closed-on", &[("date", &date(at))]),
