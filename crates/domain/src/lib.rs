@@ -39,6 +39,7 @@ pub mod reminders;
 pub mod retention;
 pub mod search;
 pub mod statistics;
+pub mod statistics_tables;
 pub mod subject_access;
 pub mod suppression;
 pub mod tasks;

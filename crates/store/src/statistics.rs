@@ -6,6 +6,8 @@
 //! A period is `[from, until)` in UTC, the caller having turned the organisation's local dates
 //! into instants. Scopes and figures are in [`domain::statistics`].
 
+pub mod tables;
+
 use domain::statistics::{Figure, StatsScope};
 use domain::{CaseId, OrganisationId, TeamId, UserId};
 use uuid::Uuid;
@@ -371,10 +373,23 @@ pub async fn cases_behind_up_to<'c>(
     viewer: UserId,
     limit: i64,
 ) -> Result<(Vec<CaseBehind>, i64), StoreError> {
-    let mut exec = exec.into();
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
     let predicate = figure_predicate(figure, code, &mut args);
+    cases_matching(exec, &filter, &predicate, args, viewer, limit).await
+}
+
+/// The cases of the organisation (`$1`) passing the scope's `filter` and `predicate`, oldest
+/// first, at most `limit`, and how many in all: a drill-down's two queries.
+async fn cases_matching<'c>(
+    exec: impl Into<Exec<'c>>,
+    filter: &str,
+    predicate: &str,
+    mut args: Vec<Arg>,
+    viewer: UserId,
+    limit: i64,
+) -> Result<(Vec<CaseBehind>, i64), StoreError> {
+    let mut exec = exec.into();
     let count_sql = format!(
         "SELECT count(*) FROM cases c WHERE c.organisation_id = $1{filter} AND {predicate}"
     );

@@ -387,6 +387,35 @@ pub static TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "statistics_table_rows",
+        purpose: Operations,
+        columns: &[
+            (Reference, &["table_id"]),
+            (Technical, &["position", "label_fr", "label_en", "codes"]),
+        ],
+    },
+    Table {
+        name: "statistics_tables",
+        purpose: Operations,
+        columns: &[
+            (Reference, &["id", "organisation_id"]),
+            (
+                Technical,
+                &[
+                    "key",
+                    "position",
+                    "title_fr",
+                    "title_en",
+                    "dimension",
+                    "bands",
+                    "created_at",
+                    "updated_at",
+                    "version",
+                ],
+            ),
+        ],
+    },
+    Table {
         name: "teams",
         purpose: Accounts,
         columns: &[

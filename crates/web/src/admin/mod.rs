@@ -119,4 +119,6 @@ pub enum Section {
     AssessmentLevels,
     /// The aid catalogue's rules (`crate::aid`).
     Aid,
+    /// The statutory tables' definitions (`crate::statistics`).
+    StatisticsTables,
 }

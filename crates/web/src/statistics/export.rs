@@ -213,7 +213,18 @@ pub async fn export(
     let lists = store::lists::for_organisation(&state.db, r.org).await?;
     let activity = store::statistics::activity(&state.db, r.org, &r.scope, r.span).await?;
     let threshold = store::organisations::statistics_threshold(&state.db, r.org).await?;
-    let lines = lines(t, &lists, &activity, threshold);
+    let mut lines = lines(t, &lists, &activity, threshold);
+    let last_day = r.period.to;
+    let tables = store::statistics::tables::all_tables(
+        &state.db,
+        r.org,
+        &r.scope,
+        r.span,
+        last_day,
+        store::Ts::now(),
+    )
+    .await?;
+    lines.extend(super::tables::table_lines(t, &tables, threshold));
     let heading = format!("{} — {}", r.scope_label, super::pages::period_label(t, &r.period));
     let suppressed = lines.iter().filter(|l| l.value.is_none()).count();
 

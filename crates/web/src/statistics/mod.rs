@@ -10,6 +10,8 @@
 mod export;
 mod list_export;
 mod pages;
+mod tables;
+mod tables_admin;
 
 pub use export::{Line, lines};
 
@@ -23,4 +25,16 @@ pub fn router() -> Routes {
         .get("/statistics/cases", STATISTICS_READERS, pages::cases)
         .get("/statistics/export", STATISTICS_READERS, export::export)
         .post("/statistics/cases/export", STATISTICS_READERS, list_export::export)
+        .get("/statistics/tables", STATISTICS_READERS, tables::page)
+        .get("/statistics/tables/cases", STATISTICS_READERS, tables::cases)
+        .get("/admin/statistics-tables", tables_admin::MANAGE, tables_admin::index)
+        .get("/admin/statistics-tables/new", tables_admin::MANAGE, tables_admin::new_form)
+        .post("/admin/statistics-tables/new", tables_admin::MANAGE, tables_admin::create)
+        .get("/admin/statistics-tables/{table_id}", tables_admin::MANAGE, tables_admin::edit_form)
+        .post("/admin/statistics-tables/{table_id}", tables_admin::MANAGE, tables_admin::save)
+        .post(
+            "/admin/statistics-tables/{table_id}/delete",
+            tables_admin::MANAGE,
+            tables_admin::remove,
+        )
 }

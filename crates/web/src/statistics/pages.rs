@@ -50,6 +50,8 @@ pub struct Choice {
 
 /// The form above the figures: the period and whose figures.
 pub struct Filters {
+    /// Where the form sends the period and the scope: the dashboard, or its tables.
+    pub action: &'static str,
     pub from: String,
     pub to: String,
     /// Empty when the viewer has no choice of team (a worker).
@@ -150,6 +152,7 @@ pub(super) async fn resolve(
     }
 
     let mut filters = Filters {
+        action: "/statistics",
         from: q.from.clone(),
         to: q.to.clone(),
         teams: vec![],
@@ -539,6 +542,8 @@ pub struct DashboardPage {
     outcomes: Option<OutcomeView>,
     /// The links to the same figures as files, suppressed for outside the team.
     exports: Vec<(String, String)>,
+    /// The statutory tables for the same period and scope.
+    tables_href: String,
 }
 
 pub async fn dashboard(
@@ -556,6 +561,7 @@ pub async fn dashboard(
             figures: None,
             outcomes: None,
             exports: vec![],
+            tables_href: "/statistics/tables".to_owned(),
             chrome: Chrome::new(ctx, &state, Nav::Statistics),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -582,6 +588,13 @@ pub async fn dashboard(
                 (href, t.msg(&format!("stats-export-{format}")))
             })
             .collect(),
+        tables_href: format!(
+            "/statistics/tables?{}",
+            serde_urlencoded::to_string(
+                r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()
+            )
+            .unwrap_or_default()
+        ),
         filters,
         chrome: Chrome::new(ctx, &state, Nav::Statistics),
     };
@@ -604,22 +617,22 @@ pub struct CaseView {
 #[derive(Template, WebTemplate)]
 #[template(path = "statistics/cases.html")]
 pub struct CasesPage {
-    chrome: Chrome,
+    pub(super) chrome: Chrome,
     /// "Cases closed — reason: moved".
-    title: String,
-    heading: String,
-    back: String,
-    lines: Vec<CaseView>,
-    total: i64,
+    pub(super) title: String,
+    pub(super) heading: String,
+    pub(super) back: String,
+    pub(super) lines: Vec<CaseView>,
+    pub(super) total: i64,
     /// Behind the figure, but not the viewer's to open: counted only.
-    hidden: i64,
+    pub(super) hidden: i64,
     /// More than the list shows.
-    more: i64,
-    /// The download form: the period, scope and figure the list is about.
-    export_fields: Vec<(&'static str, String)>,
+    pub(super) more: i64,
+    /// The download form: the period, scope and figure the list is about (none: no form).
+    pub(super) export_fields: Vec<(&'static str, String)>,
     /// The viewer may put names in the download (after confirming).
-    may_name: bool,
-    export: super::list_export::ExportAsk,
+    pub(super) may_name: bool,
+    pub(super) export: super::list_export::ExportAsk,
 }
 
 fn figure_label(

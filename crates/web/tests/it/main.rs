@@ -39,6 +39,7 @@ mod retention;
 mod settings;
 mod shell;
 mod statistics;
+mod statistics_tables;
 mod subject_access;
 mod tasks;
 mod voice_notes;

@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 178;
+const KNOWN_ROUTES: usize = 186;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -142,6 +142,8 @@ enum Param {
     SubjectRequest,
     /// A document received with that referral.
     FederatedDocument,
+    /// A statutory table's definition of A (`/admin/statistics-tables/{table_id}`).
+    StatisticsTable,
 }
 
 impl Param {
@@ -182,6 +184,7 @@ impl Param {
                 | Param::Mail
                 | Param::FederatedReferral
                 | Param::SubjectRequest
+                | Param::StatisticsTable
         )
     }
 }
@@ -320,6 +323,9 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "visit_id") => Some(Param::Visit),
         (_, "upload_id") => Some(Param::Upload),
         (_, "job_id") => Some(Param::Job),
+        (path, "table_id") if path.starts_with("/admin/statistics-tables/") => {
+            Some(Param::StatisticsTable)
+        }
         (_, "user_id") => Some(Param::User),
         (_, "follow_up_id") => Some(Param::FollowUp),
         (path, "case_id") if path.ends_with("/emergency") => Some(Param::EmergencyCase),
@@ -567,6 +573,7 @@ struct OrgIds {
     peer: uuid::Uuid,
     federated: uuid::Uuid,
     federated_document: uuid::Uuid,
+    statistics_table: uuid::Uuid,
 }
 
 /// Another organisation's records, each with what it is, for the report.
@@ -603,6 +610,7 @@ struct ForeignIds {
     mail: Vec<(&'static str, uuid::Uuid)>,
     subject_requests: Vec<(&'static str, uuid::Uuid)>,
     federated: Vec<(&'static str, uuid::Uuid)>,
+    statistics_tables: Vec<(&'static str, uuid::Uuid)>,
 }
 
 /// One visitor: nobody, or a signed-in user acting in organisation A.
@@ -710,6 +718,7 @@ impl Plan {
             Param::Peer => self.a.peer.to_string(),
             Param::FederatedReferral => self.a.federated.to_string(),
             Param::FederatedDocument => self.a.federated_document.to_string(),
+            Param::StatisticsTable => self.a.statistics_table.to_string(),
         })
     }
 
@@ -742,6 +751,7 @@ impl Plan {
             Param::Flag => labelled(&self.b.flags),
             Param::Visit => labelled(&self.b.visits),
             Param::Upload => labelled(&self.b.uploads),
+            Param::StatisticsTable => labelled(&self.b.statistics_tables),
             Param::User => labelled(&self.b.users),
             Param::FollowUp => labelled(&self.b.follow_ups),
             Param::Case | Param::EmergencyCase => labelled(&self.b.cases),
@@ -1488,7 +1498,13 @@ engine_tests! {
         // an answer package sent back) and one by B; A's sent referral has its package.
         let (peer, a_federated, a_federated_document, b_federated) =
             federation_fixture(db, org_a, org_b, a_referral).await;
+        let first_table = |org| async move {
+            store::statistics::tables::definitions(db, org, Ts::now()).await.unwrap()[0].id
+        };
+        let a_statistics_table = first_table(org_a).await;
+        let b_statistics_table = first_table(org_b).await;
         let a = OrgIds {
+            statistics_table: a_statistics_table,
             mail: a_mail,
             aid: a_aid,
             aid_session: a_aid_session,
@@ -1598,6 +1614,7 @@ engine_tests! {
             referrals: vec![("referral of a case of B", b_referral)],
             aid_requests: vec![("aid request of a case of B", b_aid)],
             aid_sessions: vec![("commission session of B", b_aid_session)],
+            statistics_tables: vec![("statutory table of B", b_statistics_table)],
             mail: vec![("mail kept for a person of B", b_mail)],
             subject_requests: vec![("subject request about a person of B", b_subject_request)],
             received: vec![("referral received by B", b_received)],
