@@ -123,6 +123,85 @@ audit_actions! {
     /// A person's file was erased on their request (ADR 0036): the subject's id, the request's
     /// id and counts only, never content.
     Erased => "erased",
+    /// Events of a chain older than the organisation's access-log period were purged (ADR
+    /// 0040): the details repeat the anchor left in their place (seq range, last hash, counts,
+    /// dates), so the anchor itself is covered by the chain.
+    AuditPurged => "audit_purged",
+    /// A DPO or manager opened a file of the restricted archive, with a written reason (ADR
+    /// 0040): the opening lasts a day and is this event.
+    ArchiveOpened => "archive_opened",
+    /// A file was taken out of the restricted archive (its review line held, with the reason).
+    ArchiveRestored => "archive_restored",
+}
+
+impl AuditAction {
+    /// Whether events of this action outlive the access-log period (ADR 0040). Access and
+    /// connection traces and day-to-day changes go after `audit_months` (CNIL logging
+    /// recommendation, DOMAIN.md §3.2: 6 to 12 months); what proves that the organisation met
+    /// its duties towards the persons (an erasure, an anonymisation or archiving, a DPO's
+    /// retention decision, data handed out of the application, an earlier purge) stays: these
+    /// events hold ids and counts only, and are the accountability record of art. 5(2) GDPR.
+    /// Exhaustive on purpose: a new action needs a decision here.
+    pub const fn outlives_access_log(self) -> bool {
+        use AuditAction::*;
+        match self {
+            Erased | Anonymised | RetentionArchived | RetentionDecided | Export | AuditPurged
+            | PersonsMerged | MergeUndone | ArchiveRestored => true,
+            LoginSucceeded
+            | LoginFailed
+            | Logout
+            | LogoutEverywhere
+            | SessionExpired
+            | PasswordSet
+            | PersonFileRead
+            | RecordCreated
+            | RecordUpdated
+            | RecordDeleted
+            | BreakTheGlass
+            | OrganisationCreated
+            | TeamCreated
+            | UserCreated
+            | MembershipChanged
+            | PermissionChanged
+            | TokenCreated
+            | TokenUsed
+            | TokenRevoked
+            | AdminAction
+            | SecondFactorEnabled
+            | SecondFactorDisabled
+            | OrganisationSwitched
+            | DuplicateDismissed
+            | SecondFactorEnrolmentStarted
+            | Import
+            | CaseFileRead
+            | CaseExported
+            | DocumentDownloaded
+            | DocumentPreviewed
+            | DocumentShared
+            | DocumentShareRevoked
+            | DocumentShareUsed
+            | VoiceNoteListened
+            | ArchiveOpened => false,
+        }
+    }
+
+    /// The actions that outlive the access-log period.
+    pub fn outliving_access_log() -> impl Iterator<Item = AuditAction> {
+        Self::ALL.iter().copied().filter(|a| a.outlives_access_log())
+    }
+}
+
+/// The digest of the events an anchor's range keeps (ADR 0040): SHA-256 over their hashes in
+/// seq order, each as 64 hex digits. A kept event changed (its hash recomputed), removed or
+/// added inside the range changes it.
+pub fn kept_digest<'a>(hashes: impl IntoIterator<Item = &'a str>) -> String {
+    let mut h = Sha256::new();
+    h.update(b"passerelle-audit-kept-v1\0");
+    for hash in hashes {
+        h.update((hash.len() as u64).to_be_bytes());
+        h.update(hash.as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 impl std::fmt::Display for AuditAction {
@@ -227,6 +306,36 @@ mod tests {
     }
 
     #[test]
+    fn access_traces_go_and_the_proofs_of_duties_stay() {
+        for read in [
+            AuditAction::PersonFileRead,
+            AuditAction::CaseFileRead,
+            AuditAction::DocumentDownloaded,
+            AuditAction::LoginSucceeded,
+            AuditAction::BreakTheGlass,
+        ] {
+            assert!(!read.outlives_access_log(), "{read}");
+        }
+        let kept: Vec<&str> =
+            AuditAction::outliving_access_log().map(AuditAction::as_str).collect();
+        for proof in ["erased", "anonymised", "retention_decided", "export", "audit_purged"] {
+            assert!(kept.contains(&proof), "{proof}");
+        }
+        assert!(kept.len() < AuditAction::ALL.len() / 2, "most of the log is access traces");
+    }
+
+    #[test]
+    fn the_kept_digest_depends_on_every_hash_and_their_order() {
+        let (a, b) = ("a".repeat(64), "b".repeat(64));
+        let both = kept_digest([a.as_str(), b.as_str()]);
+        assert_ne!(both, kept_digest([b.as_str(), a.as_str()]));
+        assert_ne!(both, kept_digest([a.as_str()]));
+        assert_ne!(kept_digest([a.as_str()]), kept_digest(std::iter::empty()));
+        assert_eq!(both, kept_digest(vec![a.as_str(), b.as_str()]));
+        assert_eq!(both.len(), 64);
+    }
+
+    #[test]
     fn codes_round_trip_and_are_unique_snake_case() {
         let mut seen = HashSet::new();
         for action in AuditAction::ALL {
@@ -235,7 +344,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             assert!(seen.insert(code), "{code} is used twice");
         }
-        assert_eq!(AuditAction::ALL.len(), 41);
+        assert_eq!(AuditAction::ALL.len(), 44);
         assert_eq!(
             AuditAction::parse("LOGIN_SUCCEEDED"),
             Err(UnknownAuditAction("LOGIN_SUCCEEDED".into()))

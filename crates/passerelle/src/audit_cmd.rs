@@ -28,10 +28,16 @@ fn describe(chain: &ChainReport) -> String {
     } else {
         chain.organisation_slug.clone().unwrap_or_else(|| chain.chain_id.to_string())
     };
-    let events = match chain.events {
+    let mut events = match chain.events {
         1 => "1 event".to_owned(),
         n => format!("{n} events"),
     };
+    if let Some(through) = chain.anchored_through {
+        events.push_str(&format!(
+            " ({} purged, checked from the anchor through seq {through})",
+            chain.purged
+        ));
+    }
     match &chain.first_break {
         None => format!("chain {name}: {events}, intact"),
         Some(b) => match b.event_id {
@@ -58,6 +64,8 @@ mod tests {
             chain_id: Uuid::nil(),
             organisation_slug: None,
             events: 1,
+            purged: 0,
+            anchored_through: None,
             first_break: None,
         };
         assert_eq!(describe(&chain), "chain instance: 1 event, intact");
@@ -73,6 +81,14 @@ mod tests {
                 "chain ccas-valbourg: 12 events, BROKEN at event {id} (seq 4): hash mismatch: \
                  the event's content does not match its hash"
             )
+        );
+        chain.first_break = None;
+        chain.purged = 40;
+        chain.anchored_through = Some(45);
+        assert_eq!(
+            describe(&chain),
+            "chain ccas-valbourg: 12 events (40 purged, checked from the anchor through seq 45), \
+             intact"
         );
     }
 }

@@ -2,7 +2,7 @@
 //! brings every organisation's review list up to date, anonymises or archives what may run
 //! (one person per transaction: a run stopped half way leaves each person fully processed or
 //! untouched, and the next run carries on), then deletes the files those anonymisations
-//! unlinked. `--dry-run` prints the same counts and changes nothing.
+//! unlinked, and purges the access log past its period (ADR 0040). `--dry-run` prints the same counts and changes nothing.
 
 use clap::Subcommand;
 use store::Ts;
@@ -39,7 +39,7 @@ pub async fn run(settings: &Settings, command: RetentionCommand) -> Result<(), F
         let c = report.counts;
         println!(
             "{}due: {}, newly listed: {}, anonymised: {}, archived: {}, postponed: {}, held: {}, \
-             waiting: {}, files deleted: {}{}",
+             waiting: {}, files deleted: {}{}, audit events purged: {}{}",
             if dry_run { "dry run, nothing changed — " } else { "" },
             c.due,
             c.listed,
@@ -50,6 +50,12 @@ pub async fn run(settings: &Settings, command: RetentionCommand) -> Result<(), F
             c.waiting,
             report.files_deleted,
             if report.files_failed > 0 { " (some could not be deleted: run again)" } else { "" },
+            report.audit_purged,
+            if report.audit_refused > 0 {
+                " (a chain does not verify and was left whole: run `passerelle audit verify`)"
+            } else {
+                ""
+            },
         );
         Ok(())
     }

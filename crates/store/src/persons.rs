@@ -593,14 +593,44 @@ fn term_in(alias: &str, kind: i64, terms: &[String], args: &mut Vec<Arg>) -> Opt
     Some(format!("{alias}.kind = {kind} AND {alias}.term IN ({})", ps.join(", ")))
 }
 
+/// The condition that leaves out persons of the restricted archive (ADR 0040): search, the
+/// recent list, counts and duplicate proposals do not show them.
+macro_rules! not_archived {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM retention_reviews rr WHERE rr.person_id = persons.id \
+         AND rr.outcome = 'archived')"
+    };
+}
+
 /// The persons of the organisation matching `query`, best first, at most `limit`; merged
-/// records left out.
-#[tracing::instrument(skip_all)]
+/// records and the restricted archive left out.
 pub async fn search<'c>(
     exec: impl Into<Exec<'c>>,
     organisation_id: OrganisationId,
     query: &str,
     limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
+    search_with(exec, organisation_id, query, limit, false).await
+}
+
+/// As [`search`], the restricted archive included: for the DPO answering a person's request
+/// about their data, whose file may be archived.
+pub async fn search_including_archived<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
+    search_with(exec, organisation_id, query, limit, true).await
+}
+
+#[tracing::instrument(skip_all)]
+async fn search_with<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    query: &str,
+    limit: usize,
+    include_archived: bool,
 ) -> Result<Vec<SearchHit>, StoreError> {
     let plan = search::plan(query);
     let mut exec = exec.into();
@@ -608,7 +638,7 @@ pub async fn search<'c>(
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let rows = rows_by_ids(&mut exec, organisation_id, &ids).await?;
+    let rows = rows_by_ids(&mut exec, organisation_id, &ids, include_archived).await?;
     // A record merged into another still answers to its old spelling: it finds the one kept.
     let mut scored: Vec<(Uuid, u32)> = Vec::new();
     let mut live: Vec<PersonRow> = Vec::new();
@@ -627,7 +657,7 @@ pub async fn search<'c>(
         scored.iter().map(|(id, _)| *id).filter(|id| !live.iter().any(|r| r.id == *id)).collect();
     if !missing.is_empty() {
         live.extend(
-            rows_by_ids(&mut exec, organisation_id, &missing)
+            rows_by_ids(&mut exec, organisation_id, &missing, include_archived)
                 .await?
                 .into_iter()
                 .filter(|r| r.merged_into_id.is_none()),
@@ -658,6 +688,7 @@ async fn rows_by_ids(
     exec: &mut Exec<'_>,
     organisation_id: OrganisationId,
     ids: &[Uuid],
+    include_archived: bool,
 ) -> Result<Vec<PersonRow>, StoreError> {
     let mut args = vec![Arg::Uuid(organisation_id.as_uuid())];
     let mut ps = Vec::with_capacity(ids.len());
@@ -669,9 +700,13 @@ async fn rows_by_ids(
         concat!(
             "SELECT ",
             person_columns!(),
-            " FROM persons WHERE organisation_id = $1 AND id IN ({})"
+            " FROM persons WHERE organisation_id = $1 AND id IN ({}) AND ({} OR ",
+            not_archived!(),
+            ")"
         ),
-        ps.join(", ")
+        ps.join(", "),
+        // Fixed text either way.
+        if include_archived { "TRUE" } else { "FALSE" },
     );
     Ok(sql!(dyn as PersonRow, fetch_all, &mut *exec, &sql, args)?)
 }
@@ -690,8 +725,9 @@ pub async fn recent<'c>(
         concat!(
             "SELECT ",
             person_columns!(),
-            " FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL \
-             ORDER BY updated_at DESC, id DESC LIMIT $2"
+            " FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL AND ",
+            not_archived!(),
+            " ORDER BY updated_at DESC, id DESC LIMIT $2"
         ),
         organisation_id.as_uuid(),
         limit,
@@ -722,7 +758,11 @@ pub async fn count<'c>(
         scalar i64,
         fetch_one,
         exec,
-        "SELECT count(*) FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL",
+        concat!(
+            "SELECT count(*) FROM persons WHERE organisation_id = $1 AND merged_into_id IS NULL \
+             AND ",
+            not_archived!()
+        ),
         organisation_id.as_uuid(),
     )?)
 }
@@ -854,7 +894,7 @@ pub async fn similar<'c>(
         )?,
         None => vec![],
     };
-    let rows = rows_by_ids(&mut exec, organisation_id, &ids).await?;
+    let rows = rows_by_ids(&mut exec, organisation_id, &ids, false).await?;
     let mut out: Vec<Similar> = rows
         .into_iter()
         .filter(|r| r.merged_into_id.is_none() && !distinct.contains(&r.id))

@@ -77,6 +77,27 @@ pub static TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "audit_anchors",
+        purpose: Audit,
+        columns: &[
+            (Reference, &["id", "chain_id"]),
+            (
+                Technical,
+                &[
+                    "from_seq",
+                    "through_seq",
+                    "through_hash",
+                    "purged",
+                    "kept",
+                    "kept_digest",
+                    "first_at",
+                    "last_at",
+                    "created_at",
+                ],
+            ),
+        ],
+    },
+    Table {
         name: "audit_chains",
         purpose: Audit,
         columns: &[(Reference, &["chain_id"]), (Technical, &["last_seq", "last_hash"])],

@@ -4,6 +4,7 @@
 //! person in [`domain::inventory::links`]; what anonymisation blanks in [`anonymise`].
 
 pub mod anonymise;
+pub mod archive;
 mod facts;
 pub mod run;
 

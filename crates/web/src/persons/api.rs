@@ -781,7 +781,7 @@ pub async fn show(
     let org = organisation(&signed_in)?;
     let id: PersonId = record_id(&id)?;
     let access = person_access(&signed_in.actor);
-    let person = pages::load(&state, org, id).await?;
+    let person = pages::load(&state, org, id, signed_in.actor.user_id).await?;
     if let Some(target) = person.merged_into {
         return Ok(Redirect::permanent(&format!("/api/v1/persons/{target}")).into_response());
     }
@@ -821,7 +821,7 @@ pub async fn update(
     let org = organisation(&signed_in)?;
     let id: PersonId = record_id(&id)?;
     let access = person_access(&signed_in.actor);
-    let current = pages::load(&state, org, id).await?;
+    let current = pages::load(&state, org, id, signed_in.actor.user_id).await?;
     if current.merged_into.is_some() {
         return Err(WebError::NotFound.into());
     }
@@ -864,7 +864,7 @@ pub async fn update(
     let Some(new_version) = saved else {
         // Another save slipped in between our read and our write.
         drop(tx);
-        let now_stored = pages::load(&state, org, id).await?;
+        let now_stored = pages::load(&state, org, id, signed_in.actor.user_id).await?;
         return Err(conflict(&state, &ctx, &signed_in, &access, now_stored, version).await?);
     };
     let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))

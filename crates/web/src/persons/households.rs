@@ -86,7 +86,7 @@ pub async fn create(
     Path(id): Path<PersonId>,
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
-    let person = pages::load(&state, org, id).await?;
+    let person = pages::load(&state, org, id, signed_in.actor.user_id).await?;
     if person.merged_into.is_some() {
         return Err(WebError::NotFound);
     }
@@ -227,7 +227,7 @@ pub async fn show(
     let org = organisation(&signed_in)?;
     let mut hits = Vec::new();
     if let Some(p) = q.added {
-        let person = pages::load(&state, org, p).await?;
+        let person = pages::load(&state, org, p, signed_in.actor.user_id).await?;
         hits.push(HitView::of_person(&person));
     }
     let typed = Typed {
@@ -314,7 +314,7 @@ pub async fn add_member(
             query: value_of(&pairs, "q").unwrap_or("").to_owned(),
             hits: match person {
                 Some(p) => {
-                    let found = pages::load(&state, org, p).await?;
+                    let found = pages::load(&state, org, p, signed_in.actor.user_id).await?;
                     vec![HitView::of_person(&found)]
                 }
                 None => vec![],

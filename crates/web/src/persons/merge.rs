@@ -39,8 +39,9 @@ async fn live(
     state: &AppState,
     org: OrganisationId,
     id: PersonId,
+    viewer: domain::UserId,
 ) -> Result<store::persons::Person, WebError> {
-    let p = pages::load(state, org, id).await?;
+    let p = pages::load(state, org, id, viewer).await?;
     if p.merged_into.is_some() {
         return Err(WebError::NotFound);
     }
@@ -53,8 +54,9 @@ async fn find_page(
     org: OrganisationId,
     id: PersonId,
     query: String,
+    viewer: domain::UserId,
 ) -> Result<FindPage, WebError> {
-    let person = live(state, org, id).await?;
+    let person = live(state, org, id, viewer).await?;
     let suggestions = store::persons::similar(&state.db, org, &person.record, Some(id))
         .await?
         .iter()
@@ -87,7 +89,8 @@ pub async fn find(
     signed_in: SignedIn,
     Path(id): Path<PersonId>,
 ) -> Result<FindPage, WebError> {
-    find_page(&state, ctx, organisation(&signed_in)?, id, String::new()).await
+    find_page(&state, ctx, organisation(&signed_in)?, id, String::new(), signed_in.actor.user_id)
+        .await
 }
 
 pub async fn search(
@@ -99,7 +102,7 @@ pub async fn search(
 ) -> Result<FindPage, WebError> {
     let pairs = pages::pairs(&body);
     let query: String = value_of(&pairs, "q").unwrap_or("").chars().take(200).collect();
-    find_page(&state, ctx, organisation(&signed_in)?, id, query).await
+    find_page(&state, ctx, organisation(&signed_in)?, id, query, signed_in.actor.user_id).await
 }
 
 /// One line of the comparison.
@@ -171,8 +174,8 @@ pub async fn compare(
     if id == other_id {
         return Ok(Redirect::to(&format!("/persons/{id}/merge")).into_response());
     }
-    let kept = live(&state, org, id).await?;
-    let other = live(&state, org, other_id).await?;
+    let kept = live(&state, org, id, signed_in.actor.user_id).await?;
+    let other = live(&state, org, other_id, signed_in.actor.user_id).await?;
     let access = person_access(&signed_in.actor);
     let (rows, same) =
         compare_rows(&ctx.t, &access, &kept.record.to_form(), &other.record.to_form(), None);
@@ -226,8 +229,8 @@ pub async fn merge(
     if id == other_id {
         return Ok(Redirect::to(&format!("/persons/{id}/merge")).into_response());
     }
-    let kept = live(&state, org, id).await?;
-    let other = live(&state, org, other_id).await?;
+    let kept = live(&state, org, id, signed_in.actor.user_id).await?;
+    let other = live(&state, org, other_id, signed_in.actor.user_id).await?;
     let access = person_access(&signed_in.actor);
     let pairs = pages::pairs(&body);
     let version = |k: &str| value_of(&pairs, k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);

@@ -7,7 +7,7 @@ use domain::audit::AuditAction;
 use domain::lists::{ListName, Lists};
 use domain::persons::{self, Field, Group, Kind, PersonForm, PersonRecord, Problems};
 use domain::policy::{PersonAccess, person_access};
-use domain::{HouseholdId, OrganisationId, PersonId};
+use domain::{HouseholdId, OrganisationId, PersonId, UserId};
 use serde::Deserialize;
 use store::Ts;
 use store::audit::NewAuditEvent;
@@ -499,12 +499,19 @@ fn shown_value(t: &Tr, lists: &Lists, field: Field, person: &PersonRecord) -> St
     }
 }
 
+/// The person's record, as `viewer` may see it: a file of the restricted archive is "not
+/// found" unless the viewer opened it with a reason (ADR 0040).
 pub(super) async fn load(
     state: &AppState,
     org: OrganisationId,
     id: PersonId,
+    viewer: UserId,
 ) -> Result<Person, WebError> {
-    store::persons::find(&state.db, org, id).await?.ok_or(WebError::NotFound)
+    let person = store::persons::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
+    if !store::retention::archive::may_show(&state.db, org, id, viewer, Ts::now()).await? {
+        return Err(WebError::NotFound);
+    }
+    Ok(person)
 }
 
 pub async fn show(
@@ -517,7 +524,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     let access = person_access(&signed_in.actor);
-    let person = load(&state, org, id).await?;
+    let person = load(&state, org, id, signed_in.actor.user_id).await?;
     if let Some(target) = person.merged_into {
         return Ok(Redirect::to(&format!("/persons/{target}")).into_response());
     }
@@ -729,7 +736,7 @@ pub async fn edit_form(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     let access = person_access(&signed_in.actor);
-    let person = load(&state, org, id).await?;
+    let person = load(&state, org, id, signed_in.actor.user_id).await?;
     if person.merged_into.is_some() {
         return Err(WebError::NotFound);
     }
@@ -767,7 +774,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let org = organisation(&signed_in)?;
     let access = person_access(&signed_in.actor);
-    let current = load(&state, org, id).await?;
+    let current = load(&state, org, id, signed_in.actor.user_id).await?;
     if current.merged_into.is_some() {
         return Err(WebError::NotFound);
     }

@@ -8,6 +8,7 @@ use std::io::ErrorKind;
 use domain::erasure::ERASURE_SCRUB_JOB;
 use domain::retention::{RETENTION_EVERY_MINUTES, RETENTION_JOB};
 use files::FileStore;
+use store::audit::purge::{Purge, purge_access_log};
 use store::jobs::Schedule;
 use store::jobs::runner::{JobContext, JobError, Registry};
 use store::retention::{self, RunCounts, RunOptions};
@@ -24,6 +25,10 @@ pub struct RunReport {
     pub files_deleted: u64,
     /// Files that could not be deleted: retried by the next run.
     pub files_failed: u64,
+    /// Audit events purged past the access-log period, over every chain (ADR 0040).
+    pub audit_purged: u64,
+    /// Chains whose old events do not verify: nothing purged (`passerelle audit verify`).
+    pub audit_refused: u64,
 }
 
 /// Adds the daily retention job and its schedule, and the scrub after an erasure, to
@@ -81,6 +86,8 @@ async fn job(files: FileStore, ctx: JobContext) -> Result<(), JobError> {
         waiting = c.waiting,
         files_deleted = report.files_deleted,
         files_failed = report.files_failed,
+        audit_purged = report.audit_purged,
+        audit_refused = report.audit_refused,
         "retention run"
     );
     Ok(())
@@ -95,9 +102,22 @@ pub async fn run_all(
     options: RunOptions,
 ) -> Result<RunReport, StoreError> {
     let mut report = RunReport::default();
-    for (org, zone) in retention::organisations(db).await? {
-        let counts = retention::run_organisation(db, org, &zone, now, options).await?;
+    let organisations = retention::organisations(db).await?;
+    for (org, zone) in &organisations {
+        let counts = retention::run_organisation(db, *org, zone, now, options).await?;
         report.counts.add(counts);
+    }
+    // The access log, after the run's own events are in it.
+    let chains = organisations.iter().map(|(o, z)| Some((*o, z.as_str()))).chain([None]);
+    for chain in chains {
+        match purge_access_log(db, chain, now, options.dry_run).await? {
+            Purge::Nothing => {}
+            Purge::Done(anchor) => report.audit_purged += anchor.purged as u64,
+            Purge::Refused(at) => {
+                report.audit_refused += 1;
+                tracing::warn!(seq = at.seq, problem = %at.problem, "an audit chain does not verify: its old events are not purged");
+            }
+        }
     }
     if let (false, Some(files)) = (options.dry_run, files) {
         let (deleted, failed) = delete_files(db, files).await?;

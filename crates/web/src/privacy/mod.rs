@@ -1,8 +1,9 @@
 //! Privacy operations (issue 12): the data inventory and the register of processing built
 //! from it (ADR 0033), for the DPO, managers and instance administrators, as a page and as CSV
 //! and Markdown downloads; the retention review list and settings (ADR 0034) for the DPO and
-//! managers, and the daily retention job.
+//! managers, and the daily retention job; the files of the restricted archive (ADR 0040).
 
+mod archive;
 pub mod jobs;
 mod register;
 mod retention;
@@ -19,6 +20,8 @@ pub fn router() -> Routes {
         .get("/privacy/retention", RETENTION_READERS, retention::list)
         .get("/privacy/retention/decide", RETENTION_DECIDERS, retention::decide_form)
         .post("/privacy/retention/decide", RETENTION_DECIDERS, retention::decide)
+        .get("/privacy/retention/archive", RETENTION_DECIDERS, archive::form)
+        .post("/privacy/retention/archive", RETENTION_DECIDERS, archive::act)
         .get("/privacy/retention/settings", RETENTION_READERS, retention::settings_form)
         .post("/privacy/retention/settings", RETENTION_DECIDERS, retention::save_settings)
 }

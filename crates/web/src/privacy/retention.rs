@@ -31,7 +31,7 @@ use crate::i18n::Tr;
 /// Lines shown per table.
 const SHOWN: i64 = 500;
 
-fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
+pub(super) fn organisation(signed_in: &SignedIn) -> Result<OrganisationId, WebError> {
     signed_in.actor.organisation().ok_or(WebError::NotFound)
 }
 
@@ -41,19 +41,26 @@ fn today(signed_in: &SignedIn) -> time::Date {
 
 /// One line, ready to show.
 pub struct LineView {
-    id: Uuid,
-    person: String,
-    last_contact: String,
-    due_on: String,
-    runs: String,
-    minor: bool,
-    decision: String,
-    reason: String,
-    outcome: String,
-    processed: String,
+    pub(super) id: Uuid,
+    pub(super) person: String,
+    pub(super) last_contact: String,
+    pub(super) due_on: String,
+    pub(super) runs: String,
+    pub(super) minor: bool,
+    pub(super) decision: String,
+    pub(super) reason: String,
+    pub(super) outcome: String,
+    pub(super) processed: String,
+    /// In the restricted archive: it may be opened, restored or anonymised.
+    pub(super) archived: bool,
 }
 
-fn line_view(t: &Tr, r: &Review, s: &RetentionSettings, signed_in: &SignedIn) -> LineView {
+pub(super) fn line_view(
+    t: &Tr,
+    r: &Review,
+    s: &RetentionSettings,
+    signed_in: &SignedIn,
+) -> LineView {
     let decision = r.decision();
     let runs = match runs_on(decision, r.due_on, r.minor, s.grace_days) {
         Some(d) => d.to_string(),
@@ -81,6 +88,7 @@ fn line_view(t: &Tr, r: &Review, s: &RetentionSettings, signed_in: &SignedIn) ->
             .map(|o| t.msg(&format!("retention-outcome-{o}")))
             .unwrap_or_default(),
         processed: r.processed_at.map(|p| crate::dates::for_user(p, signed_in)).unwrap_or_default(),
+        archived: r.outcome.as_deref() == Some("archived"),
     }
 }
 
@@ -123,8 +131,14 @@ pub async fn list(
 
 /// One field's error, translated.
 pub struct FieldError {
-    field: &'static str,
-    message: String,
+    pub(super) field: &'static str,
+    pub(super) message: String,
+}
+
+impl FieldError {
+    pub(super) fn new(field: &'static str, message: String) -> Self {
+        FieldError { field, message }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

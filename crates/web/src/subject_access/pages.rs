@@ -180,7 +180,7 @@ pub async fn create(
     if person.is_none() {
         let query = field(&typed, "person_query").trim();
         if !query.is_empty() {
-            candidates = store::persons::search(&state.db, org, query, 10)
+            candidates = store::persons::search_including_archived(&state.db, org, query, 10)
                 .await?
                 .into_iter()
                 .map(|h| {

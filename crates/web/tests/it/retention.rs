@@ -176,4 +176,62 @@ engine_tests! {
         assert!(text.contains("anonymisé"), "{text}");
         assert_eq!(audited(&app, "anonymised").await, 1);
     }
+
+    async fn an_archived_file_is_hidden_from_workers_and_opens_to_a_manager_with_a_recorded_reason(db) {
+        let app = TestApp::spawn(db).await;
+        let team = team_of(&app, "ccas", "Accueil").await;
+        let dpo = member(&app, "ccas", "Delphine", Role::Dpo, &[]).await;
+        let manager = member(&app, "ccas", "Manon", Role::Manager, &[]).await;
+        let worker = member(&app, "ccas", "Alice", Role::Worker, &[(team, false)]).await;
+        let worker_id: UserId = worker.id.parse::<uuid::Uuid>().map(UserId::from_uuid).unwrap();
+        let (person, _) = closed_at(&app, worker_id, team, Ts::from(datetime!(2024-01-10 10:00 UTC))).await;
+        let db = &app.state.db;
+        let org = store::organisations::find_by_slug(db, "ccas").await.unwrap().unwrap().id;
+        let settings = domain::retention::RetentionSettings { grace_days: 0, after_due: domain::retention::AfterDue::Archive, ..Default::default() };
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(store::retention::save_settings(&mut tx, org, &settings, None, worker_id, Ts::now()).await.unwrap());
+        tx.commit().await.unwrap();
+        let page = format!("/persons/{person}");
+        assert_eq!(worker.get(&app, &page).await.status(), 200, "readable before");
+        let report = web::privacy::jobs::run_all(db, None, Ts::now(), RunOptions::default()).await.unwrap();
+        assert_eq!(report.counts.archived, 1);
+
+        // Out of the worker's search and the list; the page answers "not found" to all.
+        let found = worker.post(&app, "/persons/search", &[("q", "Canarias")]).await.text().await.unwrap();
+        assert!(!found.contains(&person.as_uuid().to_string()), "not found by search");
+        assert!(!worker.page(&app, "/persons").await.contains(&person.as_uuid().to_string()));
+        for who in [&worker, &manager] {
+            assert_eq!(who.get(&app, &page).await.status(), 404);
+        }
+
+        // Opening takes a reason, is recorded with it, and opens the file to that manager only.
+        let line = store::retention::list(db, org, ListFilter::Processed, 10).await.unwrap().remove(0);
+        let id = line.id.to_string();
+        let version = line.version.to_string();
+        let list = dpo.page(&app, "/privacy/retention").await;
+        assert!(list.contains(&format!("/privacy/retention/archive?line={id}")));
+        let form = manager.page(&app, &format!("/privacy/retention/archive?line={id}")).await;
+        assert!(form.contains("name=\"csrf_token\""));
+        let res = manager.post(&app, "/privacy/retention/archive", &[("line", &id), ("version", &version), ("action", "open"), ("reason", " ")]).await;
+        assert_eq!(res.status(), 422);
+        assert!(visible_text(&res.text().await.unwrap()).contains("Indiquez un motif"));
+        let res = manager.post(&app, "/privacy/retention/archive", &[("line", &id), ("version", &version), ("action", "open"), ("reason", "Réquisition du tribunal")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(location(&res), page);
+        assert_eq!(manager.get(&app, &page).await.status(), 200, "open to the manager who gave a reason");
+        assert_eq!(worker.get(&app, &page).await.status(), 404, "still hidden from others");
+        let opened = store::audit::search(db, &store::audit::AuditFilter { action: Some(domain::audit::AuditAction::ArchiveOpened), ..store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org)) }, None, 10).await.unwrap();
+        assert_eq!(opened.events.len(), 1);
+        assert_eq!((opened.events[0].reason.as_deref(), opened.events[0].subject_id), (Some("Réquisition du tribunal"), Some(person.as_uuid())));
+
+        // The DPO takes it out of the archive: searchable again, held on the list.
+        let res = dpo.post(&app, "/privacy/retention/archive", &[("line", &id), ("version", &version), ("action", "restore"), ("reason", "La personne revient")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(audited(&app, "archive_restored").await, 1);
+        assert_eq!(worker.get(&app, &page).await.status(), 200);
+        let found = worker.post(&app, "/persons/search", &[("q", "Canarias")]).await.text().await.unwrap();
+        assert!(found.contains(&person.as_uuid().to_string()), "found again");
+        // Nobody else reaches the archive's page.
+        assert_eq!(worker.get(&app, &format!("/privacy/retention/archive?line={id}")).await.status(), 404);
+    }
 }
