@@ -8,10 +8,13 @@
 
 mod export;
 mod pages;
+pub mod report;
+mod tables;
 
-pub use export::{Line, lines};
+pub use export::lines;
+pub use tables::Line;
 
-use domain::policy::STATISTICS_READERS;
+use domain::policy::{REPORT_MAKERS, STATISTICS_READERS};
 
 use crate::routes::Routes;
 
@@ -20,4 +23,9 @@ pub fn router() -> Routes {
         .get("/statistics", STATISTICS_READERS, pages::dashboard)
         .get("/statistics/cases", STATISTICS_READERS, pages::cases)
         .get("/statistics/export", STATISTICS_READERS, export::export)
+        .get("/statistics/report", REPORT_MAKERS, report::page)
+        .post("/statistics/report", REPORT_MAKERS, report::save)
+        .get("/statistics/report.pdf", REPORT_MAKERS, report::pdf)
+        .get("/statistics/report.xlsx", REPORT_MAKERS, report::xlsx)
+        .get("/statistics/report.csv", REPORT_MAKERS, report::csv)
 }

@@ -539,6 +539,8 @@ pub struct DashboardPage {
     outcomes: Option<OutcomeView>,
     /// The links to the same figures as files, suppressed for outside the team.
     exports: Vec<(String, String)>,
+    /// Whether the viewer makes the annual report (the organisation's figures).
+    report: bool,
 }
 
 pub async fn dashboard(
@@ -556,6 +558,7 @@ pub async fn dashboard(
             figures: None,
             outcomes: None,
             exports: vec![],
+            report: false,
             chrome: Chrome::new(ctx, &state, Nav::Statistics),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -582,6 +585,10 @@ pub async fn dashboard(
                 (href, t.msg(&format!("stats-export-{format}")))
             })
             .collect(),
+        report: matches!(
+            policy::statistics_scope(&signed_in.actor),
+            Some(StatsScope::Organisation)
+        ),
         filters,
         chrome: Chrome::new(ctx, &state, Nav::Statistics),
     };

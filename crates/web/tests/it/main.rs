@@ -34,6 +34,7 @@ mod plans;
 mod privacy;
 mod referrals;
 mod reminders;
+mod report;
 mod retention;
 mod settings;
 mod shell;
