@@ -156,6 +156,10 @@ engine_tests! {
         assert!(res.headers()["content-disposition"].to_str().unwrap().contains("rapport-activite-2026.pdf"));
         let pdf = res.bytes().await.unwrap();
         assert!(pdf.starts_with(b"%PDF"));
+        // To look at it: PASSERELLE_KEEP_PDF=/some/folder keeps a copy (as the documents tests).
+        if let Some(dir) = std::env::var_os("PASSERELLE_KEEP_PDF") {
+            std::fs::write(std::path::Path::new(&dir).join("annual-report-fr.pdf"), &pdf).unwrap();
+        }
         let text = pdf_text(&pdf);
         let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(folded.contains("Rapport d'activité annuel") || folded.contains("RAPPORT D'ACTIVITÉ ANNUEL"), "{folded}");
@@ -208,7 +212,11 @@ engine_tests! {
         let text = visible_text(&manager.get_en(&app, "/statistics/report?year=2026").await);
         assert!(text.contains("Annual activity report") && text.contains("Phone suppressed"), "{text}");
         let res = manager.client.get(app.url("/statistics/report.pdf?year=2026")).header("accept-language", "en").send().await.unwrap();
-        let folded = pdf_text(&res.bytes().await.unwrap()).split_whitespace().collect::<Vec<_>>().join(" ");
+        let pdf = res.bytes().await.unwrap();
+        if let Some(dir) = std::env::var_os("PASSERELLE_KEEP_PDF") {
+            std::fs::write(std::path::Path::new(&dir).join("annual-report-en.pdf"), &pdf).unwrap();
+        }
+        let folded = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(folded.contains("Contacts per month") && folded.contains("suppressed"), "{folded}");
     }
 }
