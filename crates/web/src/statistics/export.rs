@@ -12,8 +12,8 @@ use rust_xlsxwriter::{Format, Workbook};
 use store::audit::NewAuditEvent;
 use store::statistics::Activity;
 
+use super::figures::{self, Line};
 use super::pages::{StatsQuery, resolve};
-use super::tables::{self, Line};
 use crate::AppState;
 use crate::audit::export::Csv;
 use crate::audit_trail::{self, RequestMeta};
@@ -24,7 +24,7 @@ use crate::i18n::Tr;
 
 /// Every line of the export, suppressed: the activity tables, flattened.
 pub fn lines(t: &Tr, lists: &Lists, a: &Activity, threshold: i64) -> Vec<Line> {
-    tables::lines(&tables::activity(t, lists, a, threshold))
+    figures::lines(&figures::activity(t, lists, a, threshold))
 }
 
 pub(super) fn csv(t: &Tr, heading: &str, lines: &[Line], threshold: i64) -> String {

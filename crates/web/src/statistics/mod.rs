@@ -7,12 +7,12 @@
 //! caseload), and a team or worker outside it answers "not found".
 
 mod export;
+mod figures;
 mod pages;
 pub mod report;
-mod tables;
 
 pub use export::lines;
-pub use tables::Line;
+pub use figures::Line;
 
 use domain::policy::{REPORT_MAKERS, STATISTICS_READERS};
 

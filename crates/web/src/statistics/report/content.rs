@@ -8,7 +8,7 @@ use domain::lists::{ListName, Lists};
 use domain::statistics::{Period, StatsScope};
 use store::statistics::{Outcomes, Span};
 
-use super::super::tables::{self, Table};
+use super::super::figures::{self, Table};
 use crate::AppState;
 use crate::charts::{self, Bars, Trend};
 use crate::errors::WebError;
@@ -48,10 +48,10 @@ pub struct Report {
 
 impl Report {
     /// Every table, flattened into lines: what the CSV and the XLSX hold.
-    pub fn lines(&self) -> Vec<tables::Line> {
+    pub fn lines(&self) -> Vec<figures::Line> {
         let all: Vec<Table> =
             self.groups.iter().flat_map(|g| g.figures.iter().map(|f| f.table.clone())).collect();
-        tables::lines(&all)
+        figures::lines(&all)
     }
 }
 
@@ -106,12 +106,12 @@ pub async fn build(
     let hidden = t.msg("stats-export-suppressed");
     let mut activity_figures: Vec<Figure> = Vec::new();
     let contacts_title = t.msg("stats-contacts-heading");
-    for table in tables::activity(t, &lists, &activity, threshold) {
+    for table in figures::activity(t, &lists, &activity, threshold) {
         let is_contacts = table.title == contacts_title;
         let chart = is_contacts.then(|| contacts_chart(t, &table, &hidden)).transpose()?;
         activity_figures.push(Figure { table, chart });
         if is_contacts {
-            let month_table = tables::list(
+            let month_table = figures::list(
                 t.msg("report-months-title"),
                 [t.msg("report-col-month"), t.msg("stats-export-col-count")],
                 (1..=12)
@@ -130,7 +130,7 @@ pub async fn build(
         outcome_group(t, &lists, &outcomes, threshold),
         // The statutory tables (age band, household type, resources, housing, reason for
         // contact: issue 11 point 4, second half) are a group of their own, added here as
-        // `Figure`s of `tables::Table` once their definitions are in the store.
+        // `Figure`s of `figures::Table` once their definitions are in the store.
         Group { title: t.msg("report-group-statutory"), figures: vec![], notes: vec![] },
     ];
     Ok(Report { year, threshold, groups, sections: sections(state, t, org, year).await? })
@@ -171,7 +171,7 @@ fn outcome_group(t: &Tr, lists: &Lists, o: &Outcomes, threshold: i64) -> Group {
     let mut figures = Vec::new();
     if !o.domains.is_empty() {
         figures.push(Figure {
-            table: tables::grid(
+            table: figures::grid(
                 t.msg("stats-domains-caption"),
                 ["stats-col-domain", "stats-col-improved", "stats-col-same", "stats-col-worsened"]
                     .iter()
@@ -189,7 +189,7 @@ fn outcome_group(t: &Tr, lists: &Lists, o: &Outcomes, threshold: i64) -> Group {
         });
     }
     figures.push(Figure {
-        table: tables::singles(
+        table: figures::singles(
             t.msg("report-plans-title"),
             [t.msg("stats-export-col-item"), t.msg("stats-export-col-count")],
             vec![
@@ -224,7 +224,7 @@ fn outcome_group(t: &Tr, lists: &Lists, o: &Outcomes, threshold: i64) -> Group {
     }
     if !held.is_empty() {
         figures.push(Figure {
-            table: tables::grid(
+            table: figures::grid(
                 t.msg("stats-held-caption"),
                 [
                     "stats-col-domain",

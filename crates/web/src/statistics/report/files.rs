@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use store::Ts;
 
 use super::super::export::{self, CSV, XLSX, attachment, xlsx_failed};
-use super::super::tables::Table;
+use super::super::figures::Table;
 use super::{Report, YearQuery, content, organisation, this_year};
 use crate::AppState;
 use crate::audit_trail::RequestMeta;
@@ -50,7 +50,7 @@ fn file_name(t: &Tr, year: i32, ext: &str) -> String {
 /// total row apart so it can be set in bold.
 fn table_json(t: &Tr, table: &Table, chart: Option<&str>) -> Value {
     let hidden = t.msg("stats-export-suppressed");
-    let cells = |r: &super::super::tables::Row| -> Vec<String> {
+    let cells = |r: &super::super::figures::Row| -> Vec<String> {
         std::iter::once(r.label.clone())
             .chain(r.cells.iter().map(|c| c.map_or_else(|| hidden.clone(), |v| v.to_string())))
             .collect()
