@@ -43,6 +43,8 @@ pub enum Template {
     AidMinutes,
     /// The readable export of everything about a person, for a subject access request.
     SubjectAccess,
+    /// The organisation's annual activity report: narrative, figures (suppressed) and charts.
+    AnnualReport,
 }
 
 impl Template {
@@ -57,6 +59,7 @@ impl Template {
             Template::AidDecision => "aid_decision",
             Template::AidMinutes => "aid_minutes",
             Template::SubjectAccess => "subject_access",
+            Template::AnnualReport => "annual_report",
         }
     }
 
@@ -70,6 +73,7 @@ impl Template {
             Template::AidDecision => include_str!("../templates/aid_decision.typ"),
             Template::AidMinutes => include_str!("../templates/aid_minutes.typ"),
             Template::SubjectAccess => include_str!("../templates/subject_access.typ"),
+            Template::AnnualReport => include_str!("../templates/annual_report.typ"),
         }
     }
 }

@@ -248,3 +248,59 @@ fn fonts_stay_small() {
     let bytes = documents::font_bytes();
     assert!(bytes < 4_000_000, "{bytes} bytes of fonts");
 }
+
+/// The annual report's data as crates/web/src/statistics/report/files.rs gives it.
+fn annual_report(lang: &str, body: &str) -> Value {
+    let svg = r##"<svg viewBox="0 0 200 60" xmlns="http://www.w3.org/2000/svg" role="img"><title>Bars</title><rect x="60" y="10" width="120" height="20" fill="#1d4ed8"/><text x="55" y="25" text-anchor="end" font-size="12">Appel</text></svg>"##;
+    let rows: Vec<Value> =
+        (1..=12).map(|m| json!([format!("Mois {m}"), (m * 3).to_string()])).collect();
+    json!({
+        "lang": lang,
+        "date": "2026-11-27",
+        "organisation": "CCAS de Valbourg",
+        "title": "Rapport d'activité 2026",
+        "page_format": "Page {page} sur {pages}",
+        "cover": {
+            "kicker": "Rapport d'activité annuel",
+            "organisation": "CCAS de Valbourg",
+            "year": "2026",
+            "period": "Du 1er janvier au 31 décembre 2026",
+            "generated": "Établi le 27/11/2026",
+            "privacy": "Les effectifs inférieurs à 5 ne sont pas publiés.",
+        },
+        "sections": [{ "title": "Introduction", "body": body }],
+        "figures_title": "Les chiffres",
+        "groups": [{
+            "title": "Activité de l'année",
+            "notes": ["Bien-être : non publié"],
+            "tables": [
+                { "title": "Contacts", "header": ["Type", "Nombre"], "rows": [["Appel", "masqué"], ["Visite", "12"]], "total": ["Total", "17"], "chart": svg },
+                { "title": "Contacts par mois", "header": ["Mois", "Nombre"], "rows": rows, "total": null, "chart": null },
+            ],
+        }],
+    })
+}
+
+#[test]
+fn the_annual_report_has_a_cover_its_narrative_and_its_figures_with_charts() {
+    let pdf = PdfFile::new(
+        &render(Template::AnnualReport, &annual_report("fr", "Une année.\n\n#panic(\"x\") *gras*"))
+            .unwrap(),
+    );
+    assert!(pdf.pages() >= 3, "cover, narrative, figures: {}", pdf.pages());
+    let cover = pdf.page_text(1);
+    assert!(cover.contains("CCAS de Valbourg") && cover.contains("2026"), "{cover}");
+    assert!(!cover.contains("Page 1"), "the cover has no footer: {cover}");
+    let text = pdf.text();
+    for expected in
+        ["#panic(\"x\") *gras*", "Les chiffres", "masqué", "Mois 12", "36", "Page 2 sur"]
+    {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    // The chart is drawn (an image or vector content), its words in the embedded fonts.
+    assert!(pdf.fonts().lines().skip(2).all(|l| l.contains("yes yes")), "{}", pdf.fonts());
+    // English, and no section at all, still render.
+    let mut data = annual_report("en", "x");
+    data["sections"] = json!([]);
+    assert!(render(Template::AnnualReport, &data).is_ok());
+}

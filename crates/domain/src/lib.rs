@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod aid;
+pub mod annual_report;
 pub mod api_tokens;
 pub mod appointments;
 pub mod assessments;

@@ -1877,6 +1877,11 @@ pub const STATISTICS_READERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervis
 /// teams' files. A worker's list, like every other export of figures, names nobody.
 pub const STATISTICS_NAMED_EXPORTERS: Rule = Rule::Roles(&[Role::Manager, Role::Supervisor]);
 
+/// Who makes the organisation's annual activity report (ADR 0039): its managers, whose
+/// statistics scope is the organisation. Supervisors and workers read the dashboard of their
+/// teams or caseload; the report and its narrative are the organisation's.
+pub const REPORT_MAKERS: Rule = Rule::Roles(&[Role::Manager]);
+
 /// The widest scope of statistics `actor` reads: a manager the organisation, a supervisor the
 /// teams they supervise, a worker their own caseload; none for anyone else (and none for a
 /// supervisor of no team).

@@ -10,6 +10,7 @@ mod sql;
 
 pub mod accounts;
 pub mod aid;
+pub mod annual_report;
 pub mod api_tokens;
 pub mod appointments;
 pub mod assessments;

@@ -114,7 +114,7 @@ impl Activity {
 }
 
 /// `AND …` restricting the cases `c` to `scope`, its arguments appended to `args`.
-fn scope_filter(scope: &StatsScope, args: &mut Vec<Arg>) -> String {
+pub(crate) fn scope_filter(scope: &StatsScope, args: &mut Vec<Arg>) -> String {
     match scope {
         StatsScope::Organisation => String::new(),
         StatsScope::Teams(teams) => crate::caseloads::teams_filter(teams, args),
@@ -135,7 +135,7 @@ const FOLLOWED: &str = "c.opened_at < $3 AND (c.closed_at IS NULL OR c.closed_at
 /// Cases closed in the period.
 const CLOSED: &str = "c.status = 'closed' AND c.closed_at >= $2 AND c.closed_at < $3";
 /// The timeline entries that are contacts with the person: notes not deleted.
-const CONTACT: &str = "e.kind = 'note' AND e.deleted_at IS NULL";
+pub(crate) const CONTACT: &str = "e.kind = 'note' AND e.deleted_at IS NULL";
 /// Partner answers that count as an acceptance, or a refusal, whatever came after.
 const ACCEPTED: &str = "EXISTS (SELECT 1 FROM referral_steps st WHERE st.referral_id = r.id \
      AND st.status = 'accepted')";

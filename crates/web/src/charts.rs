@@ -1,5 +1,6 @@
 //! Charts drawn on the server as SVG: a radar (spider) chart of levels per axis with series
-//! overlaid, and a line chart of levels over time. Each carries a `<title>` and a description
+//! overlaid, a line chart of levels over time, bars of counts and a trend of counts over time
+//! (the statistics and the annual report, whose PDF embeds the same SVG). Each carries a `<title>` and a description
 //! (`aria-labelledby`); pages put a data table beside it. Series differ by line style and
 //! marker shape as well as colour, and the legend names them in words, so nothing is told by
 //! colour alone. Geometry is computed here; the SVG is written by askama templates, so every
@@ -268,11 +269,13 @@ pub fn line(id: &str, title: &str, desc: &str, dates: &[String], series: &[Serie
     }
 }
 
-/// One bar: its label, its value, and the bar's length and where its value is written.
+/// One bar: its label, its value (0 when suppressed), what is written after it, and the
+/// bar's length and where its value is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub label: String,
     pub value: i64,
+    pub text: String,
     pub y: f64,
     pub width: f64,
     pub value_x: f64,
@@ -304,18 +307,33 @@ const BAR_MAX_W: f64 = 360.0;
 /// Bars of `items` (label, count), the longest bar for the largest count; a zero count draws
 /// no bar but keeps its line and value.
 pub fn bars(id: &str, title: &str, desc: &str, items: &[(String, i64)]) -> Bars {
+    let items: Vec<(String, Option<i64>)> =
+        items.iter().map(|(l, v)| (l.clone(), Some(*v))).collect();
+    bars_of(id, title, desc, &items, "")
+}
+
+/// Bars of counts some of which are suppressed (`None`): those draw no bar and write
+/// `hidden` ("suppressed") in place of their value.
+pub fn bars_of(
+    id: &str,
+    title: &str,
+    desc: &str,
+    items: &[(String, Option<i64>)],
+    hidden: &str,
+) -> Bars {
     // Room for the longest label (about 6.6 px a character at 12 px), within reason.
     let longest = items.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) as f64;
     let label_w = r1((longest * 6.6 + 12.0).clamp(80.0, 300.0));
-    let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
+    let max = items.iter().filter_map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
     let bars = items
         .iter()
         .enumerate()
         .map(|(i, (label, value))| {
-            let width = r1(BAR_MAX_W * (*value).max(0) as f64 / max);
+            let width = r1(BAR_MAX_W * value.unwrap_or(0).max(0) as f64 / max);
             Bar {
                 label: label.clone(),
-                value: *value,
+                value: value.unwrap_or(0),
+                text: value.map_or_else(|| hidden.to_owned(), |v| v.to_string()),
                 y: r1(8.0 + i as f64 * BAR_LINE),
                 width,
                 value_x: r1(label_w + width + 6.0),
@@ -333,138 +351,110 @@ pub fn bars(id: &str, title: &str, desc: &str, items: &[(String, i64)]) -> Bars 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A point of a [`Trend`]: its label under the axis, and its value written above it (or, when
+/// suppressed, no point: a gap in the line, the table saying why).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    pub label: String,
+    pub x: f64,
+    pub value: Option<i64>,
+    pub y: f64,
+}
 
-    fn labels(n: usize) -> Vec<String> {
-        (0..n).map(|i| format!("D{i}")).collect()
-    }
+/// A line chart of counts over time (contacts per month): the scale from 0 to a round number
+/// above the largest count, each count written above its point, so the numbers read without
+/// the line; a suppressed count leaves a gap.
+#[derive(Template, Debug, Clone)]
+#[template(path = "charts/trend.html", escape = "html")]
+pub struct Trend {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub bottom: f64,
+    /// (y, value) of each gridline.
+    pub grid: Vec<(f64, i64)>,
+    pub points: Vec<TrendPoint>,
+    /// The lines joining consecutive known counts, each `x,y x,y …`.
+    pub segments: Vec<String>,
+}
 
-    #[test]
-    fn a_radar_puts_known_values_on_their_spokes() {
-        let r = radar(
-            "r",
-            "Radar",
-            "Desc",
-            &labels(4),
-            &[Series { name: "Latest".into(), values: vec![Some(4), Some(2), None, Some(0)] }],
-        );
-        assert_eq!(r.axes.len(), 4);
-        // The first spoke points up: level 4 at the rim (radius 110 above the centre).
-        assert_eq!((r.axes[0].x, r.axes[0].y), (180.0, 70.0));
-        assert_eq!(r.axes[0].anchor, "middle");
-        assert_eq!(r.axes[1].anchor, "start");
-        assert_eq!(r.axes[3].anchor, "end");
-        let s = &r.series[0];
-        assert_eq!(s.points, "180,70 235,180 180,180 180,180");
-        assert_eq!(s.markers, vec![(180.0, 70.0), (235.0, 180.0), (180.0, 180.0)]);
-        assert_eq!(r.rings.len(), 4);
-        assert!(!r.is_empty());
-    }
-
-    #[test]
-    fn series_differ_by_more_than_colour() {
-        let s = |name: &str| Series { name: name.into(), values: vec![Some(1); 5] };
-        let r = radar("r", "t", "d", &labels(5), &[s("Now"), s("Before")]);
-        assert_ne!(r.series[0].dash, r.series[1].dash);
-        assert_ne!(r.series[0].square, r.series[1].square);
-        let svg = r.render().unwrap();
-        assert!(svg.contains("stroke-dasharray=\"6 4\""));
-        assert!(svg.contains("<rect"), "square markers");
-        assert!(svg.contains(">Now<") && svg.contains(">Before<"), "a legend in words");
-    }
-
-    #[test]
-    fn labels_and_titles_are_escaped() {
-        let mut l = labels(3);
-        l[0] = "<script>alert(1)</script> & \"co\"".into();
-        let r = radar(
-            "r1",
-            "Title <b>",
-            "Desc & more",
-            &l,
-            &[Series { name: "<i>x</i>".into(), values: vec![Some(1), Some(2), Some(3)] }],
-        );
-        let svg = r.render().unwrap();
-        assert!(!svg.contains("<script>") && !svg.contains("<b>") && !svg.contains("<i>"));
-        assert!(svg.contains("&#60;script&#62;"), "{svg}");
-        assert!(svg.contains("aria-labelledby=\"r1-title r1-desc\""));
-        assert!(svg.contains("<title id=\"r1-title\">Title &#60;b&#62;</title>"));
-        let line = line(
-            "l1",
-            "<t>",
-            "d",
-            &["<d>".into()],
-            &[Series { name: "<n>".into(), values: vec![Some(2)] }],
-        );
-        let svg = line.render().unwrap();
-        assert!(!svg.contains("<t>") && !svg.contains("<d>") && !svg.contains("<n>"));
-    }
-
-    #[test]
-    fn nothing_to_draw_gives_an_empty_chart() {
-        let r = radar("r", "t", "d", &labels(2), &[Series { name: "x".into(), values: vec![] }]);
-        assert!(r.is_empty() && r.series.is_empty() && r.rings.is_empty());
-        let r = radar("r", "t", "d", &labels(5), &[]);
-        assert!(r.is_empty());
-        assert!(r.render().unwrap().contains("<svg"));
-        let l = line("l", "t", "d", &[], &[]);
-        assert!(l.is_empty() && l.ticks.is_empty());
-        let l =
-            line("l", "t", "d", &["a".into()], &[Series { name: "x".into(), values: vec![None] }]);
-        assert!(l.is_empty());
-    }
-
-    #[test]
-    fn a_line_chart_places_levels_over_the_dates() {
-        let dates: Vec<String> = vec!["01/01".into(), "01/04".into(), "01/07".into()];
-        let l = line(
-            "l",
-            "t",
-            "d",
-            &dates,
-            &[
-                Series { name: "Worker".into(), values: vec![Some(4), Some(2), Some(0)] },
-                Series { name: "Person".into(), values: vec![Some(3), None, Some(1)] },
-            ],
-        );
-        assert_eq!(l.series[0].points, "28,10 166,60 304,110");
-        assert_eq!(l.series[1].points, "28,35 304,85", "an unknown value is skipped");
-        assert_eq!(l.ticks, vec![(28.0, "01/01".to_owned()), (304.0, "01/07".to_owned())]);
-        assert_eq!(l.grid[0], (110.0, 0));
-        assert!(!l.is_empty());
-        let one = line(
-            "l",
-            "t",
-            "d",
-            &["x".into()],
-            &[Series { name: "w".into(), values: vec![Some(2)] }],
-        );
-        assert_eq!(one.series[0].markers, vec![(166.0, 60.0)], "one date sits in the middle");
-    }
-
-    #[test]
-    fn bars_scale_to_the_largest_count_and_escape_their_labels() {
-        let items = vec![
-            ("Visite <à domicile>".to_owned(), 10),
-            ("Appel".to_owned(), 5),
-            ("Aucun".to_owned(), 0),
-        ];
-        let b = bars("c", "Contacts", "Par type", &items);
-        assert_eq!(
-            b.bars.iter().map(|b| b.width).collect::<Vec<_>>(),
-            [BAR_MAX_W, BAR_MAX_W / 2.0, 0.0]
-        );
-        assert!(b.bars[1].y > b.bars[0].y && b.height > b.bars[2].y);
-        let svg = b.render().unwrap();
-        assert!(
-            svg.contains("Visite &#60;à domicile&#62;")
-                || svg.contains("Visite &lt;à domicile&gt;"),
-            "{svg}"
-        );
-        assert!(svg.contains(">10<") && svg.contains(">0<"));
-        assert!(svg.contains(r#"aria-labelledby="c-title c-desc""#));
-        assert!(bars("e", "t", "d", &[]).is_empty());
+impl Trend {
+    /// Whether no count is known.
+    pub fn is_empty(&self) -> bool {
+        self.points.iter().all(|p| p.value.is_none())
     }
 }
+
+/// The step of the scale: 1, 2 or 5 times a power of ten, about four steps to `max`.
+fn nice_step(max: i64) -> i64 {
+    let rough = (max.max(1) as f64 / 4.0).max(1.0);
+    let power = 10f64.powi(rough.log10().floor() as i32);
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= rough);
+    step.unwrap_or(10.0 * power).round() as i64
+}
+
+/// A trend of `items` (label, count or none when suppressed), evenly spaced in their order.
+pub fn trend(id: &str, title: &str, desc: &str, items: &[(String, Option<i64>)]) -> Trend {
+    let (width, left, right, top, plot_h) = (560.0, 44.0, 540.0, 22.0, 150.0);
+    let bottom = top + plot_h;
+    let max = items.iter().filter_map(|(_, v)| *v).max().unwrap_or(0);
+    let step = nice_step(max);
+    let steps = ((max + step - 1) / step).max(1);
+    let top_value = (steps * step) as f64;
+    let y_of = |v: i64| r1(bottom - plot_h * v as f64 / top_value);
+    let n = items.len();
+    let x_of = |i: usize| {
+        if n <= 1 {
+            r1((left + right) / 2.0)
+        } else {
+            r1(left + 12.0 + (right - left - 24.0) * i as f64 / (n - 1) as f64)
+        }
+    };
+    let grid = (0..=steps).map(|k| (y_of(k * step), k * step)).collect();
+    let points: Vec<TrendPoint> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| TrendPoint {
+            label: label.clone(),
+            x: x_of(i),
+            value: *value,
+            y: value.map_or(bottom, y_of),
+        })
+        .collect();
+    let mut segments = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for p in &points {
+        match p.value {
+            Some(_) => current.push(format!("{},{}", p.x, p.y)),
+            None => {
+                if current.len() > 1 {
+                    segments.push(current.join(" "));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() > 1 {
+        segments.push(current.join(" "));
+    }
+    Trend {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        desc: desc.to_owned(),
+        width,
+        height: bottom + 28.0,
+        left,
+        right,
+        bottom,
+        grid,
+        points,
+        segments,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -78,6 +78,9 @@ pub fn link(table: &str) -> Option<Link> {
         "import_uploads" | "partner_import_uploads" => {
             Link::NotLinked("a spreadsheet being imported: deleted within the hour (ADR 0008)")
         }
+        "report_narratives" => Link::NotLinked(
+            "the annual report's narrative: about the service's year, not one person (ADR 0039)",
+        ),
         "form_drafts" => Link::NotLinked(
             "a form being typed, keyed by its author and page: deleted when saved or expired",
         ),

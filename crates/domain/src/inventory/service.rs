@@ -368,6 +368,17 @@ pub static TABLES: &[Table] = &[
         columns: &[(Credentials, &["code_hash", "used_at"]), (Reference, &["user_id"])],
     },
     Table {
+        // The annual report's narrative (ADR 0039): text about the service's year, typed by
+        // its managers; who saved it last.
+        name: "report_narratives",
+        purpose: Operations,
+        columns: &[
+            (FreeText, &["body"]),
+            (Reference, &["organisation_id", "updated_by"]),
+            (Technical, &["year", "section", "version", "updated_at"]),
+        ],
+    },
+    Table {
         name: "retention_file_deletions",
         purpose: Operations,
         columns: &[

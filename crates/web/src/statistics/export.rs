@@ -7,11 +7,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::AuditAction;
 use domain::lists::Lists;
-use domain::suppression::{suppress_list, suppress_table};
+use rust_xlsxwriter::{Format, Workbook};
 use store::audit::NewAuditEvent;
 use store::statistics::Activity;
 
-use super::pages::{StatsQuery, closure_label, resolve, state_label};
+use super::figures::{self, Line};
+use super::pages::{StatsQuery, resolve};
 use crate::AppState;
 use crate::audit::export::Csv;
 use crate::audit_trail::{self, RequestMeta};
@@ -20,130 +21,12 @@ use crate::chrome::PageCtx;
 use crate::errors::WebError;
 use crate::i18n::Tr;
 
-/// A line of the export: its section, what it counts, and the count (none when suppressed).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub section: String,
-    pub item: String,
-    pub value: Option<i64>,
-}
-
-/// The lines of a list of counts with its total, suppressed together.
-fn list(
-    t: &Tr,
-    section: &str,
-    items: Vec<(String, i64)>,
-    total_label: String,
-    threshold: i64,
-) -> Vec<Line> {
-    let values: Vec<i64> = items.iter().map(|(_, v)| *v).collect();
-    let hidden = suppress_list(&values, threshold);
-    let section = t.msg(section);
-    let mut out: Vec<Line> = items
-        .into_iter()
-        .zip(hidden.values)
-        .map(|((item, v), h)| Line { section: section.clone(), item, value: (!h).then_some(v) })
-        .collect();
-    let total: i64 = values.iter().sum();
-    out.push(Line { section, item: total_label, value: (!hidden.total).then_some(total) });
-    out
-}
-
-/// One count on its own: suppressed when small.
-fn single(section: &str, item: String, v: i64, threshold: i64) -> Line {
-    Line { section: section.to_owned(), item, value: (v == 0 || v >= threshold).then_some(v) }
-}
-
-/// Every line of the export, suppressed.
+/// Every line of the export, suppressed: the activity tables, flattened.
 pub fn lines(t: &Tr, lists: &Lists, a: &Activity, threshold: i64) -> Vec<Line> {
-    let mut out = Vec::new();
-    let cases = t.msg("stats-cases-heading");
-    for (id, v) in [
-        ("stats-persons", a.cases.persons),
-        ("stats-households", a.cases.households),
-        ("stats-cases-followed", a.cases.followed),
-        ("stats-cases-opened", a.cases.opened),
-    ] {
-        out.push(single(&cases, t.msg(id), v, threshold));
-    }
-    out.extend(list(
-        t,
-        "stats-closures-caption",
-        a.closures.iter().map(|c| (closure_label(t, lists, &c.code), c.count)).collect(),
-        t.msg("stats-cases-closed"),
-        threshold,
-    ));
-    out.extend(list(
-        t,
-        "stats-contacts-heading",
-        a.contacts
-            .iter()
-            .map(|c| (crate::cases::note_type_label(t, lists, &c.code), c.count))
-            .collect(),
-        t.msg("stats-contacts-total"),
-        threshold,
-    ));
-    let flags = t.msg("stats-flags-heading");
-    out.push(single(&flags, t.msg("stats-flags-raised"), a.flags.raised, threshold));
-    out.push(single(&flags, t.msg("stats-flags-acknowledged"), a.flags.acknowledged, threshold));
-    out.extend(list(
-        t,
-        "stats-appointments-heading",
-        ["done", "missed", "cancelled", "planned"]
-            .into_iter()
-            .map(|s| (state_label(t, s), a.appointments_in(s)))
-            .collect(),
-        t.msg("stats-col-appointments"),
-        threshold,
-    ));
-    // Referrals: services by answer (accepted, declined, other), with the totals.
-    let cells: Vec<Vec<i64>> = a
-        .referrals
-        .iter()
-        .map(|r| vec![r.accepted, r.declined, r.sent - r.accepted - r.declined])
-        .collect();
-    if !cells.is_empty() {
-        let hidden = suppress_table(&cells, threshold);
-        let section = t.msg("stats-referrals-heading");
-        let columns =
-            [t.msg("stats-col-accepted"), t.msg("stats-col-declined"), t.msg("stats-col-other")];
-        for (i, r) in a.referrals.iter().enumerate() {
-            for (j, column) in columns.iter().enumerate() {
-                out.push(Line {
-                    section: section.clone(),
-                    item: format!("{} — {column}", r.service),
-                    value: (!hidden.cells[i][j]).then_some(cells[i][j]),
-                });
-            }
-            out.push(Line {
-                section: section.clone(),
-                item: format!("{} — {}", r.service, t.msg("stats-col-sent")),
-                value: (!hidden.row_totals[i]).then_some(r.sent),
-            });
-        }
-        for (j, column) in columns.iter().enumerate() {
-            out.push(Line {
-                section: section.clone(),
-                item: format!("{} — {column}", t.msg("stats-all-services")),
-                value: (!hidden.column_totals[j]).then_some(cells.iter().map(|row| row[j]).sum()),
-            });
-        }
-        out.push(Line {
-            section: section.clone(),
-            item: format!("{} — {}", t.msg("stats-all-services"), t.msg("stats-col-sent")),
-            value: (!hidden.total).then_some(a.referrals.iter().map(|r| r.sent).sum()),
-        });
-    }
-    out.push(single(
-        &t.msg("stats-documents-heading"),
-        t.msg("stats-documents"),
-        a.documents,
-        threshold,
-    ));
-    out
+    figures::lines(&figures::activity(t, lists, a, threshold))
 }
 
-fn csv(t: &Tr, heading: &str, lines: &[Line], threshold: i64) -> String {
+pub(super) fn csv(t: &Tr, heading: &str, lines: &[Line], threshold: i64) -> String {
     let mut csv = Csv::new(usize::MAX);
     csv.row(&[heading.to_owned()]);
     csv.row(
@@ -162,9 +45,19 @@ fn csv(t: &Tr, heading: &str, lines: &[Line], threshold: i64) -> String {
     csv.out
 }
 
-fn xlsx(t: &Tr, heading: &str, lines: &[Line], threshold: i64) -> Result<Vec<u8>, WebError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let failed = |_| WebError::Internal("the XLSX export could not be written");
+pub(super) fn xlsx_failed<E>(_: E) -> WebError {
+    WebError::Internal("the XLSX export could not be written")
+}
+
+/// A workbook whose first sheet holds the lines (heading, what "suppressed" means, then a
+/// line a row); the caller may add sheets before [`Workbook::save_to_buffer`].
+pub(super) fn workbook(
+    t: &Tr,
+    heading: &str,
+    lines: &[Line],
+    threshold: i64,
+) -> Result<Workbook, WebError> {
+    let failed = xlsx_failed;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let bold = Format::new().set_bold();
@@ -189,8 +82,66 @@ fn xlsx(t: &Tr, heading: &str, lines: &[Line], threshold: i64) -> Result<Vec<u8>
     }
     sheet.set_column_width(0, 32).map_err(failed)?;
     sheet.set_column_width(1, 48).map_err(failed)?;
-    book.save_to_buffer().map_err(failed)
+    Ok(book)
 }
+
+/// The statistics' threshold of small-cell suppression for `org`: one place, so that the
+/// export and the report always suppress alike (the organisation's setting, 5 by default).
+pub(super) async fn threshold(
+    state: &AppState,
+    org: domain::OrganisationId,
+) -> Result<i64, WebError> {
+    Ok(store::organisations::statistics_threshold(&state.db, org).await?)
+}
+
+/// Records a file of figures leaving the team: what, in which format, how many lines and how
+/// many suppressed. Committed before the file is sent.
+pub(super) async fn audit(
+    state: &AppState,
+    meta: &RequestMeta,
+    signed_in: &SignedIn,
+    org: domain::OrganisationId,
+    kind: &str,
+    format: &str,
+    lines: &[Line],
+) -> Result<(), WebError> {
+    let suppressed = lines.iter().filter(|l| l.value.is_none()).count();
+    let mut tx = state.db.begin_write().await?;
+    audit_trail::record(
+        &mut tx,
+        meta,
+        NewAuditEvent::new(AuditAction::Export, Some(org))
+            .by(signed_in.actor.user_id)
+            .detail("kind", kind)
+            .detail("format", format)
+            .detail("lines", lines.len() as u64)
+            .detail("suppressed", suppressed as u64),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A file to download: its type, and a name without personal data.
+pub(super) fn attachment(
+    body: Vec<u8>,
+    content_type: &'static str,
+    name: &str,
+) -> Result<Response, WebError> {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let disposition = format!("attachment; filename=\"{name}\"");
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|_| WebError::Internal("file name"))?,
+    );
+    Ok(response)
+}
+
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const CSV: &str = "text/csv; charset=utf-8";
 
 /// `GET /statistics/export?format=csv|xlsx&…`: the dashboard's figures for the same period
 /// and scope, suppressed, as a file; audited.
@@ -212,7 +163,7 @@ pub async fn export(
     };
     let lists = store::lists::for_organisation(&state.db, r.org).await?;
     let activity = store::statistics::activity(&state.db, r.org, &r.scope, r.span).await?;
-    let threshold = store::organisations::statistics_threshold(&state.db, r.org).await?;
+    let threshold = threshold(&state, r.org).await?;
     let mut lines = lines(t, &lists, &activity, threshold);
     let last_day = r.period.to;
     let tables = store::statistics::tables::all_tables(
@@ -226,39 +177,17 @@ pub async fn export(
     .await?;
     lines.extend(super::tables::table_lines(t, &tables, threshold));
     let heading = format!("{} — {}", r.scope_label, super::pages::period_label(t, &r.period));
-    let suppressed = lines.iter().filter(|l| l.value.is_none()).count();
+    audit(&state, &meta, &signed_in, r.org, "statistics", format, &lines).await?;
 
-    let mut tx = state.db.begin_write().await?;
-    audit_trail::record(
-        &mut tx,
-        &meta,
-        NewAuditEvent::new(AuditAction::Export, Some(r.org))
-            .by(signed_in.actor.user_id)
-            .detail("kind", "statistics")
-            .detail("format", format)
-            .detail("lines", lines.len() as u64)
-            .detail("suppressed", suppressed as u64),
-    )
-    .await?;
-    tx.commit().await?;
-
-    let name = format!("statistiques-{}-{}", r.keep[0].1, r.keep[1].1);
-    let (body, content_type) = match format {
-        "xlsx" => (
-            xlsx(t, &heading, &lines, threshold)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        _ => (csv(t, &heading, &lines, threshold).into_bytes(), "text/csv; charset=utf-8"),
-    };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let disposition = format!("attachment; filename=\"{name}.{format}\"");
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|_| WebError::Internal("file name"))?,
-    );
-    Ok(response)
+    let name = format!("statistiques-{}-{}.{format}", r.keep[0].1, r.keep[1].1);
+    match format {
+        "xlsx" => {
+            let body =
+                workbook(t, &heading, &lines, threshold)?.save_to_buffer().map_err(xlsx_failed)?;
+            attachment(body, XLSX, &name)
+        }
+        _ => attachment(csv(t, &heading, &lines, threshold).into_bytes(), CSV, &name),
+    }
 }
 
 #[cfg(test)]

@@ -8,14 +8,17 @@
 //! caseload), and a team or worker outside it answers "not found".
 
 mod export;
+mod figures;
 mod list_export;
 mod pages;
+pub mod report;
 mod tables;
 mod tables_admin;
 
-pub use export::{Line, lines};
+pub use export::lines;
+pub use figures::Line;
 
-use domain::policy::STATISTICS_READERS;
+use domain::policy::{REPORT_MAKERS, STATISTICS_READERS};
 
 use crate::routes::Routes;
 
@@ -37,4 +40,9 @@ pub fn router() -> Routes {
             tables_admin::MANAGE,
             tables_admin::remove,
         )
+        .get("/statistics/report", REPORT_MAKERS, report::page)
+        .post("/statistics/report", REPORT_MAKERS, report::save)
+        .get("/statistics/report.pdf", REPORT_MAKERS, report::pdf)
+        .get("/statistics/report.xlsx", REPORT_MAKERS, report::xlsx)
+        .get("/statistics/report.csv", REPORT_MAKERS, report::csv)
 }

@@ -544,6 +544,8 @@ pub struct DashboardPage {
     exports: Vec<(String, String)>,
     /// The statutory tables for the same period and scope.
     tables_href: String,
+    /// Whether the viewer makes the annual report (the organisation's figures).
+    report: bool,
 }
 
 pub async fn dashboard(
@@ -562,6 +564,7 @@ pub async fn dashboard(
             outcomes: None,
             exports: vec![],
             tables_href: "/statistics/tables".to_owned(),
+            report: false,
             chrome: Chrome::new(ctx, &state, Nav::Statistics),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -594,6 +597,10 @@ pub async fn dashboard(
                 r.keep.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()
             )
             .unwrap_or_default()
+        ),
+        report: matches!(
+            policy::statistics_scope(&signed_in.actor),
+            Some(StatsScope::Organisation)
         ),
         filters,
         chrome: Chrome::new(ctx, &state, Nav::Statistics),

@@ -14,7 +14,7 @@ use store::Ts;
 use store::statistics::tables::ComputedTable;
 use uuid::Uuid;
 
-use super::export::Line;
+use super::figures::Line;
 use super::pages::{
     CasesPage, Filters, Linked, StatsQuery, case_view, may_open, period_label, resolve,
 };
@@ -230,34 +230,49 @@ pub async fn cases(
     Ok(page.into_response())
 }
 
-/// The export's lines of the statutory tables, each suppressed as a list with its total; a
-/// table where a person counts in several rows has no sum to protect, its total is hidden
-/// only when small.
-pub fn table_lines(t: &Tr, tables: &[ComputedTable], threshold: i64) -> Vec<Line> {
+/// The statutory tables as the export and the annual report publish them: each suppressed as
+/// a list with its total; a table where a person counts in several rows has no sum to
+/// protect, its total is hidden only when small.
+pub fn statutory_figures(
+    t: &Tr,
+    tables: &[ComputedTable],
+    threshold: i64,
+) -> Vec<super::figures::Table> {
+    use super::figures::{Row, Table};
     let mut out = Vec::new();
     for table in tables {
-        let section = table.def.title(t.lang()).to_owned();
         let values: Vec<i64> = table.rows.iter().map(|(_, n)| *n).collect();
         let hidden = suppress_list(&values, threshold);
-        for ((kind, n), h) in table.rows.iter().zip(&hidden.values) {
-            out.push(Line {
-                section: section.clone(),
-                item: table.def.row_label(*kind, t.lang()),
-                value: (!h).then_some(*n),
-            });
-        }
+        let rows = table
+            .rows
+            .iter()
+            .zip(&hidden.values)
+            .map(|((kind, n), h)| Row {
+                label: table.def.row_label(*kind, t.lang()),
+                cells: vec![(!h).then_some(*n)],
+            })
+            .collect();
         let total_hidden = if table.def.dimension.several_a_person() {
             table.total > 0 && table.total < threshold
         } else {
             hidden.total
         };
-        out.push(Line {
-            section,
-            item: total_label(t, table),
-            value: (!total_hidden).then_some(table.total),
+        out.push(Table {
+            title: table.def.title(t.lang()).to_owned(),
+            header: vec![t.msg("stats-export-col-item"), t.msg("stats-export-col-count")],
+            rows,
+            total: Some(Row {
+                label: total_label(t, table),
+                cells: vec![(!total_hidden).then_some(table.total)],
+            }),
         });
     }
     out
+}
+
+/// The export's lines of the statutory tables ([`statutory_figures`], flattened).
+pub fn table_lines(t: &Tr, tables: &[ComputedTable], threshold: i64) -> Vec<Line> {
+    super::figures::lines(&statutory_figures(t, tables, threshold))
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ mod plans;
 mod privacy;
 mod referrals;
 mod reminders;
+mod report;
 mod retention;
 mod settings;
 mod shell;

@@ -17,7 +17,7 @@ async fn user(app: &TestApp, name: &str, role: Role, teams: &[(TeamId, bool)]) -
 }
 
 /// A note of `minutes` on `case`, of `kind`, at a local date and time.
-async fn note(
+pub(crate) async fn note(
     app: &TestApp,
     b: &Browser,
     case: &str,
