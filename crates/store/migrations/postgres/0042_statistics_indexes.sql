@@ -3,7 +3,7 @@
 -- of every case's history. The contacts' index holds what the contacts figure reads (type,
 -- minutes, case), so the notes themselves are not read; it covers only the notes not deleted,
 -- which are the contacts. Goals achieved read the timeline's goal events.
--- Kept in step with ../sqlite/0040_statistics_indexes.sql.
+-- Kept in step with ../sqlite/0042_statistics_indexes.sql.
 CREATE INDEX case_entries_contacts_idx ON case_entries
     (organisation_id, occurred_at, note_type, duration_minutes, case_id)
     WHERE kind = 'note' AND deleted_at IS NULL;
