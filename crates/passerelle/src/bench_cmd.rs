@@ -15,8 +15,10 @@ pub const LONG_ABOUT: &str = "Generate a benchmark data set into an empty databa
     many cases as persons (some persons with several, one after the other), followed by teams \
     of workers (accounts without a password), with ten timeline entries a case on average: \
     notes of every contact medium and case reviews, of the lengths of their kind, some \
-    restricted or deleted, and status changes. Refuses a database that holds data. The \
-    documents of the data sets in BENCHMARKS.md come with their feature.\n\n\
+    restricted or deleted, and status changes; and what the statistics count beside them: \
+    appointments (done, missed, cancelled, planned), referrals to partner services with the \
+    partner's answers, documents filed (metadata only, two a case on average), urgency flags, \
+    follow-up checks after closure. Refuses a database that holds data.\n\n\
     With --queries N, generates nothing and prints N search queries drawn from the data set \
     already in the database, one a line, as the search benchmarks use them.\n\n\
     With --time-raw, generates nothing, reads search queries from the standard input, one a \
@@ -32,13 +34,21 @@ pub const LONG_ABOUT: &str = "Generate a benchmark data set into an empty databa
     of the case page (the case, then the overview's fixed list: person, households, flags, \
     lists, last contacts, the timeline page, the draft) or the timeline page's query alone, as \
     that account reads them, printing the time in milliseconds, the entries of the page and the \
-    cursor of the next page ('-' when none), in the form the page's links carry.";
+    cursor of the next page ('-' when none), in the form the page's links carry.\n\n\
+    For the statistics benchmark (scripts/bench-statistics.sh): --time-raw-statistics reads \
+    lines 'organisation FROM TO', 'team TEAM-ID FROM TO' or 'worker USER-ID FROM TO' (local \
+    dates of the organisation, both included) from the standard input and for each runs the \
+    dashboard's aggregate queries (store::statistics::activity and outcomes, the same SQL the \
+    page runs, nothing rendered), printing the time in milliseconds, the cases followed and the \
+    contacts counted; --sample-scope prints the first team's id and the id of its first \
+    worker.";
 
 #[derive(clap::Args)]
 pub struct Args {
     /// S (10 000 persons), M (100 000) or L (1 000 000); XS (200) is for tests.
     #[arg(long, value_parser = parse_size,
-          required_unless_present_any = ["queries", "time_raw", "cases", "join_team", "time_raw_cases"])]
+          required_unless_present_any = ["queries", "time_raw", "cases", "join_team", "time_raw_cases",
+              "time_raw_statistics", "sample_scope"])]
     size: Option<Size>,
     /// Seed of the generator: the same seed always gives the same data.
     #[arg(long, default_value_t = 1)]
@@ -62,6 +72,14 @@ pub struct Args {
     #[arg(long, value_name = "EMAIL",
           conflicts_with_all = ["size", "queries", "time_raw", "cases", "join_team"])]
     time_raw_cases: Option<String>,
+    /// Time the statistics dashboard's aggregate queries for scopes read from the standard input.
+    #[arg(long, conflicts_with_all = ["size", "queries", "time_raw", "cases", "join_team",
+          "time_raw_cases"])]
+    time_raw_statistics: bool,
+    /// Print the first team's id and its first worker's id.
+    #[arg(long, conflicts_with_all = ["size", "queries", "time_raw", "cases", "join_team",
+          "time_raw_cases", "time_raw_statistics"])]
+    sample_scope: bool,
 }
 
 fn parse_size(s: &str) -> Result<Size, String> {
@@ -89,6 +107,8 @@ pub async fn run(mut settings: Settings, args: Args) -> Result<(), Failure> {
         _ if args.time_raw_cases.is_some() => {
             time_raw_cases(&db, args.time_raw_cases.as_deref().unwrap_or("")).await
         }
+        _ if args.time_raw_statistics => time_raw_statistics(&db).await,
+        _ if args.sample_scope => sample_scope(&db).await,
         (Some(count), _) => print_queries(&db, count, args.seed).await,
         (None, Some(size)) => generate(&db, size, args.seed).await,
         (None, None) => {
@@ -127,7 +147,6 @@ async fn generate(db: &store::Db, size: Size, seed: u64) -> Result<(), Failure> 
         db.engine().name(),
         summary.elapsed.as_secs_f64(),
     );
-    println!("Documents are not generated yet.");
     Ok(())
 }
 
@@ -241,6 +260,58 @@ async fn time_raw_cases(db: &store::Db, email: &str) -> Result<(), Failure> {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let next = older.as_ref().map(cursor_text).unwrap_or_else(|| "-".into());
         println!("{ms:.3} {entries} {next}");
+    }
+    Ok(())
+}
+
+async fn sample_scope(db: &store::Db) -> Result<(), Failure> {
+    let org = generated(db).await?;
+    let (team, worker) = bench_data::first_team_and_worker(db, org).await?;
+    println!("{team} {worker}");
+    Ok(())
+}
+
+/// Runs the dashboard's aggregates, as `web::statistics::pages::dashboard` does after deciding
+/// the scope and the period, for each line of the standard input.
+async fn time_raw_statistics(db: &store::Db) -> Result<(), Failure> {
+    use domain::statistics::StatsScope;
+    let org = store::organisations::find_by_slug(db, bench_data::SLUG)
+        .await?
+        .ok_or_else(|| Failure("no generated data set in this database".into()))?;
+    let zone = Some(org.time_zone.as_str());
+    let mut lines = std::io::stdin().lines();
+    while let Some(line) = tokio::task::block_in_place(|| lines.next()) {
+        let line = line.map_err(|e| Failure(format!("standard input: {e}")))?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let bad =
+            || Failure(format!("{line:?}: expected 'organisation|team ID|worker ID FROM TO'"));
+        let (scope, dates) = match words.as_slice() {
+            ["organisation", dates @ ..] => (StatsScope::Organisation, dates),
+            ["team", id, dates @ ..] => {
+                (StatsScope::Teams(vec![id.parse().map_err(|_| bad())?]), dates)
+            }
+            ["worker", id, dates @ ..] => {
+                (StatsScope::Worker(id.parse().map_err(|_| bad())?), dates)
+            }
+            _ => return Err(bad()),
+        };
+        let [from, to] = dates else { return Err(bad()) };
+        let period = domain::statistics::parse_period(
+            from,
+            to,
+            store::ts::local_today(store::Ts::now(), zone),
+        )
+        .map_err(|_| bad())?;
+        let (start, end) = period.local_bounds();
+        let span = store::statistics::Span {
+            from: web::dates::local_to_utc(start, zone).ok_or_else(bad)?,
+            until: web::dates::local_to_utc(end, zone).ok_or_else(bad)?,
+        };
+        let started = Instant::now();
+        let activity = store::statistics::activity(db, org.id, &scope, span).await?;
+        store::statistics::outcomes(db, org.id, &scope, span, period.from, period.to).await?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        println!("{ms:.3} {} {}", activity.cases.followed, activity.contacts_total());
     }
     Ok(())
 }

@@ -4,8 +4,9 @@
 //! [`generate`] fills an empty database with one organisation and S, M or L persons in
 //! households drawn by [`crate::demo::population`], the same people the demo shows, from a
 //! seed; then as many cases as persons with ten timeline entries a case on average, followed by
-//! teams of workers ([`cases`]). The documents of the data sets in `shared/BENCHMARKS.md` come
-//! with their feature.
+//! teams of workers ([`cases`]), with what the statistics count beside the timelines:
+//! appointments, referrals to partner services and their answers, documents filed (their
+//! metadata; no file is written), urgency flags and the checks after closure.
 //!
 //! Rows are written the way [`crate::persons::insert`] and [`crate::households`] write them
 //! (record, resources, revision 1, search terms from [`domain::search::person_terms`];
@@ -183,7 +184,10 @@ pub async fn generate(
             db,
             "VACUUM (ANALYZE) persons, person_terms, person_resources, \
              person_revisions, households, household_members, cases, case_co_referents, \
-             case_entries, users, memberships, membership_teams, teams"
+             case_entries, users, memberships, membership_teams, teams, appointments, consents, \
+             referrals, referral_steps, partner_organisations, partner_services, documents, \
+             urgency_flags, case_follow_ups, case_follow_up_domains, assessments, \
+             assessment_ratings, plan_goals, plan_victories"
         )?,
         crate::Engine::Sqlite => {
             let mut ddl = DdlConnection::acquire(db).await?;
@@ -907,6 +911,30 @@ pub async fn join_first_team(
     )
     .await?;
     Ok(true)
+}
+
+/// The first team and its first worker (the referent of about 80 of its cases): the team and
+/// worker scopes of the statistics benchmark.
+pub async fn first_team_and_worker(
+    db: &Db,
+    organisation_id: OrganisationId,
+) -> Result<(domain::TeamId, domain::UserId), StoreError> {
+    let team: Uuid = sql!(
+        scalar Uuid,
+        fetch_one,
+        db,
+        "SELECT id FROM teams WHERE organisation_id = $1 AND name = $2",
+        organisation_id.as_uuid(),
+        cases::team_name(0),
+    )?;
+    let worker: Uuid = sql!(
+        scalar Uuid,
+        fetch_one,
+        db,
+        "SELECT id FROM users WHERE email = $1",
+        cases::worker_email(0),
+    )?;
+    Ok((domain::TeamId::from_uuid(team), domain::UserId::from_uuid(worker)))
 }
 
 /// The user of an e-mail address, for timing the queries of a case page as they would read it.

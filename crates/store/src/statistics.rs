@@ -125,6 +125,23 @@ pub(crate) fn scope_filter(scope: &StatsScope, args: &mut Vec<Arg>) -> String {
     }
 }
 
+/// How the events of table alias `e` reach the cases `c` of `scope`: (join, condition).
+///
+/// An event's organisation is its case's (every write path takes it from the case), so the
+/// organisation's figures read the events of the period alone, through their (organisation,
+/// date) index, and need only that they have a case; a team's or a worker's join the cases
+/// to choose among them. Looking each event's case up is what made the organisation's year
+/// cost seconds on a million cases (BENCHMARKS.md, "W5").
+fn cases_of(scope: &StatsScope, e: &str) -> (String, String) {
+    match scope {
+        StatsScope::Organisation => (String::new(), format!(" AND {e}.case_id IS NOT NULL")),
+        _ => (
+            format!(" JOIN cases c ON c.id = {e}.case_id"),
+            " AND c.organisation_id = $1".to_owned(),
+        ),
+    }
+}
+
 /// The arguments every query starts with: `$1` the organisation, `$2` and `$3` the period.
 fn base_args(organisation_id: OrganisationId, span: Span) -> Vec<Arg> {
     vec![Arg::Uuid(organisation_id.as_uuid()), Arg::Ts(span.from), Arg::Ts(span.until)]
@@ -189,12 +206,13 @@ pub async fn activity<'c>(
 
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
+    let (join, of_org) = cases_of(scope, "e");
     let sql = format!(
         "SELECT COALESCE(e.note_type, '') AS code, count(*) AS count, \
          CAST(COALESCE(sum(e.duration_minutes), 0) AS BIGINT) AS minutes, \
          count(e.duration_minutes) AS with_duration \
-         FROM case_entries e JOIN cases c ON c.id = e.case_id \
-         WHERE e.organisation_id = $1 AND c.organisation_id = $1 AND {CONTACT} \
+         FROM case_entries e{join} \
+         WHERE e.organisation_id = $1{of_org} AND {CONTACT} \
          AND e.occurred_at >= $2 AND e.occurred_at < $3{filter} \
          GROUP BY COALESCE(e.note_type, '') ORDER BY count(*) DESC, 1"
     );
@@ -217,10 +235,11 @@ pub async fn activity<'c>(
 
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
+    let (join, of_org) = cases_of(scope, "a");
     let sql = format!(
         "SELECT a.status AS code, count(*) AS count \
-         FROM appointments a JOIN cases c ON c.id = a.case_id \
-         WHERE a.organisation_id = $1 AND c.organisation_id = $1 \
+         FROM appointments a{join} \
+         WHERE a.organisation_id = $1{of_org} \
          AND a.starts_at >= $2 AND a.starts_at < $3{filter} \
          GROUP BY a.status ORDER BY 1"
     );
@@ -229,16 +248,17 @@ pub async fn activity<'c>(
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
     let answer = seconds_between(postgres, "r.sent_at", "r.answered_at");
+    let (join, of_org) = cases_of(scope, "r");
     let sql = format!(
         "SELECT r.service_id, s.name AS service, p.name AS partner, count(*) AS sent, \
          CAST(COALESCE(sum(CASE WHEN {ACCEPTED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS accepted, \
          CAST(COALESCE(sum(CASE WHEN {DECLINED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS declined, \
          count(r.answered_at) AS answered, \
          CAST(COALESCE(sum({answer}), 0) AS BIGINT) AS answer_seconds \
-         FROM referrals r JOIN cases c ON c.id = r.case_id \
+         FROM referrals r{join} \
          JOIN partner_services s ON s.id = r.service_id \
          JOIN partner_organisations p ON p.id = s.partner_id \
-         WHERE r.organisation_id = $1 AND c.organisation_id = $1 \
+         WHERE r.organisation_id = $1{of_org} \
          AND r.sent_at >= $2 AND r.sent_at < $3{filter} \
          GROUP BY r.service_id, s.name, p.name ORDER BY count(*) DESC, s.name, r.service_id"
     );
@@ -247,9 +267,10 @@ pub async fn activity<'c>(
 
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
+    let (join, of_org) = cases_of(scope, "d");
     let sql = format!(
-        "SELECT count(*) FROM documents d JOIN cases c ON c.id = d.case_id \
-         WHERE d.organisation_id = $1 AND c.organisation_id = $1 \
+        "SELECT count(*) FROM documents d{join} \
+         WHERE d.organisation_id = $1{of_org} \
          AND d.created_at >= $2 AND d.created_at < $3{filter}"
     );
     let (documents,): (i64,) = sql!(dyn as (i64,), fetch_one, &mut exec, &sql, args)?;
@@ -582,19 +603,21 @@ pub async fn outcomes<'c>(
     let first = args.len();
     args.push(Arg::Date(last_day));
     let last = args.len();
+    let (join_e, of_org_e) = cases_of(scope, "e");
+    let (join_v, of_org_v) = cases_of(scope, "v");
     let sql = format!(
         "SELECT \
          (SELECT count(*) FROM plan_goals g JOIN cases c ON c.id = g.case_id \
          WHERE g.organisation_id = $1 AND c.organisation_id = $1 AND {FOLLOWED}{filter} \
          AND g.created_at < $3) AS goals, \
-         (SELECT count(DISTINCT e.subject_id) FROM case_entries e JOIN cases c ON c.id = e.case_id \
-         WHERE e.organisation_id = $1 AND c.organisation_id = $1 AND e.kind = 'goal' \
+         (SELECT count(DISTINCT e.subject_id) FROM case_entries e{join_e} \
+         WHERE e.organisation_id = $1{of_org_e} AND e.kind = 'goal' \
          AND e.detail = 'achieved' AND e.occurred_at >= $2 AND e.occurred_at < $3{filter}) AS achieved, \
-         (SELECT count(*) FROM plan_victories v JOIN cases c ON c.id = v.case_id \
-         WHERE v.organisation_id = $1 AND c.organisation_id = $1 \
+         (SELECT count(*) FROM plan_victories v{join_v} \
+         WHERE v.organisation_id = $1{of_org_v} \
          AND v.occurred_on >= ${first} AND v.occurred_on <= ${last}{filter}) AS victories, \
-         (SELECT count(DISTINCT v.case_id) FROM plan_victories v JOIN cases c ON c.id = v.case_id \
-         WHERE v.organisation_id = $1 AND c.organisation_id = $1 \
+         (SELECT count(DISTINCT v.case_id) FROM plan_victories v{join_v} \
+         WHERE v.organisation_id = $1{of_org_v} \
          AND v.occurred_on >= ${first} AND v.occurred_on <= ${last}{filter}) AS cases_with_victory"
     );
     let plans: PlanCounts = sql!(dyn as PlanCounts, fetch_one, &mut exec, &sql, args)?;
@@ -606,11 +629,11 @@ pub async fn outcomes<'c>(
     let first = args.len();
     args.push(Arg::Date(last_day));
     let last = args.len();
-    let checks_from = format!(
-        "FROM case_follow_ups k JOIN cases c ON c.id = k.case_id \
-         WHERE k.organisation_id = $1 AND c.organisation_id = $1 \
-         AND k.due_on >= ${first} AND k.due_on <= ${last}{filter}"
+    let (join, of_org) = cases_of(scope, "k");
+    let checks_where = format!(
+        "k.organisation_id = $1{of_org} AND k.due_on >= ${first} AND k.due_on <= ${last}{filter}"
     );
+    let checks_from = format!("FROM case_follow_ups k{join} WHERE {checks_where}");
     let sql = format!(
         "SELECT count(*) AS due, \
          CAST(COALESCE(sum(CASE WHEN k.status = 'done' THEN 1 ELSE 0 END), 0) AS BIGINT) AS done, \
@@ -630,12 +653,9 @@ pub async fn outcomes<'c>(
     }
     let sql = format!(
         "SELECT d.domain_code, d.outcome, count(*) AS count \
-         FROM case_follow_up_domains d JOIN case_follow_ups k ON k.id = d.follow_up_id \
-         JOIN cases c ON c.id = k.case_id \
-         WHERE d.organisation_id = $1 AND k.status = 'done' AND {} \
-         GROUP BY d.domain_code, d.outcome ORDER BY d.domain_code, d.outcome",
-        checks_from
-            .trim_start_matches("FROM case_follow_ups k JOIN cases c ON c.id = k.case_id WHERE ")
+         FROM case_follow_up_domains d JOIN case_follow_ups k ON k.id = d.follow_up_id{join} \
+         WHERE d.organisation_id = $1 AND k.status = 'done' AND {checks_where} \
+         GROUP BY d.domain_code, d.outcome ORDER BY d.domain_code, d.outcome"
     );
     let held: Vec<HeldRow> = sql!(dyn as HeldRow, fetch_all, &mut exec, &sql, args)?;
     let held = held.into_iter().map(|h| (h.domain_code, h.outcome, h.count)).collect();

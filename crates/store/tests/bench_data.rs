@@ -33,7 +33,112 @@ async fn fingerprint(db: &Db) -> Vec<(uuid::Uuid, String, i64, i64)> {
     rows
 }
 
+/// One count, the same SQL on both engines.
+async fn count(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+/// Whatever the generator wrote beside the cases: (table, rows) and the referrals' ids.
+async fn activity_print(db: &Db) -> Vec<i64> {
+    let mut out = vec![];
+    for table in [
+        "appointments",
+        "consents",
+        "referrals",
+        "referral_steps",
+        "documents",
+        "urgency_flags",
+        "case_follow_ups",
+        "case_follow_up_domains",
+        "partner_services",
+    ] {
+        out.push(count(db, &format!("SELECT count(*) FROM {table}")).await);
+    }
+    out.push(count(db, "SELECT count(*) FROM appointments WHERE status = 'done'").await);
+    out.push(count(db, "SELECT count(*) FROM referrals WHERE status = 'accepted'").await);
+    out.push(
+        count(db, "SELECT CAST(COALESCE(sum(wellbeing), 0) AS BIGINT) FROM case_follow_ups").await,
+    );
+    out
+}
+
 engine_tests! {
+    async fn generated_activity_feeds_every_figure_of_the_dashboard(db) {
+        use domain::statistics::StatsScope;
+        use store::statistics::{self, Span};
+        use time::macros::{date, datetime};
+        let conn = db.migrated().await;
+        let summary = bench_data::generate(&conn, Size::Xs, 3, |_| {}).await.unwrap();
+        let org = summary.organisation_id;
+        // The rows agree with each other as the app writes them.
+        for (what, sql) in [
+            ("a referral's status is its last step's",
+             "SELECT count(*) FROM referrals r WHERE r.status <> (SELECT st.status FROM referral_steps st \
+              WHERE st.referral_id = r.id ORDER BY st.at DESC LIMIT 1)"),
+            ("answered when the partner first answered",
+             "SELECT count(*) FROM referrals r WHERE (r.answered_at IS NULL) <> (NOT EXISTS \
+              (SELECT 1 FROM referral_steps st WHERE st.referral_id = r.id AND st.side = 'partner'))"),
+            ("each referral with its consent",
+             "SELECT count(*) FROM referrals r WHERE NOT EXISTS (SELECT 1 FROM consents k \
+              WHERE k.id = r.consent_id AND k.person_id = r.person_id)"),
+            ("only planned appointments after the data set's end",
+             "SELECT count(*) FROM appointments WHERE status <> 'planned' AND starts_at > '2026-11-02'"),
+            ("an appointment of the case's person",
+             "SELECT count(*) FROM appointments a JOIN cases c ON c.id = a.case_id WHERE a.person_id <> c.person_id"),
+            ("checks after the case closed",
+             "SELECT count(*) FROM case_follow_ups k JOIN cases c ON c.id = k.case_id \
+              WHERE c.status <> 'closed' OR k.created_at <> c.closed_at"),
+            ("domains for done checks only",
+             "SELECT count(*) FROM case_follow_up_domains d JOIN case_follow_ups k ON k.id = d.follow_up_id \
+              WHERE k.status <> 'done'"),
+            ("flags acknowledged before they close",
+             "SELECT count(*) FROM urgency_flags WHERE closed_at IS NOT NULL AND acknowledged_at IS NULL"),
+        ] {
+            assert_eq!(count(&conn, sql).await, 0, "{what}");
+        }
+
+        // The dashboard of one year counts something in every figure.
+        let year = Span {
+            from: store::Ts::from(datetime!(2024-12-31 23:00 UTC)),
+            until: store::Ts::from(datetime!(2025-12-31 23:00 UTC)),
+        };
+        let a = statistics::activity(&conn, org, &StatsScope::Organisation, year).await.unwrap();
+        assert!(a.cases.followed > 20 && a.cases.opened > 0 && a.cases.closed > 0, "{:?}", a.cases);
+        assert!(a.closures.len() >= 2 && a.contacts.len() >= 5, "{a:?}");
+        assert!(a.appointments.len() >= 3, "{:?}", a.appointments);
+        assert!(a.referrals.iter().map(|r| r.sent).sum::<i64>() >= 3, "{:?}", a.referrals);
+        assert!(a.documents >= 10, "{}", a.documents);
+        // Over the whole history, every kind of answer and check.
+        let all = Span {
+            from: store::Ts::from(datetime!(2016-01-01 00:00 UTC)),
+            until: store::Ts::from(datetime!(2026-12-31 00:00 UTC)),
+        };
+        let a = statistics::activity(&conn, org, &StatsScope::Organisation, all).await.unwrap();
+        assert_eq!(a.appointments.len(), 4, "{:?}", a.appointments);
+        let (accepted, declined, answered): (i64, i64, i64) = a.referrals.iter()
+            .fold((0, 0, 0), |s, r| (s.0 + r.accepted, s.1 + r.declined, s.2 + r.answered));
+        assert!(accepted > 0 && declined > 0 && answered > accepted, "{:?}", a.referrals);
+        assert!(a.flags.raised > 5 && a.flags.acknowledged > 0 && a.flags.ack_within_day > 0, "{:?}", a.flags);
+        let o = statistics::outcomes(&conn, org, &StatsScope::Organisation, all,
+            date!(2016-01-01), date!(2026-12-30)).await.unwrap();
+        assert!(o.checks.due > 10 && o.checks.done > 0 && o.checks.missed > 0, "{:?}", o.checks);
+        assert!(o.checks.wellbeing_n > 0 && !o.held.is_empty(), "{o:?}");
+        assert!(o.plans.goals > 0 && !o.domains.is_empty(), "{o:?}");
+        let print = activity_print(&conn).await;
+        conn.close().await;
+
+        // The same seed, the same activity.
+        if let Some(fresh) = db.empty_like().await {
+            let again = fresh.migrated().await;
+            bench_data::generate(&again, Size::Xs, 3, |_| {}).await.unwrap();
+            assert_eq!(activity_print(&again).await, print);
+            again.close().await;
+        }
+    }
+
     async fn generated_cases_count_exactly_read_back_and_repeat_for_a_seed(db) {
         let conn = db.migrated().await;
         let summary = bench_data::generate(&conn, Size::Xs, 5, |_| {}).await.unwrap();

@@ -27,6 +27,8 @@ use time::{Duration as Span, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{Insert, V, placeholders, uuid_at};
+
+mod activity;
 use crate::demo::population::Household;
 use crate::{Db, StoreError, Ts, Tx, accounts, teams};
 
@@ -49,6 +51,8 @@ pub struct Staff {
     pub teams: Vec<TeamId>,
     /// Each worker and the index of their team.
     pub workers: Vec<(UserId, usize)>,
+    /// The partner services cases are referred to.
+    pub services: Vec<activity::Service>,
 }
 
 impl Staff {
@@ -94,7 +98,8 @@ pub(super) async fn write_staff(
     let team_count = cases.div_ceil(CASES_PER_TEAM).max(1);
     let worker_count = cases.div_ceil(CASES_PER_WORKER).max(2 * team_count);
     let mut tx = db.begin_write().await?;
-    let mut staff = Staff { teams: Vec::with_capacity(team_count), workers: vec![] };
+    let mut staff =
+        Staff { teams: Vec::with_capacity(team_count), workers: vec![], services: vec![] };
     for i in 0..team_count {
         let team = NewTeam {
             id: TeamId::from_uuid(uuid_at(&mut rng, created)),
@@ -130,6 +135,7 @@ pub(super) async fn write_staff(
         accounts::add_membership_team(&mut tx, membership, staff.teams[team], false).await?;
         staff.workers.push((id, team));
     }
+    staff.services = activity::write_partners(&mut tx, &mut rng, created).await?;
     tx.commit().await?;
     Ok(staff)
 }
@@ -197,6 +203,7 @@ pub(super) struct CaseGenerator {
     rng: ChaCha8Rng,
     note_types: WeightedIndex<u32>,
     next_worker: usize,
+    activity: activity::ActivityGenerator,
 }
 
 /// Contact media and case reviews, with how often they are met: the telephone first.
@@ -226,6 +233,7 @@ impl CaseGenerator {
             note_types: WeightedIndex::new(NOTE_TYPES.iter().map(|(_, w)| *w))
                 .expect("note type weights"),
             next_worker: 0,
+            activity: activity::ActivityGenerator::new(seed),
         }
     }
 
@@ -616,6 +624,8 @@ pub(super) async fn write_cases(
     }
     .run(tx, &values)
     .await?;
+
+    activity::write(tx, organisation_id, &cases, staff, &mut generator.activity).await?;
 
     // Assessments and plans through the store's functions, each change with its event.
     for c in cases.iter().filter(|c| c.plan_events > 0) {
