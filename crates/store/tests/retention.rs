@@ -3,7 +3,8 @@
 //! cases; minors; legal holds). After a run: nobody anonymised early, nobody overdue left; a
 //! second run changes nothing; a run that fails midway leaves each person fully processed or
 //! untouched; every file is either still referenced or recorded for deletion (no orphan).
-//! `PASSERELLE_RETENTION_CASES` sets how many persons the boundary test generates (480).
+//! `PASSERELLE_RETENTION_CASES` sets how many persons the boundary test generates (5 000, the
+//! issue's number).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,7 +45,7 @@ fn noon(day: Date) -> Ts {
 }
 
 fn cases_wanted() -> usize {
-    std::env::var("PASSERELLE_RETENTION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(480)
+    std::env::var("PASSERELLE_RETENTION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000)
 }
 
 struct Generated {
