@@ -80,7 +80,7 @@ fn the_plan_drawn_from_the_links_is_the_plan_of_adr_0035_table_for_table() {
         ("referral_items", Export(Under { column: "referral_id", parent: "referrals" })),
         ("referral_steps", Export(Under { column: "referral_id", parent: "referrals" })),
         ("referrals", Export(Person("person_id"))),
-        ("report_narratives", Excluded(NotTiedToAPerson)),
+        ("report_narratives", Excluded(Exclusion::NotTiedToAPerson)),
         ("retention_reviews", Export(Person("person_id"))),
         (
             "subject_request_exports",
