@@ -134,6 +134,12 @@ pub static PLAN: &[(&str, Action)] = &[
     ("plan_victories", Action::Scrub(&[("person_words", Empty)])),
     ("referral_steps", Action::Scrub(&[("note", Null)])),
     ("referrals", Action::Scrub(&[("reason", Empty), ("request", Empty)])),
+    (
+        "report_narratives",
+        Action::Kept(
+            "the annual report's narrative: the service's year, not one person (links.rs)",
+        ),
+    ),
     ("retention_reviews", Action::Scrub(&[("reason", Null)])),
     // The request stays as proof it was answered in time (kind, dates, status); its words go.
     ("subject_requests", Action::Scrub(&[("extension_reason", Null), ("answer_note", Null)])),
