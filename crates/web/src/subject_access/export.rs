@@ -108,6 +108,10 @@ pub fn files(g: &Gathered) -> Vec<FileEntry> {
         };
         for (i, row) in t.rows.iter().enumerate() {
             let (Some(id), Some(object)) = (row.id, value(t, i, "object_name")) else { continue };
+            // Anonymisation deleted the file and left a tombstone: nothing to read.
+            if object.starts_with(store::retention::anonymise::TOMBSTONE) {
+                continue;
+            }
             let name = match t.table {
                 "documents" => value(t, i, "file_name").unwrap_or("file").to_owned(),
                 _ => {
@@ -183,13 +187,27 @@ pub async fn zip(state: &AppState, json: &Value, files: &[FileEntry]) -> Result<
     let text = serde_json::to_vec_pretty(json).map_err(|_| WebError::Internal("export json"))?;
     zip.start_file("export.json", options).map_err(|_| WebError::Internal("zip entry"))?;
     zip.write_all(&text).map_err(|_| WebError::Internal("zip write"))?;
+    // A file the store no longer has (deleted with its record, lost) does not withhold the
+    // rest of the export: it is named in `missing-files.txt` for the person handling the
+    // request, and logged.
+    let mut missing = Vec::new();
     for f in files {
-        let bytes = state.config.files.store.read_all(&f.object_name).await.map_err(|e| {
-            tracing::error!(error = %e, "a file of a subject access export could not be read");
-            WebError::Internal("a stored file could not be read")
-        })?;
+        let bytes = match state.config.files.store.read_all(&f.object_name).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::error!(error = %e, "a file of a subject access export could not be read");
+                missing.push(f.path.clone());
+                continue;
+            }
+        };
         zip.start_file(f.path.as_str(), options).map_err(|_| WebError::Internal("zip entry"))?;
         zip.write_all(&bytes).map_err(|_| WebError::Internal("zip write"))?;
+    }
+    if !missing.is_empty() {
+        zip.start_file("missing-files.txt", options)
+            .map_err(|_| WebError::Internal("zip entry"))?;
+        zip.write_all(missing.join("\n").as_bytes())
+            .map_err(|_| WebError::Internal("zip write"))?;
     }
     Ok(zip.finish().map_err(|_| WebError::Internal("zip finish"))?.into_inner())
 }

@@ -201,6 +201,7 @@ engine_tests! {
             ("reminder_mail_days", "15"),
             ("reminder_aid_days", "91"),
             ("budget_day_divisor", "30"),
+            ("statistics_threshold", "5"),
         ];
         let res = w.manager.post(&app, "/admin/organisation", &fields).await;
         assert_eq!(res.status(), 422);
