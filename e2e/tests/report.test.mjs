@@ -51,13 +51,13 @@ describe('the annual activity report', () => {
         await page.getByRole('heading', { name: w.link, level: 1 }).waitFor();
 
         // A wrong year: named, kept.
-        await page.getByLabel(w.year, { exact: true }).fill('20x5');
+        await page.getByRole('textbox', { name: w.year, exact: true }).fill('20x5');
         await page.getByRole('button', { name: w.show }).click();
         await page.getByRole('alert').getByText(w.wrongYear).waitFor();
-        assert.equal(await page.getByLabel(w.year, { exact: true }).inputValue(), '20x5');
+        assert.equal(await page.getByRole('textbox', { name: w.year, exact: true }).inputValue(), '20x5');
         await assertAccessible(page, `report-error-${locale}`);
 
-        await page.getByLabel(w.year, { exact: true }).fill(String(year));
+        await page.getByRole('textbox', { name: w.year, exact: true }).fill(String(year));
         await page.getByRole('button', { name: w.show }).click();
         await page.getByRole('img', { name: w.months }).waitFor();
 
