@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { checkA11y, formatViolations, launchBrowser, newContext, screenshot, VIEWPORTS } from '../lib/browser.mjs';
+import { demoRow, uuidOfHex } from '../lib/demo_db.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const DEMO_PASSWORD = 'passerelle-demo';
@@ -28,13 +28,8 @@ describe('erasure on request', () => {
       FROM persons p JOIN cases c ON c.person_id = p.id WHERE c.status = 'open' AND p.first_names IS NOT NULL
       AND p.organisation_id = (SELECT m.organisation_id FROM memberships m JOIN users u ON u.id = m.user_id
       WHERE u.email = 'marc.dubois@valbourg.example') ORDER BY c.opened_at, c.id LIMIT 1;`;
-    const db = path.join(dataDir, 'demo', 'passerelle.db');
-    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const [hex, name] = result.stdout.trim().split('|');
-    assert.match(hex, /^[0-9a-f]{32}$/);
-    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    followed = { id, name };
+    const [hex, name] = demoRow(dataDir, sql);
+    followed = { id: uuidOfHex(hex), name };
   });
 
   after(async () => {
