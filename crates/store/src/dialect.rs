@@ -107,23 +107,29 @@ pub async fn foreign_keys<'c>(
     Ok(sql!(as (String, String, String), fetch_all, exec, sql)?)
 }
 
-/// Waits, up to half a minute, until no other session of this database holds a snapshot or
-/// a transaction older than now (a `backend_xmin` or `backend_xid` before the transaction id
-/// taken here, which comes after the erasure's commit: an idle transaction that wrote
-/// something holds the horizon back without a snapshot); false if one still does. Snapshots taken later cannot see the
-/// deleted rows, so a `VACUUM FULL` that starts then removes them all.
-async fn no_older_snapshot(pool: &sqlx::PgPool) -> Result<bool, StoreError> {
-    let (now,): (i64,) = sqlx::query_as("SELECT txid_current()").fetch_one(pool).await?;
+/// Waits, up to half a minute, until nothing can keep rows deleted before `now` (a
+/// transaction id taken after the erasure's commit) "recently dead": no other session of this
+/// database holds a snapshot or a transaction older than `now` (a `backend_xmin` or
+/// `backend_xid` before it: an idle transaction that wrote something holds the horizon back
+/// without a snapshot), and no transaction of the whole cluster that began before `now` is
+/// still running. The last one matters although other databases' snapshots do not: a snapshot's
+/// `xmin` is the oldest transaction still running in *any* database, so the `VACUUM FULL`'s
+/// own snapshot would hold the horizon back while another database's long transaction runs
+/// (found by the erasure test, which a migration in another test's database made fail now and
+/// then). False if one still does. Snapshots taken later cannot see the deleted rows, so a
+/// `VACUUM FULL` that starts then removes them all.
+async fn no_older_snapshot(pool: &sqlx::PgPool, now: i64) -> Result<bool, StoreError> {
     for _ in 0..300 {
         // `backend_xmin` is 32 bits: widened with the current epoch (a wraparound in between
         // only makes the wait longer).
         let (older,): (i64,) = sqlx::query_as(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+            "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
              AND pid <> pg_backend_pid() AND ( \
              ((txid_snapshot_xmax(txid_current_snapshot()) >> 32) << 32) \
              + backend_xmin::text::bigint < $1 \
              OR ((txid_snapshot_xmax(txid_current_snapshot()) >> 32) << 32) \
-             + backend_xid::text::bigint < $1)",
+             + backend_xid::text::bigint < $1)) \
+             + CASE WHEN txid_snapshot_xmin(txid_current_snapshot()) < $1 THEN 1 ELSE 0 END",
         )
         .bind(now)
         .fetch_one(pool)
@@ -160,12 +166,15 @@ pub async fn scrub(db: &Db, tables: &BTreeSet<&'static str>) -> Result<bool, Sto
         }
         Db::Postgres(pool) => {
             let mut all_removable = true;
+            // A transaction id after the erasure's commit: what began before it must be over.
+            let (now,): (i64,) = sqlx::query_as("SELECT txid_current()").fetch_one(pool).await?;
             for t in tables {
                 // `VACUUM FULL` keeps the rows a running snapshot may still see ("recently
                 // dead"): a transaction of this database (an autovacuum's ANALYZE, a job
                 // runner's poll, a rollback a pool has not sent yet) older than the erasure's
-                // commit. Wait (a while) until none is left.
-                all_removable &= no_older_snapshot(pool).await?;
+                // commit, or any transaction of the cluster that began before it. Wait (a
+                // while) until none is left; once gone, the next tables need no wait.
+                all_removable &= no_older_snapshot(pool, now).await?;
                 let vacuum = format!("VACUUM (FULL) {t}");
                 sqlx::raw_sql(&vacuum).execute(pool).await?;
             }
