@@ -480,10 +480,12 @@ pub fn fast_runner(
     Runner::new(app.state.db.clone(), registry, options).spawn()
 }
 
-/// Waits until no job of `kind` is pending and at least `done` are done (10 s at most).
+/// Waits until no job of `kind` is pending and at least `done` are done (a minute at most: an
+/// erasure's scrub on PostgreSQL waits for the cluster's older transactions to end, however
+/// long another database's take).
 pub async fn settle_jobs(app: &TestApp, kind: &str, done: usize) {
     use domain::jobs::JobState;
-    for _ in 0..500 {
+    for _ in 0..3000 {
         let mut pending = 0;
         let mut finished = 0;
         for state in JobState::ALL {
