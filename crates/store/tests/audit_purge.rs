@@ -160,7 +160,7 @@ engine_tests! {
         let dpo = user(&db).await;
         let mut tx = db.begin_write().await.unwrap();
         let six = RetentionSettings { audit_months: 6, ..RetentionSettings::default() };
-        store::retention::save_settings(&mut tx, a.id, &six, None, dpo, now())
+        store::retention::save_settings(&mut tx, a.id, &six, None, None, dpo, now())
             .await
             .unwrap();
         tx.commit().await.unwrap();

@@ -82,7 +82,9 @@ async fn setting(db: &Db) -> (OrganisationId, UserId, PersonId, PersonId) {
         ..RetentionSettings::default()
     };
     let mut tx = db.begin_write().await.unwrap();
-    assert!(retention::save_settings(&mut tx, org, &s, None, worker, noon(TODAY)).await.unwrap());
+    assert!(
+        retention::save_settings(&mut tx, org, &s, None, None, worker, noon(TODAY)).await.unwrap()
+    );
     tx.commit().await.unwrap();
     let old = followed(db, org, team, worker, "Zoubeidi", date!(2023 - 01 - 10)).await;
     let recent = followed(db, org, team, worker, "Zoubeidi", date!(2026 - 10 - 01)).await;

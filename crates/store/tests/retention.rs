@@ -9,7 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::cases::CaseStatus;
-use domain::retention::{AfterDue, Decision, RetentionSettings, add_months};
+use domain::retention::{
+    AfterDue, ArchivesAnswer, ArchivesStep, Decision, RetentionSettings, add_months,
+};
 use domain::{CaseId, OrganisationId, PersonId, TeamId, UserId};
 use store::cases::{self, NewCase, NoteRecord};
 use store::documents::{self, NewDocument};
@@ -151,7 +153,9 @@ async fn followed(
 async fn set(db: &Db, org: OrganisationId, by: UserId, s: RetentionSettings) {
     let mut tx = db.begin_write().await.unwrap();
     let (_, version) = retention::settings(&mut tx, org).await.unwrap();
-    assert!(retention::save_settings(&mut tx, org, &s, version, by, noon(TODAY)).await.unwrap());
+    assert!(
+        retention::save_settings(&mut tx, org, &s, version, None, by, noon(TODAY)).await.unwrap()
+    );
     tx.commit().await.unwrap();
 }
 
@@ -356,5 +360,67 @@ engine_tests! {
         assert_eq!((c.due, c.anonymised), (0, 0));
         let c = retention::run_organisation(&db, org, "UTC", eve, RunOptions::default()).await.unwrap();
         assert_eq!(c.anonymised, 1, "in UTC the contact was on the 25th: due on the 25th");
+    }
+
+    async fn a_minors_file_runs_only_after_the_archives_answer_which_a_later_contact_forgets(db) {
+        let db = db.migrated().await;
+        let (org, team) = organisation(&db, "a").await;
+        let worker = user(&db, org, "Rita").await;
+        set(&db, org, worker, RetentionSettings { grace_days: 0, ..settings() }).await;
+        // Fifteen at the last contact, in January 2024: due since January 2026.
+        let (p, _) = followed(&db, org, team, worker, "Pmineure", date!(2008 - 06 - 01), date!(2024 - 01 - 10), false).await;
+        let run = |db: Db| async move { retention::run_organisation(&db, org, "Europe/Paris", noon(TODAY), RunOptions::default()).await.unwrap() };
+        let c = run(db.clone()).await;
+        assert_eq!((c.listed, c.anonymised, c.waiting), (1, 0, 1));
+        let line = retention::list(&db, org, ListFilter::Open, 10).await.unwrap().remove(0);
+        assert!(line.minor && line.waits_for_archives());
+        // An approval stored without the archives' answer (as before ADR 0042) does not run.
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(retention::decide(&mut tx, org, line.id, line.version, Decision::Approved, None, worker, noon(TODAY)).await.unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(run(db.clone()).await.anonymised, 0);
+        assert!(!anonymised(&db, org, p).await);
+
+        // The answer is recorded only on a minor's line not yet run, from its current version.
+        let line = retention::find(&db, org, line.id).await.unwrap().unwrap();
+        let answer = ArchivesAnswer { step: ArchivesStep::EliminationAuthorised, reference: "Visa 2026-88".into(), on: TODAY };
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(!retention::record_archives(&mut tx, org, line.id, line.version - 1, &answer, worker, noon(TODAY)).await.unwrap(), "stale");
+        assert!(retention::record_archives(&mut tx, org, line.id, line.version, &answer, worker, noon(TODAY)).await.unwrap());
+        tx.commit().await.unwrap();
+        let line = retention::find(&db, org, line.id).await.unwrap().unwrap();
+        assert_eq!((line.archives_step(), line.archives_on), (Some(ArchivesStep::EliminationAuthorised), Some(TODAY)));
+
+        // A contact found later (a note of 20 January 2024) moves the due date: the decision and
+        // the archives' answer were on another file, both go.
+        let case_id = cases::of_person(&db, org, p).await.unwrap()[0].id;
+        let later = noon(date!(2024 - 01 - 20));
+        let note = NoteRecord { occurred_at: later, duration_minutes: None, place: None, participants: None, note_type: "phone".into(), confidentiality: domain::cases::Confidentiality::Normal, body: "appel".into() };
+        let mut tx = db.begin_write().await.unwrap();
+        cases::add_note(&mut tx, org, case_id, &note, worker, later).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(run(db.clone()).await.anonymised, 0);
+        let moved = retention::find(&db, org, line.id).await.unwrap().unwrap();
+        assert_eq!(moved.due_on, date!(2026 - 01 - 20));
+        assert_eq!((moved.decision(), moved.archives_step(), moved.archives_reference.as_deref()), (Decision::Pending, None, None));
+
+        // Answered again and approved: it runs; the typed reference goes, the answer stays.
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(retention::record_archives(&mut tx, org, moved.id, moved.version, &answer, worker, noon(TODAY)).await.unwrap());
+        assert!(retention::decide(&mut tx, org, moved.id, moved.version + 1, Decision::Approved, None, worker, noon(TODAY)).await.unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(run(db.clone()).await.anonymised, 1);
+        assert!(anonymised(&db, org, p).await);
+        let done = retention::find(&db, org, moved.id).await.unwrap().unwrap();
+        assert_eq!((done.archives_step(), done.archives_reference), (Some(ArchivesStep::EliminationAuthorised), None));
+
+        // An adult's line takes no archives' answer.
+        let (_, _) = followed(&db, org, team, worker, "Padulte", date!(1980 - 05 - 01), date!(2024 - 01 - 10), false).await;
+        set(&db, org, worker, RetentionSettings { grace_days: 365, ..settings() }).await;
+        run(db.clone()).await;
+        let adult = retention::list(&db, org, ListFilter::Open, 10).await.unwrap().remove(0);
+        assert!(!adult.minor && !adult.waits_for_archives());
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(!retention::record_archives(&mut tx, org, adult.id, adult.version, &answer, worker, noon(TODAY)).await.unwrap());
     }
 }

@@ -81,6 +81,10 @@ pub fn link(table: &str) -> Option<Link> {
         "report_narratives" => Link::NotLinked(
             "the annual report's narrative: about the service's year, not one person (ADR 0039)",
         ),
+        "retention_settings" => Link::NotLinked(
+            "the organisation's retention settings: the DPO's reason for the access log's \
+             duration is about the service, not one person (ADR 0042)",
+        ),
         "form_drafts" => Link::NotLinked(
             "a form being typed, keyed by its author and page: deleted when saved or expired",
         ),

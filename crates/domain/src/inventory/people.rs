@@ -510,8 +510,9 @@ pub static TABLES: &[Table] = &[
         name: "retention_reviews",
         purpose: SocialSupport,
         columns: &[
-            // The DPO's written reason for a postponement or a legal hold.
-            (FreeText, &["reason"]),
+            // The DPO's written reason for a postponement or a legal hold; the public
+            // archives' reference of a minor's file they sorted (typed).
+            (FreeText, &["reason", "archives_reference"]),
             (
                 Activity,
                 &[
@@ -523,9 +524,12 @@ pub static TABLES: &[Table] = &[
                     "decided_at",
                     "outcome",
                     "processed_at",
+                    "archives_step",
+                    "archives_on",
+                    "archives_recorded_at",
                 ],
             ),
-            (Reference, &["id", "organisation_id", "person_id", "decided_by"]),
+            (Reference, &["id", "organisation_id", "person_id", "decided_by", "archives_by"]),
             (Technical, &["created_at", "updated_at", "version"]),
         ],
     },

@@ -391,6 +391,8 @@ pub static TABLES: &[Table] = &[
         name: "retention_settings",
         purpose: Operations,
         columns: &[
+            // Why the access log is kept beyond twelve months (the DPO's words).
+            (FreeText, &["audit_reason"]),
             (Reference, &["organisation_id", "updated_by"]),
             (
                 Technical,

@@ -3,11 +3,19 @@
 //! explicit dates (days in the organisation's time zone); the store computes the facts and
 //! applies the outcome, the job and the CLI decide nothing themselves.
 
+mod archives;
 mod review;
 mod settings;
 
+pub use archives::{
+    ArchivesAnswer, ArchivesInput, ArchivesProblem, ArchivesStep, MAX_REFERENCE_CHARS,
+    waits_for_archives,
+};
 pub use review::{Decision, DecisionInput, DecisionProblem, runs_on};
-pub use settings::{AfterDue, RetentionSettings, SettingsInput, SettingsProblem};
+pub use settings::{
+    AUDIT_MONTHS_WITHOUT_REASON, AfterDue, MAX_AUDIT_REASON_CHARS, RetentionSettings,
+    SettingsInput, SettingsProblem, audit_reason,
+};
 
 use time::{Date, Month};
 

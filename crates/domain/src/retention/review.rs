@@ -44,11 +44,19 @@ impl Decision {
     }
 }
 
-/// The day an item runs, `None` while it may not run at all (held, or a minor's item that has
-/// not been approved).
-pub fn runs_on(decision: Decision, due_on: Date, minor: bool, grace_days: u16) -> Option<Date> {
+/// The day an item runs, `None` while it may not run at all: held, or a minor's item that has
+/// not been approved, or whose sorting by the public archives is not recorded
+/// (`archives_sorted`; [`super::archives`]).
+pub fn runs_on(
+    decision: Decision,
+    due_on: Date,
+    minor: bool,
+    archives_sorted: bool,
+    grace_days: u16,
+) -> Option<Date> {
     match decision {
         Decision::Held => None,
+        _ if minor && !archives_sorted => None,
         Decision::Approved => Some(due_on),
         Decision::Pending | Decision::Postponed { .. } if minor => None,
         Decision::Pending => Some(due_on + Duration::days(i64::from(grace_days))),
@@ -62,6 +70,9 @@ pub struct DecisionInput<'a> {
     pub action: &'a str,
     pub until: &'a str,
     pub reason: &'a str,
+    /// A minor's file whose sorting by the public archives is not recorded: it may be
+    /// postponed or held, not approved.
+    pub waits_for_archives: bool,
 }
 
 /// Why a decision was refused.
@@ -72,6 +83,8 @@ pub enum DecisionProblem {
     Until,
     /// Postponing or holding needs a written reason (at most [`MAX_REASON_CHARS`]).
     Reason,
+    /// A minor's file goes to the public archives' sorting before it may be approved.
+    ArchivesFirst,
 }
 
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -87,6 +100,9 @@ impl DecisionInput<'_> {
         let reason_ok = !reason.is_empty() && reason.chars().count() <= MAX_REASON_CHARS;
         let mut problems = Vec::new();
         let decision = match self.action {
+            "approve" if self.waits_for_archives => {
+                return Err(vec![("action", DecisionProblem::ArchivesFirst)]);
+            }
             "approve" => Decision::Approved,
             "hold" => Decision::Held,
             "postpone" => {
@@ -126,55 +142,98 @@ mod tests {
 
     #[test]
     fn an_item_nobody_decided_runs_when_the_grace_days_are_over() {
-        assert_eq!(runs_on(Decision::Pending, DUE, false, 30), Some(date!(2026 - 12 - 26)));
-        assert_eq!(runs_on(Decision::Pending, DUE, false, 0), Some(DUE));
+        assert_eq!(runs_on(Decision::Pending, DUE, false, false, 30), Some(date!(2026 - 12 - 26)));
+        assert_eq!(runs_on(Decision::Pending, DUE, false, false, 0), Some(DUE));
     }
 
     #[test]
     fn an_approved_item_runs_from_its_due_date_and_a_held_one_never() {
-        assert_eq!(runs_on(Decision::Approved, DUE, false, 30), Some(DUE));
-        assert_eq!(runs_on(Decision::Approved, DUE, true, 30), Some(DUE));
-        assert_eq!(runs_on(Decision::Held, DUE, false, 0), None);
+        assert_eq!(runs_on(Decision::Approved, DUE, false, false, 30), Some(DUE));
+        assert_eq!(runs_on(Decision::Approved, DUE, true, true, 30), Some(DUE));
+        assert_eq!(runs_on(Decision::Held, DUE, false, false, 0), None);
     }
 
     #[test]
     fn a_postponed_item_runs_on_the_chosen_day() {
         let until = date!(2027 - 06 - 01);
-        assert_eq!(runs_on(Decision::Postponed { until }, DUE, false, 30), Some(until));
+        assert_eq!(runs_on(Decision::Postponed { until }, DUE, false, false, 30), Some(until));
     }
 
     #[test]
     fn a_minors_item_waits_for_an_approval() {
-        assert_eq!(runs_on(Decision::Pending, DUE, true, 0), None);
+        assert_eq!(runs_on(Decision::Pending, DUE, true, true, 0), None);
         let until = date!(2027 - 06 - 01);
-        assert_eq!(runs_on(Decision::Postponed { until }, DUE, true, 0), None);
+        assert_eq!(runs_on(Decision::Postponed { until }, DUE, true, true, 0), None);
+    }
+
+    #[test]
+    fn a_minors_item_never_runs_before_the_archives_sorted_it_even_approved() {
+        // An approval stored before the sorting was asked for (or by any other path).
+        assert_eq!(runs_on(Decision::Approved, DUE, true, false, 0), None);
+        assert_eq!(runs_on(Decision::Approved, DUE, true, true, 0), Some(DUE));
+        // The sorting is only asked of a minor's file.
+        assert_eq!(runs_on(Decision::Approved, DUE, false, false, 0), Some(DUE));
+    }
+
+    #[test]
+    fn a_minors_item_is_not_approved_before_the_archives_sorted_it() {
+        let today = date!(2026 - 11 - 26);
+        let approve =
+            DecisionInput { action: "approve", waits_for_archives: true, ..Default::default() };
+        assert_eq!(
+            approve.parse(today).unwrap_err(),
+            vec![("action", DecisionProblem::ArchivesFirst)]
+        );
+        let hold = DecisionInput {
+            action: "hold",
+            reason: "contentieux",
+            waits_for_archives: true,
+            ..Default::default()
+        };
+        assert_eq!(hold.parse(today), Ok((Decision::Held, Some("contentieux".into()))));
     }
 
     #[test]
     fn postponing_needs_a_future_date_and_a_reason() {
         let today = date!(2026 - 11 - 26);
-        let ok = DecisionInput { action: "postpone", until: "2027-01-15", reason: " audit " };
+        let ok = DecisionInput {
+            action: "postpone",
+            until: "2027-01-15",
+            reason: " audit ",
+            ..Default::default()
+        };
         assert_eq!(
             ok.parse(today),
             Ok((Decision::Postponed { until: date!(2027 - 01 - 15) }, Some("audit".into())))
         );
-        let today_again = DecisionInput { action: "postpone", until: "2026-11-26", reason: "" };
+        let today_again = DecisionInput {
+            action: "postpone",
+            until: "2026-11-26",
+            reason: "",
+            ..Default::default()
+        };
         assert_eq!(
             today_again.parse(today).unwrap_err(),
             vec![("until", DecisionProblem::Until), ("reason", DecisionProblem::Reason)]
         );
-        let far = DecisionInput { action: "postpone", until: "2035-01-01", reason: "x" };
+        let far = DecisionInput {
+            action: "postpone",
+            until: "2035-01-01",
+            reason: "x",
+            ..Default::default()
+        };
         assert!(far.parse(today).is_err());
     }
 
     #[test]
     fn a_hold_needs_a_reason_and_an_approval_does_not() {
         let today = date!(2026 - 11 - 26);
-        let hold = DecisionInput { action: "hold", until: "", reason: "  " };
+        let hold = DecisionInput { action: "hold", until: "", reason: "  ", ..Default::default() };
         assert_eq!(hold.parse(today).unwrap_err(), vec![("reason", DecisionProblem::Reason)]);
-        let approve = DecisionInput { action: "approve", until: "", reason: "ignored" };
+        let approve =
+            DecisionInput { action: "approve", until: "", reason: "ignored", ..Default::default() };
         assert_eq!(approve.parse(today), Ok((Decision::Approved, None)));
-        let bad = DecisionInput { action: "burn", until: "", reason: "" };
+        let bad = DecisionInput { action: "burn", until: "", reason: "", ..Default::default() };
         assert!(bad.parse(today).is_err());
     }
 

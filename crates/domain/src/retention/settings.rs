@@ -69,6 +69,26 @@ pub enum SettingsProblem {
         max: u16,
     },
     UnknownAction,
+    /// The access log kept beyond [`AUDIT_MONTHS_WITHOUT_REASON`] months needs a written reason
+    /// (at most [`MAX_AUDIT_REASON_CHARS`] characters).
+    AuditReason,
+}
+
+/// The CNIL keeps access logs six months to a year; up to three years with a written reason.
+pub const AUDIT_MONTHS_WITHOUT_REASON: u16 = 12;
+pub const MAX_AUDIT_REASON_CHARS: usize = 1000;
+
+/// The reason given for the access log's duration: required beyond
+/// [`AUDIT_MONTHS_WITHOUT_REASON`] months; kept when given within them (nothing typed is
+/// dropped); `None` when empty.
+pub fn audit_reason(audit_months: u16, text: &str) -> Result<Option<String>, SettingsProblem> {
+    let text = text.trim();
+    if text.chars().count() > MAX_AUDIT_REASON_CHARS
+        || (text.is_empty() && audit_months > AUDIT_MONTHS_WITHOUT_REASON)
+    {
+        return Err(SettingsProblem::AuditReason);
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
 /// Bounds: a file is kept at least a month and at most ten years; the access log 6 to 36 months
@@ -154,5 +174,18 @@ mod tests {
             assert_eq!(AfterDue::parse(a.code()), Some(a));
         }
         assert_eq!(AfterDue::parse("delete"), None);
+    }
+
+    #[test]
+    fn an_access_log_kept_beyond_a_year_needs_a_written_reason() {
+        assert_eq!(audit_reason(12, "  "), Ok(None));
+        assert_eq!(audit_reason(6, " contrôle interne "), Ok(Some("contrôle interne".into())));
+        assert_eq!(audit_reason(13, ""), Err(SettingsProblem::AuditReason));
+        assert_eq!(
+            audit_reason(36, "Contentieux prud'homal"),
+            Ok(Some("Contentieux prud'homal".into()))
+        );
+        let long = "x".repeat(MAX_AUDIT_REASON_CHARS + 1);
+        assert_eq!(audit_reason(12, &long), Err(SettingsProblem::AuditReason));
     }
 }

@@ -82,6 +82,7 @@ fn the_plan_drawn_from_the_links_is_the_plan_of_adr_0035_table_for_table() {
         ("referrals", Export(Person("person_id"))),
         ("report_narratives", Excluded(Exclusion::NotTiedToAPerson)),
         ("retention_reviews", Export(Person("person_id"))),
+        ("retention_settings", Excluded(Exclusion::NotTiedToAPerson)),
         (
             "subject_request_exports",
             Export(Under { column: "request_id", parent: "subject_requests" }),
@@ -114,6 +115,7 @@ fn only_tables_excluded_for_one_of_four_reasons_stay_out_of_the_export() {
             "partner_import_uploads",
             "person_terms",
             "report_narratives",
+            "retention_settings",
         ])
     );
 }

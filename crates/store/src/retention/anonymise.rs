@@ -140,7 +140,12 @@ pub static PLAN: &[(&str, Action)] = &[
             "the annual report's narrative: the service's year, not one person (links.rs)",
         ),
     ),
-    ("retention_reviews", Action::Scrub(&[("reason", Null)])),
+    (
+        "retention_settings",
+        Action::Kept("the organisation's settings and the DPO's reason: not one person (links.rs)"),
+    ),
+    // The archives' reference is typed text: its proof stays in the audit event recording it.
+    ("retention_reviews", Action::Scrub(&[("reason", Null), ("archives_reference", Null)])),
     // The request stays as proof it was answered in time (kind, dates, status); its words go.
     ("subject_requests", Action::Scrub(&[("extension_reason", Null), ("answer_note", Null)])),
     // A manual task's title must stay present (a constraint ties it to the kind).

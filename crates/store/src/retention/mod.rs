@@ -6,9 +6,12 @@
 pub mod anonymise;
 pub mod archive;
 mod facts;
+pub mod public_archives;
 pub mod run;
 
-use domain::retention::{AfterDue, Decision, RetentionSettings};
+use domain::retention::{
+    AfterDue, ArchivesAnswer, ArchivesStep, Decision, RetentionSettings, waits_for_archives,
+};
 use domain::{OrganisationId, PersonId, UserId};
 use time::Date;
 use uuid::Uuid;
@@ -46,14 +49,34 @@ pub async fn settings<'c>(
     })
 }
 
-/// Saves the settings; `version` is the one the form was filled from (`None`: defaults never
-/// saved). Returns false when someone saved in between (nothing changed).
+/// Why the organisation keeps its access log as long as it does (required beyond twelve
+/// months), if it said.
+#[tracing::instrument(skip_all)]
+pub async fn audit_reason<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<Option<String>> = sql!(
+        scalar Option<String>,
+        fetch_optional,
+        exec,
+        "SELECT audit_reason FROM retention_settings WHERE organisation_id = $1",
+        organisation_id.as_uuid(),
+    )?;
+    Ok(row.flatten())
+}
+
+/// Saves the settings and the reason for the access log's duration; `version` is the one the
+/// form was filled from (`None`: defaults never saved). Returns false when someone saved in
+/// between (nothing changed).
+#[allow(clippy::too_many_arguments)] // The settings' parts, each named at the call.
 #[tracing::instrument(skip_all)]
 pub async fn save_settings(
     tx: &mut Tx,
     organisation_id: OrganisationId,
     s: &RetentionSettings,
     version: Option<i64>,
+    audit_reason: Option<&str>,
     by: UserId,
     now: Ts,
 ) -> Result<bool, StoreError> {
@@ -68,8 +91,9 @@ pub async fn save_settings(
             execute,
             &mut *tx,
             "INSERT INTO retention_settings (organisation_id, case_months, minor_months, \
-             audit_months, after_due, grace_days, updated_by, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (organisation_id) DO NOTHING",
+             audit_months, after_due, grace_days, updated_by, updated_at, version, audit_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) \
+             ON CONFLICT (organisation_id) DO NOTHING",
             organisation_id.as_uuid(),
             case,
             minor,
@@ -78,13 +102,15 @@ pub async fn save_settings(
             grace,
             by.as_uuid(),
             now,
+            audit_reason,
         )?,
         Some(v) => sql!(
             execute,
             &mut *tx,
             "UPDATE retention_settings SET case_months = $2, minor_months = $3, audit_months = $4, \
              after_due = $5, grace_days = $6, updated_by = $7, updated_at = $8, \
-             version = version + 1 WHERE organisation_id = $1 AND version = $9",
+             audit_reason = $10, version = version + 1 \
+             WHERE organisation_id = $1 AND version = $9",
             organisation_id.as_uuid(),
             case,
             minor,
@@ -94,6 +120,7 @@ pub async fn save_settings(
             by.as_uuid(),
             now,
             v,
+            audit_reason,
         )?,
     };
     Ok(changed == 1)
@@ -115,16 +142,31 @@ pub struct Review {
     pub outcome: Option<String>,
     pub processed_at: Option<Ts>,
     pub version: i64,
+    /// A minor's file: what the public archives did with it (ADR 0042), their reference, the
+    /// day; `None` until recorded.
+    pub archives_step: Option<String>,
+    pub archives_reference: Option<String>,
+    pub archives_on: Option<Date>,
 }
 
 impl Review {
     pub fn decision(&self) -> Decision {
         Decision::from_stored(&self.decision, self.until_on).unwrap_or(Decision::Pending)
     }
+
+    pub fn archives_step(&self) -> Option<ArchivesStep> {
+        self.archives_step.as_deref().and_then(ArchivesStep::parse)
+    }
+
+    /// A minor's file whose sorting by the public archives is not recorded.
+    pub fn waits_for_archives(&self) -> bool {
+        waits_for_archives(self.minor, self.archives_step())
+    }
 }
 
 const REVIEW_COLUMNS: &str = "id, person_id, last_contact_on, due_on, minor, decision, until_on, \
-     reason, decided_at, outcome, processed_at, version";
+     reason, decided_at, outcome, processed_at, version, archives_step, archives_reference, \
+     archives_on";
 
 /// Which lines of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +233,40 @@ pub async fn decide(
         decision.code(),
         decision.until(),
         reason,
+        by.as_uuid(),
+        now,
+        version,
+    )?;
+    Ok(changed == 1)
+}
+
+/// Records what the public archives did with a minor's file on a line not yet run (the caller
+/// records the audit event in `tx`). Returns false when the line is gone, already ran, is not
+/// a minor's, or changed since `version`. A later contact that moves the due date forgets it
+/// (the file the archives sorted is no longer the whole file).
+#[allow(clippy::too_many_arguments)] // One record's parts, each named at the call.
+#[tracing::instrument(skip_all)]
+pub async fn record_archives(
+    tx: &mut Tx,
+    organisation_id: OrganisationId,
+    id: Uuid,
+    version: i64,
+    answer: &ArchivesAnswer,
+    by: UserId,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let changed = sql!(
+        execute,
+        &mut *tx,
+        "UPDATE retention_reviews SET archives_step = $3, archives_reference = $4, \
+         archives_on = $5, archives_by = $6, archives_recorded_at = $7, updated_at = $7, \
+         version = version + 1 \
+         WHERE organisation_id = $1 AND id = $2 AND version = $8 AND outcome IS NULL AND minor",
+        organisation_id.as_uuid(),
+        id,
+        answer.step.code(),
+        answer.reference.as_str(),
+        answer.on,
         by.as_uuid(),
         now,
         version,

@@ -58,6 +58,8 @@ struct Line {
     person_id: PersonId,
     due_on: Date,
     minor: bool,
+    /// A minor's file sorted by the public archives (ADR 0042).
+    archives_sorted: bool,
     decision: Decision,
     version: i64,
 }
@@ -113,6 +115,7 @@ pub async fn run_organisation(
                     person_id: person,
                     due_on,
                     minor,
+                    archives_sorted: false,
                     decision: Decision::Pending,
                     version: 1,
                 });
@@ -123,6 +126,7 @@ pub async fn run_organisation(
                     person_id: person,
                     due_on: r.due_on,
                     minor: r.minor,
+                    archives_sorted: r.archives_step.is_some(),
                     decision: r.decision(),
                     version: r.version,
                 };
@@ -141,6 +145,9 @@ pub async fn run_organisation(
                             "UPDATE retention_reviews SET last_contact_on = $2, due_on = $3, \
                              minor = $4, decision = $5, until_on = NULL, \
                              reason = CASE WHEN $5 = 'held' THEN reason ELSE NULL END, \
+                             archives_step = NULL, archives_reference = NULL, \
+                             archives_on = NULL, archives_by = NULL, \
+                             archives_recorded_at = NULL, \
                              updated_at = $6, version = version + 1 WHERE id = $1",
                             r.id,
                             facts.last_contact,
@@ -150,7 +157,14 @@ pub async fn run_organisation(
                             now,
                         )?;
                     }
-                    line = Line { due_on, minor, decision, version: r.version + 1, ..line };
+                    line = Line {
+                        due_on,
+                        minor,
+                        archives_sorted: false,
+                        decision,
+                        version: r.version + 1,
+                        ..line
+                    };
                 }
                 lines.push(line);
             }
@@ -168,6 +182,7 @@ pub async fn run_organisation(
                     person_id: person,
                     due_on: r.due_on,
                     minor: r.minor,
+                    archives_sorted: r.archives_step.is_some(),
                     decision: Decision::Held,
                     version: r.version,
                 });
@@ -185,6 +200,7 @@ pub async fn run_organisation(
             person_id: r.person_id,
             due_on: r.due_on,
             minor: r.minor,
+            archives_sorted: r.archives_step.is_some(),
             decision: r.decision(),
             version: r.version,
         });
@@ -193,7 +209,13 @@ pub async fn run_organisation(
     let mut processed = 0u64;
     for line in &lines {
         counts.due += 1;
-        let runs = runs_on(line.decision, line.due_on, line.minor, settings.grace_days);
+        let runs = runs_on(
+            line.decision,
+            line.due_on,
+            line.minor,
+            line.archives_sorted,
+            settings.grace_days,
+        );
         if runs.is_none_or(|d| d > today) {
             match line.decision {
                 Decision::Held => counts.held += 1,

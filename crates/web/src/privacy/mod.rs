@@ -1,10 +1,12 @@
 //! Privacy operations (issue 12): the data inventory and the register of processing built
 //! from it (ADR 0033), for the DPO, managers and instance administrators, as a page and as CSV
 //! and Markdown downloads; the retention review list and settings (ADR 0034) for the DPO and
-//! managers, and the daily retention job; the files of the restricted archive (ADR 0040).
+//! managers, and the daily retention job; the files of the restricted archive (ADR 0040); the
+//! public archives' sorting of minors' files (ADR 0042).
 
 mod archive;
 pub mod jobs;
+mod public_archives;
 mod register;
 mod retention;
 
@@ -22,6 +24,13 @@ pub fn router() -> Routes {
         .post("/privacy/retention/decide", RETENTION_DECIDERS, retention::decide)
         .get("/privacy/retention/archive", RETENTION_DECIDERS, archive::form)
         .post("/privacy/retention/archive", RETENTION_DECIDERS, archive::act)
+        .get("/privacy/retention/public-archives", RETENTION_DECIDERS, public_archives::form)
+        .post("/privacy/retention/public-archives", RETENTION_DECIDERS, public_archives::record)
+        .get(
+            "/privacy/retention/public-archives/{line}/package.zip",
+            RETENTION_DECIDERS,
+            public_archives::package,
+        )
         .get("/privacy/retention/settings", RETENTION_READERS, retention::settings_form)
         .post("/privacy/retention/settings", RETENTION_DECIDERS, retention::save_settings)
 }

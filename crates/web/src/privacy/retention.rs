@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::OrganisationId;
 use domain::audit::AuditAction;
 use domain::retention::{
-    AfterDue, Decision, DecisionInput, DecisionProblem, RetentionSettings, SettingsInput,
-    SettingsProblem, runs_on,
+    AUDIT_MONTHS_WITHOUT_REASON, AfterDue, Decision, DecisionInput, DecisionProblem,
+    MAX_AUDIT_REASON_CHARS, RetentionSettings, SettingsInput, SettingsProblem, audit_reason,
+    runs_on,
 };
 use serde::Deserialize;
 use store::Ts;
@@ -53,6 +54,8 @@ pub struct LineView {
     pub(super) processed: String,
     /// In the restricted archive: it may be opened, restored or anonymised.
     pub(super) archived: bool,
+    /// A minor's file: what the public archives did, or that they are still to sort it.
+    pub(super) archives: String,
 }
 
 pub(super) fn line_view(
@@ -62,10 +65,19 @@ pub(super) fn line_view(
     signed_in: &SignedIn,
 ) -> LineView {
     let decision = r.decision();
-    let runs = match runs_on(decision, r.due_on, r.minor, s.grace_days) {
+    let runs = match runs_on(decision, r.due_on, r.minor, r.archives_step.is_some(), s.grace_days) {
         Some(d) => d.to_string(),
         None if decision == Decision::Held => t.msg("retention-runs-never"),
+        None if r.waits_for_archives() => t.msg("retention-runs-after-archives"),
         None => t.msg("retention-runs-after-decision"),
+    };
+    let archives = match r.archives_step() {
+        Some(step) => t.msg_args(
+            &format!("archives-recorded-{}", step.code().replace('_', "-")),
+            &[("date", &r.archives_on.map(|d| d.to_string()).unwrap_or_default())],
+        ),
+        None if r.minor => t.msg("archives-to-do"),
+        None => String::new(),
     };
     let decision_text = match decision {
         Decision::Postponed { until } => {
@@ -89,6 +101,7 @@ pub(super) fn line_view(
             .unwrap_or_default(),
         processed: r.processed_at.map(|p| crate::dates::for_user(p, signed_in)).unwrap_or_default(),
         archived: r.outcome.as_deref() == Some("archived"),
+        archives,
     }
 }
 
@@ -101,11 +114,14 @@ pub struct ListPage {
     open: Vec<LineView>,
     processed: Vec<LineView>,
     decided: bool,
+    /// The public archives' answer was just recorded.
+    archives: bool,
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     decided: Option<String>,
+    archives: Option<String>,
 }
 
 pub async fn list(
@@ -125,6 +141,7 @@ pub async fn list(
         processed: processed.iter().map(|r| line_view(t, r, &settings, &signed_in)).collect(),
         settings,
         decided: q.decided.is_some(),
+        archives: q.archives.is_some(),
         chrome: Chrome::new(ctx, &state, Nav::Privacy),
     })
 }
@@ -222,6 +239,7 @@ fn decision_message(t: &Tr, p: DecisionProblem) -> String {
         DecisionProblem::UnknownAction => "retention-error-action",
         DecisionProblem::Until => "retention-error-until",
         DecisionProblem::Reason => "retention-error-reason",
+        DecisionProblem::ArchivesFirst => "retention-error-archives-first",
     })
 }
 
@@ -236,7 +254,12 @@ pub async fn decide(
     let Some(r) = open_line(&state, org, &form.line).await? else {
         return Ok(Redirect::to("/privacy/retention").into_response());
     };
-    let input = DecisionInput { action: &form.action, until: &form.until, reason: &form.reason };
+    let input = DecisionInput {
+        action: &form.action,
+        until: &form.until,
+        reason: &form.reason,
+        waits_for_archives: r.waits_for_archives(),
+    };
     let (settings, _) = retention::settings(&state.db, org).await?;
     let (decision, reason) = match input.parse(today(&signed_in)) {
         Ok(d) => d,
@@ -303,19 +326,27 @@ pub struct SettingsForm {
     after_due: String,
     #[serde(default)]
     grace_days: String,
+    /// Why the access log is kept beyond twelve months (required then).
+    #[serde(default)]
+    audit_reason: String,
     /// 0: the defaults were never saved.
     #[serde(default)]
     version: i64,
 }
 
 impl SettingsForm {
-    fn from_settings(s: &RetentionSettings, version: Option<i64>) -> SettingsForm {
+    fn from_settings(
+        s: &RetentionSettings,
+        audit_reason: Option<String>,
+        version: Option<i64>,
+    ) -> SettingsForm {
         SettingsForm {
             case_months: s.case_months.to_string(),
             minor_months: s.minor_months.to_string(),
             audit_months: s.audit_months.to_string(),
             after_due: s.after_due.code().to_owned(),
             grace_days: s.grace_days.to_string(),
+            audit_reason: audit_reason.unwrap_or_default(),
             version: version.unwrap_or(0),
         }
     }
@@ -364,6 +395,7 @@ pub struct ActionChoice {
 pub struct SettingsPage {
     chrome: Chrome,
     form: SettingsForm,
+    audit_reason_max: usize,
     numbers: Vec<NumberField>,
     actions: Vec<ActionChoice>,
     errors: Vec<FieldError>,
@@ -401,11 +433,13 @@ pub async fn settings_form(
 ) -> Result<SettingsPage, WebError> {
     let org = organisation(&signed_in)?;
     let (settings, version) = retention::settings(&state.db, org).await?;
-    let form = SettingsForm::from_settings(&settings, version);
+    let reason = retention::audit_reason(&state.db, org).await?;
+    let form = SettingsForm::from_settings(&settings, reason, version);
     Ok(SettingsPage {
         numbers: numbers(&ctx.t, &form),
         actions: actions(&ctx.t),
         form,
+        audit_reason_max: MAX_AUDIT_REASON_CHARS,
         errors: vec![],
         saved: q.saved.is_some(),
         conflict: false,
@@ -420,6 +454,10 @@ fn settings_message(t: &Tr, p: SettingsProblem) -> String {
             &[("min", &min.to_string()), ("max", &max.to_string())],
         ),
         SettingsProblem::UnknownAction => t.msg("retention-error-after"),
+        SettingsProblem::AuditReason => t.msg_args(
+            "retention-error-audit-reason",
+            &[("months", &AUDIT_MONTHS_WITHOUT_REASON.to_string())],
+        ),
     }
 }
 
@@ -438,7 +476,13 @@ pub async fn save_settings(
         after_due: &form.after_due,
         grace_days: &form.grace_days,
     };
-    let settings = match RetentionSettings::parse(&input) {
+    let parsed = RetentionSettings::parse(&input).and_then(|settings| {
+        match audit_reason(settings.audit_months, &form.audit_reason) {
+            Ok(reason) => Ok((settings, reason)),
+            Err(p) => Err(vec![("audit_reason", p)]),
+        }
+    });
+    let (settings, reason) = match parsed {
         Ok(s) => s,
         Err(problems) => {
             let errors = problems
@@ -449,6 +493,7 @@ pub async fn save_settings(
                 numbers: numbers(&ctx.t, &form),
                 actions: actions(&ctx.t),
                 form,
+                audit_reason_max: MAX_AUDIT_REASON_CHARS,
                 errors,
                 saved: false,
                 conflict: false,
@@ -460,7 +505,9 @@ pub async fn save_settings(
     let version = (form.version > 0).then_some(form.version);
     let by = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
-    if !retention::save_settings(&mut tx, org, &settings, version, by, Ts::now()).await? {
+    if !retention::save_settings(&mut tx, org, &settings, version, reason.as_deref(), by, Ts::now())
+        .await?
+    {
         drop(tx);
         let (_, stored) = retention::settings(&state.db, org).await?;
         let mut form = form;
@@ -469,6 +516,7 @@ pub async fn save_settings(
             numbers: numbers(&ctx.t, &form),
             actions: actions(&ctx.t),
             form,
+            audit_reason_max: MAX_AUDIT_REASON_CHARS,
             errors: vec![],
             saved: false,
             conflict: true,
@@ -485,6 +533,11 @@ pub async fn save_settings(
         .detail("audit_months", settings.audit_months)
         .detail("after_due", settings.after_due.code())
         .detail("grace_days", settings.grace_days);
+    let event = match reason {
+        // The DPO's justification of the access log's duration, which the CNIL asks for.
+        Some(reason) => event.because(reason),
+        None => event,
+    };
     audit_trail::record(&mut tx, &meta, event).await?;
     tx.commit().await?;
     Ok(Redirect::to("/privacy/retention/settings?saved=1").into_response())

@@ -145,12 +145,32 @@ pub struct Header<'a> {
     pub zone: Option<&'a str>,
 }
 
-/// The JSON document of the export.
-pub fn json(h: &Header<'_>, g: &Gathered, review: &[ReviewItem], files: &[FileEntry]) -> Value {
+/// Every table of the plan with the person's rows, by table name.
+pub fn data_json(g: &Gathered) -> Value {
     let mut data = Map::new();
     for t in &g.tables {
         data.insert(t.table.into(), rows_json(t));
     }
+    Value::Object(data)
+}
+
+/// Who accessed the file, oldest first.
+pub fn access_json(g: &Gathered) -> Value {
+    g.access
+        .iter()
+        .map(|a| {
+            json!({
+                "at": a.occurred_at.canonical(),
+                "action": a.action,
+                "subject": a.subject_type,
+                "by": a.actor_name,
+            })
+        })
+        .collect()
+}
+
+/// The JSON document of the export.
+pub fn json(h: &Header<'_>, g: &Gathered, review: &[ReviewItem], files: &[FileEntry]) -> Value {
     json!({
         "format": "passerelle-subject-access/1",
         "organisation": h.organisation,
@@ -163,13 +183,8 @@ pub fn json(h: &Header<'_>, g: &Gathered, review: &[ReviewItem], files: &[FileEn
             "own_relationship": x.own_relationship,
             "others_relationships": x.others_relationships,
         })).collect::<Vec<_>>(),
-        "data": data,
-        "access_log": g.access.iter().map(|a| json!({
-            "at": a.occurred_at.canonical(),
-            "action": a.action,
-            "subject": a.subject_type,
-            "by": a.actor_name,
-        })).collect::<Vec<_>>(),
+        "data": data_json(g),
+        "access_log": access_json(g),
         // Which values were reviewed, never the names found: those are other people's.
         "to_review": review.iter().map(|r| json!({
             "table": r.table, "id": r.row, "column": r.column,
@@ -181,12 +196,23 @@ pub fn json(h: &Header<'_>, g: &Gathered, review: &[ReviewItem], files: &[FileEn
 
 /// The zip: `export.json` and the files, decrypted.
 pub async fn zip(state: &AppState, json: &Value, files: &[FileEntry]) -> Result<Vec<u8>, WebError> {
+    let text = serde_json::to_vec_pretty(json).map_err(|_| WebError::Internal("export json"))?;
+    zip_with(state, &[("export.json", text)], files).await
+}
+
+/// A zip of `entries` (name, bytes) first, then the files, decrypted.
+pub async fn zip_with(
+    state: &AppState,
+    entries: &[(&str, Vec<u8>)],
+    files: &[FileEntry],
+) -> Result<Vec<u8>, WebError> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let text = serde_json::to_vec_pretty(json).map_err(|_| WebError::Internal("export json"))?;
-    zip.start_file("export.json", options).map_err(|_| WebError::Internal("zip entry"))?;
-    zip.write_all(&text).map_err(|_| WebError::Internal("zip write"))?;
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).map_err(|_| WebError::Internal("zip entry"))?;
+        zip.write_all(bytes).map_err(|_| WebError::Internal("zip write"))?;
+    }
     // A file the store no longer has (deleted with its record, lost) does not withhold the
     // rest of the export: it is named in `missing-files.txt` for the person handling the
     // request, and logged.

@@ -7,8 +7,8 @@
 pub mod api;
 mod downloads;
 mod erase;
-mod export;
-mod pages;
+pub(crate) mod export;
+pub(crate) mod pages;
 
 use domain::policy::SUBJECT_REQUEST_HANDLERS;
 

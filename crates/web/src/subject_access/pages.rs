@@ -300,7 +300,7 @@ pub(super) async fn request(
 }
 
 /// What the request's export gathers, read in one snapshot, and what in it is to review.
-pub(super) async fn gathered(
+pub(crate) async fn gathered(
     state: &AppState,
     org: OrganisationId,
     person: PersonId,

@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, csrf_in};
 
 /// How many routes `web::startup::routes()` declared when this test was written: an
 /// enumeration that finds fewer has lost some (or all) of them.
-const KNOWN_ROUTES: usize = 193;
+const KNOWN_ROUTES: usize = 196;
 
 /// Organisation A: the visitors act in it.
 const ORG_A: &str = "ccas-valbourg";
@@ -144,6 +144,9 @@ enum Param {
     FederatedDocument,
     /// A statutory table's definition of A (`/admin/statistics-tables/{table_id}`).
     StatisticsTable,
+    /// A line of A's retention review list about a person followed as a minor (its package
+    /// for the public archives).
+    RetentionLine,
 }
 
 impl Param {
@@ -185,6 +188,7 @@ impl Param {
                 | Param::FederatedReferral
                 | Param::SubjectRequest
                 | Param::StatisticsTable
+                | Param::RetentionLine
         )
     }
 }
@@ -287,6 +291,45 @@ async fn federation_fixture(
     (peer, a, document, b)
 }
 
+/// A line of the retention review list of `org` about `person`, followed as a minor, due and
+/// waiting for the public archives (as the daily run lists it).
+async fn minor_retention_line(
+    db: &store::Db,
+    org: OrganisationId,
+    person: domain::PersonId,
+) -> uuid::Uuid {
+    let id = uuid::Uuid::now_v7();
+    let day = time::macros::date!(2026 - 01 - 10);
+    let sql = "INSERT INTO retention_reviews (id, organisation_id, person_id, last_contact_on, \
+               due_on, minor, decision, created_at, updated_at, version) \
+               VALUES ($1, $2, $3, $4, $4, $5, 'pending', $6, $6, 1)";
+    let now = Ts::now();
+    match db {
+        store::Db::Sqlite(p) => sqlx::query(sql)
+            .bind(id)
+            .bind(org.as_uuid())
+            .bind(person.as_uuid())
+            .bind(day)
+            .bind(true)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ()),
+        store::Db::Postgres(p) => sqlx::query(sql)
+            .bind(id)
+            .bind(org.as_uuid())
+            .bind(person.as_uuid())
+            .bind(day)
+            .bind(true)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+    id
+}
+
 /// What fills the parameter `name` of `route`, or `None` when the matrix does not know.
 fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
     match (route.path, name) {
@@ -302,6 +345,7 @@ fn param_kind(route: &RouteRule, name: &str) -> Option<Param> {
         (_, "peer_id") => Some(Param::Peer),
         (_, "federated_id") => Some(Param::FederatedReferral),
         (path, "request_id") if path.contains("/privacy/requests/") => Some(Param::SubjectRequest),
+        (path, "line") if path.starts_with("/privacy/retention/") => Some(Param::RetentionLine),
         (path, "document_id") if path.starts_with("/referrals/inbox/") => {
             Some(Param::SharedDocument)
         }
@@ -570,6 +614,7 @@ struct OrgIds {
     aid_session: uuid::Uuid,
     mail: uuid::Uuid,
     subject_request: uuid::Uuid,
+    retention_line: uuid::Uuid,
     peer: uuid::Uuid,
     federated: uuid::Uuid,
     federated_document: uuid::Uuid,
@@ -609,6 +654,7 @@ struct ForeignIds {
     aid_sessions: Vec<(&'static str, uuid::Uuid)>,
     mail: Vec<(&'static str, uuid::Uuid)>,
     subject_requests: Vec<(&'static str, uuid::Uuid)>,
+    retention_lines: Vec<(&'static str, uuid::Uuid)>,
     federated: Vec<(&'static str, uuid::Uuid)>,
     statistics_tables: Vec<(&'static str, uuid::Uuid)>,
 }
@@ -715,6 +761,7 @@ impl Plan {
             Param::AidSession => self.a.aid_session.to_string(),
             Param::Mail => self.a.mail.to_string(),
             Param::SubjectRequest => self.a.subject_request.to_string(),
+            Param::RetentionLine => self.a.retention_line.to_string(),
             Param::Peer => self.a.peer.to_string(),
             Param::FederatedReferral => self.a.federated.to_string(),
             Param::FederatedDocument => self.a.federated_document.to_string(),
@@ -775,6 +822,7 @@ impl Plan {
             Param::AidSession => labelled(&self.b.aid_sessions),
             Param::Mail => labelled(&self.b.mail),
             Param::SubjectRequest => labelled(&self.b.subject_requests),
+            Param::RetentionLine => labelled(&self.b.retention_lines),
             Param::FederatedReferral => labelled(&self.b.federated),
             Param::FeedToken
             | Param::LinkToken
@@ -1494,6 +1542,8 @@ engine_tests! {
         };
         let a_subject_request = subject_request(org_a, a_person, a_worker_id).await;
         let b_subject_request = subject_request(org_b, b_person, b_worker_id).await;
+        let a_retention_line = minor_retention_line(db, org_a, a_person).await;
+        let b_retention_line = minor_retention_line(db, org_b, b_person).await;
         // Federation (ADR 0029): a peer, a referral received from it by A (with a document and
         // an answer package sent back) and one by B; A's sent referral has its package.
         let (peer, a_federated, a_federated_document, b_federated) =
@@ -1509,6 +1559,7 @@ engine_tests! {
             aid: a_aid,
             aid_session: a_aid_session,
             subject_request: a_subject_request,
+            retention_line: a_retention_line,
             peer,
             federated: a_federated,
             federated_document: a_federated_document,
@@ -1617,6 +1668,7 @@ engine_tests! {
             statistics_tables: vec![("statutory table of B", b_statistics_table)],
             mail: vec![("mail kept for a person of B", b_mail)],
             subject_requests: vec![("subject request about a person of B", b_subject_request)],
+            retention_lines: vec![("retention line of a minor of B", b_retention_line)],
             received: vec![("referral received by B", b_received)],
             federated: vec![("referral received by B from a partner instance", b_federated)],
             consents: vec![("consent of a person of B", b_consent)],
