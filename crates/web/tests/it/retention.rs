@@ -205,8 +205,38 @@ engine_tests! {
         tx.commit().await.unwrap();
         let page = format!("/persons/{person}");
         assert_eq!(worker.get(&app, &page).await.status(), 200, "readable before");
+        // The case's pages and the document's, reached by their own ids.
+        let case_id = store::cases::of_person(db, org, person).await.unwrap()[0].id;
+        let doc_id = store::documents::of_person(db, org, person).await.unwrap()[0].id;
+        // An appointment of the worker with the person, booked before the case closed.
+        let booked = Ts::from(datetime!(2024-01-08 09:00 UTC));
+        let span = [(booked, Ts::from(datetime!(2024-01-08 10:00 UTC)))];
+        let new = store::appointments::NewAppointment {
+            organisation_id: org,
+            worker: worker_id,
+            person_id: Some(person),
+            case_id: Some(case_id),
+            spans: &span,
+            place: domain::appointments::Place::Office,
+            place_detail: None,
+            purpose: None,
+            remind: None,
+            by: worker_id,
+        };
+        let mut tx = db.begin_write().await.unwrap();
+        let appointment = store::appointments::book(&mut tx, &new, booked).await.unwrap()[0];
+        tx.commit().await.unwrap();
+        let by_id = [format!("/cases/{case_id}"), format!("/cases/{case_id}/plan"), format!("/documents/{doc_id}"), format!("/api/v1/cases/{case_id}"), format!("/appointments/{appointment}")];
+        for path in &by_id {
+            assert_eq!(worker.get(&app, path).await.status(), 200, "{path} readable before");
+        }
         let report = web::privacy::jobs::run_all(db, None, Ts::now(), RunOptions::default()).await.unwrap();
         assert_eq!(report.counts.archived, 1);
+        for path in &by_id {
+            for who in [&worker, &manager] {
+                assert_eq!(who.get(&app, path).await.status(), 404, "{path} hidden once archived");
+            }
+        }
 
         // Out of the worker's search and the list; the page answers "not found" to all.
         let found = worker.post(&app, "/persons/search", &[("q", "Canarias")]).await.text().await.unwrap();
@@ -231,7 +261,9 @@ engine_tests! {
         assert_eq!(res.status(), 303);
         assert_eq!(location(&res), page);
         assert_eq!(manager.get(&app, &page).await.status(), 200, "open to the manager who gave a reason");
+        assert_eq!(manager.get(&app, &format!("/cases/{case_id}")).await.status(), 200, "and the case");
         assert_eq!(worker.get(&app, &page).await.status(), 404, "still hidden from others");
+        assert_eq!(worker.get(&app, &format!("/cases/{case_id}")).await.status(), 404);
         let opened = store::audit::search(db, &store::audit::AuditFilter { action: Some(domain::audit::AuditAction::ArchiveOpened), ..store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org)) }, None, 10).await.unwrap();
         assert_eq!(opened.events.len(), 1);
         assert_eq!((opened.events[0].reason.as_deref(), opened.events[0].subject_id), (Some("Réquisition du tribunal"), Some(person.as_uuid())));
@@ -241,6 +273,9 @@ engine_tests! {
         assert_eq!(res.status(), 303);
         assert_eq!(audited(&app, "archive_restored").await, 1);
         assert_eq!(worker.get(&app, &page).await.status(), 200);
+        for path in &by_id {
+            assert_eq!(worker.get(&app, path).await.status(), 200, "{path} readable again");
+        }
         let found = worker.post(&app, "/persons/search", &[("q", "Canarias")]).await.text().await.unwrap();
         assert!(found.contains(&person.as_uuid().to_string()), "found again");
         // Nobody else reaches the archive's page.
