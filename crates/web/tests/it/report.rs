@@ -48,9 +48,13 @@ async fn stored(app: &TestApp, year: i32) -> Vec<store::annual_report::Narrative
 }
 
 async fn exports(app: &TestApp) -> Vec<store::audit::AuditEvent> {
+    events(app, AuditAction::Export).await
+}
+
+async fn events(app: &TestApp, action: AuditAction) -> Vec<store::audit::AuditEvent> {
     let org = store::organisations::find_by_slug(&app.state.db, ORG).await.unwrap().unwrap().id;
     let filter = store::audit::AuditFilter {
-        action: Some(AuditAction::Export),
+        action: Some(action),
         ..store::audit::AuditFilter::new(store::audit::AuditScope::Organisation(org))
     };
     store::audit::search(&app.state.db, &filter, None, 20).await.unwrap().events
@@ -112,6 +116,12 @@ engine_tests! {
         assert!(now.iter().all(|n| n.version == 1));
         // Another year has its own texts.
         assert!(stored(&app, 2025).await.is_empty());
+        // The save is audited: which year and sections, never the words.
+        let saved = events(&app, AuditAction::RecordUpdated).await;
+        assert_eq!(saved.len(), 1, "{saved:?}");
+        let details = format!("{:?}", saved[0].details);
+        assert!(details.contains("2026") && details.contains("introduction,outlook"), "{details}");
+        assert!(!details.contains("dense"), "no words of the narrative in the log: {details}");
 
         // A colleague saves the introduction meanwhile; the first manager's save, from the
         // form of version 1, is refused with both texts, nothing written.

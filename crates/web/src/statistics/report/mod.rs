@@ -15,15 +15,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::OrganisationId;
 use domain::annual_report::{NarrativeProblem, YearProblem, narrative, parse_year};
+use domain::audit::AuditAction;
 use domain::policy;
 use domain::statistics::StatsScope;
 use serde::Deserialize;
 use store::Ts;
+use store::audit::NewAuditEvent;
 
 pub use content::{Report, Section};
 pub use files::{csv, pdf, xlsx};
 
 use crate::AppState;
+use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
 use crate::chrome::{Chrome, Nav, PageCtx};
 use crate::errors::WebError;
@@ -154,6 +157,7 @@ pub async fn page(
 pub async fn save(
     State(state): State<AppState>,
     ctx: PageCtx,
+    meta: RequestMeta,
     signed_in: SignedIn,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -203,6 +207,7 @@ pub async fn save(
     let me = signed_in.actor.user_id;
     let mut tx = state.db.begin_write().await?;
     let mut stale = Vec::new();
+    let mut changed = Vec::new();
     for (s, text, expected) in &typed {
         if *text == s.body {
             continue; // Unchanged: whoever saved it, nothing to write.
@@ -212,7 +217,9 @@ pub async fn save(
                 &mut tx, org, year, s.code, text, *expected, me, now,
             )
             .await?;
-        if !saved {
+        if saved {
+            changed.push(s.code);
+        } else {
             stale.push(s.code);
         }
     }
@@ -230,6 +237,15 @@ pub async fn save(
         }
         let page = form_page(&state, ctx, &signed_in, org, year, forms, true).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    if !changed.is_empty() {
+        // Which sections of which year's report changed: the words stay in the report.
+        let event = NewAuditEvent::new(AuditAction::RecordUpdated, Some(org))
+            .by(me)
+            .on("annual_report", org.as_uuid())
+            .detail("year", i64::from(year))
+            .detail("sections", changed.join(","));
+        audit_trail::record(&mut tx, &meta, event).await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/statistics/report?year={year}&notice=saved#narrative"))
