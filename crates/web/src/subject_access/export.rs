@@ -112,6 +112,11 @@ pub fn files(g: &Gathered) -> Vec<FileEntry> {
             if object.starts_with(store::retention::anonymise::TOMBSTONE) {
                 continue;
             }
+            // A voice note's recording deleted once filed (or by hand): the row stays with its
+            // object's name, the file is gone (the cause of the access matrix's missing file).
+            if value(t, i, "audio_deleted_at").is_some() {
+                continue;
+            }
             let name = match t.table {
                 "documents" => value(t, i, "file_name").unwrap_or("file").to_owned(),
                 _ => {
@@ -340,4 +345,44 @@ pub fn pdf_data(
         "files_title": t.msg("subject-pdf-files"),
         "files": files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::subject_access::export::ExportRow;
+
+    fn voice_note(id: Uuid, object: &str, deleted: Option<&str>) -> ExportRow {
+        ExportRow {
+            id: Some(id),
+            values: vec![Some(object.into()), Some("audio/webm".into()), deleted.map(Into::into)],
+        }
+    }
+
+    #[test]
+    fn a_voice_note_whose_recording_was_deleted_has_no_file_to_export() {
+        let (kept, gone) = (Uuid::now_v7(), Uuid::now_v7());
+        let g = Gathered {
+            tables: vec![TableRows {
+                table: "voice_notes",
+                columns: vec![
+                    ("object_name", Category::File),
+                    ("file_type", Category::Technical),
+                    ("audio_deleted_at", Category::Activity),
+                ],
+                rows: vec![
+                    voice_note(kept, "obj-kept", None),
+                    voice_note(gone, "obj-gone", Some("2026-11-20T10:00:00.000000Z")),
+                ],
+            }],
+            households: vec![],
+            access: vec![],
+            others_names: vec![],
+            own_names: vec![],
+        };
+        let files = files(&g);
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(files[0].object_name, "obj-kept");
+        assert!(files[0].path.starts_with(&format!("voice-notes/{kept}-recording.")));
+    }
 }
