@@ -975,6 +975,27 @@ engine_tests! {
         // Workers offered to choose from: those of the organisation.
         let workers = statistics::workers(&db, w.org, &StatsScope::Organisation).await.unwrap();
         assert_eq!(workers.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["Alice", "Bruno", "Chloe"]);
+        // A worker of another organisation is not offered; someone no longer a worker here who
+        // is still a case's referent is (their caseload is still read).
+        let elsewhere = user(&db, other, "Zoe").await;
+        let manager = user(&db, w.org, "Marc").await;
+        let sql = "UPDATE memberships SET role = 'manager' WHERE user_id = $1";
+        match &db {
+            Db::Sqlite(p) => sqlx::query(sql).bind(manager.as_uuid()).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(sql).bind(manager.as_uuid()).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let names = |list: Vec<(UserId, String)>| list.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(names(statistics::workers(&db, w.org, &StatsScope::Organisation).await.unwrap()), ["Alice", "Bruno", "Chloe"], "a manager with no case is not offered");
+        let sql = "UPDATE cases SET referent_id = $1 WHERE id = (SELECT id FROM cases WHERE organisation_id = $2 ORDER BY id LIMIT 1)";
+        match &db {
+            Db::Sqlite(p) => sqlx::query(sql).bind(manager.as_uuid()).bind(w.org.as_uuid()).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(sql).bind(manager.as_uuid()).bind(w.org.as_uuid()).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let offered = names(statistics::workers(&db, w.org, &StatsScope::Organisation).await.unwrap());
+        assert!(offered.contains(&"Marc".to_owned()) && !offered.contains(&"Zoe".to_owned()), "{offered:?}");
+        assert!(statistics::workers(&db, other, &StatsScope::Organisation).await.unwrap().iter().any(|(id, _)| *id == elsewhere));
         let mine = statistics::workers(&db, w.org, &StatsScope::Worker(w.workers[1])).await.unwrap();
         assert_eq!(mine.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["Bruno"]);
     }
