@@ -86,3 +86,4 @@ audit-action-token_created = API token created
 audit-action-token_used = API token used
 audit-action-token_revoked = API token revoked
 audit-action-admin_action = Administrative action
+audit-purged = Events up to { $date } were removed under the access log's retention ({ $count } events); what the organisation must prove (erasures, anonymisations, exports, decisions) is kept, and the log is verified from there.

@@ -86,3 +86,4 @@ audit-action-token_created = Jeton d'API créé
 audit-action-token_used = Jeton d'API utilisé
 audit-action-token_revoked = Jeton d'API révoqué
 audit-action-admin_action = Action d'administration
+audit-purged = Les événements jusqu'au { $date } ont été retirés selon la durée de conservation du journal ({ $count } événements) ; ce que la structure doit pouvoir prouver (effacements, anonymisations, exports, décisions) est gardé, et le journal se vérifie à partir de là.

@@ -31,6 +31,8 @@ pub struct AuditPage {
     errors: Vec<FieldError>,
     actions: Vec<ActionOption>,
     results: Option<Results>,
+    /// Events removed under the access log's retention (ADR 0040), said above the results.
+    purged: Option<String>,
 }
 
 pub struct ActionOption {
@@ -81,7 +83,17 @@ impl AuditPage {
             }
             _ => None,
         };
-        AuditPage { chrome, log, intro, other_log, form, errors, actions, results: None }
+        AuditPage {
+            chrome,
+            log,
+            intro,
+            other_log,
+            form,
+            errors,
+            actions,
+            results: None,
+            purged: None,
+        }
     }
 
     /// The error of one field, if any.
@@ -103,7 +115,7 @@ pub async fn organisation_form(
     ctx: PageCtx,
     signed_in: SignedIn,
 ) -> Result<Response, WebError> {
-    form_page(state, ctx, signed_in, Log::Organisation)
+    form_page(state, ctx, signed_in, Log::Organisation).await
 }
 
 pub async fn instance_form(
@@ -111,7 +123,7 @@ pub async fn instance_form(
     ctx: PageCtx,
     signed_in: SignedIn,
 ) -> Result<Response, WebError> {
-    form_page(state, ctx, signed_in, Log::Instance)
+    form_page(state, ctx, signed_in, Log::Instance).await
 }
 
 pub async fn organisation_search(
@@ -132,14 +144,40 @@ pub async fn instance_search(
     search(state, ctx, signed_in, Log::Instance, form).await
 }
 
-fn form_page(
+/// What the access log's retention removed from this log, if anything: how many events, up
+/// to which day (the last anchor's last event, in the reader's zone).
+async fn purged(
+    state: &AppState,
+    t: &crate::i18n::Tr,
+    signed_in: &SignedIn,
+    log: Log,
+) -> Result<Option<String>, WebError> {
+    let organisation = match log {
+        Log::Organisation => signed_in.actor.organisation(),
+        Log::Instance => None,
+    };
+    let anchors = store::audit::purge::anchors(&state.db, organisation).await?;
+    let count: i64 = anchors.iter().map(|a| a.purged).sum();
+    let Some(last) = anchors.iter().filter_map(|a| a.last_at).max() else { return Ok(None) };
+    if count == 0 {
+        return Ok(None);
+    }
+    let day = crate::dates::utc_to_local(last, signed_in.time_zone.as_deref()).date();
+    Ok(Some(
+        t.msg_args("audit-purged", &[("date", &day.to_string()), ("count", &count.to_string())]),
+    ))
+}
+
+async fn form_page(
     State(state): State<AppState>,
     ctx: PageCtx,
     signed_in: SignedIn,
     log: Log,
 ) -> Result<Response, WebError> {
     log.scope(&signed_in.actor)?;
-    let page = AuditPage::new(ctx, &state, &signed_in, log, CriteriaForm::default(), vec![]);
+    let notice = purged(&state, &ctx.t, &signed_in, log).await?;
+    let mut page = AuditPage::new(ctx, &state, &signed_in, log, CriteriaForm::default(), vec![]);
+    page.purged = notice;
     Ok(page.into_response())
 }
 
@@ -169,8 +207,10 @@ async fn search(
     // again from the newest event.
     let mut shown = form;
     shown.cursor.clear();
+    let notice = purged(&state, &ctx.t, &signed_in, log).await?;
     let mut page = AuditPage::new(ctx, &state, &signed_in, log, shown, vec![]);
     page.results = Some(Results { caption, rows, older });
+    page.purged = notice;
     Ok(page.into_response())
 }
 

@@ -450,4 +450,24 @@ engine_tests! {
         assert_eq!(res.status(), 303);
         assert_eq!(store::retention::audit_reason(db, org).await.unwrap(), None);
     }
+
+    async fn the_audit_page_says_what_the_access_logs_retention_removed(db) {
+        let app = TestApp::spawn(db).await;
+        let dpo = member(&app, "ccas", "Delphine", Role::Dpo, &[]).await;
+        let db = &app.state.db;
+        let org = store::organisations::find_by_slug(db, "ccas").await.unwrap().unwrap().id;
+        let before = visible_text(&dpo.page(&app, "/admin/audit").await);
+        assert!(!before.contains("ont été retirés"), "nothing purged yet: {before}");
+        // Two years on, today's events are past the twelve months kept.
+        let later = Ts::from(Ts::now().get() + time::Duration::days(730));
+        let purge = store::audit::purge::purge_access_log(db, Some((org, "Europe/Paris")), later, false).await.unwrap();
+        let store::audit::purge::Purge::Done(anchor) = purge else { panic!("{purge:?}") };
+        assert!(anchor.purged > 0, "{anchor:?}");
+        let page = visible_text(&dpo.page(&app, "/admin/audit").await);
+        let day = store::ts::local_today(anchor.last_at.unwrap(), Some("Europe/Paris"));
+        let expected = format!("Les événements jusqu'au {day} ont été retirés selon la durée de conservation du journal ({} événements)", anchor.purged);
+        assert!(page.contains(&expected), "{expected} in {page}");
+        let en = visible_text(&dpo.get_en(&app, "/admin/audit").await);
+        assert!(en.contains(&format!("Events up to {day} were removed")), "{en}");
+    }
 }
