@@ -2,13 +2,22 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-// Reads the demo's SQLite database of a server started with PASSERELLE_DATA_DIR=dataDir: the
-// first line of `sql`'s answer, its columns split on '|'.
-export function demoRow(dataDir, sql) {
-  const db = path.join(dataDir, 'demo', 'passerelle.db');
+// Runs `sql` on the SQLite database file `db` (waiting up to 5 s for a lock the server holds):
+// its answer, trimmed.
+export function sqlite(db, sql) {
   const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  return result.stdout.trim().split('\n')[0].split('|');
+  return result.stdout.trim();
+}
+
+// The demo's SQLite database of a server started with PASSERELLE_DATA_DIR=dataDir.
+export function demoDb(dataDir) {
+  return path.join(dataDir, 'demo', 'passerelle.db');
+}
+
+// Runs `sql` on the demo's database: the first line of its answer, columns split on '|'.
+export function demoRow(dataDir, sql) {
+  return sqlite(demoDb(dataDir), sql).split('\n')[0].split('|');
 }
 
 // A UUID from the 32 hex digits `lower(hex(id))` gives.

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { assertAccessible, launchBrowser, newContext } from '../lib/browser.mjs';
+import { demoRow, uuidOfHex } from '../lib/demo_db.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const DEMO_PASSWORD = 'passerelle-demo';
@@ -33,18 +34,13 @@ describe('an energy-bill aid through the commission', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'passerelle-e2e-aid-'));
     server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
     browser = await launchBrowser();
-    const db = path.join(dataDir, 'demo', 'passerelle.db');
     // An open case of the worker's whose person lives in a household without a budget.
     const sql = `SELECT lower(hex(c.id)) FROM cases c WHERE c.status = 'open' AND c.referent_id =
       (SELECT id FROM users WHERE email = '${WORKER}') AND EXISTS (SELECT 1 FROM household_members m
       WHERE m.person_id = c.person_id AND m.to_date IS NULL AND NOT EXISTS
       (SELECT 1 FROM budgets b WHERE b.household_id = m.household_id))
       ORDER BY c.opened_at DESC, c.id LIMIT 1;`;
-    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const hex = result.stdout.trim();
-    assert.match(hex, /^[0-9a-f]{32}$/);
-    casePath = `/cases/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    casePath = `/cases/${uuidOfHex(demoRow(dataDir, sql)[0])}`;
   });
 
   after(async () => {

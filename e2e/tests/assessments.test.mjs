@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { assertAccessible, launchBrowser, newContext, screenshot } from '../lib/browser.mjs';
+import { demoRow, uuidOfHex } from '../lib/demo_db.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const DEMO_PASSWORD = 'passerelle-demo';
@@ -41,14 +41,9 @@ describe('assessments and the radar', () => {
     server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
     browser = await launchBrowser();
     // One of the worker's open demo cases.
-    const db = path.join(dataDir, 'demo', 'passerelle.db');
     const sql = `SELECT lower(hex(id)) FROM cases WHERE status = 'open' AND referent_id =
       (SELECT id FROM users WHERE email = '${WORKER}') ORDER BY opened_at, id LIMIT 1;`;
-    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const hex = result.stdout.trim();
-    assert.match(hex, /^[0-9a-f]{32}$/);
-    casePath = `/cases/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    casePath = `/cases/${uuidOfHex(demoRow(dataDir, sql)[0])}`;
   });
 
   after(async () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { assertAccessible, launchBrowser, newContext } from '../lib/browser.mjs';
+import { demoRow, uuidOfHex } from '../lib/demo_db.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const DEMO_PASSWORD = 'passerelle-demo';
@@ -28,13 +29,8 @@ describe('the case summary PDF', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'passerelle-e2e-summary-'));
     server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
     browser = await launchBrowser();
-    const db = path.join(dataDir, 'demo', 'passerelle.db');
     const sql = `SELECT lower(hex(id)) FROM cases WHERE referent_id = (SELECT id FROM users WHERE email = '${WORKER}') AND status = 'open' ORDER BY opened_at, id LIMIT 1;`;
-    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const hex = result.stdout.trim();
-    assert.match(hex, /^[0-9a-f]{32}$/);
-    casePath = `/cases/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    casePath = `/cases/${uuidOfHex(demoRow(dataDir, sql)[0])}`;
   });
 
   after(async () => {

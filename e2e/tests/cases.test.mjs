@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { assertAccessible, launchBrowser, newContext, screenshot } from '../lib/browser.mjs';
+import { demoRow, uuidOfHex } from '../lib/demo_db.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const DEMO_PASSWORD = 'passerelle-demo';
@@ -76,12 +76,8 @@ describe('cases, notes and drafts that survive the session', () => {
   test('the session ends; signed in again elsewhere, the text is there', async () => {
     // End every session of the account on the server too, as the idle timeout would: the
     // session rows are deleted from the database.
-    const db = path.join(dataDir, 'demo', 'passerelle.db');
-    const sql = `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = '${WORKER}');`;
-    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const left = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, 'SELECT count(*) FROM sessions;'], { encoding: 'utf8' });
-    assert.equal(left.stdout.trim(), '0', 'no session left');
+    demoRow(dataDir, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = '${WORKER}');`);
+    assert.equal(demoRow(dataDir, 'SELECT count(*) FROM sessions;')[0], '0', 'no session left');
     const context = await newContext(browser, { locale: 'fr-FR' });
     try {
       const page = await context.newPage();
@@ -135,7 +131,6 @@ describe('emergency access to a case the worker does not follow', () => {
     server = await startServer({ env: { PASSERELLE_DATA_DIR: dataDir }, args: ['--demo'] });
     browser = await launchBrowser();
     // One of the worker's demo cases goes to another team and referent, as after a transfer.
-    const db = path.join(dataDir, 'demo', 'passerelle.db');
     const karim = `(SELECT id FROM users WHERE email = '${WORKER}')`;
     const sql = `
       CREATE TEMP TABLE moved AS SELECT id, person_id FROM cases WHERE referent_id = ${karim} ORDER BY opened_at, id LIMIT 1;
@@ -144,11 +139,7 @@ describe('emergency access to a case the worker does not follow', () => {
         team_id = (SELECT t.id FROM teams t WHERE t.name = 'Pôle seniors' AND t.organisation_id = cases.organisation_id)
         WHERE id IN (SELECT id FROM moved);
       SELECT lower(hex(person_id)) FROM moved;`;
-    const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const hex = result.stdout.trim();
-    assert.match(hex, /^[0-9a-f]{32}$/);
-    personPath = `/persons/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    personPath = `/persons/${uuidOfHex(demoRow(dataDir, sql)[0])}`;
   });
 
   after(async () => {

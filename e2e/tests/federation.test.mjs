@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signIn } from '../lib/auth.mjs';
 import { assertAccessible, launchBrowser, newContext } from '../lib/browser.mjs';
+import { sqlite, uuidOfHex } from '../lib/demo_db.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const DEMO_PASSWORD = 'passerelle-demo';
 const ADMIN = 'admin@passerelle.example';
 const WORKER = 'karim.benali@valbourg.example';
-
-function sqlite(db, sql) {
-  const result = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout.trim();
-}
-
-function uuid(hex) {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 // Issue 8 point 4: two demo instances on loopback. The administrators pair them on their
 // pages (A registers B's card for a directory partner not hosted on A; B registers A's card
@@ -108,7 +98,7 @@ describe('federation of referrals between two instances', () => {
       const worker = await newContext(browser, { locale: 'fr-FR' });
       const ww = await worker.newPage();
       await signIn(ww, a.baseUrl, WORKER, DEMO_PASSWORD);
-      await ww.goto(new URL(`/cases/${uuid(caseHex)}/referrals/new`, a.baseUrl).href);
+      await ww.goto(new URL(`/cases/${uuidOfHex(caseHex)}/referrals/new`, a.baseUrl).href);
       await ww.getByLabel('Trouver un service').fill('solidarité logement');
       await ww.getByRole('button', { name: 'Chercher dans l\'annuaire' }).click();
       await ww.getByLabel(/Fonds de solidarité logement/).check();
