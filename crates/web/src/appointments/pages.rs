@@ -60,10 +60,7 @@ pub(super) async fn load(
     let a = store::appointments::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     // An appointment with a person of the restricted archive, as their page (ADR 0040).
     if let Some(person) = a.person_id.map(domain::PersonId::from_uuid) {
-        let viewer = signed_in.actor.user_id;
-        if !store::retention::archive::may_show(&state.db, org, person, viewer, Ts::now()).await? {
-            return Err(WebError::NotFound);
-        }
+        crate::privacy::unless_archived(state, org, person, signed_in.actor.user_id).await?;
     }
     let case = match a.case() {
         Some(c) => Some(crate::cases::access_or_none(state, signed_in, c).await?),

@@ -59,12 +59,7 @@ pub(crate) async fn load(
     let case = store::cases::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     // A case of a file in the restricted archive is "not found" like the person's page, unless
     // the viewer opened it with a reason (ADR 0040).
-    let viewer = signed_in.actor.user_id;
-    if !store::retention::archive::may_show(&state.db, org, case.person_id, viewer, Ts::now())
-        .await?
-    {
-        return Err(WebError::NotFound);
-    }
+    crate::privacy::unless_archived(state, org, case.person_id, signed_in.actor.user_id).await?;
     let co = case.co_referent_ids();
     let facts = case.facts(&co);
     let actor = &signed_in.actor;

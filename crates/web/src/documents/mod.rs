@@ -125,12 +125,7 @@ async fn readable(
     let org = organisation(signed_in)?;
     let doc = store::documents::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
     // A document of a file in the restricted archive, as its person's page (ADR 0040).
-    let viewer = signed_in.actor.user_id;
-    if !store::retention::archive::may_show(&state.db, org, doc.person_id, viewer, store::Ts::now())
-        .await?
-    {
-        return Err(WebError::NotFound);
-    }
+    crate::privacy::unless_archived(state, org, doc.person_id, signed_in.actor.user_id).await?;
     let (access, follows_person) = match doc.case() {
         Some(case_id) => {
             let case =

@@ -508,9 +508,7 @@ pub(super) async fn load(
     viewer: UserId,
 ) -> Result<Person, WebError> {
     let person = store::persons::find(&state.db, org, id).await?.ok_or(WebError::NotFound)?;
-    if !store::retention::archive::may_show(&state.db, org, id, viewer, Ts::now()).await? {
-        return Err(WebError::NotFound);
-    }
+    crate::privacy::unless_archived(state, org, id, viewer).await?;
     Ok(person)
 }
 

@@ -15,9 +15,8 @@ use serde::Deserialize;
 use store::Ts;
 use store::audit::NewAuditEvent;
 use store::retention::{self, Review, archive};
-use uuid::Uuid;
 
-use super::retention::{FieldError, LineView, line_view, organisation};
+use super::retention::{FieldError, LineView, line_view, line_where, organisation};
 use crate::AppState;
 use crate::audit_trail::{self, RequestMeta};
 use crate::auth::SignedIn;
@@ -66,10 +65,7 @@ async fn archived_line(
     org: OrganisationId,
     line: &str,
 ) -> Result<Option<Review>, WebError> {
-    let Ok(id) = line.trim().parse::<Uuid>() else { return Ok(None) };
-    Ok(retention::find(&state.db, org, id)
-        .await?
-        .filter(|r| r.outcome.as_deref() == Some("archived")))
+    line_where(state, org, line, |r| r.outcome.as_deref() == Some("archived")).await
 }
 
 pub async fn form(

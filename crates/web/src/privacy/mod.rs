@@ -11,8 +11,29 @@ mod register;
 mod retention;
 
 use domain::policy::{PRIVACY_REGISTER_READERS, RETENTION_DECIDERS, RETENTION_READERS};
+use domain::{OrganisationId, PersonId, UserId};
+
+use crate::AppState;
+use crate::errors::WebError;
 
 use crate::routes::Routes;
+
+/// "Not found" when `person`'s file is in the restricted archive and `viewer` did not open it
+/// with a reason (ADR 0040): what the person's pages, their cases, documents and appointments
+/// answer alike.
+pub(crate) async fn unless_archived(
+    state: &AppState,
+    org: OrganisationId,
+    person: PersonId,
+    viewer: UserId,
+) -> Result<(), WebError> {
+    if store::retention::archive::may_show(&state.db, org, person, viewer, store::Ts::now()).await?
+    {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
+}
 
 pub fn router() -> Routes {
     Routes::new()

@@ -22,7 +22,7 @@ use store::retention::public_archives::{self, Member};
 use store::retention::{self, Review};
 use uuid::Uuid;
 
-use super::retention::{FieldError, LineView, line_view, organisation};
+use super::retention::{FieldError, LineView, line_view, line_where, organisation};
 use crate::AppState;
 use crate::audit::export::Csv;
 use crate::audit_trail::{self, RequestMeta};
@@ -89,8 +89,7 @@ async fn minor_line(
     org: OrganisationId,
     line: &str,
 ) -> Result<Option<Review>, WebError> {
-    let Ok(id) = line.trim().parse::<Uuid>() else { return Ok(None) };
-    Ok(retention::find(&state.db, org, id).await?.filter(|r| r.outcome.is_none() && r.minor))
+    line_where(state, org, line, |r| r.outcome.is_none() && r.minor).await
 }
 
 fn step_label(t: &Tr, step: ArchivesStep) -> String {

@@ -194,14 +194,25 @@ pub struct DecideQuery {
     line: Option<String>,
 }
 
+/// The line `line` (as a form or a query gives it) of the organisation when `keep` says it
+/// is one the page deals with, or `None`.
+pub(super) async fn line_where(
+    state: &AppState,
+    org: OrganisationId,
+    line: &str,
+    keep: impl Fn(&Review) -> bool,
+) -> Result<Option<Review>, WebError> {
+    let Ok(id) = line.trim().parse::<Uuid>() else { return Ok(None) };
+    Ok(retention::find(&state.db, org, id).await?.filter(|r| keep(r)))
+}
+
 /// The line of the organisation still open, or `None`.
 async fn open_line(
     state: &AppState,
     org: OrganisationId,
     line: &str,
 ) -> Result<Option<Review>, WebError> {
-    let Ok(id) = line.trim().parse::<Uuid>() else { return Ok(None) };
-    Ok(retention::find(&state.db, org, id).await?.filter(|r| r.outcome.is_none()))
+    line_where(state, org, line, |r| r.outcome.is_none()).await
 }
 
 pub async fn decide_form(
