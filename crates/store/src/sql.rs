@@ -102,6 +102,8 @@ pub(crate) enum Arg {
     Bool(bool),
     /// A calendar date (`DATE` on PostgreSQL, `yyyy-mm-dd` text on SQLite).
     Date(time::Date),
+    /// A date column's value that may be missing.
+    MaybeDate(Option<time::Date>),
 }
 
 /// Binds `args` in order, as `$1, $2…`.
@@ -117,6 +119,7 @@ where
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     time::Date: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<time::Date>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     for arg in args {
         query = match arg {
@@ -126,6 +129,7 @@ where
             Arg::Int(v) => query.bind(v),
             Arg::Bool(v) => query.bind(v),
             Arg::Date(v) => query.bind(v),
+            Arg::MaybeDate(v) => query.bind(v),
         };
     }
     query
@@ -144,6 +148,7 @@ where
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     time::Date: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<time::Date>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     for arg in args {
         query = match arg {
@@ -153,6 +158,7 @@ where
             Arg::Int(v) => query.bind(v),
             Arg::Bool(v) => query.bind(v),
             Arg::Date(v) => query.bind(v),
+            Arg::MaybeDate(v) => query.bind(v),
         };
     }
     query

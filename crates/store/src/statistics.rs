@@ -6,12 +6,15 @@
 //! A period is `[from, until)` in UTC, the caller having turned the organisation's local dates
 //! into instants. Scopes and figures are in [`domain::statistics`].
 
+pub mod days;
+mod steps;
 pub mod tables;
 
 use domain::statistics::{Figure, StatsScope};
 use domain::{CaseId, OrganisationId, TeamId, UserId};
 use uuid::Uuid;
 
+use crate::db::Db;
 use crate::sql::Arg;
 use crate::{Exec, StoreError, Ts};
 
@@ -175,9 +178,75 @@ fn seconds_between(postgres: bool, start: &str, end: &str) -> String {
     }
 }
 
-/// Every figure of the dashboard for the cases of `scope` in `span`: seven aggregate queries.
+/// Every figure of the dashboard for the cases of `scope` in `span`. The organisation's
+/// figures that add up day by day come from the day summaries of [`days`] (ADR 0043) and the
+/// two ragged ends of the period; the rest, and a team's or a worker's, from the rows.
 #[tracing::instrument(skip_all)]
-pub async fn activity<'c>(
+pub async fn activity(
+    db: &Db,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+) -> Result<Activity, StoreError> {
+    let cut = match scope {
+        StatsScope::Organisation => days::cut(span),
+        _ => None,
+    };
+    let Some(cut) = cut else {
+        return activity_from_rows(db, organisation_id, scope, span).await;
+    };
+    days::refresh(db, organisation_id).await?;
+    let add = days::additive(db, organisation_id, &cut).await?;
+    let persons = days::followed_subjects(db, organisation_id, &cut, "person").await?;
+    let households = days::followed_subjects(db, organisation_id, &cut, "household").await?;
+    let cases = CaseCounts {
+        followed: add.opened_before_end - add.closed_before_start,
+        persons,
+        households,
+        opened: add.opened,
+        closed: add.closures.iter().map(|c| c.count).sum(),
+    };
+    let flags = flags(db, organisation_id, scope, span).await?;
+    Ok(Activity {
+        cases,
+        closures: add.closures,
+        contacts: add.contacts,
+        flags,
+        appointments: add.appointments,
+        referrals: add.referrals,
+        documents: add.documents,
+    })
+}
+
+/// The urgency flags raised in the period for the persons of the cases followed.
+async fn flags<'c>(
+    exec: impl Into<Exec<'c>>,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+) -> Result<FlagCounts, StoreError> {
+    let mut exec = exec.into();
+    let postgres = is_postgres(&exec);
+    let mut args = base_args(organisation_id, span);
+    let filter = scope_filter(scope, &mut args);
+    let ack = seconds_between(postgres, "f.raised_at", "f.acknowledged_at");
+    let sql = format!(
+        "SELECT count(*) AS raised, count(f.acknowledged_at) AS acknowledged, \
+         CAST(COALESCE(sum({ack}), 0) AS BIGINT) AS ack_seconds, \
+         CAST(COALESCE(sum(CASE WHEN {ack} <= 86400 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS ack_within_day \
+         FROM urgency_flags f WHERE f.organisation_id = $1 \
+         AND f.raised_at >= $2 AND f.raised_at < $3 \
+         AND EXISTS (SELECT 1 FROM cases c WHERE c.organisation_id = $1 \
+         AND c.person_id = f.person_id AND {FOLLOWED}{filter})"
+    );
+    Ok(sql!(dyn as FlagCounts, fetch_one, &mut exec, &sql, args)?)
+}
+
+/// Every figure of the dashboard counted from the rows: seven aggregate queries. What the
+/// day summaries are checked against, and what a team's or a worker's figures are.
+#[tracing::instrument(skip_all)]
+pub async fn activity_from_rows<'c>(
     exec: impl Into<Exec<'c>>,
     organisation_id: OrganisationId,
     scope: &StatsScope,
@@ -220,20 +289,7 @@ pub async fn activity<'c>(
     );
     let contacts: Vec<ContactCount> = sql!(dyn as ContactCount, fetch_all, &mut exec, &sql, args)?;
 
-    let mut args = base_args(organisation_id, span);
-    let filter = scope_filter(scope, &mut args);
-    let ack = seconds_between(postgres, "f.raised_at", "f.acknowledged_at");
-    let sql = format!(
-        "SELECT count(*) AS raised, count(f.acknowledged_at) AS acknowledged, \
-         CAST(COALESCE(sum({ack}), 0) AS BIGINT) AS ack_seconds, \
-         CAST(COALESCE(sum(CASE WHEN {ack} <= 86400 THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         AS ack_within_day \
-         FROM urgency_flags f WHERE f.organisation_id = $1 \
-         AND f.raised_at >= $2 AND f.raised_at < $3 \
-         AND EXISTS (SELECT 1 FROM cases c WHERE c.organisation_id = $1 \
-         AND c.person_id = f.person_id AND {FOLLOWED}{filter})"
-    );
-    let flags: FlagCounts = sql!(dyn as FlagCounts, fetch_one, &mut exec, &sql, args)?;
+    let flags = flags(&mut exec, organisation_id, scope, span).await?;
 
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
@@ -577,13 +633,57 @@ pub struct Outcomes {
 /// The outcome figures of `scope` for `span`, whose local days are `first_day` to `last_day`:
 /// four aggregate queries.
 #[tracing::instrument(skip_all)]
-pub async fn outcomes<'c>(
+pub async fn outcomes(
+    db: &Db,
+    organisation_id: OrganisationId,
+    scope: &StatsScope,
+    span: Span,
+    first_day: time::Date,
+    last_day: time::Date,
+) -> Result<Outcomes, StoreError> {
+    if *scope != StatsScope::Organisation {
+        return outcomes_from_rows(
+            db,
+            organisation_id,
+            scope,
+            span,
+            first_day,
+            last_day,
+            true,
+            true,
+        )
+        .await;
+    }
+    // The steps are kept by the organisation's local days: a period that is not exactly
+    // local days (a caller's own instants) is counted from the rows.
+    let zone = steps::zone(db, organisation_id.as_uuid()).await?;
+    let by_steps = steps::aligned(span, first_day, last_day, zone.as_deref());
+    days::refresh(db, organisation_id).await?;
+    let mut outcomes =
+        outcomes_from_rows(db, organisation_id, scope, span, first_day, last_day, !by_steps, false)
+            .await?;
+    if by_steps {
+        (outcomes.domains, outcomes.plans.goals) =
+            steps::read(db, organisation_id, first_day, last_day).await?;
+    }
+    (outcomes.checks, outcomes.held) =
+        days::checks(db, organisation_id, first_day, last_day).await?;
+    Ok(outcomes)
+}
+
+/// The outcome figures counted from the rows: the domains' change and the goals of the cases
+/// followed only `with_domains`, the checks after closure only `with_checks` (the
+/// organisation's come from the steps and the day summaries).
+#[allow(clippy::too_many_arguments)]
+pub async fn outcomes_from_rows<'c>(
     exec: impl Into<Exec<'c>>,
     organisation_id: OrganisationId,
     scope: &StatsScope,
     span: Span,
     first_day: time::Date,
     last_day: time::Date,
+    with_domains: bool,
+    with_checks: bool,
 ) -> Result<Outcomes, StoreError> {
     let mut exec = exec.into();
 
@@ -611,7 +711,11 @@ pub async fn outcomes<'c>(
          AND l.last_n = 1 \
          WHERE f.first_n = 1 AND f.n >= 2 GROUP BY f.domain_code ORDER BY f.domain_code"
     );
-    let domains: Vec<DomainChange> = sql!(dyn as DomainChange, fetch_all, &mut exec, &sql, args)?;
+    let domains: Vec<DomainChange> = if with_domains {
+        sql!(dyn as DomainChange, fetch_all, &mut exec, &sql, args)?
+    } else {
+        Vec::new()
+    };
 
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);
@@ -621,11 +725,17 @@ pub async fn outcomes<'c>(
     let last = args.len();
     let (join_e, of_org_e) = cases_of(scope, "e");
     let (join_v, of_org_v) = cases_of(scope, "v");
+    let goals = if with_domains {
+        format!(
+            "(SELECT count(*) FROM plan_goals g JOIN cases c ON c.id = g.case_id \
+             WHERE g.organisation_id = $1 AND c.organisation_id = $1 AND {FOLLOWED}{filter} \
+             AND g.created_at < $3)"
+        )
+    } else {
+        "CAST(0 AS BIGINT)".to_owned()
+    };
     let sql = format!(
-        "SELECT \
-         (SELECT count(*) FROM plan_goals g JOIN cases c ON c.id = g.case_id \
-         WHERE g.organisation_id = $1 AND c.organisation_id = $1 AND {FOLLOWED}{filter} \
-         AND g.created_at < $3) AS goals, \
+        "SELECT {goals} AS goals, \
          (SELECT count(DISTINCT e.subject_id) FROM {join_e}case_entries e \
          WHERE e.organisation_id = $1{of_org_e} AND e.kind = 'goal' \
          AND e.detail = 'achieved' AND e.occurred_at >= $2 AND e.occurred_at < $3{filter}) AS achieved, \
@@ -638,6 +748,9 @@ pub async fn outcomes<'c>(
     );
     let plans: PlanCounts = sql!(dyn as PlanCounts, fetch_one, &mut exec, &sql, args)?;
 
+    if !with_checks {
+        return Ok(Outcomes { domains, plans, ..Outcomes::default() });
+    }
     // Checks after closure that fell due in the period, whatever the case's state now.
     let mut args = base_args(organisation_id, span);
     let filter = scope_filter(scope, &mut args);

@@ -1000,3 +1000,193 @@ engine_tests! {
         assert_eq!(mine.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["Bruno"]);
     }
 }
+
+/// The ids one query of the test gives (`$1` the organisation).
+async fn ids(db: &Db, sql: &str, org: OrganisationId) -> Vec<Uuid> {
+    match db {
+        Db::Sqlite(p) => sqlx::query_scalar(sql).bind(org.as_uuid()).fetch_all(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar(sql).bind(org.as_uuid()).fetch_all(p).await.unwrap(),
+    }
+}
+
+/// The periods the day summaries are checked over: whole UTC days, a Paris year (two ragged
+/// ends), odd minutes, less than a day, three years.
+fn periods() -> Vec<(Span, Date, Date)> {
+    use time::macros::date;
+    let span = |from, until| Span { from: Ts::from(from), until: Ts::from(until) };
+    vec![
+        (year_2025(), date!(2025 - 01 - 01), date!(2025 - 12 - 31)),
+        (
+            span(datetime!(2024-12-31 23:00 UTC), datetime!(2025-12-31 23:00 UTC)),
+            date!(2025 - 01 - 01),
+            date!(2025 - 12 - 31),
+        ),
+        (
+            span(datetime!(2025-03-10 07:13 UTC), datetime!(2025-09-02 18:47 UTC)),
+            date!(2025 - 03 - 10),
+            date!(2025 - 09 - 02),
+        ),
+        (
+            span(datetime!(2025-05-04 10:00 UTC), datetime!(2025-05-05 09:00 UTC)),
+            date!(2025 - 05 - 04),
+            date!(2025 - 05 - 04),
+        ),
+        (
+            span(datetime!(2024-01-01 05:30 UTC), datetime!(2026-12-31 22:00 UTC)),
+            date!(2024 - 01 - 01),
+            date!(2026 - 12 - 31),
+        ),
+        // Local days of Paris (winter, then summer time), read from the outcome steps.
+        (
+            span(datetime!(2025-03-09 23:00 UTC), datetime!(2025-09-02 22:00 UTC)),
+            date!(2025 - 03 - 10),
+            date!(2025 - 09 - 02),
+        ),
+        (
+            span(datetime!(2023-12-31 23:00 UTC), datetime!(2026-12-31 23:00 UTC)),
+            date!(2024 - 01 - 01),
+            date!(2026 - 12 - 31),
+        ),
+    ]
+}
+
+/// The organisation's figures from the day summaries equal the same figures counted from the
+/// rows, for every period, and `verify` finds no day that differs.
+async fn summaries_match_rows(db: &Db, org: OrganisationId, when: &str) {
+    let scope = StatsScope::Organisation;
+    for (span, first, last) in periods() {
+        let got = statistics::activity(db, org, &scope, span).await.unwrap();
+        let want = statistics::activity_from_rows(db, org, &scope, span).await.unwrap();
+        assert_eq!(got, want, "{when}: activity over {span:?}");
+        let got = statistics::outcomes(db, org, &scope, span, first, last).await.unwrap();
+        let want = statistics::outcomes_from_rows(db, org, &scope, span, first, last, true, true)
+            .await
+            .unwrap();
+        assert_eq!(got, want, "{when}: outcomes over {span:?}");
+    }
+    let problems = statistics::days::verify(db, org).await.unwrap();
+    assert!(problems.is_empty(), "{when}: {problems:?}");
+}
+
+engine_tests! {
+    async fn the_day_summaries_follow_every_write_and_give_the_figures_of_the_rows(db) {
+        // ADR 0043: every write marks its days, the next read recomputes them; whatever was
+        // written, and however, the organisation's figures are those of the rows.
+        let db = db.migrated().await;
+        let w = world(&db, "stats-days").await;
+        let org = w.org;
+        summaries_match_rows(&db, org, "first read, everything built").await;
+        // The Paris periods are read from the steps, the others from the rows.
+        let paris = periods().iter().filter(|(span, first, last)| {
+            statistics::days::aligned(*span, *first, *last, Some("Europe/Paris"))
+        }).count();
+        assert_eq!(paris, 3);
+        let cut = datetime!(2025-06-01 00:00 UTC);
+
+        // Notes: one deleted, one moved to another day and type, one added, one removed for
+        // good (as an erasure does).
+        let notes = ids(&db, "SELECT id FROM case_entries WHERE organisation_id = $1 AND kind = 'note' \
+            AND deleted_at IS NULL ORDER BY id", org).await;
+        assert!(notes.len() > 10);
+        run!(&db, "UPDATE case_entries SET deleted_at = $2 WHERE id = $1", notes[0], at(5));
+        run!(&db, "UPDATE case_entries SET occurred_at = $2, note_type = 'phone', duration_minutes = 45 \
+            WHERE id = $1", notes[1], Ts::from(datetime!(2025-12-31 23:30 UTC)));
+        run!(&db, "INSERT INTO case_entries (id, organisation_id, case_id, kind, occurred_at, author_id, \
+            note_type, duration_minutes, created_at, updated_at) SELECT $1, organisation_id, case_id, kind, \
+            $2, author_id, 'home_visit', 30, created_at, updated_at FROM case_entries WHERE id = $3",
+            Uuid::now_v7(), Ts::from(datetime!(2024-12-31 23:15 UTC)), notes[2]);
+        run!(&db, "DELETE FROM case_entries WHERE id = $1", notes[3]);
+        summaries_match_rows(&db, org, "after the notes").await;
+
+        // Cases: one closed, one reopened, one moved to another person and out of its household.
+        let open = ids(&db, "SELECT id FROM cases WHERE organisation_id = $1 AND closed_at IS NULL \
+            ORDER BY id", org).await;
+        let closed = ids(&db, "SELECT id FROM cases WHERE organisation_id = $1 AND closed_at IS NOT NULL \
+            ORDER BY id", org).await;
+        assert!(open.len() > 2 && closed.len() > 2);
+        run!(&db, "UPDATE cases SET status = 'closed', closed_at = $2, closure_reason = 'moved' \
+            WHERE id = $1 AND opened_at < $2", open[0], Ts::from(datetime!(2026-12-31 23:59 UTC)));
+        run!(&db, "UPDATE cases SET status = 'open', closed_at = NULL, closure_reason = NULL WHERE id = $1", closed[0]);
+        let other = w.cases.iter().map(|c| c.person).find(|p| {
+            w.cases.iter().find(|c| c.id.as_uuid() == closed[1]).is_some_and(|c| c.person != *p)
+        }).unwrap();
+        run!(&db, "UPDATE cases SET person_id = $2, household_id = NULL WHERE id = $1", closed[1], other.as_uuid());
+        summaries_match_rows(&db, org, "after the cases").await;
+        // A case cannot close before it opens (the spans rely on it), on both engines.
+        let refused = match &db {
+            Db::Sqlite(p) => sqlx::query("UPDATE cases SET closed_at = $2 WHERE id = $1")
+                .bind(open[1]).bind(Ts::from(datetime!(2000-01-01 00:00 UTC))).execute(p).await.is_err(),
+            Db::Postgres(p) => sqlx::query("UPDATE cases SET closed_at = $2 WHERE id = $1")
+                .bind(open[1]).bind(Ts::from(datetime!(2000-01-01 00:00 UTC))).execute(p).await.is_err(),
+        };
+        assert!(refused);
+
+        // Appointments, referrals, documents, checks: a state changed, a row removed, a
+        // partner's answer, a date moved.
+        let appointments = ids(&db, "SELECT id FROM appointments WHERE organisation_id = $1 ORDER BY id", org).await;
+        run!(&db, "UPDATE appointments SET status = 'missed' WHERE id = $1 AND status <> 'cancelled'", appointments[0]);
+        run!(&db, "DELETE FROM appointment_reminders WHERE appointment_id = $1", appointments[1]);
+        run!(&db, "DELETE FROM appointments WHERE id = $1", appointments[1]);
+        let referrals = ids(&db, "SELECT id FROM referrals WHERE organisation_id = $1 AND sent_at IS NOT NULL ORDER BY id", org).await;
+        run!(&db, "INSERT INTO referral_steps (id, referral_id, status, at, side) VALUES ($1, $2, 'declined', $3, 'partner')",
+            Uuid::now_v7(), referrals[0], Ts::from(cut));
+        run!(&db, "UPDATE referrals SET sent_at = $2 WHERE id = $1", referrals[1], Ts::from(datetime!(2025-02-14 12:00 UTC)));
+        let documents = ids(&db, "SELECT id FROM documents WHERE organisation_id = $1 ORDER BY id", org).await;
+        run!(&db, "UPDATE documents SET created_at = $2 WHERE id = $1", documents[0], Ts::from(datetime!(2025-07-01 01:00 UTC)));
+        let checks = ids(&db, "SELECT id FROM case_follow_ups WHERE organisation_id = $1 ORDER BY id", org).await;
+        run!(&db, "UPDATE case_follow_ups SET status = 'done', wellbeing = 7, power_to_act = 4 WHERE id = $1", checks[0]);
+        run!(&db, "UPDATE case_follow_ups SET due_on = $2 WHERE id = $1", checks[1], time::macros::date!(2025 - 08 - 15));
+        let held = ids(&db, "SELECT id FROM case_follow_up_domains WHERE organisation_id = $1 ORDER BY id", org).await;
+        run!(&db, "UPDATE case_follow_up_domains SET outcome = 'not_held' WHERE id = $1", held[0]);
+        run!(&db, "DELETE FROM case_follow_up_domains WHERE id = $1", held[1]);
+        summaries_match_rows(&db, org, "after the other records").await;
+
+        // Assessments and goals: a level changed, a rating removed, an assessment moved, a
+        // rating dated long after its case closed, a goal added to a closed case, one removed.
+        let ratings = ids(&db, "SELECT id FROM assessment_ratings WHERE organisation_id = $1 \
+            AND need_level IS NOT NULL ORDER BY id", org).await;
+        run!(&db, "UPDATE assessment_ratings SET need_level = 4 - need_level WHERE id = $1", ratings[0]);
+        run!(&db, "DELETE FROM assessment_ratings WHERE id = $1", ratings[1]);
+        let assessments = ids(&db, "SELECT id FROM assessments WHERE organisation_id = $1 ORDER BY id", org).await;
+        run!(&db, "UPDATE assessments SET assessed_on = $2 WHERE id = $1", assessments[0], time::macros::date!(2025 - 06 - 30));
+        let closed_now = ids(&db, "SELECT id FROM cases WHERE organisation_id = $1 AND closed_at IS NOT NULL \
+            ORDER BY id", org).await;
+        let late = Uuid::now_v7();
+        run!(&db, "INSERT INTO assessments (id, organisation_id, case_id, assessed_on, created_at, updated_at) \
+            VALUES ($1, $2, $3, $4, $5, $5)", late, org.as_uuid(), closed_now[0], time::macros::date!(2026 - 10 - 01), at(0));
+        for (domain, level) in [("housing", 0_i64), ("income", 4)] {
+            run!(&db, "INSERT INTO assessment_ratings (id, organisation_id, assessment_id, domain_code, need_level, \
+                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)", Uuid::now_v7(), org.as_uuid(), late, domain, level, at(0));
+        }
+        // A case closed in 2024 whose housing improved, then rated again (worse) in 2026:
+        // on 2025-12-31 its latest rating is still the improvement, and it is not followed.
+        let (old_case, old_at) = (Uuid::now_v7(), Ts::from(datetime!(2024-01-10 09:00 UTC)));
+        run!(&db, "INSERT INTO cases (id, organisation_id, person_id, team_id, reason, status, opened_at, \
+            closed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 'logement', 'closed', $5, $6, $5, $5)",
+            old_case, org.as_uuid(), w.cases[0].person.as_uuid(), w.team_a.as_uuid(), old_at,
+            Ts::from(datetime!(2024-06-01 09:00 UTC)));
+        for (on, level) in [(time::macros::date!(2024 - 02 - 01), 3_i64), (time::macros::date!(2024 - 04 - 01), 1),
+                            (time::macros::date!(2026 - 10 - 01), 4)] {
+            let a = Uuid::now_v7();
+            run!(&db, "INSERT INTO assessments (id, organisation_id, case_id, assessed_on, created_at, updated_at) \
+                VALUES ($1, $2, $3, $4, $5, $5)", a, org.as_uuid(), old_case, on, old_at);
+            run!(&db, "INSERT INTO assessment_ratings (id, organisation_id, assessment_id, domain_code, need_level, \
+                created_at, updated_at) VALUES ($1, $2, $3, 'housing', $4, $5, $5)", Uuid::now_v7(), org.as_uuid(), a, level, old_at);
+        }
+        run!(&db, "INSERT INTO plan_goals (id, organisation_id, case_id, person_words, status, position, created_at, updated_at) \
+            VALUES ($1, $2, $3, 'Garder le logement', 'active', 99, $4, $4)", Uuid::now_v7(), org.as_uuid(), closed_now[1],
+            Ts::from(datetime!(2026-11-01 10:00 UTC)));
+        let goals = ids(&db, "SELECT id FROM plan_goals WHERE organisation_id = $1 ORDER BY id", org).await;
+        run!(&db, "DELETE FROM case_entries WHERE subject_id = $1", goals[0]);
+        run!(&db, "DELETE FROM plan_goals WHERE id = $1", goals[0]);
+        summaries_match_rows(&db, org, "after the assessments and goals").await;
+
+        // Another time zone: the steps are kept by local day, so they are computed again.
+        run!(&db, "UPDATE organisations SET time_zone = 'UTC' WHERE id = $1", org.as_uuid());
+        summaries_match_rows(&db, org, "in UTC").await;
+
+        // Forgetting every summary rebuilds the same.
+        statistics::days::rebuild(&db, org).await.unwrap();
+        summaries_match_rows(&db, org, "after a rebuild").await;
+    }
+}

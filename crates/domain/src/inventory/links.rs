@@ -69,6 +69,11 @@ pub fn link(table: &str) -> Option<Link> {
         // Packages sent about one of our referrals (a received package's subject is the copy).
         "federation_packages" => parent("subject_id", "referrals"),
         "households" => Link::Household("id"),
+        // The statistics' follow spans and gaps: of a person, or of a household (ADR 0043).
+        "stats_spans" | "stats_gaps" => {
+            Link::Any(&[Link::Person("subject_id"), Link::Household("subject_id")])
+        }
+        "stats_case_steps" => CASE,
         "budgets" | "debts" => Link::Household("household_id"),
         "audit_events" => Link::AuditSubject,
         "federation_referrals" | "federation_documents" => Link::NotLinked(

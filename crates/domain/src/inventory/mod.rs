@@ -11,6 +11,7 @@ mod federation;
 pub mod links;
 mod people;
 mod service;
+mod statistics;
 mod subject_access;
 
 /// Every table: those about the persons followed, then those of the service itself.
@@ -20,6 +21,7 @@ pub fn tables() -> impl Iterator<Item = &'static Table> {
         .chain(budgets::TABLES.iter())
         .chain(federation::TABLES.iter())
         .chain(service::TABLES.iter())
+        .chain(statistics::TABLES.iter())
         .chain(subject_access::TABLES.iter())
 }
 

@@ -98,6 +98,21 @@ pub static OVERRIDES: &[(&str, Plan, &str)] = &[
         "sealed packages in transit, whose content is the referral already exported",
     ),
     ("person_terms", Excluded(Exclusion::Derived), "the search index, made of exported fields"),
+    (
+        "stats_case_steps",
+        Excluded(Exclusion::Derived),
+        "the statistics' steps, computed from the exported assessments, goals and case dates",
+    ),
+    (
+        "stats_gaps",
+        Excluded(Exclusion::Derived),
+        "the statistics' gaps between follow spans, computed from the exported case dates",
+    ),
+    (
+        "stats_spans",
+        Excluded(Exclusion::Derived),
+        "the statistics' follow spans, computed from the exported case dates",
+    ),
 ];
 
 /// The export's plan of a table from its link: its own column, a case, a parent row, a

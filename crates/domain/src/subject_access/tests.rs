@@ -83,6 +83,9 @@ fn the_plan_drawn_from_the_links_is_the_plan_of_adr_0035_table_for_table() {
         ("report_narratives", Excluded(Exclusion::NotTiedToAPerson)),
         ("retention_reviews", Export(Person("person_id"))),
         ("retention_settings", Excluded(Exclusion::NotTiedToAPerson)),
+        ("stats_case_steps", Excluded(Exclusion::Derived)),
+        ("stats_gaps", Excluded(Exclusion::Derived)),
+        ("stats_spans", Excluded(Exclusion::Derived)),
         (
             "subject_request_exports",
             Export(Under { column: "request_id", parent: "subject_requests" }),
@@ -116,6 +119,10 @@ fn only_tables_excluded_for_one_of_four_reasons_stay_out_of_the_export() {
             "person_terms",
             "report_narratives",
             "retention_settings",
+            // ADR 0043: the statistics' spans and steps, derived from exported records.
+            "stats_case_steps",
+            "stats_gaps",
+            "stats_spans",
         ])
     );
 }

@@ -144,6 +144,12 @@ pub static PLAN: &[(&str, Action)] = &[
         "retention_settings",
         Action::Kept("the organisation's settings and the DPO's reason: not one person (links.rs)"),
     ),
+    (
+        "stats_case_steps",
+        Action::Kept("the statistics' outcome steps: levels and dates, kept as their sources are"),
+    ),
+    ("stats_gaps", Action::Kept("the statistics' gaps between follow spans: dates only")),
+    ("stats_spans", Action::Kept("the statistics' follow spans: dates only")),
     // The archives' reference is typed text: its proof stays in the audit event recording it.
     ("retention_reviews", Action::Scrub(&[("reason", Null), ("archives_reference", Null)])),
     // The request stays as proof it was answered in time (kind, dates, status); its words go.
