@@ -20,6 +20,10 @@
 #     The raw process also prints the cases followed and the contacts counted, which are checked
 #     against the figures on the page (the same numbers, or the run stops).
 #  Medians over the runs with min - max; the 1-minute load average before and after each run.
+#  The server runs without background jobs (PASSERELLE_JOBS=off). The first request of each
+#  scope is printed apart (at the first read the organisation's day summaries, spans and steps
+#  are built, ADR 0043). After each scope's runs, ROWS calls (default 3) of the same figures
+#  counted from the rows alone (`rows …` lines of --time-raw-statistics): the raw SQL.
 # The client is Python's standard library (http.client, one connection, sequential) on the
 # same 2 cores as the server.
 #   scripts/bench-statistics.sh [SIZE] [SEED]       S (default), M or L; SQLite in a scratch folder
@@ -68,6 +72,7 @@ engine = "PostgreSQL" if os.environ.get("PASSERELLE_DATABASE_URL", "").startswit
 RUNS = int(os.environ.get("RUNS", "3"))
 N = int(os.environ.get("N", "30"))
 WARM = int(os.environ.get("WARM", "3"))
+ROWS = int(os.environ.get("ROWS", "3"))
 YEAR = int(os.environ.get("YEAR", "2025"))
 RUN_SECONDS = float(os.environ.get("RUN_SECONDS", "600"))
 SCOPES = os.environ.get("SCOPES", "organisation team worker").split()
@@ -114,7 +119,10 @@ period = f"from={YEAR}-01-01&to={YEAR}-12-31"
 print(f"engine: {engine}; year {YEAR}; team {team}; worker {worker}; {N} requests x {RUNS} runs a scope")
 
 log = open(SERVER_LOG, "a")
-server = subprocess.Popen([bin_, "serve"], stdout=subprocess.DEVNULL, stderr=log)
+# No background job beside the pages timed (the daily retention run over a million persons
+# slowed every request 1.4 - 2.2 times at L): PASSERELLE_JOBS=off.
+server = subprocess.Popen([bin_, "serve"], stdout=subprocess.DEVNULL, stderr=log,
+                          env={**os.environ, "PASSERELLE_JOBS": "off"})
 raw_proc = None
 try:
     jar = http.cookiejar.CookieJar()
@@ -169,8 +177,12 @@ try:
     results = {}
     for name in SCOPES:
         query, line = scopes[name]
-        for _ in range(WARM):
-            get(query)
+        for i in range(WARM):
+            ms, _ = get(query)
+            if i == 0:
+                # The first read after an upgrade, or after data were loaded without the
+                # summaries, builds them (ADR 0043): reported apart, never in the runs.
+                print(f"  {name}: first request {ms:.1f} ms", flush=True)
             raw(line)
         # The page shows the raw process's figures: the same queries, the same numbers.
         _, page = get(query)
@@ -201,6 +213,16 @@ try:
                   f"route p50 {res['route p50']:.1f} p95 {res['route p95']:.1f} p99 {res['route p99']:.1f} ms; "
                   f"raw p50 {res['raw p50']:.1f} p95 {res['raw p95']:.1f} p99 {res['raw p99']:.1f} ms; "
                   f"route / raw p50 {res['ratio p50']:.2f}x p95 {res['ratio p95']:.2f}x", flush=True)
+        # The same figures counted from the rows alone (no summary, span or step): the raw
+        # SQL the page is compared with. Slow at L, so ROWS times only (default 3).
+        rows_ms = [raw(f"rows {line}")[0] for _ in range(ROWS)]
+        if rows_ms:
+            route_p50 = statistics.median(x["route p50"] for x in per)
+            route_p95 = statistics.median(x["route p95"] for x in per)
+            print(f"  {name}: rows' SQL alone, {ROWS} calls: median {statistics.median(rows_ms):.1f} ms "
+                  f"(min {min(rows_ms):.1f}, max {max(rows_ms):.1f}); route p50 / rows "
+                  f"{route_p50 / statistics.median(rows_ms):.3f}x, route p95 / rows max "
+                  f"{route_p95 / max(rows_ms):.3f}x", flush=True)
         results[name] = (per, followed, contacts)
     print(f"\nmedian over {RUNS} runs (min - max), {engine}, year {YEAR}:")
     for name, (per, followed, contacts) in results.items():

@@ -40,7 +40,9 @@ pub const LONG_ABOUT: &str = "Generate a benchmark data set into an empty databa
     dates of the organisation, both included) from the standard input and for each runs the \
     dashboard's aggregate queries (store::statistics::activity and outcomes, the same SQL the \
     page runs, nothing rendered), printing the time in milliseconds, the cases followed and the \
-    contacts counted; --sample-scope prints the first team's id and the id of its first \
+    contacts counted; a line starting with 'rows' runs the same figures counted from the rows \
+    alone (activity_from_rows, outcomes_from_rows: no day summary, span or step, ADR 0043), the \
+    raw SQL the summaries are measured against; --sample-scope prints the first team's id and the id of its first \
     worker.";
 
 #[derive(clap::Args)]
@@ -282,9 +284,14 @@ async fn time_raw_statistics(db: &store::Db) -> Result<(), Failure> {
     let mut lines = std::io::stdin().lines();
     while let Some(line) = tokio::task::block_in_place(|| lines.next()) {
         let line = line.map_err(|e| Failure(format!("standard input: {e}")))?;
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let bad =
-            || Failure(format!("{line:?}: expected 'organisation|team ID|worker ID FROM TO'"));
+        let mut words: Vec<&str> = line.split_whitespace().collect();
+        let rows = words.first() == Some(&"rows");
+        if rows {
+            words.remove(0);
+        }
+        let bad = || {
+            Failure(format!("{line:?}: expected '[rows] organisation|team ID|worker ID FROM TO'"))
+        };
         let (scope, dates) = match words.as_slice() {
             ["organisation", dates @ ..] => (StatsScope::Organisation, dates),
             ["team", id, dates @ ..] => {
@@ -308,8 +315,17 @@ async fn time_raw_statistics(db: &store::Db) -> Result<(), Failure> {
             until: web::dates::local_to_utc(end, zone).ok_or_else(bad)?,
         };
         let started = Instant::now();
-        let activity = store::statistics::activity(db, org.id, &scope, span).await?;
-        store::statistics::outcomes(db, org.id, &scope, span, period.from, period.to).await?;
+        let (from, to) = (period.from, period.to);
+        let activity = if rows {
+            let a = store::statistics::activity_from_rows(db, org.id, &scope, span).await?;
+            store::statistics::outcomes_from_rows(db, org.id, &scope, span, from, to, true, true)
+                .await?;
+            a
+        } else {
+            let a = store::statistics::activity(db, org.id, &scope, span).await?;
+            store::statistics::outcomes(db, org.id, &scope, span, from, to).await?;
+            a
+        };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         println!("{ms:.3} {} {}", activity.cases.followed, activity.contacts_total());
     }

@@ -67,6 +67,8 @@ struct FileSettings {
     sms_webhook_token_file: Option<String>,
     sms_from: Option<String>,
     file_store: Option<String>,
+    /// `on` (the default) or `off`.
+    jobs: Option<String>,
     s3_endpoint: Option<String>,
     s3_region: Option<String>,
     s3_access_key_id: Option<String>,
@@ -122,6 +124,10 @@ pub struct Settings {
     pub upload_max_bytes: u64,
     /// How many days before a document expires its referent gets a reminder (default 60).
     pub document_reminder_days: i64,
+    /// Whether `serve` runs the background jobs (default yes). Servers behind one load
+    /// balancer may all run them (a job is claimed by one); `off` keeps a server to the web
+    /// requests, e.g. one kept for reports, or a benchmark of pages alone.
+    pub jobs: bool,
     /// The SMS webhook of the reminders to persons, when configured; without it SMS reminders
     /// are written in the log only (ADR 0027).
     pub sms: Option<web::reminders::webhook::SmsConfig>,
@@ -180,6 +186,7 @@ const SMS_WEBHOOK_TOKEN_FILE: Key =
     Key { env: "PASSERELLE_SMS_WEBHOOK_TOKEN_FILE", file: "sms_webhook_token_file" };
 const SMS_FROM: Key = Key { env: "PASSERELLE_SMS_FROM", file: "sms_from" };
 const FILE_STORE: Key = Key { env: "PASSERELLE_FILE_STORE", file: "file_store" };
+const JOBS: Key = Key { env: "PASSERELLE_JOBS", file: "jobs" };
 const S3_ENDPOINT: Key = Key { env: "PASSERELLE_S3_ENDPOINT", file: "s3_endpoint" };
 const S3_REGION: Key = Key { env: "PASSERELLE_S3_REGION", file: "s3_region" };
 const S3_ACCESS_KEY_ID: Key = Key { env: "PASSERELLE_S3_ACCESS_KEY_ID", file: "s3_access_key_id" };
@@ -229,6 +236,7 @@ pub const ENV_VARS: &[&str] = &[
     SMS_WEBHOOK_TOKEN_FILE.env,
     SMS_FROM.env,
     FILE_STORE.env,
+    JOBS.env,
     S3_ENDPOINT.env,
     S3_REGION.env,
     S3_ACCESS_KEY_ID.env,
@@ -273,6 +281,7 @@ impl Layers<'_> {
             "sms_webhook_token_file" => f.sms_webhook_token_file.clone(),
             "sms_from" => f.sms_from.clone(),
             "file_store" => f.file_store.clone(),
+            "jobs" => f.jobs.clone(),
             "s3_endpoint" => f.s3_endpoint.clone(),
             "s3_region" => f.s3_region.clone(),
             "s3_access_key_id" => f.s3_access_key_id.clone(),
@@ -624,6 +633,14 @@ impl Settings {
             },
             None => domain::documents::DEFAULT_REMINDER_DAYS,
         };
+        let jobs = match layers.get(&JOBS) {
+            Some(raw) => match raw.value.trim() {
+                "on" => true,
+                "off" => false,
+                _ => return Err(invalid(&raw, "on or off")),
+            },
+            None => true,
+        };
         let transcription = transcription_settings(&layers)?;
 
         Ok(Settings {
@@ -646,6 +663,7 @@ impl Settings {
             file_store,
             upload_max_bytes,
             document_reminder_days,
+            jobs,
             transcription,
             sources,
         })
@@ -1055,6 +1073,9 @@ mod tests {
         // Upload limit and reminder days: defaults, bounds.
         assert_eq!(s.upload_max_bytes, 20 * 1024 * 1024);
         assert_eq!(s.document_reminder_days, 60);
+        assert!(s.jobs);
+        assert!(!load_with(&[("PASSERELLE_JOBS", "off")], None).unwrap().jobs);
+        assert!(load_with(&[("PASSERELLE_JOBS", "no")], None).is_err());
         let s = load_with(&[("PASSERELLE_UPLOAD_MAX_MB", "5")], None).unwrap();
         assert_eq!(s.upload_max_bytes, 5 * 1024 * 1024);
         assert!(load_with(&[("PASSERELLE_UPLOAD_MAX_MB", "0")], None).is_err());

@@ -9,6 +9,7 @@ mod config;
 mod files_cmd;
 mod import_cmd;
 mod retention_cmd;
+mod statistics_cmd;
 mod token_cmd;
 
 use std::path::PathBuf;
@@ -93,6 +94,11 @@ enum Command {
     Retention {
         #[command(subcommand)]
         command: retention_cmd::RetentionCommand,
+    },
+    /// The statistics' summaries: compare them with the records, or compute them again.
+    Statistics {
+        #[command(subcommand)]
+        command: statistics_cmd::StatisticsCommand,
     },
     /// Documents' stored files.
     Files {
@@ -295,6 +301,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Backup { to } => backup::backup(&settings, &to).await,
         Command::Files { command } => files_cmd::run(&settings, command).await,
         Command::Retention { command } => retention_cmd::run(&settings, command).await,
+        Command::Statistics { command } => statistics_cmd::run(&settings, command).await,
         Command::Restore { from } => backup::restore(&settings, &from).await,
         Command::Demo { command: DemoCommand::Seed { seed } } => {
             let settings = settings.for_demo();
@@ -409,14 +416,21 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     // The digest goes out at the end of the day, not whenever a server first started.
     store::mail::anchor_digest_schedule(&db, store::Ts::now()).await?;
     let options = store::jobs::runner::RunnerOptions::for_engine(db.engine());
-    let runner = store::jobs::runner::Runner::new(db, registry, options).spawn();
+    // `jobs = "off"`: this server answers requests only; another one runs the jobs.
+    let runner =
+        settings.jobs.then(|| store::jobs::runner::Runner::new(db, registry, options).spawn());
+    if runner.is_none() {
+        println!("Background jobs are off on this server (PASSERELLE_JOBS=off).");
+    }
     println!("Passerelle listening on http://{}", app.local_addr());
     tracing::info!(address = %app.local_addr(), "listening");
     // On a signal the runner stops first (it finishes the jobs in hand for a few seconds while
     // requests are still served), then the web server drains and closes the database.
     let shutdown = async move {
         web::startup::shutdown_signal().await;
-        runner.stop().await;
+        if let Some(runner) = runner {
+            runner.stop().await;
+        }
     };
     app.run_until_stopped(shutdown).await.map_err(|e| Failure(format!("the server stopped: {e}")))
 }

@@ -1190,3 +1190,46 @@ engine_tests! {
         summaries_match_rows(&db, org, "after a rebuild").await;
     }
 }
+
+engine_tests! {
+    async fn a_reading_waits_for_a_write_that_marked_and_counts_it_once_committed(db) {
+        // ADR 0043: a write marks its day in its own transaction; a dashboard that recomputes
+        // that day meanwhile must not read it without the write and then forget the mark. (A
+        // reading with nothing committed to recompute reads the committed figures at once.)
+        let db = db.migrated().await;
+        let w = world(&db, "stats-concurrent").await;
+        let org = w.org;
+        let scope = StatsScope::Organisation;
+        let span = year_2025();
+        let before = statistics::activity(&db, org, &scope, span).await.unwrap();
+        let note = ids(&db, "SELECT id FROM case_entries WHERE organisation_id = $1 AND kind = 'note' \
+            AND deleted_at IS NULL ORDER BY id", org).await[0];
+        let sql = "INSERT INTO case_entries (id, organisation_id, case_id, kind, occurred_at, author_id, \
+            note_type, duration_minutes, created_at, updated_at) SELECT $1, organisation_id, case_id, kind, \
+            $2, author_id, 'home_visit', 20, created_at, updated_at FROM case_entries WHERE id = $3";
+        let (added, when) = (Uuid::now_v7(), Ts::from(datetime!(2025-04-02 10:00 UTC)));
+        // A note of the same day, committed: the next reading has that day to recompute.
+        run!(&db, sql, Uuid::now_v7(), Ts::from(datetime!(2025-04-02 08:00 UTC)), note);
+        let mut tx = db.begin_write().await.unwrap();
+        match &mut tx {
+            store::db::Tx::Sqlite(t) => { sqlx::query(sql).bind(added).bind(when).bind(note).execute(&mut **t).await.unwrap(); }
+            store::db::Tx::Postgres(t) => { sqlx::query(sql).bind(added).bind(when).bind(note).execute(&mut **t).await.unwrap(); }
+        }
+        let reader = {
+            let db = db.clone();
+            tokio::spawn(async move { statistics::activity(&db, org, &scope_org(), span).await.unwrap() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert!(!reader.is_finished(), "the reading did not wait for the write that marked");
+        tx.commit().await.unwrap();
+        let during = reader.await.unwrap();
+        assert_eq!(during.contacts_total(), before.contacts_total() + 2);
+        let after = statistics::activity(&db, org, &scope, span).await.unwrap();
+        assert_eq!(after, statistics::activity_from_rows(&db, org, &scope, span).await.unwrap());
+        assert_eq!(after, during);
+    }
+}
+
+fn scope_org() -> StatsScope {
+    StatsScope::Organisation
+}

@@ -24,9 +24,40 @@ CREATE TABLE stats_dirty_cases (
     PRIMARY KEY (organisation_id, case_id)
 );
 
+-- A write that marks holds its organisation's statistics lock in shared mode until it
+-- commits; a dashboard recomputing the marks takes it exclusively (`days::refresh`): it waits
+-- for the writes that marked and have not committed, and the writes that come meanwhile wait
+-- for it, so every mark it deletes is of a committed write whose rows it read. Per
+-- organisation (0045 and 0046 locked the whole table from the reader's side: one
+-- organisation's dashboard held back the writes of all).
+CREATE FUNCTION stats_lock_shared(org UUID) RETURNS void AS $$
+    SELECT pg_advisory_xact_lock_shared(hashtext('passerelle.stats.' || org::text));
+$$ LANGUAGE sql;
+
+CREATE OR REPLACE FUNCTION stats_mark(org UUID, fam TEXT, d DATE) RETURNS void AS $$
+BEGIN
+    IF d IS NOT NULL THEN
+        PERFORM stats_lock_shared(org);
+        INSERT INTO stats_dirty (organisation_id, family, day) VALUES (org, fam, d)
+        ON CONFLICT (organisation_id, family, day) DO NOTHING;
+    END IF;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION stats_mark_subject(org UUID, k TEXT, s UUID) RETURNS void AS $$
+BEGIN
+    IF s IS NOT NULL THEN
+        PERFORM stats_lock_shared(org);
+        INSERT INTO stats_dirty_subjects (organisation_id, kind, subject_id) VALUES (org, k, s)
+        ON CONFLICT (organisation_id, kind, subject_id) DO NOTHING;
+    END IF;
+END;
+$$ LANGUAGE plpgsql;
+
 CREATE FUNCTION stats_mark_case(org UUID, c UUID) RETURNS void AS $$
 BEGIN
     IF c IS NOT NULL THEN
+        PERFORM stats_lock_shared(org);
         INSERT INTO stats_dirty_cases (organisation_id, case_id) VALUES (org, c)
         ON CONFLICT (organisation_id, case_id) DO NOTHING;
     END IF;

@@ -392,15 +392,16 @@ pub async fn refresh(db: &Db, organisation_id: OrganisationId) -> Result<(), Sto
     let engine = db.engine();
     let mut tx = db.begin_write().await?;
     if engine == Engine::Postgres {
-        // Waits for the writes that marked a day and have not committed, and makes the
-        // writes that come meanwhile wait at their mark: the days read below are complete, and
-        // a mark deleted below was made by a committed write whose rows are seen. One
-        // recomputation at a time, too. (SQLite's write lock does both there.)
+        // The organisation's statistics lock, exclusively: writes that marked hold it shared
+        // until they commit (migration 0047), so this waits for them, and the writes that
+        // come meanwhile wait at their mark: every mark deleted below is of a committed
+        // write whose rows are read. One recomputation at a time, too. (SQLite's write lock
+        // does both there.)
         sql!(
             execute,
             &mut tx,
-            "LOCK TABLE stats_dirty, stats_dirty_subjects, stats_dirty_cases \
-             IN SHARE ROW EXCLUSIVE MODE"
+            "SELECT pg_advisory_xact_lock(hashtext('passerelle.stats.' || $1::text))",
+            org
         )?;
     }
     let spans_built: Option<i64> = sql!(

@@ -38,6 +38,7 @@ pub(crate) struct Step {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct Rating {
     pub case_id: Uuid,
+    pub organisation_id: Uuid,
     pub domain_code: String,
     pub need_level: i64,
     pub assessed_on: Date,
@@ -121,30 +122,31 @@ pub(crate) async fn rewrite(
 ) -> Result<(), StoreError> {
     if all {
         sql!(execute, &mut *tx, "DELETE FROM stats_case_steps WHERE organisation_id = $1", org)?;
-        let mut after: Option<Uuid> = None;
+        // Every case in the order of its primary key, the organisation checked here: SQLite
+        // would otherwise read the cases through their organisation's index and sort them,
+        // once a chunk.
+        #[derive(sqlx::FromRow)]
+        struct IdRow {
+            id: Uuid,
+            organisation_id: Uuid,
+        }
+        let mut after = Uuid::nil();
         loop {
-            let ids: Vec<Uuid> = match after {
-                None => sql!(
-                    scalar Uuid,
-                    fetch_all,
-                    &mut *tx,
-                    "SELECT id FROM cases WHERE organisation_id = $1 ORDER BY id LIMIT $2",
-                    org,
-                    CHUNK as i64
-                )?,
-                Some(a) => sql!(
-                    scalar Uuid,
-                    fetch_all,
-                    &mut *tx,
-                    "SELECT id FROM cases WHERE organisation_id = $1 AND id > $3 ORDER BY id LIMIT $2",
-                    org,
-                    CHUNK as i64,
-                    a
-                )?,
-            };
-            let Some(last) = ids.last().copied() else { break };
-            write_cases(tx, org, zone, &ids, false).await?;
-            after = Some(last);
+            let rows: Vec<IdRow> = sql!(
+                as IdRow,
+                fetch_all,
+                &mut *tx,
+                "SELECT id, organisation_id FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
+                after,
+                CHUNK as i64
+            )?;
+            let Some(last) = rows.last().map(|r| r.id) else { break };
+            let ids: Vec<Uuid> =
+                rows.into_iter().filter(|r| r.organisation_id == org).map(|r| r.id).collect();
+            if !ids.is_empty() {
+                write_cases(tx, org, zone, &ids, false).await?;
+            }
+            after = last;
         }
     } else {
         let ids: Vec<Uuid> = sql!(
@@ -179,45 +181,47 @@ async fn write_cases(
     ids: &[Uuid],
     replace: bool,
 ) -> Result<(), StoreError> {
-    let list = marks(2, ids.len());
-    let args = || {
-        let mut a = vec![Arg::Uuid(org)];
-        a.extend(ids.iter().map(|id| Arg::Uuid(*id)));
-        a
-    };
+    // Each read by the ids' own indexes, the organisation compared here (as the rows' SQL
+    // requires of the case, the assessment and the goal): a condition on it would lead SQLite
+    // to the organisation's index, a pass over all its rows.
+    let only_ids = || ids.iter().map(|id| Arg::Uuid(*id)).collect::<Vec<_>>();
+    let list = marks(1, ids.len());
     if replace {
-        let sql = format!(
-            "DELETE FROM stats_case_steps WHERE organisation_id = $1 AND case_id IN ({list})"
-        );
-        sql!(dyn execute, &mut *tx, &sql, args())?;
+        let sql = format!("DELETE FROM stats_case_steps WHERE case_id IN ({list})");
+        sql!(dyn execute, &mut *tx, &sql, only_ids())?;
     }
     #[derive(sqlx::FromRow)]
     struct CaseRow {
         id: Uuid,
+        organisation_id: Uuid,
         opened_at: Ts,
         closed_at: Option<Ts>,
     }
+    let sql =
+        format!("SELECT id, organisation_id, opened_at, closed_at FROM cases WHERE id IN ({list})");
+    let mut cases: Vec<CaseRow> = sql!(dyn as CaseRow, fetch_all, &mut *tx, &sql, only_ids())?;
+    cases.retain(|c| c.organisation_id == org);
     let sql = format!(
-        "SELECT id, opened_at, closed_at FROM cases WHERE organisation_id = $1 AND id IN ({list})"
-    );
-    let cases: Vec<CaseRow> = sql!(dyn as CaseRow, fetch_all, &mut *tx, &sql, args())?;
-    let sql = format!(
-        "SELECT a.case_id, r.domain_code, CAST(r.need_level AS BIGINT) AS need_level, a.assessed_on \
+        "SELECT a.case_id, a.organisation_id, r.domain_code, \
+         CAST(r.need_level AS BIGINT) AS need_level, a.assessed_on \
          FROM assessments a JOIN assessment_ratings r ON r.assessment_id = a.id \
-         WHERE a.organisation_id = $1 AND a.case_id IN ({list}) AND r.need_level IS NOT NULL \
+         WHERE a.case_id IN ({list}) AND r.need_level IS NOT NULL \
          ORDER BY a.case_id, r.domain_code, a.assessed_on, a.created_at, a.id"
     );
-    let ratings: Vec<Rating> = sql!(dyn as Rating, fetch_all, &mut *tx, &sql, args())?;
+    let mut ratings: Vec<Rating> = sql!(dyn as Rating, fetch_all, &mut *tx, &sql, only_ids())?;
+    ratings.retain(|r| r.organisation_id == org);
     #[derive(sqlx::FromRow)]
     struct GoalRow {
         case_id: Uuid,
+        organisation_id: Uuid,
         created_at: Ts,
     }
     let sql = format!(
-        "SELECT case_id, created_at FROM plan_goals WHERE organisation_id = $1 \
-         AND case_id IN ({list}) ORDER BY case_id, created_at, id"
+        "SELECT case_id, organisation_id, created_at FROM plan_goals \
+         WHERE case_id IN ({list}) ORDER BY case_id, created_at, id"
     );
-    let goals: Vec<GoalRow> = sql!(dyn as GoalRow, fetch_all, &mut *tx, &sql, args())?;
+    let mut goals: Vec<GoalRow> = sql!(dyn as GoalRow, fetch_all, &mut *tx, &sql, only_ids())?;
+    goals.retain(|g| g.organisation_id == org);
 
     let mut ratings_of: BTreeMap<Uuid, Vec<Rating>> = BTreeMap::new();
     for r in ratings {
@@ -360,6 +364,7 @@ mod tests {
     fn rating(domain: &str, level: i64, on: Date) -> Rating {
         Rating {
             case_id: Uuid::nil(),
+            organisation_id: Uuid::nil(),
             domain_code: domain.to_owned(),
             need_level: level,
             assessed_on: on,
