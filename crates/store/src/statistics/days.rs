@@ -809,11 +809,11 @@ pub async fn verify(db: &Db, organisation_id: OrganisationId) -> Result<Vec<Stri
                  WHERE organisation_id = $1 AND figure = '{}'",
                 s.figure
             );
+            // Each side computed once, then compared as sets (a correlated comparison would
+            // compute the rows' side again for every summary line).
             for (left, right, what) in [(&rows, &kept, "missing from"), (&kept, &rows, "not in")] {
                 let sql = format!(
-                    "SELECT day, code, code2 FROM ({left}) a WHERE NOT EXISTS (SELECT 1 FROM \
-                     ({right}) b WHERE b.day = a.day AND b.code = a.code AND b.code2 = a.code2 \
-                     AND b.n = a.n AND b.v1 = a.v1 AND b.v2 = a.v2 AND b.v3 = a.v3 AND b.v4 = a.v4)"
+                    "SELECT day, code, code2 FROM ({left} EXCEPT {right}) d ORDER BY day, code, code2"
                 );
                 let missing: Vec<(String, String, String)> = sql!(dyn as (String, String, String), fetch_all, db, &sql, vec![Arg::Uuid(org)])?;
                 problems.extend(missing.into_iter().map(|(day, code, code2)| {
