@@ -364,29 +364,17 @@ fn utc_date(ts: Ts) -> Date {
 pub async fn refresh(db: &Db, organisation_id: OrganisationId) -> Result<(), StoreError> {
     let org = organisation_id.as_uuid();
     // Most reads find nothing to do: no write transaction for them.
-    let (dirty,): (i64,) = sql!(
-        as (i64,),
+    let (marked, built): (i64, i64) = sql!(
+        as (i64, i64),
         fetch_one,
         db,
-        "SELECT count(*) FROM stats_dirty WHERE organisation_id = $1",
+        "SELECT (SELECT count(*) FROM stats_dirty WHERE organisation_id = $1) \
+         + (SELECT count(*) FROM stats_dirty_subjects WHERE organisation_id = $1) \
+         + (SELECT count(*) FROM stats_dirty_cases WHERE organisation_id = $1), \
+         (SELECT count(*) FROM stats_built WHERE organisation_id = $1)",
         org
     )?;
-    let (built,): (i64,) = sql!(
-        as (i64,),
-        fetch_one,
-        db,
-        "SELECT count(*) FROM stats_built WHERE organisation_id = $1",
-        org
-    )?;
-    let (subjects,): (i64,) = sql!(
-        as (i64,),
-        fetch_one,
-        db,
-        "SELECT (SELECT count(*) FROM stats_dirty_subjects WHERE organisation_id = $1) \
-         + (SELECT count(*) FROM stats_dirty_cases WHERE organisation_id = $1)",
-        org
-    )?;
-    if dirty == 0 && subjects == 0 && built == FAMILIES.len() as i64 {
+    if marked == 0 && built == FAMILIES.len() as i64 {
         return Ok(());
     }
     let engine = db.engine();
@@ -404,28 +392,14 @@ pub async fn refresh(db: &Db, organisation_id: OrganisationId) -> Result<(), Sto
             org
         )?;
     }
-    let spans_built: Option<i64> = sql!(
-        scalar i64,
-        fetch_optional,
-        &mut tx,
-        "SELECT CAST(1 AS BIGINT) FROM stats_built WHERE organisation_id = $1 \
-         AND family = 'spans'",
-        org
-    )?;
+    let spans_built = is_built(&mut tx, org, "spans").await?;
     for (kind, column) in SUBJECTS {
-        rewrite_spans(&mut tx, engine, org, kind, column, spans_built.is_none()).await?;
+        rewrite_spans(&mut tx, engine, org, kind, column, !spans_built).await?;
     }
     sql!(execute, &mut tx, "DELETE FROM stats_dirty_subjects WHERE organisation_id = $1", org)?;
-    let outcomes_built: Option<i64> = sql!(
-        scalar i64,
-        fetch_optional,
-        &mut tx,
-        "SELECT CAST(1 AS BIGINT) FROM stats_built WHERE organisation_id = $1 \
-         AND family = 'outcomes'",
-        org
-    )?;
+    let outcomes_built = is_built(&mut tx, org, "outcomes").await?;
     let zone = super::steps::zone(&mut tx, org).await?;
-    super::steps::rewrite(&mut tx, org, zone.as_deref(), outcomes_built.is_none()).await?;
+    super::steps::rewrite(&mut tx, org, zone.as_deref(), !outcomes_built).await?;
     for family in FAMILIES {
         let sql = "SELECT day FROM stats_dirty WHERE organisation_id = $1 AND family = $2 \
                    ORDER BY day";
@@ -436,16 +410,9 @@ pub async fn refresh(db: &Db, organisation_id: OrganisationId) -> Result<(), Sto
         .into_iter()
         .map(|r| r.day)
         .collect();
-        let is_built: Option<i64> = sql!(
-            scalar i64,
-            fetch_optional,
-            &mut tx,
-            "SELECT CAST(1 AS BIGINT) FROM stats_built WHERE organisation_id = $1 AND family = $2",
-            org,
-            family
-        )?;
+        let built = is_built(&mut tx, org, family).await?;
         let sources = sources(family, engine);
-        if is_built.is_none() {
+        if !built {
             for s in &sources {
                 sql!(
                     execute,
@@ -467,7 +434,7 @@ pub async fn refresh(db: &Db, organisation_id: OrganisationId) -> Result<(), Sto
             )?;
         }
         for (first, last) in runs(&days) {
-            if is_built.is_some() {
+            if built {
                 for s in &sources {
                     sql!(
                         execute,
@@ -506,6 +473,19 @@ pub async fn refresh(db: &Db, organisation_id: OrganisationId) -> Result<(), Sto
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether `family` was computed whole once for the organisation.
+async fn is_built(tx: &mut crate::db::Tx, org: Uuid, family: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> = sql!(
+        scalar i64,
+        fetch_optional,
+        &mut *tx,
+        "SELECT CAST(1 AS BIGINT) FROM stats_built WHERE organisation_id = $1 AND family = $2",
+        org,
+        family
+    )?;
+    Ok(found.is_some())
 }
 
 #[derive(sqlx::FromRow)]
