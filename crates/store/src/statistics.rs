@@ -7,7 +7,7 @@
 //! into instants. Scopes and figures are in [`domain::statistics`].
 
 pub mod days;
-mod steps;
+pub mod steps;
 pub mod tables;
 
 use domain::statistics::{Figure, StatsScope};

@@ -1078,7 +1078,7 @@ engine_tests! {
         summaries_match_rows(&db, org, "first read, everything built").await;
         // The Paris periods are read from the steps, the others from the rows.
         let paris = periods().iter().filter(|(span, first, last)| {
-            statistics::days::aligned(*span, *first, *last, Some("Europe/Paris"))
+            statistics::steps::aligned(*span, *first, *last, Some("Europe/Paris"))
         }).count();
         assert_eq!(paris, 3);
         let cut = datetime!(2025-06-01 00:00 UTC);
@@ -1221,7 +1221,7 @@ engine_tests! {
         }
         let reader = {
             let db = db.clone();
-            tokio::spawn(async move { statistics::activity(&db, org, &scope_org(), span).await.unwrap() })
+            tokio::spawn(async move { statistics::activity(&db, org, &StatsScope::Organisation, span).await.unwrap() })
         };
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         assert!(!reader.is_finished(), "the reading did not wait for the write that marked");
@@ -1232,8 +1232,4 @@ engine_tests! {
         assert_eq!(after, statistics::activity_from_rows(&db, org, &scope, span).await.unwrap());
         assert_eq!(after, during);
     }
-}
-
-fn scope_org() -> StatsScope {
-    StatsScope::Organisation
 }

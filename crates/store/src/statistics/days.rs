@@ -18,7 +18,6 @@ use domain::OrganisationId;
 use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 
-pub use super::steps::aligned;
 use super::{ACCEPTED, CONTACT, Count, DECLINED, ReferralCount, Span, seconds_between};
 use crate::db::{Db, Engine};
 use crate::sql::Arg;
@@ -245,18 +244,25 @@ async fn rewrite_spans(
     column: &str,
     all: bool,
 ) -> Result<(), StoreError> {
-    let marked = if all {
-        String::new()
-    } else {
-        " AND subject_id IN (SELECT subject_id FROM stats_dirty_subjects \
-         WHERE organisation_id = $1 AND kind = $2)"
-            .to_owned()
+    // Only the marked subjects, unless `all`: the condition on `column`.
+    let marked = |column: &str| {
+        if all {
+            String::new()
+        } else {
+            format!(
+                " AND {column} IN (SELECT subject_id FROM stats_dirty_subjects \
+                 WHERE organisation_id = $1 AND kind = $2)"
+            )
+        }
     };
     for table in ["stats_gaps", "stats_spans"] {
-        let sql = format!("DELETE FROM {table} WHERE organisation_id = $1 AND kind = $2{marked}");
+        let sql = format!(
+            "DELETE FROM {table} WHERE organisation_id = $1 AND kind = $2{}",
+            marked("subject_id")
+        );
         sql!(dyn execute, &mut *tx, &sql, vec![Arg::Uuid(org), Arg::Text(kind.to_owned())])?;
     }
-    let case_marked = marked.replace("subject_id IN", &format!("c.{column} IN"));
+    let case_marked = marked(&format!("c.{column}"));
     let never = match engine {
         Engine::Postgres => "'infinity'::timestamptz",
         Engine::Sqlite => "'9999-12-31T23:59:59.999999Z'",
@@ -277,7 +283,7 @@ async fn rewrite_spans(
          FROM islands GROUP BY subject_id, island"
     );
     sql!(dyn execute, &mut *tx, &sql, vec![Arg::Uuid(org), Arg::Text(kind.to_owned())])?;
-    let spans_marked = marked.replace("subject_id IN", "s.subject_id IN");
+    let spans_marked = marked("s.subject_id");
     let sql = format!(
         "INSERT INTO stats_gaps (organisation_id, kind, subject_id, gap_start, gap_end) \
          SELECT $1, $2, subject_id, closed_at, next_opened FROM (SELECT s.subject_id, \
@@ -302,6 +308,11 @@ impl Source {
         if self.by_date { self.key.to_owned() } else { utc_day(engine, self.key) }
     }
 
+    /// `{prefix}` and what the line is grouped by, the day aside; nothing when there is none.
+    fn grouped(&self, prefix: &str) -> String {
+        if self.group.is_empty() { String::new() } else { format!("{prefix}{}", self.group) }
+    }
+
     fn values(&self) -> String {
         let names = ["n", "v1", "v2", "v3", "v4"];
         let values =
@@ -318,7 +329,7 @@ impl Source {
             (false, true) => format!(" AND {k} >= $2 AND {k} <= $3", k = self.key),
             (false, false) => format!(" AND {k} >= $2 AND {k} < $3", k = self.key),
         };
-        let group = if self.group.is_empty() { String::new() } else { format!(", {}", self.group) };
+        let group = self.grouped(", ");
         format!(
             "INSERT INTO stats_days (organisation_id, figure, day, code, code2, ref_id, \
              n, v1, v2, v3, v4) \
@@ -335,8 +346,7 @@ impl Source {
 
     /// The figure's lines over the instants `[$from, $until)`, counted from the rows.
     fn rows_sql(&self, from: usize, until: usize) -> String {
-        let group =
-            if self.group.is_empty() { String::new() } else { format!(" GROUP BY {}", self.group) };
+        let group = self.grouped(" GROUP BY ");
         let vals = self.values();
         format!(
             "SELECT {code} AS code, {code2} AS code2, {ref_id} AS ref_id, {vals} \
@@ -775,7 +785,7 @@ pub async fn verify(db: &Db, organisation_id: OrganisationId) -> Result<Vec<Stri
     for family in FAMILIES {
         for s in sources(family, engine) {
             let day = s.day(engine);
-            let group = if s.group.is_empty() { String::new() } else { format!(", {}", s.group) };
+            let group = s.grouped(", ");
             let rows = format!(
                 "SELECT CAST({day} AS TEXT) AS day, {code} AS code, {code2} AS code2, {vals} \
                  {fw} GROUP BY {day}{group}",
